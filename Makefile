@@ -1,0 +1,156 @@
+# Makefile: one non-recursive build of libhostcall, hostcalld, the tests and the benchmarks.
+#   make            build into $(B)
+#   make check      build under ASan+UBSan into build/san and run every test
+#   make bench      build optimised and run the benchmarks
+#   make install    PREFIX=/usr/local DESTDIR=
+#   V=1             show the commands
+
+B ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+SAN ?=
+
+TIRPC_CFLAGS := $(shell pkg-config --cflags libtirpc)
+TIRPC_LIBS := $(shell pkg-config --libs libtirpc)
+
+WARN := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+	-Wold-style-definition -Wundef -Wwrite-strings -Wsign-compare \
+	-Wimplicit-fallthrough -Werror
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -fPIC -MD -MP \
+	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers $(TIRPC_CFLAGS)
+ifeq ($(SAN),1)
+BASE_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+LDSAN := -fsanitize=address,undefined
+endif
+CFLAGS ?=
+ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
+LDLIBS := $(TIRPC_LIBS) -lsodium
+# rpcgen output: only what it needs relaxed, nothing else
+GEN_CFLAGS := $(BASE_CFLAGS) -Wno-unused-variable -Wno-unused-parameter
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+# ---- sources ----
+GEN_H := $(B)/gen/rpc/hostcall.h
+GEN_XDR := $(B)/gen/rpc/hostcall_xdr.c
+
+LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/api_proc.c \
+	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c \
+	transport/keyfile.c transport/auth.c rpc/oncrpc_client.c
+SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
+	shadow/context.c shadow/files.c shadow/proc.c shadow/children.c \
+	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c
+SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
+	rpc/oncrpc_server.c rpc/oncrpc_listen.c
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rpc/hostcall_xdr.o
+SHADOW_OBJ := $(SHADOW_SRC:%.c=$(B)/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(B)/%.o)
+
+LIBA := $(B)/libhostcall.a
+LIBSO := $(B)/libhostcall.so
+HOSTCALLD := $(B)/hostcalld
+
+UNIT_TESTS :=
+UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
+INTEG_TESTS := session
+INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
+BENCH_BINS := $(B)/tests/bench/bench_core
+
+all: $(LIBA) $(LIBSO) $(HOSTCALLD) $(B)/hostcall.pc
+
+# ---- generated code ----
+$(GEN_H): rpc/hostcall.x
+	$(call say,RPCGEN,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && cd $(@D) && cp $(CURDIR)/rpc/hostcall.x . && rpcgen -M -h -o hostcall.h hostcall.x && rm -f hostcall.x
+
+$(GEN_XDR): rpc/hostcall.x $(GEN_H)
+	$(call say,RPCGEN,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && cd $(@D) && cp $(CURDIR)/rpc/hostcall.x . && rpcgen -M -c -o hostcall_xdr.c hostcall.x && rm -f hostcall.x
+
+$(B)/gen/rpc/hostcall_xdr.o: $(GEN_XDR)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(GEN_CFLAGS) -c -o $@ $<
+
+# ---- hand-written code ----
+$(B)/%.o: %.c $(GEN_H)
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBSO): $(LIB_OBJ)
+	$(call say,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,libhostcall.so.1 $(LDSAN) -o $@ $^ $(LDLIBS)
+
+$(HOSTCALLD): $(SERVER_OBJ) $(SHADOW_OBJ) $(LIBA)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+
+$(B)/hostcall.pc: hostcall.pc.in
+	$(call say,GEN,$@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' $< > $@
+
+# ---- tests ----
+TEST_SUPPORT := $(B)/tests/integration/harness.o
+
+$(B)/tests/unit/test_handles: $(B)/tests/unit/test_handles.o $(B)/shadow/handles.o \
+		$(B)/servers/log.o
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(LIBA)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(B)/tests/integration/test_%: $(B)/tests/integration/test_%.o $(TEST_SUPPORT) $(LIBA)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(B)/tests/bench/bench_%: $(B)/tests/bench/bench_%.o $(TEST_SUPPORT) $(LIBA)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
+
+tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD)
+
+check:
+	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests
+	$(Q)B=build/san scripts/run-tests.sh $(UNIT_TESTS:%=build/san/tests/unit/test_%) \
+		$(INTEG_TESTS:%=build/san/tests/integration/test_%)
+
+bench:
+	$(Q)$(MAKE) --no-print-directory B=build/bench $(BENCH_BINS:$(B)/%=build/bench/%) build/bench/hostcalld
+	$(Q)HOSTCALLD=build/bench/hostcalld build/bench/tests/bench/bench_core
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(HOSTCALLD) $(DESTDIR)$(PREFIX)/sbin/hostcalld
+	install -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libhostcall.a
+	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libhostcall.so.1
+	ln -sf libhostcall.so.1 $(DESTDIR)$(PREFIX)/lib/libhostcall.so
+	install -m 0644 include/hostcall.h $(DESTDIR)$(PREFIX)/include/hostcall.h
+	install -m 0644 $(B)/hostcall.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostcall.pc
+	install -m 0644 man/hostcalld.8 $(DESTDIR)$(PREFIX)/share/man/man8/hostcalld.8
+
+clean:
+	rm -rf build
+
+.PHONY: all tests check bench install clean
+.SECONDARY:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

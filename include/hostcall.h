@@ -1,0 +1,195 @@
+/* hostcall.h: the guest-side API of libhostcall: sessions, hostcalls and streams. */
+#ifndef HOSTCALL_H
+#define HOSTCALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Every function returns 0 (or a non-negative count, handle or pid) on
+ * success and -errno on failure. Host errors arrive as the local errno
+ * that matches them. Transport failures are -ECONNRESET (the connection
+ * dropped), -ETIMEDOUT (no answer within the session's timeout),
+ * -ECONNREFUSED / -EHOSTUNREACH (host unreachable) and -EACCES (the key
+ * was refused).
+ */
+
+struct hc_session;
+
+/* A host descriptor as the guest names it; never a guest fd. */
+typedef int hc_handle_t;
+
+#define HC_DEFAULT_TIMEOUT_MS 30000
+
+/*
+ * hc_connect - open a session with hostcalld.
+ * @url: "tcp://HOST:PORT" or "unix:/PATH".
+ * @keyfile: the shared key (needed for tcp:, optional for unix:); NULL for none.
+ * @out: the new session.
+ * Returns: 0 or -errno (-EINVAL for a malformed URL, -EPROTONOSUPPORT for
+ * an unknown scheme, -EACCES when authentication fails).
+ */
+int hc_connect(const char *url, const char *keyfile, struct hc_session **out);
+
+/* hc_disconnect - end a session; the host ends its shadow and children. */
+void hc_disconnect(struct hc_session *s);
+
+/* hc_set_timeout - bound every later call on @s to @ms milliseconds. Returns: 0 or -EINVAL. */
+int hc_set_timeout(struct hc_session *s, int ms);
+
+/* hc_null - the null hostcall: one round trip that does nothing. Returns: 0 or -errno. */
+int hc_null(struct hc_session *s);
+
+struct hc_session_info {
+	char hostname[256];
+	char user[256];
+	unsigned uid;
+	pid_t shadow_pid;
+	unsigned protocol_version;
+};
+
+/* hc_info - who and where the session's shadow is. Returns: 0 or -errno. */
+int hc_info(struct hc_session *s, struct hc_session_info *info);
+
+/* ---- context: the shadow's own cwd and environment ---- */
+
+/* hc_getcwd - copy the host cwd into @buf. Returns: 0 or -errno (-ERANGE if @len is short). */
+int hc_getcwd(struct hc_session *s, char *buf, size_t len);
+/* hc_chdir - change the shadow's cwd. Returns: 0 or -errno. */
+int hc_chdir(struct hc_session *s, const char *path);
+/* hc_getenv - copy a host variable's value into @buf. Returns: 0, -ENOENT if unset, -ERANGE. */
+int hc_getenv(struct hc_session *s, const char *name, char *buf, size_t len);
+/* hc_setenv - set a host variable (kept when @overwrite is 0 and it exists). Returns: 0 or -errno. */
+int hc_setenv(struct hc_session *s, const char *name, const char *value, int overwrite);
+/* hc_unsetenv - remove a host variable. Returns: 0 or -errno. */
+int hc_unsetenv(struct hc_session *s, const char *name);
+/*
+ * hc_environ - the whole host environment as a NULL-terminated array of
+ * "NAME=value" strings in @out, freed with hc_strv_free().
+ * Returns: the count or -errno.
+ */
+int hc_environ(struct hc_session *s, char ***out);
+/* hc_strv_free - free an array from hc_environ() or hc_readdir(). */
+void hc_strv_free(char **v);
+
+/* ---- files ---- */
+
+/* hc_open - open a host file; @flags are the local O_* flags. Returns: a handle or -errno. */
+int hc_open(struct hc_session *s, const char *path, int flags, mode_t mode);
+/* hc_close - close a handle. Returns: 0 or -errno. */
+int hc_close(struct hc_session *s, hc_handle_t h);
+/* hc_read - read up to @len bytes (split into calls of at most 1 MiB). Returns: bytes or -errno. */
+ssize_t hc_read(struct hc_session *s, hc_handle_t h, void *buf, size_t len);
+/* hc_write - write @len bytes (split into calls of at most 1 MiB). Returns: bytes or -errno. */
+ssize_t hc_write(struct hc_session *s, hc_handle_t h, const void *buf, size_t len);
+/* hc_lseek - as lseek(2) on the host. Returns: the new offset or -errno. */
+int64_t hc_lseek(struct hc_session *s, hc_handle_t h, int64_t off, int whence);
+/* hc_fstat, hc_stat, hc_lstat - host file status in a local struct stat. Returns: 0 or -errno. */
+int hc_fstat(struct hc_session *s, hc_handle_t h, struct stat *st);
+int hc_stat(struct hc_session *s, const char *path, struct stat *st);
+int hc_lstat(struct hc_session *s, const char *path, struct stat *st);
+/* hc_unlink, hc_mkdir, hc_rename - as their system calls, on the host. Returns: 0 or -errno. */
+int hc_unlink(struct hc_session *s, const char *path);
+int hc_mkdir(struct hc_session *s, const char *path, mode_t mode);
+int hc_rename(struct hc_session *s, const char *from, const char *to);
+/*
+ * hc_readdir - list a host directory (without "." and "..") into @out, a
+ * NULL-terminated array freed with hc_strv_free(). Returns: the count or -errno.
+ */
+int hc_readdir(struct hc_session *s, const char *path, char ***out);
+/* hc_pipe - a host pipe: @h[0] the read end, @h[1] the write end. Returns: 0 or -errno. */
+int hc_pipe(struct hc_session *s, hc_handle_t h[2]);
+
+/* ---- processes ---- */
+
+/*
+ * hc_fork - fork the shadow. The child is a shadow of its own, reached through
+ * @child (calls on it go to the child until hc_exec() replaces it), and freed
+ * with hc_session_free_child(). Returns: the child's host pid or -errno.
+ */
+pid_t hc_fork(struct hc_session *s, struct hc_session **child);
+/* hc_session_free_child - release the handle of a forked child's session. */
+void hc_session_free_child(struct hc_session *child);
+/* hc_dup2 - in a forked child: make its descriptor @newfd (0..63) refer to handle @h. */
+int hc_dup2(struct hc_session *child, hc_handle_t h, int newfd);
+/*
+ * hc_exec - in a forked child: execute @path (searched in the host PATH when it
+ * has no '/') with @argv and @envp (NULL: the shadow's environment).
+ * Returns: 0 once the program runs, or -errno.
+ */
+int hc_exec(struct hc_session *child, const char *path, char *const argv[], char *const envp[]);
+
+enum hc_stdio_how {
+	HC_IO_NULL = 0,   /* /dev/null */
+	HC_IO_HANDLE = 1, /* a host handle: file, pipe end, socket or stream */
+	HC_IO_FILE = 2    /* a host file, opened on the host for the child */
+};
+struct hc_stdio_spec {
+	enum hc_stdio_how how;
+	hc_handle_t handle;  /* HC_IO_HANDLE */
+	const char *path;    /* HC_IO_FILE */
+	int flags;           /* HC_IO_FILE: local O_* flags */
+	mode_t mode;         /* HC_IO_FILE */
+};
+struct hc_spawn_spec {
+	const char *path;          /* searched in the host PATH when it has no '/' */
+	char *const *argv;
+	char *const *envp;         /* NULL: the shadow's environment */
+	struct hc_stdio_spec stdio[3];
+	pid_t pgid;                /* 0: a new process group led by the child */
+	int close_handles;         /* close HC_IO_HANDLE handles once given to the child */
+};
+/* hc_spawn - fork + descriptor set-up + exec in one round trip. Returns: the pid or -errno. */
+pid_t hc_spawn(struct hc_session *s, const struct hc_spawn_spec *spec);
+/*
+ * hc_waitpid - as waitpid(2) on the host, for the session's children;
+ * @status is a local wait status (WIFEXITED()...), @options WNOHANG|WUNTRACED|WCONTINUED.
+ * Returns: the pid, 0 (WNOHANG, no change) or -errno.
+ */
+pid_t hc_waitpid(struct hc_session *s, pid_t pid, int *status, int options);
+/* hc_kill - signal a child (pid > 0) or a child's process group (-pgid). Returns: 0 or -errno. */
+int hc_kill(struct hc_session *s, pid_t pid, int sig);
+
+/* ---- sockets on the host ---- */
+int hc_socket(struct hc_session *s, int domain, int type, int protocol);
+int hc_bind(struct hc_session *s, hc_handle_t h, const struct sockaddr *a, socklen_t len);
+int hc_listen(struct hc_session *s, hc_handle_t h, int backlog);
+/* hc_accept - returns the new handle; @peer/@len may be NULL. */
+int hc_accept(struct hc_session *s, hc_handle_t h, struct sockaddr *peer, socklen_t *len);
+int hc_connect_socket(struct hc_session *s, hc_handle_t h, const struct sockaddr *a, socklen_t len);
+int hc_getsockname(struct hc_session *s, hc_handle_t h, struct sockaddr *a, socklen_t *len);
+
+/* ---- streams: a guest fd joined to a host handle ---- */
+
+/*
+ * hc_stream_open - create a stream. @guest_fd receives an ordinary guest
+ * descriptor (a connected socket: read, write, shutdown(SHUT_WR) for EOF,
+ * close); the return value is the host end as a handle, to give to a child
+ * with hc_spawn() or join to another handle with hc_stream_attach().
+ * Returns: the host handle or -errno.
+ */
+int hc_stream_open(struct hc_session *s, int *guest_fd);
+
+enum hc_stream_direction {
+	HC_TO_HOST = 1,   /* what the guest writes goes into @host */
+	HC_FROM_HOST = 2  /* what @host yields goes to the guest */
+};
+/*
+ * hc_stream_attach - have the shadow pump bytes between stream handle
+ * @stream (consumed) and host handle @host (duplicated: close yours) until EOF.
+ * Returns: 0 or -errno.
+ */
+int hc_stream_attach(struct hc_session *s, hc_handle_t stream, hc_handle_t host,
+		     enum hc_stream_direction dir);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,552 @@
+/* daemon.c: hostcalld's loop: accept, sort sessions from stream dials, fork shadows, route, reap. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "keyfile.h"
+#include "log.h"
+#include "oncrpc_listen.h"
+#include "oncrpc_server.h"
+#include "shadow.h"
+#include "transport.h"
+#include "url.h"
+
+#define PENDING_MAX 256
+#define SHADOWS_MAX 1024
+
+struct pending {
+	int fd;                 /* -1: free */
+	enum listen_kind kind;
+	int64_t deadline_ms;
+};
+
+struct shadow_rec {
+	pid_t pid;              /* 0: free */
+	int ctl;
+	int authenticated;
+};
+
+struct daemon {
+	const struct daemon_opts *o;
+	struct shadow_opts sopts;
+	struct listener listeners[DAEMON_LISTEN_MAX];
+	int nlisteners;
+	struct pending pending[PENDING_MAX];
+	struct shadow_rec shadows[SHADOWS_MAX];
+	int sig_fd;
+	int terminating;
+};
+
+/* The daemon lives here, so a forked shadow still reaches it (and leak checkers see it). */
+static struct daemon the_daemon;
+static struct shadow the_shadow;
+
+/* ---- counting ---- */
+
+static int count_pending(const struct daemon *d)
+{
+	int n = 0;
+
+	for (int i = 0; i < PENDING_MAX; i++)
+		n += d->pending[i].fd >= 0;
+	return n;
+}
+
+static int count_shadows(const struct daemon *d, int only_unauth)
+{
+	int n = 0;
+
+	for (int i = 0; i < SHADOWS_MAX; i++)
+		if (d->shadows[i].pid > 0 && (!only_unauth || !d->shadows[i].authenticated))
+			n++;
+	return n;
+}
+
+/* ---- the shadow side of a fork ---- */
+
+static void close_daemon_fds(struct daemon *d, int keep)
+{
+	for (int i = 0; i < d->nlisteners; i++)
+		close(d->listeners[i].fd);
+	for (int i = 0; i < PENDING_MAX; i++)
+		if (d->pending[i].fd >= 0 && d->pending[i].fd != keep)
+			close(d->pending[i].fd);
+	for (int i = 0; i < SHADOWS_MAX; i++)
+		if (d->shadows[i].pid > 0 && d->shadows[i].ctl >= 0)
+			close(d->shadows[i].ctl);
+	close(d->sig_fd);
+}
+
+static void run_shadow(struct daemon *d, int fd, int ctl, int authenticated)
+{
+	struct shadow_opts so = d->sopts;
+	void *conn;
+	int r;
+
+	close_daemon_fds(d, fd);
+	so.authenticated = authenticated;
+	if (fcntl(fd, F_SETFL, 0) != 0 || (fd = fd_lift(fd)) < 0)
+		exit(1);
+	if ((r = shadow_init(&the_shadow, &so, ctl)) != 0) {
+		log_err("shadow set-up failed: %s", strerror(-r));
+		exit(1);
+	}
+	if ((r = oncrpc_conn_open(fd, &the_shadow, &conn)) != 0) {
+		log_err("cannot serve the connection: %s", strerror(-r));
+		exit(1);
+	}
+	shadow_set_conn(&the_shadow, &oncrpc_conn_ops, conn);
+	exit(shadow_run(&the_shadow));
+}
+
+/* ---- admitting connections ---- */
+
+static struct shadow_rec *shadow_slot(struct daemon *d)
+{
+	for (int i = 0; i < SHADOWS_MAX; i++)
+		if (d->shadows[i].pid == 0)
+			return &d->shadows[i];
+	return NULL;
+}
+
+static void start_session(struct daemon *d, struct pending *p)
+{
+	struct shadow_rec *rec = shadow_slot(d);
+	int sp[2];
+	pid_t pid;
+
+	if (!rec || count_shadows(d, 0) >= d->o->max_sessions) {
+		log_warn("session refused: %d sessions already (--max-sessions)", d->o->max_sessions);
+		goto out;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
+		log_err("socketpair: %s", strerror(errno));
+		goto out;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(sp[0]);
+		run_shadow(d, p->fd, sp[1], p->kind == LISTEN_UNIX);
+	}
+	close(sp[1]);
+	if (pid < 0) {
+		log_err("fork: %s", strerror(errno));
+		close(sp[0]);
+		goto out;
+	}
+	rec->pid = pid;
+	rec->ctl = sp[0];
+	rec->authenticated = p->kind == LISTEN_UNIX;
+	log_info("session started: shadow %d", (int)pid);
+out:
+	close(p->fd);
+	p->fd = -1;
+}
+
+static struct shadow_rec *shadow_by_pid(struct daemon *d, pid_t pid)
+{
+	for (int i = 0; i < SHADOWS_MAX; i++)
+		if (pid > 0 && d->shadows[i].pid == pid)
+			return &d->shadows[i];
+	return NULL;
+}
+
+static int send_fd(int ctl, const void *token, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { (void *)token, HC_TOKEN_LEN };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+	memset(cbuf, 0, sizeof(cbuf));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(ctl, &m, MSG_NOSIGNAL | MSG_DONTWAIT) == HC_TOKEN_LEN ? 0 : -errno;
+}
+
+/* A stream dial: hand the socket to the shadow that issued the ticket; it checks the token. */
+static void route_stream(struct daemon *d, struct pending *p)
+{
+	unsigned char hello[HC_STREAM_HELLO_LEN];
+	struct shadow_rec *rec;
+	uint32_t pid;
+
+	if (recv(p->fd, hello, sizeof(hello), MSG_DONTWAIT) != (ssize_t)sizeof(hello))
+		goto out;
+	memcpy(&pid, hello + 4, 4);
+	rec = shadow_by_pid(d, (pid_t)ntohl(pid));
+	if (!rec || !rec->authenticated || rec->ctl < 0) {
+		log_warn("stream dial for unknown session %u refused", ntohl(pid));
+		goto out;
+	}
+	if (fcntl(p->fd, F_SETFL, 0) != 0 || send_fd(rec->ctl, hello + 8, p->fd) != 0)
+		log_warn("stream could not be passed to shadow %d", (int)rec->pid);
+out:
+	close(p->fd);
+	p->fd = -1;
+}
+
+static void on_pending(struct daemon *d, struct pending *p)
+{
+	unsigned char peek[HC_STREAM_HELLO_LEN];
+	ssize_t n = recv(p->fd, peek, sizeof(peek), MSG_PEEK | MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		close(p->fd);
+		p->fd = -1;
+	} else if (peek[0] != HC_STREAM_MAGIC[0] ||
+		   (n >= 4 && memcmp(peek, HC_STREAM_MAGIC, 4) != 0)) {
+		start_session(d, p);   /* anything else is an ONC RPC record */
+	} else if (n == (ssize_t)sizeof(peek)) {
+		route_stream(d, p);
+	}
+}
+
+static int peer_is_us(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return 0;
+	if (cred.uid != getuid())
+		log_warn("unix peer uid %u refused (hostcalld runs as uid %u)", cred.uid, getuid());
+	return cred.uid == getuid();
+}
+
+static void on_accept(struct daemon *d, struct listener *l)
+{
+	int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK), one = 1, slot = -1;
+
+	if (fd < 0)
+		return;
+	if (l->kind == LISTEN_UNIX && !peer_is_us(fd))
+		goto refuse;
+	if (l->kind == LISTEN_TCP)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	for (int i = 0; i < PENDING_MAX && slot < 0; i++)
+		if (d->pending[i].fd < 0)
+			slot = i;
+	if (slot < 0 || count_pending(d) + count_shadows(d, 1) >= d->o->max_unauth) {
+		log_warn("connection refused: too many unauthenticated connections (--max-unauth %d)",
+			 d->o->max_unauth);
+		goto refuse;
+	}
+	d->pending[slot].fd = fd;
+	d->pending[slot].kind = l->kind;
+	d->pending[slot].deadline_ms = shadow_now_ms() + d->o->auth_timeout_s * 1000;
+	return;
+refuse:
+	close(fd);
+}
+
+/* ---- shadows ---- */
+
+static void on_ctl(struct shadow_rec *rec)
+{
+	char msg;
+	ssize_t n = recv(rec->ctl, &msg, 1, MSG_DONTWAIT);
+
+	if (n == 1 && msg == 'A')
+		rec->authenticated = 1;
+	else if (n == 0 || (n < 0 && errno != EAGAIN)) {
+		close(rec->ctl);
+		rec->ctl = -1;
+	}
+}
+
+static void log_shadow_exit(const struct shadow_rec *rec, int status)
+{
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM && !rec->authenticated)
+		log_warn("shadow %d: no authentication within the time allowed", (int)rec->pid);
+	else if (WIFSIGNALED(status))
+		log_warn("shadow %d killed by signal %d", (int)rec->pid, WTERMSIG(status));
+	else
+		log_info("session ended: shadow %d exited %d", (int)rec->pid, WEXITSTATUS(status));
+}
+
+static void reap_shadows(struct daemon *d)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct shadow_rec *rec = shadow_by_pid(d, pid);
+		if (!rec)
+			continue;
+		log_shadow_exit(rec, status);
+		if (rec->ctl >= 0)
+			close(rec->ctl);
+		memset(rec, 0, sizeof(*rec));
+	}
+}
+
+static void begin_termination(struct daemon *d)
+{
+	if (d->terminating)
+		return;
+	log_info("terminating: ending %d session(s)", count_shadows(d, 0));
+	d->terminating = 1;
+	for (int i = 0; i < d->nlisteners; i++)
+		oncrpc_unlisten(&d->listeners[i]);
+	for (int i = 0; i < PENDING_MAX; i++)
+		if (d->pending[i].fd >= 0) {
+			close(d->pending[i].fd);
+			d->pending[i].fd = -1;
+		}
+	for (int i = 0; i < SHADOWS_MAX; i++)
+		if (d->shadows[i].pid > 0)
+			kill(d->shadows[i].pid, SIGTERM);
+}
+
+static void on_signals(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			begin_termination(d);
+		else if (si.ssi_signo == SIGHUP)
+			log_info("SIGHUP: nothing to reload");
+	}
+	reap_shadows(d);
+}
+
+/* ---- the loop ---- */
+
+enum { REF_LISTENER, REF_PENDING, REF_SHADOW, REF_SIGNAL };
+
+struct poll_ref {
+	int kind;
+	int index;
+};
+
+#define POLL_MAX (DAEMON_LISTEN_MAX + PENDING_MAX + SHADOWS_MAX + 1)
+
+static int add_poll(struct pollfd *p, struct poll_ref *refs, int n, int fd, int kind, int index)
+{
+	p[n].fd = fd;
+	p[n].events = POLLIN;
+	p[n].revents = 0;
+	refs[n].kind = kind;
+	refs[n].index = index;
+	return n + 1;
+}
+
+static int build_poll(struct daemon *d, struct pollfd *p, struct poll_ref *refs)
+{
+	int n = add_poll(p, refs, 0, d->sig_fd, REF_SIGNAL, 0);
+
+	for (int i = 0; i < d->nlisteners && !d->terminating; i++)
+		n = add_poll(p, refs, n, d->listeners[i].fd, REF_LISTENER, i);
+	for (int i = 0; i < PENDING_MAX; i++)
+		if (d->pending[i].fd >= 0)
+			n = add_poll(p, refs, n, d->pending[i].fd, REF_PENDING, i);
+	for (int i = 0; i < SHADOWS_MAX; i++)
+		if (d->shadows[i].pid > 0 && d->shadows[i].ctl >= 0)
+			n = add_poll(p, refs, n, d->shadows[i].ctl, REF_SHADOW, i);
+	return n;
+}
+
+static int expire_pending(struct daemon *d)
+{
+	int64_t now = shadow_now_ms(), next = -1;
+
+	for (int i = 0; i < PENDING_MAX; i++) {
+		struct pending *p = &d->pending[i];
+		if (p->fd < 0)
+			continue;
+		if (p->deadline_ms <= now) {
+			log_warn("connection closed: nothing sent within %d s", d->o->auth_timeout_s);
+			close(p->fd);
+			p->fd = -1;
+		} else if (next < 0 || p->deadline_ms - now < next) {
+			next = p->deadline_ms - now;
+		}
+	}
+	return (int)next;
+}
+
+static void handle_ready(struct daemon *d, struct pollfd *p, struct poll_ref *refs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!p[i].revents)
+			continue;
+		switch (refs[i].kind) {
+		case REF_SIGNAL:
+			on_signals(d);
+			break;
+		case REF_LISTENER:
+			if (!d->terminating)
+				on_accept(d, &d->listeners[refs[i].index]);
+			break;
+		case REF_PENDING:
+			if (d->pending[refs[i].index].fd >= 0)
+				on_pending(d, &d->pending[refs[i].index]);
+			break;
+		case REF_SHADOW:
+			if (d->shadows[refs[i].index].ctl >= 0)
+				on_ctl(&d->shadows[refs[i].index]);
+			break;
+		}
+	}
+}
+
+static int serve(struct daemon *d)
+{
+	static struct pollfd p[POLL_MAX];
+	static struct poll_ref refs[POLL_MAX];
+
+	while (!d->terminating || count_shadows(d, 0) > 0) {
+		int timeout = expire_pending(d), n = build_poll(d, p, refs);
+
+		if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			return 1;
+		}
+		handle_ready(d, p, refs, n);
+	}
+	log_info("all sessions ended; exiting");
+	return 0;
+}
+
+/* ---- set-up ---- */
+
+static int open_signals(struct daemon *d)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return -errno;
+	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	signal(SIGPIPE, SIG_IGN);
+	return d->sig_fd < 0 ? -errno : 0;
+}
+
+static int is_loopback(const char *url)
+{
+	struct sockaddr_storage ss;
+	struct hc_url u;
+	socklen_t len;
+
+	if (hc_url_parse(url, &u) != 0 || u.kind != HC_URL_TCP || hc_url_resolve(&u, &ss, &len))
+		return 1;
+	if (ss.ss_family == AF_INET)
+		return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+}
+
+static int load_key(struct daemon *d)
+{
+	int r;
+
+	if (!d->o->keyfile) {
+		log_err("tcp: listeners need --key FILE (it is created, mode 0600, if absent)");
+		return -EINVAL;
+	}
+	r = hc_key_load_or_create(d->o->keyfile, d->sopts.key);
+	if (r == -EPERM)
+		log_err("key file %s may be read or written by group or others: refusing it "
+			"(chmod 600 %s)", d->o->keyfile, d->o->keyfile);
+	else if (r != 0)
+		log_err("key file %s: %s", d->o->keyfile, r == -EINVAL ? "not 64 hex digits" :
+			strerror(-r));
+	d->sopts.has_key = r == 0;
+	return r;
+}
+
+static int write_address_file(struct daemon *d)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (!d->o->address_file)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", d->o->address_file);
+	if (!(f = fopen(tmp, "w")))
+		return -errno;
+	for (int i = 0; i < d->nlisteners; i++)
+		fprintf(f, "%s\n", d->listeners[i].url);
+	if (fclose(f) != 0 || rename(tmp, d->o->address_file) != 0)
+		return -errno;
+	return 0;
+}
+
+static int open_listeners(struct daemon *d)
+{
+	int r, need_key = 0;
+
+	for (int i = 0; i < d->o->nlisten; i++) {
+		const char *url = d->o->listen[i];
+		if (strncmp(url, "tcp:", 4) == 0) {
+			need_key = 1;
+			if (!d->o->allow_remote && !is_loopback(url)) {
+				log_err("%s is not a loopback address: add --allow-remote to listen there",
+					url);
+				return -EPERM;
+			}
+		}
+	}
+	if (need_key && (r = load_key(d)) != 0)
+		return r;
+	for (int i = 0; i < d->o->nlisten; i++) {
+		if ((r = oncrpc_listen(d->o->listen[i], &d->listeners[i])) != 0) {
+			log_err("cannot listen on %s: %s", d->o->listen[i], strerror(-r));
+			return r;
+		}
+		d->nlisteners++;
+		log_info("listening on %s", d->listeners[i].url);
+	}
+	return 0;
+}
+
+int daemon_run(const struct daemon_opts *o)
+{
+	struct daemon *d = &the_daemon;
+	int r;
+
+	d->o = o;
+	d->sopts.grace_ms = o->grace_ms;
+	d->sopts.auth_timeout_s = o->auth_timeout_s;
+	for (int i = 0; i < PENDING_MAX; i++)
+		d->pending[i].fd = -1;
+	if ((r = open_signals(d)) != 0) {
+		log_err("signals: %s", strerror(-r));
+		return 1;
+	}
+	if ((r = open_listeners(d)) != 0)
+		goto out;
+	if ((r = write_address_file(d)) != 0) {
+		log_err("address file %s: %s", o->address_file, strerror(-r));
+		goto out;
+	}
+	r = serve(d);
+out:
+	for (int i = 0; i < d->nlisteners; i++)
+		oncrpc_unlisten(&d->listeners[i]);
+	close(d->sig_fd);
+	return r ? 1 : 0;
+}

@@ -1,0 +1,22 @@
+/* daemon.h: hostcalld's main loop: listeners, session admission, stream routing, shadow reaping. */
+#ifndef HC_DAEMON_H
+#define HC_DAEMON_H
+
+#define DAEMON_LISTEN_MAX 8
+
+struct daemon_opts {
+	const char *listen[DAEMON_LISTEN_MAX];
+	int nlisten;
+	const char *keyfile;
+	const char *address_file;  /* where the bound addresses are written, one per line */
+	int allow_remote;          /* tcp: may listen beyond loopback */
+	int max_sessions;
+	int max_unauth;
+	int auth_timeout_s;
+	int grace_ms;
+};
+
+/* daemon_run - serve until SIGTERM/SIGINT. Returns: the process exit code. */
+int daemon_run(const struct daemon_opts *o);
+
+#endif

@@ -1,0 +1,105 @@
+/* hostcalld.c: the host daemon's command line: options, logging, then the daemon loop. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "rpc/hostcall.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hostcalld --listen URL [--listen URL]... [--key FILE] [options]\n"
+		"  --listen URL        tcp://HOST:PORT or unix:/PATH (repeatable)\n"
+		"  --key FILE          shared key for tcp: (created 0600 if absent)\n"
+		"  --allow-remote      let tcp: listen beyond loopback\n"
+		"  --max-sessions N    sessions at once (default 64)\n"
+		"  --max-unauth N      unauthenticated connections at once (default 16)\n"
+		"  --auth-timeout S    seconds to authenticate (default 10)\n"
+		"  --grace-ms MS       SIGHUP to SIGKILL for a session's children (default 1000)\n"
+		"  --address-file F    write the bound addresses to F\n"
+		"  --log-level L       error, warn, info or debug (default info)\n"
+		"  --syslog            log to syslog instead of stderr\n"
+		"  --help, --version\n");
+}
+
+static int parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+enum { O_KEY = 256, O_ALLOW, O_MAXS, O_MAXU, O_AUTHT, O_GRACE, O_ADDR, O_LEVEL, O_SYSLOG,
+       O_VERSION };
+
+static const struct option longopts[] = {
+	{ "listen", required_argument, NULL, 'l' },
+	{ "key", required_argument, NULL, O_KEY },
+	{ "allow-remote", no_argument, NULL, O_ALLOW },
+	{ "max-sessions", required_argument, NULL, O_MAXS },
+	{ "max-unauth", required_argument, NULL, O_MAXU },
+	{ "auth-timeout", required_argument, NULL, O_AUTHT },
+	{ "grace-ms", required_argument, NULL, O_GRACE },
+	{ "address-file", required_argument, NULL, O_ADDR },
+	{ "log-level", required_argument, NULL, O_LEVEL },
+	{ "syslog", no_argument, NULL, O_SYSLOG },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bad(const char *what, const char *value)
+{
+	fprintf(stderr, "hostcalld: invalid %s: '%s'\n", what, value);
+	return 2;
+}
+
+static int parse_option(int c, struct daemon_opts *o, int *level, int *use_syslog)
+{
+	switch (c) {
+	case 'l':
+		if (o->nlisten == DAEMON_LISTEN_MAX)
+			return bad("--listen (too many)", optarg);
+		o->listen[o->nlisten++] = optarg;
+		return 0;
+	case O_KEY: o->keyfile = optarg; return 0;
+	case O_ALLOW: o->allow_remote = 1; return 0;
+	case O_MAXS: return parse_int(optarg, 1, 1024, &o->max_sessions) ? bad("--max-sessions", optarg) : 0;
+	case O_MAXU: return parse_int(optarg, 1, 256, &o->max_unauth) ? bad("--max-unauth", optarg) : 0;
+	case O_AUTHT: return parse_int(optarg, 1, 3600, &o->auth_timeout_s) ? bad("--auth-timeout", optarg) : 0;
+	case O_GRACE: return parse_int(optarg, 0, 60000, &o->grace_ms) ? bad("--grace-ms", optarg) : 0;
+	case O_ADDR: o->address_file = optarg; return 0;
+	case O_LEVEL: return (*level = hc_log_level_parse(optarg)) < 0 ? bad("--log-level", optarg) : 0;
+	case O_SYSLOG: *use_syslog = 1; return 0;
+	case 'h': usage(stdout); exit(0);
+	case O_VERSION: printf("hostcalld, protocol %d\n", HC_PROTOCOL_VERSION); exit(0);
+	default: usage(stderr); return 2;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon_opts o = { .max_sessions = 64, .max_unauth = 16, .auth_timeout_s = 10,
+				 .grace_ms = 1000 };
+	int c, r, level = HC_LOG_INFO, use_syslog = 0;
+
+	while ((c = getopt_long(argc, argv, "l:h", longopts, NULL)) != -1)
+		if ((r = parse_option(c, &o, &level, &use_syslog)) != 0)
+			return r;
+	if (optind < argc)
+		return bad("argument", argv[optind]);
+	if (o.nlisten == 0) {
+		fprintf(stderr, "hostcalld: nothing to listen on: give --listen tcp://127.0.0.1:PORT "
+				"or --listen unix:/PATH\n");
+		return 2;
+	}
+	hc_log_init("hostcalld", (enum hc_log_level)level, use_syslog);
+	return daemon_run(&o);
+}

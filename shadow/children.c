@@ -1,0 +1,73 @@
+/* children.c: the table of the session's child processes and the statuses they leave. */
+#include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "shadow.h"
+
+struct shadow_child *children_add(struct shadow *sh, pid_t pid, pid_t pgid)
+{
+	for (int i = 0; i < SHADOW_CHILD_MAX; i++) {
+		struct shadow_child *c = &sh->children[i];
+		if (c->state == CHILD_FREE) {
+			c->state = CHILD_RUNNING;
+			c->pid = pid;
+			c->pgid = pgid;
+			c->relay_fd = -1;
+			c->unreported = 0;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+struct shadow_child *children_find(struct shadow *sh, pid_t pid)
+{
+	for (int i = 0; i < SHADOW_CHILD_MAX; i++)
+		if (sh->children[i].state != CHILD_FREE && sh->children[i].pid == pid)
+			return &sh->children[i];
+	return NULL;
+}
+
+static void record(struct shadow_child *c, int status)
+{
+	if (WIFEXITED(status) || WIFSIGNALED(status))
+		c->state = CHILD_DONE;
+	else if (WIFSTOPPED(status))
+		c->state = CHILD_STOPPED;
+	else if (WIFCONTINUED(status))
+		c->state = CHILD_RUNNING;
+	c->status = status;
+	c->unreported = 1;
+}
+
+void children_free(struct shadow_child *c)
+{
+	if (c->relay_fd >= 0)
+		close(c->relay_fd);
+	c->relay_fd = -1;
+	c->state = CHILD_FREE;
+}
+
+void children_reap(struct shadow *sh)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
+		struct shadow_child *c = children_find(sh, pid);
+		if (c)
+			record(c, status);
+		/* else an orphan we adopted as subreaper: reaped, nothing to keep */
+	}
+}
+
+int children_running(const struct shadow *sh)
+{
+	int n = 0;
+
+	for (int i = 0; i < SHADOW_CHILD_MAX; i++)
+		if (sh->children[i].state == CHILD_RUNNING || sh->children[i].state == CHILD_STOPPED)
+			n++;
+	return n;
+}

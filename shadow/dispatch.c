@@ -1,0 +1,127 @@
+/* dispatch.c: the one table of procedures every backend dispatches into, and the auth gate. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shadow.h"
+#include "transport.h"
+
+#define PROC(num, fn, targs, tres, pre) \
+	[num] = { #num, (xdrproc_t)xdr_##targs, (xdrproc_t)xdr_##tres, sizeof(targs), \
+		  sizeof(tres), fn, pre }
+#define PROC_NOARGS(num, fn, tres, pre) \
+	[num] = { #num, (xdrproc_t)hc_xdr_void, (xdrproc_t)xdr_##tres, 0, sizeof(tres), fn, pre }
+
+static const struct shadow_proc procs[] = {
+	[HC_NULL] = { "HC_NULL", (xdrproc_t)hc_xdr_void, (xdrproc_t)hc_xdr_void, 0, 0,
+		      shadow_null, 1 },
+	PROC(HC_AUTH_BEGIN, shadow_auth_begin, hc_auth_begin_args, hc_auth_begin_res, 1),
+	PROC(HC_AUTH_FINISH, shadow_auth_finish, hc_auth_finish_args, hc_err, 1),
+	PROC_NOARGS(HC_INFO, shadow_info, hc_info_res, 0),
+	PROC_NOARGS(HC_GETCWD, shadow_getcwd, hc_path_res, 0),
+	PROC(HC_CHDIR, shadow_chdir, hc_path, hc_err, 0),
+	PROC(HC_GETENV, shadow_getenv, hc_name, hc_value_res, 0),
+	PROC(HC_SETENV, shadow_setenv, hc_setenv_args, hc_err, 0),
+	PROC(HC_UNSETENV, shadow_unsetenv, hc_name, hc_err, 0),
+	PROC_NOARGS(HC_ENVIRON, shadow_environ, hc_envv_res, 0),
+	PROC(HC_OPEN, shadow_open, hc_open_args, hc_int_res, 0),
+	PROC(HC_CLOSE, shadow_close, hc_handle, hc_err, 0),
+	PROC(HC_READ, shadow_read, hc_read_args, hc_data_res, 0),
+	PROC(HC_WRITE, shadow_write, hc_write_args, hc_int_res, 0),
+	PROC(HC_LSEEK, shadow_lseek, hc_lseek_args, hc_hyper_res, 0),
+	PROC(HC_FSTAT, shadow_fstat, hc_handle, hc_stat_res, 0),
+	PROC(HC_STAT, shadow_stat, hc_stat_args, hc_stat_res, 0),
+	PROC(HC_UNLINK, shadow_unlink, hc_path, hc_err, 0),
+	PROC(HC_MKDIR, shadow_mkdir, hc_mkdir_args, hc_err, 0),
+	PROC(HC_RENAME, shadow_rename, hc_rename_args, hc_err, 0),
+	PROC(HC_READDIR, shadow_readdir, hc_readdir_args, hc_readdir_res, 0),
+	PROC_NOARGS(HC_PIPE, shadow_pipe, hc_pipe_res, 0),
+	PROC(HC_DUP2, shadow_dup2, hc_dup2_args, hc_err, 0),
+	PROC_NOARGS(HC_FORK, shadow_fork, hc_int_res, 0),
+	PROC(HC_EXEC, shadow_exec, hc_exec_args, hc_err, 0),
+	PROC(HC_SPAWN, shadow_spawn, hc_spawn_args, hc_int_res, 0),
+	PROC(HC_WAIT, shadow_wait, hc_wait_args, hc_wait_res, 0),
+	PROC(HC_KILL, shadow_kill, hc_kill_args, hc_err, 0),
+	PROC(HC_CHILD_CALL, shadow_child_call, hc_child_call_args, hc_child_call_res, 0),
+	PROC(HC_SOCKET, shadow_socket, hc_socket_args, hc_int_res, 0),
+	PROC(HC_BIND, shadow_bind, hc_sockaddr_args, hc_err, 0),
+	PROC(HC_LISTEN, shadow_listen, hc_listen_args, hc_err, 0),
+	PROC(HC_ACCEPT, shadow_accept, hc_handle, hc_accept_res, 0),
+	PROC(HC_CONNECT, shadow_connect, hc_sockaddr_args, hc_err, 0),
+	PROC(HC_GETSOCKNAME, shadow_getsockname, hc_handle, hc_sockaddr_res, 0),
+	PROC_NOARGS(HC_STREAM_CREATE, shadow_stream_create, hc_stream_res, 0),
+	PROC(HC_STREAM_ATTACH, shadow_stream_attach, hc_stream_attach_args, hc_err, 0),
+};
+
+const struct shadow_proc *shadow_proc_lookup(uint32_t proc)
+{
+	if (proc >= sizeof(procs) / sizeof(procs[0]) || !procs[proc].fn)
+		return NULL;
+	return &procs[proc];
+}
+
+int shadow_may_call(const struct shadow *sh, const struct shadow_proc *proc)
+{
+	return sh->authenticated || proc->before_auth;
+}
+
+int shadow_null(struct shadow *sh, void *args, void *res)
+{
+	(void)sh;
+	(void)args;
+	(void)res;
+	return 0;
+}
+
+static int encode_result(const struct shadow_proc *p, void *res, void **out, size_t *outlen)
+{
+	unsigned long size = xdr_sizeof(p->xres, res);
+	XDR x;
+
+	if (size > HC_CHILD_MSG_MAX)
+		return -E2BIG;
+	*out = malloc(size ? size : 1);
+	if (!*out)
+		return -ENOMEM;
+	xdrmem_create(&x, *out, (u_int)size, XDR_ENCODE);
+	if (!p->xres(&x, res)) {
+		free(*out);
+		return -EPROTO;
+	}
+	*outlen = size;
+	return 0;
+}
+
+int shadow_call_encoded(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
+			void **out, size_t *outlen)
+{
+	const struct shadow_proc *p = shadow_proc_lookup(proc);
+	void *args, *res;
+	XDR x;
+	int r;
+
+	if (!p)
+		return -ENOSYS;
+	if (!shadow_may_call(sh, p))
+		return -EACCES;
+	args = calloc(1, p->args_size + 1);
+	res = calloc(1, p->res_size + 1);
+	if (!args || !res) {
+		r = -ENOMEM;
+		goto out;
+	}
+	xdrmem_create(&x, (char *)in, (u_int)inlen, XDR_DECODE);
+	if (!p->xargs(&x, args)) {
+		r = -EPROTO;
+		goto out_free_args;
+	}
+	p->fn(sh, args, res);
+	r = encode_result(p, res, out, outlen);
+	xdr_free(p->xres, res);
+out_free_args:
+	xdr_free(p->xargs, args);
+out:
+	free(args);
+	free(res);
+	return r;
+}

@@ -1,0 +1,206 @@
+/* loop.c: the shadow's event loop, blocking inside a call, and ending the session's children. */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "shadow.h"
+
+enum { SLOT_CONN, SLOT_CTL, SLOT_SIG, SLOT_FIXED };
+#define POLL_MAX (SLOT_FIXED + 1 + SHADOW_PUMP_MAX * 2)
+
+static void on_signals(struct shadow *sh)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sh->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		log_debug("signal %u: ending the session", si.ssi_signo);
+		sh->ending = 1;
+	}
+	children_reap(sh);
+}
+
+static int fill_fixed(struct shadow *sh, struct pollfd *p, short conn_events)
+{
+	p[SLOT_CONN].fd = sh->conn_ops ? sh->conn_ops->fd(sh->conn) : -1;
+	p[SLOT_CONN].events = conn_events;
+	p[SLOT_CTL].fd = sh->ctl_fd;
+	p[SLOT_CTL].events = POLLIN;
+	p[SLOT_SIG].fd = sh->sig_fd;
+	p[SLOT_SIG].events = POLLIN;
+	for (int i = 0; i < SLOT_FIXED; i++)
+		p[i].revents = 0;
+	return SLOT_FIXED;
+}
+
+static int poll_timeout(struct shadow *sh, int timeout_ms)
+{
+	int next = streams_expire(sh);
+
+	if (next >= 0 && (timeout_ms < 0 || next < timeout_ms))
+		return next;
+	return timeout_ms;
+}
+
+/* Handle everything but the connection; the caller decides what that means. */
+static void handle_side_events(struct shadow *sh, struct pollfd *p, int pump_at, int n)
+{
+	if (p[SLOT_SIG].revents)
+		on_signals(sh);
+	if (p[SLOT_CTL].revents)
+		streams_on_ctl(sh);
+	pumps_run(sh, p + pump_at, n - pump_at);
+}
+
+int shadow_poll_once(struct shadow *sh, int timeout_ms, int serve)
+{
+	struct pollfd p[POLL_MAX];
+	int n = fill_fixed(sh, p, serve ? POLLIN : POLLRDHUP);
+	int r;
+
+	n += pumps_pollfds(sh, p + n, POLL_MAX - n);
+	r = poll(p, (nfds_t)n, poll_timeout(sh, timeout_ms));
+	if (r < 0)
+		return errno == EINTR ? 0 : -errno;
+	handle_side_events(sh, p, SLOT_FIXED, n);
+	if (serve && p[SLOT_CONN].revents && sh->conn_ops->serve(sh->conn, sh) < 0)
+		sh->ending = 1;
+	return 0;
+}
+
+static int remaining_ms(int64_t deadline_ms)
+{
+	int64_t left;
+
+	if (deadline_ms == 0)
+		return -1;
+	left = deadline_ms - shadow_now_ms();
+	return left < 0 ? 0 : left > 60000 ? 60000 : (int)left;
+}
+
+int shadow_block(struct shadow *sh, int fd, short events, int64_t deadline_ms)
+{
+	struct pollfd p[POLL_MAX];
+	int n = fill_fixed(sh, p, POLLRDHUP);
+	int at = n, r;
+
+	if (fd >= 0) {
+		p[n].fd = fd;
+		p[n].events = events;
+		p[n++].revents = 0;
+	}
+	at = n;
+	n += pumps_pollfds(sh, p + n, POLL_MAX - n);
+	r = poll(p, (nfds_t)n, poll_timeout(sh, remaining_ms(deadline_ms)));
+	if (r < 0)
+		return errno == EINTR ? 0 : -errno;
+	handle_side_events(sh, p, at, n);
+	if (p[SLOT_CONN].revents & (POLLRDHUP | POLLHUP | POLLERR))
+		return -ECONNRESET;
+	if (sh->ending)
+		return -ECONNRESET;
+	if (fd >= 0 && p[SLOT_FIXED].revents)
+		return 1;
+	if (deadline_ms && shadow_now_ms() >= deadline_ms)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/* ---- ending the children ---- */
+
+static void signal_children(struct shadow *sh, int sig)
+{
+	for (int i = 0; i < SHADOW_CHILD_MAX; i++) {
+		struct shadow_child *c = &sh->children[i];
+		if (c->state == CHILD_FREE)
+			continue;
+		if (c->pgid > 0)
+			kill(-c->pgid, sig);   /* grandchildren too, even once the leader is gone */
+		if (c->state == CHILD_DONE)
+			continue;
+		kill(c->pid, sig);
+		if (sig != SIGKILL)
+			kill(c->pid, SIGCONT);
+	}
+}
+
+/* Orphans re-parented to us (we are a subreaper) that left their group. */
+static void kill_adopted(void)
+{
+	char path[64], line[512];
+	pid_t self = getpid();
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int pid = atoi(de->d_name), ppid = 0;
+		FILE *f;
+		char *close_paren;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (!(f = fopen(path, "re")))
+			continue;
+		if (fgets(line, sizeof(line), f) && (close_paren = strrchr(line, ')')) &&
+		    sscanf(close_paren + 1, " %*c %d", &ppid) == 1 && ppid == self)
+			kill(pid, SIGKILL);
+		fclose(f);
+	}
+	closedir(d);
+}
+
+static void wait_children(struct shadow *sh, int64_t deadline)
+{
+	while (children_running(sh) > 0 && shadow_now_ms() < deadline) {
+		struct pollfd p = { .fd = sh->sig_fd, .events = POLLIN };
+		int left = remaining_ms(deadline);
+
+		if (poll(&p, 1, left > 50 ? 50 : left) > 0) {
+			struct signalfd_siginfo si;
+			while (read(sh->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				;
+		}
+		children_reap(sh);
+	}
+}
+
+static void reap_everything(void)
+{
+	int64_t deadline = shadow_now_ms() + 2000;
+
+	while (shadow_now_ms() < deadline) {
+		pid_t pid = waitpid(-1, NULL, WNOHANG);
+		if (pid < 0 && errno == ECHILD)
+			return;
+		if (pid <= 0)
+			usleep(5000);
+	}
+}
+
+void shadow_end_children(struct shadow *sh)
+{
+	int n = children_running(sh);
+
+	if (n > 0)
+		log_info("session over: hanging up %d child process(es)", n);
+	signal_children(sh, SIGHUP);
+	wait_children(sh, shadow_now_ms() + sh->opts.grace_ms);
+	if (children_running(sh) > 0)
+		log_info("killing %d child process(es) after the grace period", children_running(sh));
+	signal_children(sh, SIGKILL);
+	kill_adopted();
+	wait_children(sh, shadow_now_ms() + 1000);
+	reap_everything();
+}

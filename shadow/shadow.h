@@ -1,0 +1,208 @@
+/* shadow.h: the shadow process: one per session, holding its host context, serving its hostcalls. */
+#ifndef HC_SHADOW_H
+#define HC_SHADOW_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "handles.h"
+#include "keyfile.h"
+#include "rpc/hostcall.h"
+
+#define SHADOW_CHILD_MAX 256
+#define SHADOW_PUMP_MAX 64
+#define SHADOW_TICKET_MAX 32
+#define SHADOW_TICKET_TTL_MS 30000
+#define SHADOW_PUMP_BUF (64 * 1024)
+#define SHADOW_CONNECT_TIMEOUT_MS 30000
+
+struct shadow;
+
+/*
+ * The server side of a transport, as the shadow sees it: one connection
+ * delivering calls. The shadow owns the loop; the connection says which fd
+ * to watch and serves what is ready on it.
+ */
+struct shadow_conn_ops {
+	/* fd - the descriptor to poll for requests. */
+	int (*fd)(void *conn);
+	/* serve - answer the requests that are ready. Returns: 0, or -ECONNRESET when the peer is gone. */
+	int (*serve)(void *conn, struct shadow *sh);
+	/* close - drop the connection (in a forked child: without telling the peer). */
+	void (*close)(void *conn);
+};
+
+enum child_state { CHILD_FREE = 0, CHILD_RUNNING, CHILD_STOPPED, CHILD_DONE };
+
+struct shadow_child {
+	enum child_state state;
+	pid_t pid;
+	pid_t pgid;
+	int relay_fd;            /* a forked child that has not exec'd: its call channel */
+	int status;              /* the last waitpid status not yet reported */
+	int unreported;          /* status holds an event the guest has not seen */
+};
+
+struct shadow_pump {
+	int used;
+	int src, dst;            /* src is read, dst written; the pump owns both */
+	int src_sock, dst_sock;  /* use MSG_DONTWAIT on these */
+	int src_eof;
+	size_t off, len;
+	char *buf;
+};
+
+struct shadow_ticket {
+	int used;
+	hc_handle handle;
+	uint8_t token[HC_TOKEN_LEN];
+	int64_t expires_ms;
+};
+
+struct shadow_opts {
+	int authenticated;       /* the listener vouched for the peer (unix: its uid) */
+	int has_key;
+	uint8_t key[HC_KEY_LEN];
+	int grace_ms;            /* SIGHUP to SIGKILL for the session's children */
+	int auth_timeout_s;
+};
+
+struct shadow {
+	struct shadow_opts opts;
+	int authenticated;
+	int auth_stage;          /* 0: nothing yet, 1: nonces exchanged, 2: done or failed */
+	uint8_t client_nonce[HC_NONCE_LEN];
+	uint8_t server_nonce[HC_NONCE_LEN];
+
+	const struct shadow_conn_ops *conn_ops;
+	void *conn;
+	int ctl_fd;              /* to hostcalld: auth notices out, stream fds in; -1 in a fork */
+	int sig_fd;
+	int is_fork;             /* a forked child serving relayed calls */
+	int ending;
+
+	struct shadow_handles handles;
+	struct shadow_child children[SHADOW_CHILD_MAX];
+	struct shadow_pump pumps[SHADOW_PUMP_MAX];
+	struct shadow_ticket tickets[SHADOW_TICKET_MAX];
+};
+
+/* ---- shadow.c: life of a shadow ---- */
+
+/* shadow_init - set up @sh in a freshly forked process. Returns: 0 or -errno. */
+int shadow_init(struct shadow *sh, const struct shadow_opts *opts, int ctl_fd);
+/* shadow_set_conn - the connection that delivers @sh's calls. */
+void shadow_set_conn(struct shadow *sh, const struct shadow_conn_ops *ops, void *conn);
+/* shadow_run - serve until the session ends, then end the children. Returns: the exit code. */
+int shadow_run(struct shadow *sh);
+/* shadow_now_ms - a monotonic clock in milliseconds. */
+int64_t shadow_now_ms(void);
+
+/* ---- loop.c: the event loop and blocking inside a call ---- */
+
+/* shadow_poll_once - wait up to @timeout_ms and handle what is ready; @serve: answer calls too. */
+int shadow_poll_once(struct shadow *sh, int timeout_ms, int serve);
+/*
+ * shadow_block - inside a call, wait until @fd (or -1: anything) is ready for
+ * @events, while streams, children and stream deliveries keep being served.
+ * Returns: 1 when @fd is ready, 0 when something else happened (re-check),
+ * -ETIMEDOUT at @deadline_ms (0: none), -ECONNRESET when the caller hung up.
+ */
+int shadow_block(struct shadow *sh, int fd, short events, int64_t deadline_ms);
+/* shadow_end_children - SIGHUP, grace, SIGKILL and reap every child of the session. */
+void shadow_end_children(struct shadow *sh);
+
+/* ---- dispatch.c: the one table of procedures ---- */
+
+typedef int (*shadow_proc_fn)(struct shadow *sh, void *args, void *res);
+
+struct shadow_proc {
+	const char *name;
+	xdrproc_t xargs;
+	xdrproc_t xres;
+	size_t args_size;
+	size_t res_size;
+	shadow_proc_fn fn;
+	int before_auth;         /* answered before the session has authenticated */
+};
+
+/* shadow_proc_lookup - the procedure numbered @proc, or NULL. */
+const struct shadow_proc *shadow_proc_lookup(uint32_t proc);
+/* shadow_may_call - whether @sh may run @proc now (authentication gate). */
+int shadow_may_call(const struct shadow *sh, const struct shadow_proc *proc);
+/*
+ * shadow_call_encoded - decode @in as @proc's arguments, run it and encode its
+ * result into a malloc'd buffer (*@out, *@outlen). Used by relays and by
+ * backends that carry raw XDR. Returns: 0 or -errno (-EPROTO: bad arguments).
+ */
+int shadow_call_encoded(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
+			void **out, size_t *outlen);
+
+/* ---- procedures, one file per family; each returns 0 and fills its result ---- */
+int shadow_null(struct shadow *sh, void *args, void *res);
+int shadow_auth_begin(struct shadow *sh, void *args, void *res);
+int shadow_auth_finish(struct shadow *sh, void *args, void *res);
+int shadow_info(struct shadow *sh, void *args, void *res);
+int shadow_getcwd(struct shadow *sh, void *args, void *res);
+int shadow_chdir(struct shadow *sh, void *args, void *res);
+int shadow_getenv(struct shadow *sh, void *args, void *res);
+int shadow_setenv(struct shadow *sh, void *args, void *res);
+int shadow_unsetenv(struct shadow *sh, void *args, void *res);
+int shadow_environ(struct shadow *sh, void *args, void *res);
+int shadow_open(struct shadow *sh, void *args, void *res);
+int shadow_close(struct shadow *sh, void *args, void *res);
+int shadow_read(struct shadow *sh, void *args, void *res);
+int shadow_write(struct shadow *sh, void *args, void *res);
+int shadow_lseek(struct shadow *sh, void *args, void *res);
+int shadow_fstat(struct shadow *sh, void *args, void *res);
+int shadow_stat(struct shadow *sh, void *args, void *res);
+int shadow_unlink(struct shadow *sh, void *args, void *res);
+int shadow_mkdir(struct shadow *sh, void *args, void *res);
+int shadow_rename(struct shadow *sh, void *args, void *res);
+int shadow_readdir(struct shadow *sh, void *args, void *res);
+int shadow_pipe(struct shadow *sh, void *args, void *res);
+int shadow_dup2(struct shadow *sh, void *args, void *res);
+int shadow_fork(struct shadow *sh, void *args, void *res);
+int shadow_exec(struct shadow *sh, void *args, void *res);
+int shadow_spawn(struct shadow *sh, void *args, void *res);
+int shadow_wait(struct shadow *sh, void *args, void *res);
+int shadow_kill(struct shadow *sh, void *args, void *res);
+int shadow_child_call(struct shadow *sh, void *args, void *res);
+int shadow_socket(struct shadow *sh, void *args, void *res);
+int shadow_bind(struct shadow *sh, void *args, void *res);
+int shadow_listen(struct shadow *sh, void *args, void *res);
+int shadow_accept(struct shadow *sh, void *args, void *res);
+int shadow_connect(struct shadow *sh, void *args, void *res);
+int shadow_getsockname(struct shadow *sh, void *args, void *res);
+int shadow_stream_create(struct shadow *sh, void *args, void *res);
+int shadow_stream_attach(struct shadow *sh, void *args, void *res);
+
+/* ---- children.c: the children table ---- */
+struct shadow_child *children_add(struct shadow *sh, pid_t pid, pid_t pgid);
+struct shadow_child *children_find(struct shadow *sh, pid_t pid);
+/* children_free - forget @c, closing its relay channel. */
+void children_free(struct shadow_child *c);
+/* children_reap - collect every status change without blocking. */
+void children_reap(struct shadow *sh);
+/* children_running - how many children have not ended. */
+int children_running(const struct shadow *sh);
+
+/* ---- streams.c ---- */
+/* streams_on_ctl - take a stream connection hostcalld passed on ctl_fd. */
+void streams_on_ctl(struct shadow *sh);
+/* streams_expire - drop tickets whose time is up. Returns: ms to the next expiry, or -1. */
+int streams_expire(struct shadow *sh);
+/* pumps_pollfds - add the pumps' fds to @p (at most @max). Returns: how many were added. */
+int pumps_pollfds(struct shadow *sh, struct pollfd *p, int max);
+/* pumps_run - move bytes on every pump whose fds are ready in @p[0..n). */
+void pumps_run(struct shadow *sh, const struct pollfd *p, int n);
+/* pumps_close_all - stop every pump and close its descriptors. */
+void pumps_close_all(struct shadow *sh);
+
+/* ---- relay.c: forked children ---- */
+/* relay_conn_ops - serving relayed calls on a socketpair in a forked child. */
+extern const struct shadow_conn_ops relay_conn_ops;
+/* relay_conn_new - the connection for a forked child's end @fd. Returns: it or NULL. */
+void *relay_conn_new(int fd);
+
+#endif

@@ -1,0 +1,295 @@
+/* streams.c: streams in the shadow: one-time tickets, joining dialled sockets, and pumps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "auth.h"
+#include "errmap.h"
+#include "log.h"
+#include "shadow.h"
+#include "transport.h"
+
+/* ---- tickets ---- */
+
+int shadow_stream_create(struct shadow *sh, void *args, void *res)
+{
+	hc_stream_res *r = res;
+	struct shadow_ticket *t = NULL;
+	int h;
+
+	(void)args;
+	for (int i = 0; i < SHADOW_TICKET_MAX && !t; i++)
+		if (!sh->tickets[i].used)
+			t = &sh->tickets[i];
+	if (!t || sh->ctl_fd < 0) {
+		r->err = t ? HC_EOPNOTSUPP : HC_EAGAIN;
+		return 0;
+	}
+	if ((h = handles_reserve(&sh->handles)) < 0) {
+		r->err = HC_EMFILE;
+		return 0;
+	}
+	if (hc_random(t->token, HC_TOKEN_LEN) != 0) {
+		handles_close(&sh->handles, h);
+		r->err = HC_EIO;
+		return 0;
+	}
+	t->used = 1;
+	t->handle = h;
+	t->expires_ms = shadow_now_ms() + SHADOW_TICKET_TTL_MS;
+	memcpy(r->hc_stream_res_u.ticket.token, t->token, HC_TOKEN_LEN);
+	r->hc_stream_res_u.ticket.handle = h;
+	r->hc_stream_res_u.ticket.shadow_pid = getpid();
+	r->err = HC_OK;
+	return 0;
+}
+
+int streams_expire(struct shadow *sh)
+{
+	int64_t now = shadow_now_ms(), next = -1;
+
+	for (int i = 0; i < SHADOW_TICKET_MAX; i++) {
+		struct shadow_ticket *t = &sh->tickets[i];
+		if (!t->used)
+			continue;
+		if (t->expires_ms <= now) {
+			log_info("stream ticket for handle %d expired unused", t->handle);
+			handles_close(&sh->handles, t->handle);
+			memset(t, 0, sizeof(*t));
+		} else if (next < 0 || t->expires_ms - now < next) {
+			next = t->expires_ms - now;
+		}
+	}
+	return (int)next;
+}
+
+static struct shadow_ticket *ticket_match(struct shadow *sh, const uint8_t *token)
+{
+	struct shadow_ticket *found = NULL;
+
+	for (int i = 0; i < SHADOW_TICKET_MAX; i++)
+		if (sh->tickets[i].used && sodium_memcmp(sh->tickets[i].token, token,
+							 HC_TOKEN_LEN) == 0)
+			found = &sh->tickets[i];
+	return found;
+}
+
+/* Receive one token and one descriptor; anything else is refused and closed. */
+static int recv_delivery(int ctl, uint8_t token[HC_TOKEN_LEN], int *fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 4)];
+	struct iovec iov = { token, HC_TOKEN_LEN };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(ctl, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	int nfds = 0, fds[4];
+
+	if (n < 0)
+		return errno == EAGAIN ? -EAGAIN : -errno;
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k && nfds < 4; i++)
+			memcpy(&fds[nfds++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+	}
+	if (n == HC_TOKEN_LEN && nfds == 1 && !(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		*fd = fds[0];
+		return 0;
+	}
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+	return n == 0 ? -ECONNRESET : -EPROTO;
+}
+
+static void join_stream(struct shadow *sh, const uint8_t *token, int fd)
+{
+	struct shadow_ticket *t = ticket_match(sh, token);
+	unsigned char ack = HC_STREAM_ACK;
+
+	if (!t || t->expires_ms <= shadow_now_ms()) {
+		log_warn("stream refused: unknown or expired ticket");
+		close(fd);
+		return;
+	}
+	if ((fd = fd_lift(fd)) < 0 || handles_fill(&sh->handles, t->handle, fd) != 0 ||
+	    send(fd, &ack, 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1) {
+		log_warn("stream for handle %d could not be joined", t->handle);
+		handles_close(&sh->handles, t->handle);
+	}
+	memset(t, 0, sizeof(*t));   /* single use, whatever happened */
+}
+
+void streams_on_ctl(struct shadow *sh)
+{
+	uint8_t token[HC_TOKEN_LEN];
+	int fd = -1, r;
+
+	while ((r = recv_delivery(sh->ctl_fd, token, &fd)) != -EAGAIN) {
+		if (r == -ECONNRESET) {
+			log_info("hostcalld went away: ending the session");
+			sh->ending = 1;
+			return;
+		}
+		if (r == 0)
+			join_stream(sh, token, fd);
+		else if (r != -EPROTO)
+			return;
+	}
+}
+
+/* ---- pumps ---- */
+
+static int is_socket(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* A FIFO end gets a non-blocking open file description of its own. */
+static int pump_end(int fd, int for_write)
+{
+	char path[64];
+	struct stat st;
+	int nfd;
+
+	if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode))
+		return fcntl(fd, F_DUPFD_CLOEXEC, SHADOW_FD_FLOOR);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = open(path, (for_write ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
+	return nfd < 0 ? -1 : fd_lift(nfd);
+}
+
+int shadow_stream_attach(struct shadow *sh, void *args, void *res)
+{
+	hc_stream_attach_args *a = args;
+	hc_err *r = res;
+	struct shadow_pump *p = NULL;
+	int hostfd = handles_fd(&sh->handles, a->host), sfd, dup;
+
+	for (int i = 0; i < SHADOW_PUMP_MAX && !p; i++)
+		if (!sh->pumps[i].used)
+			p = &sh->pumps[i];
+	if (handles_fd(&sh->handles, a->stream) < 0 || hostfd < 0 ||
+	    !is_socket(handles_fd(&sh->handles, a->stream)) ||
+	    (a->dir != HC_STREAM_TO_HOST && a->dir != HC_STREAM_FROM_HOST)) {
+		*r = HC_EBADF;
+		return 0;
+	}
+	if (!p || !(p->buf = malloc(SHADOW_PUMP_BUF))) {
+		*r = p ? HC_ENOMEM : HC_EAGAIN;
+		return 0;
+	}
+	if ((dup = pump_end(hostfd, a->dir == HC_STREAM_TO_HOST)) < 0) {
+		free(p->buf);
+		*r = hc_err_from_errno(errno);
+		return 0;
+	}
+	sfd = handles_take(&sh->handles, a->stream);
+	p->used = 1;
+	p->src = a->dir == HC_STREAM_TO_HOST ? sfd : dup;
+	p->dst = a->dir == HC_STREAM_TO_HOST ? dup : sfd;
+	p->src_sock = is_socket(p->src);
+	p->dst_sock = is_socket(p->dst);
+	p->src_eof = 0;
+	p->off = p->len = 0;
+	*r = HC_OK;
+	return 0;
+}
+
+static void pump_stop(struct shadow_pump *p)
+{
+	if (p->dst_sock)
+		shutdown(p->dst, SHUT_WR);
+	close(p->src);
+	close(p->dst);
+	free(p->buf);
+	memset(p, 0, sizeof(*p));
+}
+
+void pumps_close_all(struct shadow *sh)
+{
+	for (int i = 0; i < SHADOW_PUMP_MAX; i++)
+		if (sh->pumps[i].used)
+			pump_stop(&sh->pumps[i]);
+}
+
+int pumps_pollfds(struct shadow *sh, struct pollfd *pf, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < SHADOW_PUMP_MAX && n < max; i++) {
+		struct shadow_pump *p = &sh->pumps[i];
+		if (!p->used)
+			continue;
+		pf[n].fd = p->len > 0 ? p->dst : p->src;
+		pf[n].events = p->len > 0 ? POLLOUT : POLLIN;
+		pf[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+static void pump_fill(struct shadow_pump *p)
+{
+	ssize_t n = p->src_sock ? recv(p->src, p->buf, SHADOW_PUMP_BUF, MSG_DONTWAIT)
+				: read(p->src, p->buf, SHADOW_PUMP_BUF);
+
+	if (n > 0) {
+		p->off = 0;
+		p->len = (size_t)n;
+	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+		p->src_eof = 1;
+	}
+}
+
+static int pump_drain(struct shadow_pump *p)
+{
+	ssize_t n = p->dst_sock ? send(p->dst, p->buf + p->off, p->len, MSG_DONTWAIT | MSG_NOSIGNAL)
+				: write(p->dst, p->buf + p->off, p->len);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	p->off += (size_t)n;
+	p->len -= (size_t)n;
+	return 0;
+}
+
+/* One step of one pump: fill when empty, drain when full, stop at EOF or a broken reader. */
+static void pump_step(struct shadow_pump *p, short revents)
+{
+	if (!revents)
+		return;
+	if (p->len == 0)
+		pump_fill(p);
+	else if (pump_drain(p) < 0) {
+		pump_stop(p);   /* the reader went away: closing tells the writer EPIPE */
+		return;
+	}
+	if (p->len == 0 && p->src_eof)
+		pump_stop(p);
+}
+
+void pumps_run(struct shadow *sh, const struct pollfd *pf, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < SHADOW_PUMP_MAX && k < n; i++) {
+		struct shadow_pump *p = &sh->pumps[i];
+		if (!p->used)
+			continue;
+		if (pf[k].fd == (p->len > 0 ? p->dst : p->src))
+			pump_step(p, pf[k].revents);
+		k++;
+	}
+}

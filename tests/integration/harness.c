@@ -1,0 +1,245 @@
+/* harness.c: starting and stopping a real hostcalld for integration tests, and process probes. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+long long test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *hostcalld_path(void)
+{
+	const char *p = getenv("HOSTCALLD");
+
+	return p ? p : "build/hostcalld";
+}
+
+static int read_addresses(struct test_daemon *d, const char *file)
+{
+	char line[300];
+	FILE *f = fopen(file, "r");
+	int n = 0;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "tcp:", 4) == 0)
+			snprintf(d->tcp_url, sizeof(d->tcp_url), "%s", line), n++;
+	}
+	fclose(f);
+	return n ? 0 : -EAGAIN;
+}
+
+static void exec_daemon(struct test_daemon *d, const char *addr, const char *const *extra)
+{
+	const char *argv[40];
+	int n = 0, fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	argv[n++] = hostcalld_path();
+	argv[n++] = "--listen";
+	argv[n++] = "tcp://127.0.0.1:0";
+	argv[n++] = "--listen";
+	argv[n++] = d->unix_url;
+	argv[n++] = "--key";
+	argv[n++] = d->key;
+	argv[n++] = "--address-file";
+	argv[n++] = addr;
+	argv[n++] = "--log-level";
+	argv[n++] = "debug";
+	for (int i = 0; extra && extra[i] && n < 38; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+	if (fd >= 0)
+		dup2(fd, 2);
+	execv(argv[0], (char **)argv);
+	_exit(127);
+}
+
+int test_daemon_start(struct test_daemon *d, const char *const *extra)
+{
+	char addr[300];
+	long long deadline;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->dir, sizeof(d->dir), "/tmp/hctest.XXXXXX");
+	if (!mkdtemp(d->dir))
+		return -errno;
+	snprintf(d->key, sizeof(d->key), "%s/key", d->dir);
+	snprintf(d->unix_url, sizeof(d->unix_url), "unix:%s/sock", d->dir);
+	snprintf(d->log, sizeof(d->log), "%s/hostcalld.log", d->dir);
+	snprintf(addr, sizeof(addr), "%s/addr", d->dir);
+	d->pid = fork();
+	if (d->pid < 0)
+		return -errno;
+	if (d->pid == 0)
+		exec_daemon(d, addr, extra);
+	for (deadline = test_now_ms() + 10000; test_now_ms() < deadline; usleep(10000)) {
+		if (read_addresses(d, addr) == 0)
+			return 0;
+		if (waitpid(d->pid, NULL, WNOHANG) == d->pid) {
+			d->pid = 0;
+			return -ECHILD;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
+static void remove_dir(const char *dir)
+{
+	char path[600];
+	struct dirent *de;
+	DIR *dd = opendir(dir);
+
+	if (!dd)
+		return;
+	while ((de = readdir(dd))) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			if (unlink(path) != 0 && errno == EISDIR)
+				remove_dir(path);
+		}
+	}
+	closedir(dd);
+	rmdir(dir);
+}
+
+int test_daemon_stop(struct test_daemon *d)
+{
+	long long deadline = test_now_ms() + 10000;
+	int status = -1;
+
+	if (d->pid <= 0)
+		return -1;
+	kill(d->pid, SIGTERM);
+	while (waitpid(d->pid, &status, WNOHANG) == 0) {
+		if (test_now_ms() > deadline) {
+			kill(d->pid, SIGKILL);
+			waitpid(d->pid, &status, 0);
+			break;
+		}
+		usleep(10000);
+	}
+	d->pid = 0;
+	if (!getenv("HC_KEEP_TEST_DIR"))
+		remove_dir(d->dir);
+	return status;
+}
+
+struct hc_session *test_connect(struct test_daemon *d)
+{
+	struct hc_session *s = NULL;
+	int r = hc_connect(d->tcp_url, d->key, &s);
+
+	if (r != 0)
+		fprintf(stderr, "hc_connect(%s): %s\n", d->tcp_url, strerror(-r));
+	return r == 0 ? s : NULL;
+}
+
+static int pid_alive(pid_t pid)
+{
+	char path[64], line[512], *p, state = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')))
+		sscanf(p + 1, " %c", &state);
+	fclose(f);
+	return state != 0 && state != 'Z' && state != 'X';
+}
+
+int test_pids_alive(const pid_t *pids, int n)
+{
+	int alive = 0;
+
+	for (int i = 0; i < n; i++)
+		alive += pids[i] > 0 && pid_alive(pids[i]);
+	return alive;
+}
+
+int test_wait_gone(const pid_t *pids, int n, int ms)
+{
+	long long deadline = test_now_ms() + ms;
+
+	while (test_pids_alive(pids, n) > 0) {
+		if (test_now_ms() > deadline)
+			return 0;
+		usleep(10000);
+	}
+	return 1;
+}
+
+int test_children_of(pid_t ppid, pid_t *out, int max)
+{
+	char path[64], line[512], *p;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		int pid = atoi(de->d_name), pp = 0;
+		FILE *f;
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (!(f = fopen(path, "r")))
+			continue;
+		if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) &&
+		    sscanf(p + 1, " %*c %d", &pp) == 1 && pp == ppid)
+			out[n++] = pid;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+int test_count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if (!(d = opendir(path)))
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+int test_log_contains(struct test_daemon *d, const char *needle)
+{
+	char buf[65536];
+	int fd = open(d->log, O_RDONLY | O_CLOEXEC), found = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		found = strstr(buf, needle) != NULL;
+	}
+	close(fd);
+	return found;
+}

@@ -1,0 +1,41 @@
+/* harness.h: integration-test support: a real hostcalld on a random loopback port, by PID. */
+#ifndef HC_HARNESS_H
+#define HC_HARNESS_H
+
+#include <sys/types.h>
+
+#include "hostcall.h"
+
+struct test_daemon {
+	pid_t pid;
+	char dir[256];          /* a private temporary directory */
+	char key[300];          /* its key file */
+	char tcp_url[300];
+	char unix_url[300];
+	char log[300];          /* hostcalld's stderr */
+};
+
+/*
+ * test_daemon_start - run hostcalld (from $HOSTCALLD) with tcp and unix
+ * listeners and @extra arguments (NULL-terminated, may be NULL); wait for it.
+ * Returns: 0 or -errno.
+ */
+int test_daemon_start(struct test_daemon *d, const char *const *extra);
+/* test_daemon_stop - SIGTERM, wait (10 s at most, then SIGKILL). Returns: its wait status. */
+int test_daemon_stop(struct test_daemon *d);
+/* test_connect - a tcp: session with the daemon's key. Returns: the session or NULL. */
+struct hc_session *test_connect(struct test_daemon *d);
+/* test_pids_alive - how many of @pids still exist (zombies count as gone). */
+int test_pids_alive(const pid_t *pids, int n);
+/* test_wait_gone - poll up to @ms until none of @pids is alive. Returns: 1 when all are gone. */
+int test_wait_gone(const pid_t *pids, int n, int ms);
+/* test_children_of - the pids whose parent is @ppid, up to @max. Returns: how many. */
+int test_children_of(pid_t ppid, pid_t *out, int max);
+/* test_count_fds - open descriptors of process @pid (-1 on error). */
+int test_count_fds(pid_t pid);
+/* test_log_contains - whether the daemon's log holds @needle. */
+int test_log_contains(struct test_daemon *d, const char *needle);
+/* test_now_ms - a monotonic clock. */
+long long test_now_ms(void);
+
+#endif

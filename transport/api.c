@@ -1,0 +1,320 @@
+/* api.c: sessions (connect, authenticate, call) and the context and file hostcalls. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "errmap.h"
+#include "session.h"
+
+static int call_direct(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
+		       xdrproc_t xres, void *res)
+{
+	return hc_transport_call(s->t, proc, xargs, args, xres, res, s->timeout_ms);
+}
+
+static int encode_args(uint32_t proc, xdrproc_t xargs, void *args, hc_child_call_args *cc)
+{
+	unsigned long size = xdr_sizeof(xargs, args);
+	XDR x;
+
+	if (size > HC_CHILD_MSG_MAX)
+		return -E2BIG;
+	cc->proc = proc;
+	cc->args.args_len = (u_int)size;
+	cc->args.args_val = malloc(size ? size : 1);
+	if (!cc->args.args_val)
+		return -ENOMEM;
+	xdrmem_create(&x, cc->args.args_val, (u_int)size, XDR_ENCODE);
+	if (!xargs(&x, args)) {
+		free(cc->args.args_val);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int decode_result(const hc_child_call_res *cr, xdrproc_t xres, void *res)
+{
+	XDR x;
+
+	if (cr->err != HC_OK)
+		return -hc_err_to_errno(cr->err);
+	xdrmem_create(&x, cr->hc_child_call_res_u.result.result_val,
+		      cr->hc_child_call_res_u.result.result_len, XDR_DECODE);
+	return xres(&x, res) ? 0 : -EPROTO;
+}
+
+/* A forked child's calls travel inside HC_CHILD_CALL through the root session. */
+static int call_child(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
+		      xdrproc_t xres, void *res)
+{
+	hc_child_call_args cc = { .pid = s->child_pid };
+	hc_child_call_res cr;
+	int r;
+
+	if ((r = encode_args(proc, xargs, args, &cc)) != 0)
+		return r;
+	memset(&cr, 0, sizeof(cr));
+	r = call_direct(s->root, HC_CHILD_CALL, (xdrproc_t)xdr_hc_child_call_args, &cc,
+			(xdrproc_t)xdr_hc_child_call_res, &cr);
+	free(cc.args.args_val);
+	if (r == 0) {
+		r = decode_result(&cr, xres, res);
+		xdr_free((xdrproc_t)xdr_hc_child_call_res, (char *)&cr);
+	}
+	return r;
+}
+
+int hc_session_call(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
+		    xdrproc_t xres, void *res)
+{
+	if (s->child_pid)
+		return call_child(s, proc, xargs, args, xres, res);
+	return call_direct(s, proc, xargs, args, xres, res);
+}
+
+int hc_session_call_err(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args)
+{
+	hc_err e = HC_OK;
+	int r = hc_session_call(s, proc, xargs, args, (xdrproc_t)xdr_hc_err, &e);
+
+	return r ? r : -hc_err_to_errno(e);
+}
+
+int hc_session_call_int(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args)
+{
+	hc_int_res res;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	r = hc_session_call(s, proc, xargs, args, (xdrproc_t)xdr_hc_int_res, &res);
+	if (r)
+		return r;
+	return res.err == HC_OK ? res.hc_int_res_u.value : -hc_err_to_errno(res.err);
+}
+
+int hc_copy_string(char *buf, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		return -ERANGE;
+	memcpy(buf, src, n + 1);
+	return 0;
+}
+
+static int authenticate(struct hc_session *s, const uint8_t key[HC_KEY_LEN])
+{
+	hc_auth_begin_args begin;
+	hc_auth_begin_res br;
+	hc_auth_finish_args fin;
+	int r;
+
+	if ((r = hc_random(begin.client_nonce, HC_NONCE_LEN)) != 0)
+		return r;
+	memset(&br, 0, sizeof(br));
+	r = call_direct(s, HC_AUTH_BEGIN, (xdrproc_t)xdr_hc_auth_begin_args, &begin,
+			(xdrproc_t)xdr_hc_auth_begin_res, &br);
+	if (r)
+		return r;
+	if (br.err != HC_OK)
+		return -hc_err_to_errno(br.err);
+	r = hc_auth_check(key, HC_AUTH_SERVER, (uint8_t *)begin.client_nonce,
+			  (uint8_t *)br.hc_auth_begin_res_u.ok.server_nonce,
+			  (uint8_t *)br.hc_auth_begin_res_u.ok.server_mac);
+	if (r == 0)
+		r = hc_auth_mac(key, HC_AUTH_CLIENT, (uint8_t *)begin.client_nonce,
+				(uint8_t *)br.hc_auth_begin_res_u.ok.server_nonce,
+				(uint8_t *)fin.client_mac);
+	if (r == 0)
+		r = hc_session_call_err(s, HC_AUTH_FINISH, (xdrproc_t)xdr_hc_auth_finish_args,
+					&fin);
+	return r;
+}
+
+static int authenticate_with_file(struct hc_session *s, const char *keyfile)
+{
+	uint8_t key[HC_KEY_LEN];
+	int r;
+
+	if (!keyfile)
+		return -ENOKEY;
+	if ((r = hc_key_load(keyfile, key)) != 0)
+		return r;
+	r = authenticate(s, key);
+	memset(key, 0, sizeof(key));
+	return r;
+}
+
+int hc_connect(const char *url, const char *keyfile, struct hc_session **out)
+{
+	struct hc_session *s;
+	int r;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->root = s;
+	s->timeout_ms = HC_DEFAULT_TIMEOUT_MS;
+	if ((r = hc_transport_open(url, &s->t)) != 0)
+		goto err;
+	if (hc_transport_needs_key(s->t) && (r = authenticate_with_file(s, keyfile)) != 0)
+		goto err;
+	*out = s;
+	return 0;
+err:
+	hc_transport_close(s->t);
+	free(s);
+	return r;
+}
+
+void hc_disconnect(struct hc_session *s)
+{
+	if (!s)
+		return;
+	if (s->child_pid) {
+		hc_session_free_child(s);
+		return;
+	}
+	hc_transport_close(s->t);
+	free(s);
+}
+
+void hc_session_free_child(struct hc_session *child)
+{
+	if (child && child->child_pid)
+		free(child);
+}
+
+int hc_set_timeout(struct hc_session *s, int ms)
+{
+	if (ms <= 0)
+		return -EINVAL;
+	s->timeout_ms = ms;
+	return 0;
+}
+
+int hc_null(struct hc_session *s)
+{
+	return hc_session_call(s, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void, NULL);
+}
+
+int hc_info(struct hc_session *s, struct hc_session_info *info)
+{
+	hc_info_res res;
+	hc_session_desc *in = &res.hc_info_res_u.info;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	r = hc_session_call(s, HC_INFO, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)xdr_hc_info_res,
+			    &res);
+	if (r)
+		return r;
+	if (res.err != HC_OK)
+		return -hc_err_to_errno(res.err);
+	memset(info, 0, sizeof(*info));
+	if ((r = hc_copy_string(info->hostname, sizeof(info->hostname), in->hostname)) == 0)
+		r = hc_copy_string(info->user, sizeof(info->user), in->user);
+	info->uid = in->uid;
+	info->shadow_pid = in->shadow_pid;
+	info->protocol_version = in->protocol_version;
+	xdr_free((xdrproc_t)xdr_hc_info_res, (char *)&res);
+	return r;
+}
+
+int hc_getcwd(struct hc_session *s, char *buf, size_t len)
+{
+	hc_path_res res;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	r = hc_session_call(s, HC_GETCWD, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)xdr_hc_path_res,
+			    &res);
+	if (r)
+		return r;
+	r = res.err == HC_OK ? hc_copy_string(buf, len, res.hc_path_res_u.path)
+			     : -hc_err_to_errno(res.err);
+	xdr_free((xdrproc_t)xdr_hc_path_res, (char *)&res);
+	return r;
+}
+
+int hc_chdir(struct hc_session *s, const char *path)
+{
+	hc_path p = (char *)path;
+
+	return hc_session_call_err(s, HC_CHDIR, (xdrproc_t)xdr_hc_path, &p);
+}
+
+int hc_getenv(struct hc_session *s, const char *name, char *buf, size_t len)
+{
+	hc_name n = (char *)name;
+	hc_value_res res;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	r = hc_session_call(s, HC_GETENV, (xdrproc_t)xdr_hc_name, &n,
+			    (xdrproc_t)xdr_hc_value_res, &res);
+	if (r)
+		return r;
+	r = res.err == HC_OK ? hc_copy_string(buf, len, res.hc_value_res_u.value)
+			     : -hc_err_to_errno(res.err);
+	xdr_free((xdrproc_t)xdr_hc_value_res, (char *)&res);
+	return r;
+}
+
+int hc_setenv(struct hc_session *s, const char *name, const char *value, int overwrite)
+{
+	hc_setenv_args a = { (char *)name, (char *)value, overwrite != 0 };
+
+	return hc_session_call_err(s, HC_SETENV, (xdrproc_t)xdr_hc_setenv_args, &a);
+}
+
+int hc_unsetenv(struct hc_session *s, const char *name)
+{
+	hc_name n = (char *)name;
+
+	return hc_session_call_err(s, HC_UNSETENV, (xdrproc_t)xdr_hc_name, &n);
+}
+
+static int strv_dup(char **src, u_int n, char ***out)
+{
+	char **v = calloc((size_t)n + 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (u_int i = 0; i < n; i++) {
+		if (!(v[i] = strdup(src[i]))) {
+			hc_strv_free(v);
+			return -ENOMEM;
+		}
+	}
+	*out = v;
+	return (int)n;
+}
+
+void hc_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+int hc_environ(struct hc_session *s, char ***out)
+{
+	hc_envv_res res;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	r = hc_session_call(s, HC_ENVIRON, (xdrproc_t)hc_xdr_void, NULL,
+			    (xdrproc_t)xdr_hc_envv_res, &res);
+	if (r)
+		return r;
+	r = res.err == HC_OK ? strv_dup(res.hc_envv_res_u.env.hc_envv_val,
+					res.hc_envv_res_u.env.hc_envv_len, out)
+			     : -hc_err_to_errno(res.err);
+	xdr_free((xdrproc_t)xdr_hc_envv_res, (char *)&res);
+	return r;
+}

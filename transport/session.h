@@ -1,0 +1,34 @@
+/* session.h: the guest's session object and the one call path every hc_* function takes. */
+#ifndef HC_SESSION_H
+#define HC_SESSION_H
+
+#include <sys/types.h>
+
+#include "hostcall.h"
+#include "transport.h"
+
+struct hc_session {
+	struct hc_transport *t;     /* the root session's transport; NULL in a child */
+	struct hc_session *root;    /* itself, or the session a forked child hangs off */
+	pid_t child_pid;            /* 0, or the forked child this session addresses */
+	int timeout_ms;
+};
+
+/*
+ * hc_session_call - send hostcall @proc to @s's shadow (or forked child) and
+ * decode its result into @res, which the caller frees with xdr_free().
+ * Returns: 0 when a result arrived, or -errno for a transport failure.
+ */
+int hc_session_call(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
+		    xdrproc_t xres, void *res);
+
+/* hc_session_call_err - a call whose result is a bare hc_err. Returns: 0 or -errno. */
+int hc_session_call_err(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args);
+
+/* hc_session_call_int - a call whose result is an hc_int_res. Returns: the value or -errno. */
+int hc_session_call_int(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args);
+
+/* hc_copy_string - copy @src into @buf of @len. Returns: 0 or -ERANGE. */
+int hc_copy_string(char *buf, size_t len, const char *src);
+
+#endif

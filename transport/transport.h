@@ -1,0 +1,78 @@
+/* transport.h: the abstract transport: a const ops table per backend, inline wrappers, registry. */
+#ifndef HC_TRANSPORT_H
+#define HC_TRANSPORT_H
+
+#include <stdint.h>
+#include <rpc/rpc.h>
+
+#include "rpc/hostcall.h"
+
+struct hc_transport;
+
+/* hc_xdr_void - the XDR routine of an empty argument or result. */
+static inline bool_t hc_xdr_void(XDR *x, void *p)
+{
+	(void)x;
+	(void)p;
+	return TRUE;
+}
+
+/* What the guest sends after dialling a stream connection. */
+#define HC_STREAM_MAGIC "HCS1"
+#define HC_STREAM_HELLO_LEN (4 + 4 + HC_TOKEN_LEN)
+/* The byte the host answers once the stream is joined. */
+#define HC_STREAM_ACK 0x06
+
+struct hc_transport_ops {
+	const char *scheme;    /* the URL scheme this backend serves, without ':' */
+	int needs_key;         /* the host demands the shared-key proof */
+	/* open - connect to @where (the URL after "scheme:"). Returns: 0 or -errno. */
+	int (*open)(const char *where, struct hc_transport **out);
+	/* call - one hostcall: encode @args, wait at most @timeout_ms, decode @res. */
+	int (*call)(struct hc_transport *t, uint32_t proc, xdrproc_t xargs, void *args,
+		    xdrproc_t xres, void *res, int timeout_ms);
+	/* stream_dial - open the guest end of the stream @ticket names. Returns: 0 or -errno. */
+	int (*stream_dial)(struct hc_transport *t, const hc_stream_ticket *ticket,
+			   int timeout_ms, int *fd);
+	void (*close)(struct hc_transport *t);
+};
+
+/* Every backend's transport starts with this. */
+struct hc_transport {
+	const struct hc_transport_ops *ops;
+};
+
+static inline int hc_transport_call(struct hc_transport *t, uint32_t proc, xdrproc_t xargs,
+				    void *args, xdrproc_t xres, void *res, int timeout_ms)
+{
+	return t->ops->call(t, proc, xargs, args, xres, res, timeout_ms);
+}
+
+static inline int hc_transport_stream_dial(struct hc_transport *t,
+					   const hc_stream_ticket *ticket, int timeout_ms,
+					   int *fd)
+{
+	return t->ops->stream_dial(t, ticket, timeout_ms, fd);
+}
+
+static inline void hc_transport_close(struct hc_transport *t)
+{
+	if (t)
+		t->ops->close(t);
+}
+
+static inline int hc_transport_needs_key(const struct hc_transport *t)
+{
+	return t->ops->needs_key;
+}
+
+/*
+ * hc_transport_lookup - the backend serving @url's scheme.
+ * Returns: the ops table, or NULL when no backend has that scheme.
+ */
+const struct hc_transport_ops *hc_transport_lookup(const char *url, const char **where);
+
+/* hc_transport_open - look up @url's backend and open it. Returns: 0 or -errno. */
+int hc_transport_open(const char *url, struct hc_transport **out);
+
+#endif
