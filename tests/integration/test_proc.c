@@ -1,0 +1,228 @@
+/* test_proc.c: integration: spawn, wait, kill, process groups, and fork + dup2 + exec. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+/* argv strings: the API takes char *const[] as execv does */
+#define S(x) ((char *)(x))
+
+static struct test_daemon daemon_;
+static struct hc_session *s;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (test_daemon_start(&daemon_, NULL) != 0)
+		return -1;
+	s = test_connect(&daemon_);
+	return s ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	hc_disconnect(s);
+	return test_daemon_stop(&daemon_) == 0 ? 0 : -1;
+}
+
+static pid_t spawn_sh(const char *script, const char *out_path)
+{
+	char *argv[] = { S("sh"), S("-c"), (char *)script, NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv };
+
+	if (out_path) {
+		sp.stdio[1].how = HC_IO_FILE;
+		sp.stdio[1].path = out_path;
+		sp.stdio[1].flags = O_WRONLY | O_CREAT | O_TRUNC;
+		sp.stdio[1].mode = 0600;
+	}
+	return hc_spawn(s, &sp);
+}
+
+static void spawn__exit_status__comes_back(void **state)
+{
+	int status = -1;
+	pid_t pid = spawn_sh("exit 42", NULL);
+
+	(void)state;
+	assert_true(pid > 0);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 42);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), -ECHILD);
+}
+
+static void spawn__terminating_signal__reported(void **state)
+{
+	int status = -1;
+	pid_t pid = spawn_sh("kill -TERM $$; sleep 5", NULL);
+
+	(void)state;
+	assert_true(pid > 0);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGTERM);
+}
+
+static void spawn__missing_program__enoent(void **state)
+{
+	char *argv[] = { S("no-such-program-hc"), NULL };
+	struct hc_spawn_spec sp = { .path = "no-such-program-hc", .argv = argv };
+
+	(void)state;
+	assert_int_equal(hc_spawn(s, &sp), -ENOENT);
+}
+
+static void spawn__wnohang_then_kill__status_signaled(void **state)
+{
+	int status = -1;
+	pid_t pid = spawn_sh("exec sleep 30", NULL);
+
+	(void)state;
+	assert_true(pid > 0);
+	assert_int_equal(hc_waitpid(s, pid, &status, WNOHANG), 0);
+	assert_int_equal(hc_kill(s, pid, SIGKILL), 0);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+}
+
+static void kill__process_group__reaches_grandchildren(void **state)
+{
+	char marker[512], script[1024];
+	int status = -1;
+	pid_t pid, grandchild = 0;
+	FILE *f;
+
+	(void)state;
+	snprintf(marker, sizeof(marker), "%s/grandchild.pid", daemon_.dir);
+	snprintf(script, sizeof(script), "sleep 30 & echo $! > %s; wait", marker);
+	pid = spawn_sh(script, NULL);
+	assert_true(pid > 0);
+	for (int i = 0; i < 500 && grandchild <= 0; i++) {
+		usleep(10000);
+		if ((f = fopen(marker, "r"))) {
+			if (fscanf(f, "%d", &grandchild) != 1)
+				grandchild = 0;
+			fclose(f);
+		}
+	}
+	assert_true(grandchild > 0);
+	assert_int_equal(hc_kill(s, -pid, SIGTERM), 0);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_true(test_wait_gone(&grandchild, 1, 2000));
+	assert_int_equal(hc_kill(s, 1, SIGTERM), -ESRCH);   /* not the session's child */
+	assert_int_equal(hc_kill(s, -1, SIGTERM), -ESRCH);
+}
+
+static void read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void fork_dup2_exec__same_result_as_spawn(void **state)
+{
+	char a[512], b[512], out_a[256], out_b[256];
+	char *argv[] = { S("sh"), S("-c"), S("echo cwd=$(pwd) var=$HC_PROC_VAR; echo err >&2"), NULL };
+	struct hc_session *child = NULL;
+	int status, h;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(hc_chdir(s, daemon_.dir), 0);
+	assert_int_equal(hc_setenv(s, "HC_PROC_VAR", "shadowed", 1), 0);
+	snprintf(a, sizeof(a), "%s/via-spawn", daemon_.dir);
+	snprintf(b, sizeof(b), "%s/via-fork", daemon_.dir);
+	pid = spawn_sh(argv[2], a);
+	assert_true(pid > 0);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+
+	h = hc_open(s, b, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(h >= 0);
+	pid = hc_fork(s, &child);
+	assert_true(pid > 0);
+	assert_int_equal(hc_dup2(child, h, 1), 0);
+	assert_int_equal(hc_dup2(child, h, 64), -EBADF);   /* the shadow's own fds stay out of reach */
+	assert_int_equal(hc_close(s, h), 0);
+	assert_int_equal(hc_exec(child, "sh", argv, NULL), 0);
+	hc_session_free_child(child);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	read_file(a, out_a, sizeof(out_a));
+	read_file(b, out_b, sizeof(out_b));
+	assert_string_equal(out_a, out_b);
+	assert_non_null(strstr(out_a, "var=shadowed"));
+	assert_non_null(strstr(out_a, daemon_.dir));
+}
+
+static void fork__exec_failure__reported_and_child_still_serves(void **state)
+{
+	char *argv[] = { S("nope"), NULL };
+	struct hc_session *child = NULL;
+	char cwd[4096];
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = hc_fork(s, &child);
+	assert_true(pid > 0);
+	assert_int_equal(hc_exec(child, "/nonexistent/nope", argv, NULL), -ENOENT);
+	assert_int_equal(hc_chdir(child, "/"), 0);
+	assert_int_equal(hc_getcwd(child, cwd, sizeof(cwd)), 0);
+	assert_string_equal(cwd, "/");
+	assert_int_equal(hc_getcwd(s, cwd, sizeof(cwd)), 0);
+	assert_string_not_equal(cwd, "/");   /* the child's cwd is its own */
+	assert_int_equal(hc_kill(s, pid, SIGKILL), 0);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_int_equal(hc_null(child), -ESRCH);
+	hc_session_free_child(child);
+}
+
+static void dup2__in_the_shadow_itself__refused(void **state)
+{
+	hc_handle_t p[2];
+
+	(void)state;
+	assert_int_equal(hc_pipe(s, p), 0);
+	assert_int_equal(hc_dup2(s, p[0], 0), -EPERM);
+	assert_int_equal(hc_exec(s, "true", (char *[]){ S("true"), NULL }, NULL), -EPERM);
+	hc_close(s, p[0]);
+	hc_close(s, p[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(spawn__exit_status__comes_back),
+		cmocka_unit_test(spawn__terminating_signal__reported),
+		cmocka_unit_test(spawn__missing_program__enoent),
+		cmocka_unit_test(spawn__wnohang_then_kill__status_signaled),
+		cmocka_unit_test(kill__process_group__reaches_grandchildren),
+		cmocka_unit_test(fork_dup2_exec__same_result_as_spawn),
+		cmocka_unit_test(fork__exec_failure__reported_and_child_still_serves),
+		cmocka_unit_test(dup2__in_the_shadow_itself__refused),
+	};
+
+	return cmocka_run_group_tests_name("proc", tests, group_setup, group_teardown);
+}
