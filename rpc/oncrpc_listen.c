@@ -9,7 +9,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <rpc/pmap_clnt.h>
+#include <rpc/rpc.h>
+
 #include "oncrpc_listen.h"
+#include "rpc/hostcall.h"
 #include "url.h"
 
 #define BACKLOG 64
@@ -101,4 +105,22 @@ void oncrpc_unlisten(struct listener *l)
 		unlink(l->unix_path);
 	l->fd = -1;
 	l->unix_path[0] = '\0';
+}
+
+int oncrpc_rpcbind_register(const struct listener *l)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	unsigned short port;
+
+	if (l->kind != LISTEN_TCP || getsockname(l->fd, (struct sockaddr *)&ss, &len) != 0)
+		return -EINVAL;
+	port = ss.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
+				       : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return pmap_set(HOSTCALL_PROG, HOSTCALL_V1, IPPROTO_TCP, port) ? 0 : -ECONNREFUSED;
+}
+
+void oncrpc_rpcbind_unregister(void)
+{
+	pmap_unset(HOSTCALL_PROG, HOSTCALL_V1);
 }

@@ -20,6 +20,15 @@ struct listener {
  */
 int oncrpc_listen(const char *url, struct listener *l);
 
+/*
+ * oncrpc_rpcbind_register - tell the local rpcbind that HOSTCALL_PROG is on
+ * tcp listener @l's port, for standard tools such as rpcinfo. Not needed by
+ * libhostcall, which dials the port it is given. Returns: 0 or -ECONNREFUSED.
+ */
+int oncrpc_rpcbind_register(const struct listener *l);
+/* oncrpc_rpcbind_unregister - withdraw that registration. */
+void oncrpc_rpcbind_unregister(void);
+
 /* oncrpc_unlisten - close @l and remove its unix socket file. */
 void oncrpc_unlisten(struct listener *l);
 

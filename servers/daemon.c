@@ -296,6 +296,7 @@ static void reap_shadows(struct daemon *d)
 		if (rec->ctl >= 0)
 			close(rec->ctl);
 		memset(rec, 0, sizeof(*rec));
+		rec->ctl = -1;
 	}
 }
 
@@ -403,7 +404,7 @@ static void handle_ready(struct daemon *d, struct pollfd *p, struct poll_ref *re
 				on_pending(d, &d->pending[refs[i].index]);
 			break;
 		case REF_SHADOW:
-			if (d->shadows[refs[i].index].ctl >= 0)
+			if (d->shadows[refs[i].index].pid > 0 && d->shadows[refs[i].index].ctl >= 0)
 				on_ctl(&d->shadows[refs[i].index]);
 			break;
 		}
@@ -519,6 +520,9 @@ static int open_listeners(struct daemon *d)
 		}
 		d->nlisteners++;
 		log_info("listening on %s", d->listeners[i].url);
+		if (d->o->rpcbind && d->listeners[i].kind == LISTEN_TCP &&
+		    oncrpc_rpcbind_register(&d->listeners[i]) != 0)
+			log_warn("rpcbind did not take the registration of %s", d->listeners[i].url);
 	}
 	return 0;
 }
@@ -533,6 +537,8 @@ int daemon_run(const struct daemon_opts *o)
 	d->sopts.auth_timeout_s = o->auth_timeout_s;
 	for (int i = 0; i < PENDING_MAX; i++)
 		d->pending[i].fd = -1;
+	for (int i = 0; i < SHADOWS_MAX; i++)
+		d->shadows[i].ctl = -1;
 	if ((r = open_signals(d)) != 0) {
 		log_err("signals: %s", strerror(-r));
 		return 1;
@@ -545,6 +551,8 @@ int daemon_run(const struct daemon_opts *o)
 	}
 	r = serve(d);
 out:
+	if (o->rpcbind)
+		oncrpc_rpcbind_unregister();
 	for (int i = 0; i < d->nlisteners; i++)
 		oncrpc_unlisten(&d->listeners[i]);
 	close(d->sig_fd);

@@ -10,6 +10,7 @@ struct daemon_opts {
 	const char *keyfile;
 	const char *address_file;  /* where the bound addresses are written, one per line */
 	int allow_remote;          /* tcp: may listen beyond loopback */
+	int rpcbind;               /* register tcp: listeners with the local rpcbind */
 	int max_sessions;
 	int max_unauth;
 	int auth_timeout_s;

@@ -15,6 +15,7 @@ static void usage(FILE *f)
 		"  --listen URL        tcp://HOST:PORT or unix:/PATH (repeatable)\n"
 		"  --key FILE          shared key for tcp: (created 0600 if absent)\n"
 		"  --allow-remote      let tcp: listen beyond loopback\n"
+		"  --rpcbind           register tcp: listeners with the local rpcbind\n"
 		"  --max-sessions N    sessions at once (default 64)\n"
 		"  --max-unauth N      unauthenticated connections at once (default 16)\n"
 		"  --auth-timeout S    seconds to authenticate (default 10)\n"
@@ -37,12 +38,13 @@ static int parse_int(const char *s, int min, int max, int *out)
 }
 
 enum { O_KEY = 256, O_ALLOW, O_MAXS, O_MAXU, O_AUTHT, O_GRACE, O_ADDR, O_LEVEL, O_SYSLOG,
-       O_VERSION };
+       O_VERSION, O_RPCBIND };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, 'l' },
 	{ "key", required_argument, NULL, O_KEY },
 	{ "allow-remote", no_argument, NULL, O_ALLOW },
+	{ "rpcbind", no_argument, NULL, O_RPCBIND },
 	{ "max-sessions", required_argument, NULL, O_MAXS },
 	{ "max-unauth", required_argument, NULL, O_MAXU },
 	{ "auth-timeout", required_argument, NULL, O_AUTHT },
@@ -71,6 +73,7 @@ static int parse_option(int c, struct daemon_opts *o, int *level, int *use_syslo
 		return 0;
 	case O_KEY: o->keyfile = optarg; return 0;
 	case O_ALLOW: o->allow_remote = 1; return 0;
+	case O_RPCBIND: o->rpcbind = 1; return 0;
 	case O_MAXS: return parse_int(optarg, 1, 1024, &o->max_sessions) ? bad("--max-sessions", optarg) : 0;
 	case O_MAXU: return parse_int(optarg, 1, 256, &o->max_unauth) ? bad("--max-unauth", optarg) : 0;
 	case O_AUTHT: return parse_int(optarg, 1, 3600, &o->auth_timeout_s) ? bad("--auth-timeout", optarg) : 0;
