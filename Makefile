@@ -61,7 +61,7 @@ HOSTCALLD := $(B)/hostcalld
 
 UNIT_TESTS :=
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
-INTEG_TESTS := session proc stream lifecycle security netns
+INTEG_TESTS := session race proc stream lifecycle security netns
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
 BENCH_BINS := $(B)/tests/bench/bench_core
 

@@ -38,7 +38,8 @@ static ssize_t read_once(struct hc_session *s, hc_handle_t h, void *buf, size_t 
 		r = -EPROTO;   /* the host may not answer more than was asked */
 	} else {
 		r = res.hc_data_res_u.data.hc_data_len;
-		memcpy(buf, res.hc_data_res_u.data.hc_data_val, (size_t)r);
+		if (r > 0)
+			memcpy(buf, res.hc_data_res_u.data.hc_data_val, (size_t)r);
 	}
 	xdr_free((xdrproc_t)xdr_hc_data_res, (char *)&res);
 	return r;

@@ -118,6 +118,24 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* Sanitizer reports from hostcalld or any shadow land in the log: they fail the test. */
+static int log_has_sanitizer_report(struct test_daemon *d)
+{
+	static const char *const marks[] = { "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+					     "runtime error:", "ERROR: UndefinedBehaviorSanitizer" };
+	int found = 0;
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		found |= test_log_contains(d, marks[i]);
+	if (found) {
+		char cmd[400];
+		snprintf(cmd, sizeof(cmd), "cat %s >&2", d->log);
+		if (system(cmd) != 0)
+			fprintf(stderr, "# see %s\n", d->log);
+	}
+	return found;
+}
+
 int test_daemon_stop(struct test_daemon *d)
 {
 	long long deadline = test_now_ms() + 10000;
@@ -135,7 +153,9 @@ int test_daemon_stop(struct test_daemon *d)
 		usleep(10000);
 	}
 	d->pid = 0;
-	if (!getenv("HC_KEEP_TEST_DIR"))
+	if (log_has_sanitizer_report(d))
+		status = -2;
+	if (!getenv("HC_KEEP_TEST_DIR") && status != -2)
 		remove_dir(d->dir);
 	return status;
 }
@@ -229,17 +249,14 @@ int test_count_fds(pid_t pid)
 
 int test_log_contains(struct test_daemon *d, const char *needle)
 {
-	char buf[65536];
-	int fd = open(d->log, O_RDONLY | O_CLOEXEC), found = 0;
-	ssize_t n;
+	char line[4096];
+	FILE *f = fopen(d->log, "r");
+	int found = 0;
 
-	if (fd < 0)
+	if (!f)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = '\0';
-		found = strstr(buf, needle) != NULL;
-	}
-	close(fd);
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle) != NULL;
+	fclose(f);
 	return found;
 }

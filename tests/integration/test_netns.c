@@ -173,6 +173,7 @@ static int rpcinfo_in_private_namespace(void)
 	char cmd[256], out[256] = "";
 	struct test_daemon d;
 	pid_t rpcbind;
+	int stopped;
 	FILE *p;
 	size_t n;
 
@@ -193,9 +194,11 @@ static int rpcinfo_in_private_namespace(void)
 		pclose(p);
 	}
 	fprintf(stderr, "# rpcinfo: %s", out);
-	test_daemon_stop(&d);
+	stopped = test_daemon_stop(&d);
 	kill(rpcbind, SIGTERM);
 	waitpid(rpcbind, NULL, 0);
+	if (stopped != 0)
+		return 5;
 	return strstr(out, "ready and waiting") ? 0 : 4;
 }
 
