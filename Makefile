@@ -59,7 +59,7 @@ LIBA := $(B)/libhostcall.a
 LIBSO := $(B)/libhostcall.so
 HOSTCALLD := $(B)/hostcalld
 
-UNIT_TESTS :=
+UNIT_TESTS := xdr errmap registry keyfile url auth handles
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
 INTEG_TESTS := session race proc stream lifecycle security netns
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
