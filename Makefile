@@ -18,7 +18,8 @@ WARN := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	-Wold-style-definition -Wundef -Wwrite-strings -Wsign-compare \
 	-Wimplicit-fallthrough -Werror
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -fPIC -MD -MP \
-	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers $(TIRPC_CFLAGS)
+	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers -Itests/integration \
+	$(TIRPC_CFLAGS)
 ifeq ($(SAN),1)
 BASE_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all

@@ -142,7 +142,12 @@ static int clnt_stat_to_errno(enum clnt_stat st)
 	}
 }
 
-/* Run the call with SIGPIPE blocked, so a dropped peer is an error, not a death. */
+/*
+ * Run the call with SIGPIPE blocked, so a dropped peer is an error and not the
+ * death of the guest process. Only a failed send raises SIGPIPE, so only then
+ * is a pending one looked for and consumed. A caller that blocks SIGPIPE
+ * itself keeps its own choice.
+ */
 static enum clnt_stat call_without_sigpipe(struct oncrpc_transport *t, uint32_t proc,
 					   xdrproc_t xargs, void *args, xdrproc_t xres,
 					   void *res, struct timeval tv)
@@ -150,15 +155,14 @@ static enum clnt_stat call_without_sigpipe(struct oncrpc_transport *t, uint32_t 
 	sigset_t pipe_set, old, pending;
 	struct timespec zero = { 0, 0 };
 	enum clnt_stat st;
-	int was_pending;
 
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
-	sigpending(&pending);
-	was_pending = sigismember(&pending, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
 	st = clnt_call(t->clnt, proc, xargs, args, xres, res, tv);
-	if (!was_pending) {
+	if (sigismember(&old, SIGPIPE))
+		return st;
+	if (st != RPC_SUCCESS && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE)) {
 		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
 			;
 	}

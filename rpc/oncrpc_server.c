@@ -88,23 +88,15 @@ static int oncrpc_fd(void *conn)
 	return ((struct oncrpc_conn *)conn)->fd;
 }
 
-static int peer_gone(int fd)
-{
-	char b;
-	ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-
-	return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
-}
-
 static int oncrpc_serve(void *conn, struct shadow *sh)
 {
 	struct oncrpc_conn *c = conn;
 
 	(void)sh;
-	if (c->destroyed || peer_gone(c->fd))
+	if (c->destroyed)
 		return -ECONNRESET;
 	svc_getreq_common(c->fd);
-	/* libtirpc destroys the transport (and closes the fd) on a broken stream */
+	/* libtirpc destroys the transport (and closes the fd) at EOF or on a broken stream */
 	if (fcntl(c->fd, F_GETFD) < 0) {
 		c->destroyed = 1;
 		return -ECONNRESET;
