@@ -3,6 +3,7 @@
 #   make check      build under ASan+UBSan into build/san and run every test
 #   make bench      build optimised and run the benchmarks
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make run        set up and run hostcalld on loopback (scripts/run.sh)
 #   V=1             show the commands
 
 B ?= build
@@ -145,13 +146,16 @@ install: all
 	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libhostcall.so.1
 	ln -sf libhostcall.so.1 $(DESTDIR)$(PREFIX)/lib/libhostcall.so
 	install -m 0644 include/hostcall.h $(DESTDIR)$(PREFIX)/include/hostcall.h
-	install -m 0644 $(B)/hostcall.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostcall.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' hostcall.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostcall.pc
 	install -m 0644 man/hostcalld.8 $(DESTDIR)$(PREFIX)/share/man/man8/hostcalld.8
+
+run:
+	$(Q)scripts/run.sh
 
 clean:
 	rm -rf build
 
-.PHONY: all tests check bench install clean
+.PHONY: all tests check bench install run clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
