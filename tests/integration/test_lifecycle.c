@@ -205,6 +205,38 @@ static void connection_dropped__calls_fail_fast_not_hang(void **state)
 	hc_disconnect(s);
 }
 
+static void shadow_killed_mid_call__call_fails_promptly(void **state)
+{
+	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session_info info;
+	char *argv[] = { S("sleep"), S("100"), NULL };
+	struct hc_spawn_spec sp = { .path = "sleep", .argv = argv };
+	int status, p[2];
+	pid_t pid, killer;
+	long long t0;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(hc_info(s, &info), 0);
+	pid = hc_spawn(s, &sp);
+	assert_true(pid > 0);
+	assert_int_equal(pipe(p), 0);
+	killer = fork();
+	if (killer == 0) {
+		usleep(300000);   /* the call below is blocked on the host by then */
+		kill(info.shadow_pid, SIGKILL);
+		_exit(0);
+	}
+	t0 = test_now_ms();
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), -ECONNRESET);
+	assert_true(test_now_ms() - t0 < 5000);
+	waitpid(killer, NULL, 0);
+	close(p[0]);
+	close(p[1]);
+	kill(pid, SIGKILL);   /* the orphaned sleeper: the shadow could not clean up after SIGKILL */
+	hc_disconnect(s);
+}
+
 static void unreachable_host__clear_error(void **state)
 {
 	struct hc_session *s = NULL;
@@ -224,6 +256,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(many_sessions__no_leaked_fds_or_zombies_in_hostcalld, setup, teardown),
 		cmocka_unit_test_setup_teardown(sigterm__ends_sessions_and_exits_0, setup, teardown),
 		cmocka_unit_test_setup_teardown(connection_dropped__calls_fail_fast_not_hang, setup, teardown),
+		cmocka_unit_test_setup_teardown(shadow_killed_mid_call__call_fails_promptly, setup, teardown),
 		cmocka_unit_test_setup_teardown(unreachable_host__clear_error, setup, teardown),
 	};
 

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -199,6 +202,43 @@ static void big_io__4MiB__split_into_calls(void **state)
 	hc_disconnect(s);
 }
 
+static void sockets__listen_connect_accept_on_host__bytes_flow(void **state)
+{
+	struct hc_session *s = test_connect(&daemon_);
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in got, peer;
+	socklen_t len = sizeof(got), plen = sizeof(peer);
+	int l, c, a;
+	char buf[8];
+
+	(void)state;
+	l = hc_socket(s, AF_INET, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	assert_int_equal(hc_bind(s, l, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	assert_int_equal(hc_listen(s, l, 4), 0);
+	assert_int_equal(hc_getsockname(s, l, (struct sockaddr *)&got, &len), 0);
+	assert_int_equal(got.sin_family, AF_INET);
+	assert_int_not_equal(got.sin_port, 0);
+	c = hc_socket(s, AF_INET, SOCK_STREAM, 0);
+	assert_true(c >= 0);
+	assert_int_equal(hc_connect_socket(s, c, (struct sockaddr *)&got, len), 0);
+	a = hc_accept(s, l, (struct sockaddr *)&peer, &plen);
+	assert_true(a >= 0);
+	assert_int_equal(peer.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	assert_int_equal(hc_write(s, c, "ping", 4), 4);
+	assert_int_equal(hc_read(s, a, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "ping", 4);
+	got.sin_port = htons(1);
+	int d = hc_socket(s, AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(hc_connect_socket(s, d, (struct sockaddr *)&got, len), -ECONNREFUSED);
+	assert_int_equal(hc_socket(s, 12345, SOCK_STREAM, 0), -EINVAL);
+	hc_close(s, a);
+	hc_close(s, c);
+	hc_close(s, d);
+	hc_close(s, l);
+	hc_disconnect(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +250,7 @@ int main(void)
 		cmocka_unit_test(readdir__many_entries__all_listed),
 		cmocka_unit_test(pipe__write_then_read__same_bytes),
 		cmocka_unit_test(big_io__4MiB__split_into_calls),
+		cmocka_unit_test(sockets__listen_connect_accept_on_host__bytes_flow),
 	};
 
 	return cmocka_run_group_tests_name("session", tests, group_setup, group_teardown);
