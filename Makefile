@@ -46,7 +46,7 @@ GEN_XDR := $(B)/gen/rpc/hostcall_xdr.c
 
 LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/api_proc.c \
 	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c \
-	transport/keyfile.c transport/auth.c rpc/oncrpc_client.c
+	transport/keyfile.c transport/auth.c transport/io.c rpc/oncrpc_client.c
 SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 	shadow/context.c shadow/files.c shadow/proc.c shadow/children.c \
 	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "oncrpc_client.h"
 #include "url.h"
 
@@ -187,22 +188,6 @@ static int oncrpc_call(struct hc_transport *base, uint32_t proc, xdrproc_t xargs
 	return r;
 }
 
-static int send_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 static int recv_ack(int fd, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -237,7 +222,7 @@ static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket 
 	fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms);
 	if (fd < 0)
 		return fd;
-	if ((r = send_all(fd, hello, sizeof(hello))) != 0 || (r = recv_ack(fd, timeout_ms)) != 0) {
+	if ((r = hc_write_all(fd, hello, sizeof(hello))) != 0 || (r = recv_ack(fd, timeout_ms)) != 0) {
 		close(fd);
 		return r;
 	}

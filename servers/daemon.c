@@ -433,18 +433,9 @@ static int serve(struct daemon *d)
 
 static int open_signals(struct daemon *d)
 {
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
-		return -errno;
-	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	signal(SIGPIPE, SIG_IGN);
-	return d->sig_fd < 0 ? -errno : 0;
+	d->sig_fd = shadow_signal_fd();
+	return d->sig_fd < 0 ? d->sig_fd : 0;
 }
 
 static int is_loopback(const char *url)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "errmap.h"
+#include "io.h"
 #include "log.h"
 #include "shadow.h"
 
@@ -18,36 +19,13 @@ struct relay_conn {
 	int fd;
 };
 
-static int read_full(int fd, void *buf, size_t len)
+/* Exactly @len bytes, or -ECONNRESET when the other side is gone. */
+static int read_exact(int fd, void *buf, size_t len)
 {
-	char *p = buf;
-	size_t got = 0;
+	size_t got;
+	int r = hc_read_full(fd, buf, len, &got);
 
-	while (got < len) {
-		ssize_t n = read(fd, p + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n == 0 ? -ECONNRESET : -errno;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return r ? r : got == len ? 0 : -ECONNRESET;
 }
 
 /* ---- the child's side: one request, one reply ---- */
@@ -59,12 +37,12 @@ static int relay_reply(int fd, int r, const void *out, size_t outlen)
 	if (r < 0) {
 		hdr[0] = htonl(RELAY_FAILED);
 		hdr[1] = htonl((uint32_t)-r);
-		return write_full(fd, hdr, sizeof(hdr));
+		return hc_write_all(fd, hdr, sizeof(hdr));
 	}
 	hdr[0] = htonl((uint32_t)outlen);
-	if ((r = write_full(fd, hdr, 4)) != 0)
+	if ((r = hc_write_all(fd, hdr, 4)) != 0)
 		return r;
-	return write_full(fd, out, outlen);
+	return hc_write_all(fd, out, outlen);
 }
 
 static int relay_serve(void *conn, struct shadow *sh)
@@ -75,12 +53,12 @@ static int relay_serve(void *conn, struct shadow *sh)
 	size_t outlen = 0;
 	int r;
 
-	if ((r = read_full(c->fd, hdr, sizeof(hdr))) != 0)
+	if ((r = read_exact(c->fd, hdr, sizeof(hdr))) != 0)
 		return -ECONNRESET;
 	len = ntohl(hdr[1]);
 	if (len > HC_CHILD_MSG_MAX || !(in = malloc(len ? len : 1)))
 		return -ECONNRESET;
-	if ((r = read_full(c->fd, in, len)) == 0) {
+	if ((r = read_exact(c->fd, in, len)) == 0) {
 		r = shadow_call_encoded(sh, ntohl(hdr[0]), in, len, &out, &outlen);
 		r = relay_reply(c->fd, r, out, outlen) == 0 ? 0 : -ECONNRESET;
 	}
@@ -193,9 +171,9 @@ int shadow_fork(struct shadow *sh, void *args, void *res)
 static int relay_send(int fd, uint32_t proc, const void *args, u_int len)
 {
 	uint32_t hdr[2] = { htonl(proc), htonl(len) };
-	int r = write_full(fd, hdr, sizeof(hdr));
+	int r = hc_write_all(fd, hdr, sizeof(hdr));
 
-	return r ? r : write_full(fd, args, len);
+	return r ? r : hc_write_all(fd, args, len);
 }
 
 static int relay_wait(struct shadow *sh, struct shadow_child *c)
@@ -233,13 +211,13 @@ static void relay_receive(struct shadow_child *c, uint32_t proc, hc_child_call_r
 	uint32_t len, code;
 	char *buf;
 
-	if (read_full(c->relay_fd, &len, 4) != 0) {
+	if (read_exact(c->relay_fd, &len, 4) != 0) {
 		relay_closed(c, proc, r);
 		return;
 	}
 	len = ntohl(len);
 	if (len == RELAY_FAILED) {
-		r->err = read_full(c->relay_fd, &code, 4) == 0 ?
+		r->err = read_exact(c->relay_fd, &code, 4) == 0 ?
 				 hc_err_from_errno((int)ntohl(code)) : HC_ESRCH;
 		return;
 	}
@@ -247,7 +225,7 @@ static void relay_receive(struct shadow_child *c, uint32_t proc, hc_child_call_r
 		r->err = HC_EPROTO;
 		return;
 	}
-	if (read_full(c->relay_fd, buf, len) != 0) {
+	if (read_exact(c->relay_fd, buf, len) != 0) {
 		free(buf);
 		r->err = HC_ESRCH;
 		return;

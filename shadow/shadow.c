@@ -33,7 +33,7 @@ static int stdio_to_null(void)
 	return 0;
 }
 
-static int open_signals(struct shadow *sh)
+int shadow_signal_fd(void)
 {
 	sigset_t set;
 	int fd;
@@ -46,8 +46,15 @@ static int open_signals(struct shadow *sh)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
 		return -errno;
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_signals(struct shadow *sh)
+{
+	int fd = shadow_signal_fd();
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	sh->sig_fd = fd_lift(fd);
 	return sh->sig_fd < 0 ? sh->sig_fd : 0;
 }

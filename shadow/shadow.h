@@ -95,6 +95,11 @@ int shadow_init(struct shadow *sh, const struct shadow_opts *opts, int ctl_fd);
 void shadow_set_conn(struct shadow *sh, const struct shadow_conn_ops *ops, void *conn);
 /* shadow_run - serve until the session ends, then end the children. Returns: the exit code. */
 int shadow_run(struct shadow *sh);
+/*
+ * shadow_signal_fd - block SIGCHLD, SIGTERM, SIGINT and SIGHUP and return a
+ * signalfd that reads them (hostcalld uses it too). Returns: the fd or -errno.
+ */
+int shadow_signal_fd(void);
 /* shadow_now_ms - a monotonic clock in milliseconds. */
 int64_t shadow_now_ms(void);
 

@@ -104,19 +104,28 @@ int shadow_socket(struct shadow *sh, void *args, void *res)
 	return 0;
 }
 
+/* The socket and the local address a bind or connect names. Returns: the fd or -errno. */
+static int socket_and_addr(struct shadow *sh, const hc_sockaddr_args *a,
+			   struct sockaddr_storage *ss, socklen_t *len)
+{
+	int fd = handles_fd(&sh->handles, a->handle), e;
+
+	if (fd < 0)
+		return fd;
+	return (e = addr_from_wire(&a->addr, ss, len)) != 0 ? e : fd;
+}
+
 int shadow_bind(struct shadow *sh, void *args, void *res)
 {
-	hc_sockaddr_args *a = args;
 	hc_err *r = res;
-	int fd = handles_fd(&sh->handles, a->handle), e;
 	struct sockaddr_storage ss;
 	socklen_t len;
+	int fd = socket_and_addr(sh, args, &ss, &len);
 
-	if (fd < 0 || (e = addr_from_wire(&a->addr, &ss, &len)) != 0) {
-		*r = fd < 0 ? HC_EBADF : hc_err_from_errno(-e);
-		return 0;
-	}
-	*r = bind(fd, (struct sockaddr *)&ss, len) == 0 ? HC_OK : hc_err_from_errno(errno);
+	if (fd < 0)
+		*r = hc_err_from_errno(-fd);
+	else
+		*r = bind(fd, (struct sockaddr *)&ss, len) == 0 ? HC_OK : hc_err_from_errno(errno);
 	return 0;
 }
 
@@ -195,18 +204,12 @@ static int connect_in_background(struct shadow *sh, int fd, struct sockaddr_stor
 
 int shadow_connect(struct shadow *sh, void *args, void *res)
 {
-	hc_sockaddr_args *a = args;
 	hc_err *r = res;
-	int fd = handles_fd(&sh->handles, a->handle), e;
 	struct sockaddr_storage ss;
 	socklen_t len;
+	int fd = socket_and_addr(sh, args, &ss, &len);
 
-	if (fd < 0 || (e = addr_from_wire(&a->addr, &ss, &len)) != 0) {
-		*r = fd < 0 ? HC_EBADF : hc_err_from_errno(-e);
-		return 0;
-	}
-	e = connect_in_background(sh, fd, &ss, len);
-	*r = hc_err_from_errno(-e);
+	*r = hc_err_from_errno(fd < 0 ? -fd : -connect_in_background(sh, fd, &ss, len));
 	return 0;
 }
 

@@ -7,27 +7,10 @@
 
 #include <sodium.h>
 
+#include "io.h"
 #include "keyfile.h"
 
 #define KEY_HEX_LEN (HC_KEY_LEN * 2)
-
-static int read_all(int fd, char *buf, size_t len, size_t *got)
-{
-	size_t n = 0;
-
-	while (n < len) {
-		ssize_t r = read(fd, buf + n, len - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*got = n;
-	return 0;
-}
 
 static int parse_key(const char *text, size_t len, uint8_t key[HC_KEY_LEN])
 {
@@ -65,26 +48,12 @@ int hc_key_load(const char *path, uint8_t key[HC_KEY_LEN])
 		r = -EPERM;
 		goto out;
 	}
-	if ((r = read_all(fd, text, sizeof(text), &got)) == 0)
+	if ((r = hc_read_full(fd, text, sizeof(text), &got)) == 0)
 		r = parse_key(text, got, key);
 	sodium_memzero(text, sizeof(text));
 out:
 	close(fd);
 	return r;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
 }
 
 static int create_key(const char *path)
@@ -101,7 +70,7 @@ static int create_key(const char *path)
 	randombytes_buf(key, sizeof(key));
 	sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
 	hex[KEY_HEX_LEN] = '\n';
-	r = write_all(fd, hex, KEY_HEX_LEN + 1);
+	r = hc_write_all(fd, hex, KEY_HEX_LEN + 1);
 	if (r == 0 && fsync(fd) != 0)
 		r = -errno;
 	sodium_memzero(key, sizeof(key));

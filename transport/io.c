@@ -1,0 +1,50 @@
+/* io.c: whole-buffer reads and writes, retrying EINTR and short transfers in one place. */
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "io.h"
+
+static ssize_t write_some(int fd, const void *buf, size_t len)
+{
+	ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+
+	if (n < 0 && errno == ENOTSOCK)
+		n = write(fd, buf, len);
+	return n;
+}
+
+int hc_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write_some(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int hc_read_full(int fd, void *buf, size_t len, size_t *got)
+{
+	char *p = buf;
+	size_t n = 0;
+
+	while (n < len) {
+		ssize_t r = read(fd, p + n, len - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	*got = n;
+	return 0;
+}
