@@ -19,7 +19,7 @@ WARN := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	-Wold-style-definition -Wundef -Wwrite-strings -Wsign-compare \
 	-Wimplicit-fallthrough -Werror
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -fPIC -MD -MP \
-	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers -Itests/integration \
+	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers -Idosh -Itests/integration \
 	$(TIRPC_CFLAGS)
 ifeq ($(SAN),1)
 BASE_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -53,13 +53,19 @@ SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
 	rpc/oncrpc_server.c rpc/oncrpc_listen.c
 
+DOSH_SRC := dosh/main.c dosh/input.c dosh/arena.c dosh/lexer.c dosh/parser.c dosh/vars.c \
+	dosh/expand.c dosh/arith.c dosh/glob.c dosh/exec.c dosh/redir.c dosh/pipeline.c \
+	dosh/host.c dosh/hostio.c dosh/jobs.c dosh/builtins.c dosh/builtins_io.c
+
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rpc/hostcall_xdr.o
+DOSH_OBJ := $(DOSH_SRC:%.c=$(B)/%.o)
 SHADOW_OBJ := $(SHADOW_SRC:%.c=$(B)/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.c=$(B)/%.o)
 
 LIBA := $(B)/libhostcall.a
 LIBSO := $(B)/libhostcall.so
-HOSTCALLD := $(B)/hostcalld
+HOSTCALLD := $(B)/bin/hostcalld
+DOSH := $(B)/bin/dosh
 
 UNIT_TESTS := xdr errmap registry keyfile url auth handles
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
@@ -67,7 +73,7 @@ INTEG_TESTS := session race proc stream lifecycle security netns
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
 BENCH_BINS := $(B)/tests/bench/bench_core
 
-all: $(LIBA) $(LIBSO) $(HOSTCALLD) $(B)/hostcall.pc
+all: $(LIBA) $(LIBSO) $(HOSTCALLD) $(DOSH) $(B)/hostcall.pc
 
 # ---- generated code ----
 $(GEN_H): rpc/hostcall.x
@@ -100,6 +106,12 @@ $(LIBSO): $(LIB_OBJ)
 
 $(HOSTCALLD): $(SERVER_OBJ) $(SHADOW_OBJ) $(LIBA)
 	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+
+$(DOSH): $(DOSH_OBJ) $(LIBA)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
 
 $(B)/hostcall.pc: hostcall.pc.in
@@ -126,7 +138,7 @@ $(B)/tests/bench/bench_%: $(B)/tests/bench/bench_%.o $(TEST_SUPPORT) $(LIBA)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD)
+tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH)
 
 check:
 	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests
@@ -134,14 +146,15 @@ check:
 		$(INTEG_TESTS:%=build/san/tests/integration/test_%)
 
 bench:
-	$(Q)$(MAKE) --no-print-directory B=build/bench $(BENCH_BINS:$(B)/%=build/bench/%) build/bench/hostcalld
-	$(Q)HOSTCALLD=build/bench/hostcalld build/bench/tests/bench/bench_core
+	$(Q)$(MAKE) --no-print-directory B=build/bench $(BENCH_BINS:$(B)/%=build/bench/%) build/bench/bin/hostcalld
+	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_core
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(HOSTCALLD) $(DESTDIR)$(PREFIX)/sbin/hostcalld
+	install -m 0755 $(DOSH) $(DESTDIR)$(PREFIX)/bin/dosh
 	install -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libhostcall.a
 	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libhostcall.so.1
 	ln -sf libhostcall.so.1 $(DESTDIR)$(PREFIX)/lib/libhostcall.so

@@ -3,7 +3,7 @@
 # Each binary gets HOSTCALLD (the daemon built alongside it) in its environment.
 set -u
 : "${B:=build}"
-HOSTCALLD="${HOSTCALLD:-$B/hostcalld}"
+HOSTCALLD="${HOSTCALLD:-$B/bin/hostcalld}"
 export HOSTCALLD
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}"

@@ -13,5 +13,5 @@ echo "hostcalld: key $keydir/key (created 0600 if absent), listening on tcp://12
 echo "           and unix:$keydir/sock; a guest program connects with"
 echo "           hc_connect(\"tcp://127.0.0.1:$port\", \"$keydir/key\", &session)."
 echo "           From a QEMU guest with user networking: tcp://10.0.2.2:$port. Ctrl-C stops it."
-exec build/hostcalld --listen "tcp://127.0.0.1:$port" --listen "unix:$keydir/sock" \
+exec build/bin/hostcalld --listen "tcp://127.0.0.1:$port" --listen "unix:$keydir/sock" \
 	--key "$keydir/key"

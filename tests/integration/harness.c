@@ -25,7 +25,7 @@ static const char *hostcalld_path(void)
 {
 	const char *p = getenv("HOSTCALLD");
 
-	return p ? p : "build/hostcalld";
+	return p ? p : "build/bin/hostcalld";
 }
 
 static int read_addresses(struct test_daemon *d, const char *file)

@@ -1,0 +1,53 @@
+/* exec.h: what the evaluator's files share: redirection saving, child processes, commands. */
+#ifndef DOSH_EXEC_H
+#define DOSH_EXEC_H
+
+#include <sys/types.h>
+
+#include "shell.h"
+
+#define REDIR_SAVE_MAX 16
+
+/* Descriptors changed by redirections around a builtin, to put back afterwards. */
+struct redir_save {
+	int fd[REDIR_SAVE_MAX];
+	int copy[REDIR_SAVE_MAX];   /* -1: the fd was closed before */
+	int n;
+};
+
+/* redirs_apply - apply @r in order; with @save, remember what to restore. Returns: 0 or -1. */
+int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *save);
+/* redirs_close_prepared - the parent's copies of host targets opened for a child. */
+void redirs_close_prepared(struct redir *r);
+/* redirs_restore - put back what redirs_apply() changed. */
+void redirs_restore(struct redir_save *save);
+
+/* fork_child - fork; the child is a subshell (no job control, traps reset). Returns: pid. */
+pid_t fork_child(struct shell *sh);
+/* status_of - the shell status of a wait status (128+signal when killed). */
+int status_of(int wstatus);
+/* wait_pid - wait for a guest child. Returns: its shell status (128+signal when killed). */
+int wait_pid(struct shell *sh, pid_t pid);
+
+/* exec_simple_in_child - run a simple command in this (already forked) process; never returns. */
+_Noreturn void exec_simple_in_child(struct shell *sh, struct node *n);
+
+/* expand_words - expand @wl into a NULL-terminated malloc'd argv. Returns: argc or -1. */
+int expand_words(struct shell *sh, const struct word_list *wl, char ***argv, int host_glob);
+
+/* exec_pipeline - run a pipeline of guest and host commands. Returns: its status. */
+int exec_pipeline(struct shell *sh, struct node **cmds, int n);
+
+/* pipeline_start_background - start a lone host command as a background job. Returns: 0 or 1. */
+int pipeline_start_background(struct shell *sh, struct node *n);
+
+/* xtrace_host - with set -x, print a host command as "+ !cmd args". */
+void xtrace_host(struct shell *sh, char **argv);
+
+/* run_function - call @body with positional parameters @argv[1..]. */
+int run_function(struct shell *sh, struct node *body, int argc, char **argv);
+
+/* find_in_path - the executable @name resolves to in PATH (malloc'd), or NULL. */
+char *find_in_path(struct shell *sh, const char *name);
+
+#endif

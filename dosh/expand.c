@@ -1,0 +1,679 @@
+/* expand.c: word expansion: tilde, parameters, commands, arithmetic, field splitting, globbing. */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "glob.h"
+#include "hostglob.h"
+#include "shell.h"
+
+/* Each expanded character carries where it came from. */
+#define F_QUOTED 1   /* quoted or escaped: no splitting, no globbing */
+#define F_SPLIT 2    /* from an unquoted expansion: IFS may split here */
+#define F_BREAK 4    /* a field boundary ("$@") */
+
+struct ebuf {
+	char *s;
+	unsigned char *f;
+	size_t len, cap;
+};
+
+struct ectx {
+	struct shell *sh;
+	struct ebuf b;
+	int quoted_seen;   /* quotes appeared: an empty result is still one field */
+	int at_empty;      /* "$@" with no parameters */
+	int failed;
+	int heredoc;       /* '"' is an ordinary character */
+};
+
+static void put(struct ectx *x, char c, unsigned char f)
+{
+	if (x->b.len + 1 >= x->b.cap) {
+		size_t cap = x->b.cap ? x->b.cap * 2 : 128;
+		char *s = realloc(x->b.s, cap);
+		unsigned char *fl = realloc(x->b.f, cap);
+		if (!s || !fl)
+			abort();
+		x->b.s = s;
+		x->b.f = fl;
+		x->b.cap = cap;
+	}
+	x->b.s[x->b.len] = c;
+	x->b.f[x->b.len++] = f;
+	x->b.s[x->b.len] = '\0';
+}
+
+static void puts_f(struct ectx *x, const char *s, unsigned char f)
+{
+	for (; *s; s++)
+		put(x, *s, f);
+}
+
+/* ---- finding the end of a quoted or nested part of a raw word ---- */
+
+static size_t skip_part(const char *s, size_t len, size_t i);
+
+/* A nested $( or ${ at @i: the index after its closer. */
+static size_t skip_nested(const char *s, size_t len, size_t i);
+
+/* From just after an opener, the index of the matching @close: quotes and nesting skipped. */
+static size_t skip_to(const char *s, size_t len, size_t i, char close)
+{
+	int depth = 0;
+
+	while (i < len) {
+		char c = s[i];
+		if (c == close && depth == 0)
+			return i;
+		if (c == '\\') {
+			i += 2;
+		} else if (close == '`') {
+			i++;
+		} else if (c == '$' && i + 1 < len && (s[i + 1] == '(' || s[i + 1] == '{')) {
+			i = skip_nested(s, len, i);
+		} else if (c == '`') {
+			i = skip_to(s, len, i + 1, '`') + 1;
+		} else if (close == '"') {
+			i++;
+		} else if (c == '\'' || c == '"') {
+			i = skip_part(s, len, i);
+		} else {
+			if (close == ')' && c == '(')
+				depth++;
+			else if (close == ')' && c == ')')
+				depth--;
+			i++;
+		}
+	}
+	return len;
+}
+
+static size_t skip_nested(const char *s, size_t len, size_t i)
+{
+	return skip_to(s, len, i + 2, s[i + 1] == '(' ? ')' : '}') + 1;
+}
+
+/* From a quote at @i, the index after its closing quote. */
+static size_t skip_part(const char *s, size_t len, size_t i)
+{
+	if (s[i] == '\'') {
+		const char *e = memchr(s + i + 1, '\'', len - i - 1);
+		return e ? (size_t)(e - s) + 1 : len;
+	}
+	return skip_to(s, len, i + 1, s[i]) + 1;
+}
+
+/* ---- parameters ---- */
+
+static const char *special_param(struct ectx *x, const char *name, char *buf, size_t max)
+{
+	struct shell *sh = x->sh;
+
+	switch (name[0]) {
+	case '?': snprintf(buf, max, "%d", sh->status); return buf;
+	case '$': snprintf(buf, max, "%d", (int)getpid()); return name[1] ? NULL : buf;
+	case '!':
+		if (!sh->last_bg)
+			return NULL;
+		snprintf(buf, max, "%d", (int)sh->last_bg);
+		return buf;
+	case '#': snprintf(buf, max, "%d", sh->argc); return buf;
+	case '-':
+		snprintf(buf, max, "%s%s%s%s%s", sh->opt_errexit ? "e" : "", sh->opt_nounset ? "u" : "",
+			 sh->opt_xtrace ? "x" : "", sh->opt_noglob ? "f" : "", sh->interactive ? "i" : "");
+		return buf;
+	}
+	return NULL;
+}
+
+/* The value of @name, or NULL when unset. */
+static const char *param(struct ectx *x, const char *name, char *buf, size_t max)
+{
+	if (isdigit((unsigned char)name[0])) {
+		int k = atoi(name);
+		if (k == 0)
+			return x->sh->arg0;
+		return k <= x->sh->argc ? x->sh->argv[k - 1] : NULL;
+	}
+	if (strchr("?$!#-", name[0]) && name[0])
+		return special_param(x, name, buf, max);
+	return var_get(x->sh, name);
+}
+
+static void put_value(struct ectx *x, const char *v, int dq)
+{
+	puts_f(x, v, dq ? F_QUOTED : F_SPLIT);
+}
+
+static void put_all_params(struct ectx *x, char which, int dq)
+{
+	const char *ifs = var_get(x->sh, "IFS");
+	char sep = ifs ? ifs[0] : ' ';
+
+	if (x->sh->argc == 0 && which == '@' && dq)
+		x->at_empty = 1;
+	for (int i = 0; i < x->sh->argc; i++) {
+		if (i > 0) {
+			if (which == '@' || !dq)
+				put(x, ' ', F_BREAK);
+			else if (sep)
+				put(x, sep, F_QUOTED);
+		}
+		put_value(x, x->sh->argv[i], dq);
+	}
+}
+
+static void expand_part(struct ectx *x, const char *s, size_t len, int dq);
+static char *expand_to_string(struct shell *sh, const char *s, size_t len, int dq);
+
+/* ${name#pat} ${name##pat} ${name%pat} ${name%%pat} */
+static char *trim(const char *v, const char *pat, int suffix, int longest)
+{
+	size_t n = strlen(v);
+	char *copy = strdup(v);
+
+	if (!copy)
+		abort();
+	for (size_t k = 0; k <= n; k++) {
+		size_t cut = longest ? (suffix ? k : n - k) : (suffix ? n - k : k);
+		char save;
+		int m;
+		if (suffix) {
+			m = fnmatch(pat, copy + cut, 0) == 0;
+		} else {
+			save = copy[cut];
+			copy[cut] = '\0';
+			m = fnmatch(pat, copy, 0) == 0;
+			copy[cut] = save;
+		}
+		if (m) {
+			if (suffix)
+				copy[cut] = '\0';
+			else
+				memmove(copy, copy + cut, n - cut + 1);
+			return copy;
+		}
+	}
+	return copy;
+}
+
+struct brace {
+	char name[256];
+	int length;        /* ${#name} */
+	char op[3];        /* "", ":-", "-", "%%", ... */
+	const char *word;
+	size_t wlen;
+};
+
+static int parse_brace(const char *s, size_t len, struct brace *b)
+{
+	size_t i = 0, n = 0;
+	static const char *const ops[] = { ":-", ":=", ":?", ":+", "%%", "##", "-", "=", "?", "+",
+					   "%", "#" };
+
+	memset(b, 0, sizeof(*b));
+	if (len > 1 && s[0] == '#') {
+		b->length = 1;
+		i = 1;
+	}
+	if (i < len && strchr("@*#?$!-", s[i]) && !(s[i] == '#' && b->length && i + 1 < len)) {
+		b->name[n++] = s[i++];
+	} else if (i < len && isdigit((unsigned char)s[i])) {
+		while (i < len && isdigit((unsigned char)s[i]) && n + 1 < sizeof(b->name))
+			b->name[n++] = s[i++];
+	} else {
+		while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_') && n + 1 < sizeof(b->name))
+			b->name[n++] = s[i++];
+	}
+	b->name[n] = '\0';
+	if (n == 0 || (b->length && i != len))
+		return -1;
+	for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]) && i < len; k++) {
+		size_t ol = strlen(ops[k]);
+		if (len - i >= ol && strncmp(s + i, ops[k], ol) == 0) {
+			memcpy(b->op, ops[k], ol);
+			i += ol;
+			b->word = s + i;
+			b->wlen = len - i;
+			return 0;
+		}
+	}
+	return i == len ? 0 : -1;
+}
+
+static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq)
+{
+	int colon = b->op[0] == ':', use = v && (!colon || *v);
+	char kind = b->op[colon];
+	char *w;
+
+	switch (kind) {
+	case '-':
+		if (use)
+			put_value(x, v, dq);
+		else
+			expand_part(x, b->word, b->wlen, dq);
+		return;
+	case '+':
+		if (use)
+			expand_part(x, b->word, b->wlen, dq);
+		return;
+	case '=':
+		if (use) {
+			put_value(x, v, dq);
+			return;
+		}
+		w = expand_to_string(x->sh, b->word, b->wlen, dq);
+		if (var_set(x->sh, b->name, w, 0) != 0) {
+			sh_error(x->sh, "%s: cannot assign in this way", b->name);
+			x->failed = 1;
+		} else {
+			put_value(x, w, dq);
+		}
+		free(w);
+		return;
+	case '?':
+		if (use) {
+			put_value(x, v, dq);
+			return;
+		}
+		w = expand_to_string(x->sh, b->word, b->wlen, dq);
+		sh_error(x->sh, "%s: %s", b->name, *w ? w : "parameter null or not set");
+		free(w);
+		x->failed = 1;
+		return;
+	}
+}
+
+static void expand_brace(struct ectx *x, const char *s, size_t len, int dq)
+{
+	char buf[64], *pat, *t;
+	struct brace b;
+	const char *v;
+
+	if (parse_brace(s, len, &b) != 0) {
+		sh_error(x->sh, "${%.*s}: bad substitution", (int)len, s);
+		x->failed = 1;
+		return;
+	}
+	if ((b.name[0] == '@' || b.name[0] == '*') && !b.op[0] && !b.length) {
+		put_all_params(x, b.name[0], dq);
+		return;
+	}
+	v = param(x, b.name, buf, sizeof(buf));
+	if (!v && x->sh->opt_nounset && (!b.op[0] || strchr("%#", b.op[0]))) {
+		sh_error(x->sh, "%s: parameter not set", b.name);
+		x->failed = 1;
+		return;
+	}
+	if (b.length) {
+		snprintf(buf, sizeof(buf), "%zu", v ? strlen(v) : 0);
+		put_value(x, buf, dq);
+	} else if (!b.op[0]) {
+		if (v)
+			put_value(x, v, dq);
+	} else if (strchr("%#", b.op[0])) {
+		char *raw = strndup(b.word, b.wlen);
+		pat = expand_pattern(x->sh, raw);
+		free(raw);
+		t = trim(v ? v : "", pat, b.op[0] == '%', b.op[1] != '\0');
+		put_value(x, t, dq);
+		free(t);
+		free(pat);
+	} else {
+		brace_default(x, &b, v, dq);
+	}
+}
+
+/* ---- $(...), `...`, $((...)) ---- */
+
+static void put_command_output(struct ectx *x, const char *cmd, int dq)
+{
+	char *out = command_subst(x->sh, cmd);
+
+	if (out) {
+		put_value(x, out, dq);
+		free(out);
+	}
+}
+
+static void expand_arith(struct ectx *x, const char *s, size_t len, int dq)
+{
+	char *text = expand_to_string(x->sh, s, len, 1), buf[32];
+	long v;
+
+	if (arith_eval(x->sh, text, &v) != 0) {
+		x->failed = 1;
+	} else {
+		snprintf(buf, sizeof(buf), "%ld", v);
+		put_value(x, buf, dq);
+	}
+	free(text);
+}
+
+/* `cmd`: inside, \$ \` and \\ stand for themselves. */
+static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
+{
+	char *cmd = malloc(len + 1), *o = cmd;
+
+	if (!cmd)
+		abort();
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len && strchr("$`\\", s[i + 1]))
+			i++;
+		*o++ = s[i];
+	}
+	*o = '\0';
+	put_command_output(x, cmd, dq);
+	free(cmd);
+}
+
+/* From '$' at @i: expand one parameter, command or arithmetic. Returns: the index after it. */
+static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i, int dq)
+{
+	char name[256], buf[64];
+	size_t n = 0, end;
+	const char *v;
+
+	if (i + 1 >= len) {
+		put(x, '$', dq ? F_QUOTED : 0);
+		return i + 1;
+	}
+	if (s[i + 1] == '(') {
+		end = skip_to(s, len, i + 2, ')');
+		if (s[i + 2] == '(' && end > i + 3 && s[end - 1] == ')')
+			expand_arith(x, s + i + 3, end - 1 - (i + 3), dq);
+		else {
+			char *cmd = strndup(s + i + 2, end - (i + 2));
+			put_command_output(x, cmd, dq);
+			free(cmd);
+		}
+		return end + 1;
+	}
+	if (s[i + 1] == '{') {
+		end = skip_to(s, len, i + 2, '}');
+		expand_brace(x, s + i + 2, end - (i + 2), dq);
+		return end + 1;
+	}
+	if (s[i + 1] == '@' || s[i + 1] == '*') {
+		put_all_params(x, s[i + 1], dq);
+		return i + 2;
+	}
+	if (strchr("?$!#-", s[i + 1]) || isdigit((unsigned char)s[i + 1])) {
+		name[0] = s[i + 1];
+		name[1] = '\0';
+		n = 1;
+	} else {
+		while (i + 1 + n < len && n + 1 < sizeof(name) &&
+		       (isalnum((unsigned char)s[i + 1 + n]) || s[i + 1 + n] == '_'))
+			name[n] = s[i + 1 + n], n++;
+		name[n] = '\0';
+		if (n == 0 || isdigit((unsigned char)name[0])) {
+			put(x, '$', dq ? F_QUOTED : 0);
+			return i + 1;
+		}
+	}
+	v = param(x, name, buf, sizeof(buf));
+	if (!v && x->sh->opt_nounset && name[0] != '@' && name[0] != '*') {
+		sh_error(x->sh, "%s: parameter not set", name);
+		x->failed = 1;
+	} else if (v) {
+		put_value(x, v, dq);
+	}
+	return i + 1 + n;
+}
+
+/* ---- the walk over a raw word ---- */
+
+static size_t expand_tilde(struct ectx *x, const char *s, size_t len)
+{
+	size_t n = 1;
+	char user[256];
+	const char *home = NULL;
+	struct passwd *pw;
+
+	while (n < len && s[n] != '/' && (isalnum((unsigned char)s[n]) || strchr("._-", s[n])))
+		n++;
+	if (n < len && s[n] != '/')
+		return 0;   /* not a plain login name: no tilde expansion */
+	if (n == 1) {
+		home = var_get(x->sh, "HOME");
+	} else if (n - 1 < sizeof(user)) {
+		memcpy(user, s + 1, n - 1);
+		user[n - 1] = '\0';
+		pw = getpwnam(user);
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (!home)
+		return 0;
+	puts_f(x, home, F_QUOTED);
+	return n;
+}
+
+static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
+{
+	size_t i = 0, end;
+
+	while (i < len && !x->failed) {
+		char c = s[i];
+		if (c == '\'' && !dq) {
+			end = skip_part(s, len, i);
+			for (size_t k = i + 1; k + 1 < end; k++)
+				put(x, s[k], F_QUOTED);
+			x->quoted_seen = 1;
+			i = end;
+		} else if (c == '"' && !dq) {
+			end = skip_part(s, len, i);
+			x->quoted_seen = 1;
+			expand_part(x, s + i + 1, end - i - 2 < len ? end - i - 2 : 0, 1);
+			i = end;
+		} else if (c == '\\') {
+			const char *esc = x->heredoc ? "$`\\\n" : "$`\"\\\n";
+			if (i + 1 >= len) {
+				put(x, '\\', F_QUOTED);
+				i++;
+			} else if (!dq || strchr(esc, s[i + 1])) {
+				if (s[i + 1] != '\n')
+					put(x, s[i + 1], F_QUOTED);
+				i += 2;
+			} else {
+				put(x, '\\', F_QUOTED);
+				i++;
+			}
+		} else if (c == '$') {
+			i = expand_dollar(x, s, len, i, dq);
+		} else if (c == '`') {
+			end = skip_to(s, len, i + 1, '`');
+			expand_backquote(x, s + i + 1, end - i - 1, dq);
+			i = end + 1;
+		} else {
+			put(x, c, dq ? F_QUOTED : 0);
+			i++;
+		}
+	}
+}
+
+static void expand_word(struct ectx *x, const char *raw, int tilde)
+{
+	size_t len = strlen(raw), start = 0;
+
+	if (tilde && raw[0] == '~')
+		start = expand_tilde(x, raw, len);
+	expand_part(x, raw + start, len - start, 0);
+}
+
+static char *expand_to_string(struct shell *sh, const char *s, size_t len, int dq)
+{
+	struct ectx x = { .sh = sh };
+	char *out;
+
+	expand_part(&x, s, len, dq);
+	for (size_t i = 0; i < x.b.len; i++)
+		if (x.b.f[i] & F_BREAK)
+			x.b.s[i] = ' ';
+	out = x.b.s ? x.b.s : strdup("");
+	free(x.b.f);
+	if (x.failed)
+		sh->status = 1;
+	return out;
+}
+
+/* ---- public entry points ---- */
+
+char *expand_string(struct shell *sh, const char *raw)
+{
+	struct ectx x = { .sh = sh };
+	char *out;
+
+	expand_word(&x, raw, 1);
+	for (size_t i = 0; i < x.b.len; i++)
+		if (x.b.f[i] & F_BREAK)
+			x.b.s[i] = ' ';
+	out = x.b.s ? x.b.s : strdup("");
+	free(x.b.f);
+	if (x.failed) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *expand_heredoc(struct shell *sh, const char *body)
+{
+	struct ectx x = { .sh = sh, .heredoc = 1 };
+	char *out;
+
+	expand_part(&x, body, strlen(body), 1);
+	out = x.b.s ? x.b.s : strdup("");
+	free(x.b.f);
+	if (x.failed) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Quoted characters that fnmatch would read as special get a backslash. */
+static char *to_pattern(const struct ebuf *b)
+{
+	char *out = malloc(b->len * 2 + 1), *o = out;
+
+	if (!out)
+		abort();
+	for (size_t i = 0; i < b->len; i++) {
+		if ((b->f[i] & F_QUOTED) && strchr("*?[]\\", b->s[i]))
+			*o++ = '\\';
+		*o++ = b->s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+char *expand_pattern(struct shell *sh, const char *raw)
+{
+	struct ectx x = { .sh = sh };
+	char *out;
+
+	expand_word(&x, raw, 1);
+	out = to_pattern(&x.b);
+	free(x.b.s);
+	free(x.b.f);
+	return out;
+}
+
+/* ---- fields ---- */
+
+struct fields {
+	char ***v;
+	int *n;
+	struct ebuf cur;
+	int have;
+};
+
+static void field_end(struct shell *sh, struct fields *fl, int host_glob)
+{
+	char *pat = to_pattern(&fl->cur), **v;
+	int matched = 0;
+
+	if (!sh->opt_noglob && glob_has_magic(pat))
+		matched = host_glob ? hostglob_expand(sh, pat, fl->v, fl->n)
+				    : glob_expand(pat, glob_list_local, NULL, fl->v, fl->n);
+	if (matched <= 0) {
+		v = realloc(*fl->v, sizeof(char *) * (size_t)(*fl->n + 2));
+		if (!v)
+			abort();
+		*fl->v = v;
+		v[*fl->n] = strndup(fl->cur.s ? fl->cur.s : "", fl->cur.len);
+		v[++*fl->n] = NULL;
+	}
+	free(pat);
+	fl->cur.len = 0;
+	fl->have = 0;
+}
+
+static void field_put(struct fields *fl, char c, unsigned char f)
+{
+	struct ectx tmp = { .b = fl->cur };
+
+	put(&tmp, c, f);
+	fl->cur = tmp.b;
+	fl->have = 1;
+}
+
+static int is_ifs_white(char c, const char *ifs)
+{
+	return (c == ' ' || c == '\t' || c == '\n') && strchr(ifs, c);
+}
+
+static void split(struct shell *sh, struct ectx *x, struct fields *fl, int host_glob)
+{
+	const char *ifs = var_get(sh, "IFS");
+	int after_white = 0;
+
+	if (!ifs)
+		ifs = " \t\n";
+	for (size_t i = 0; i < x->b.len; i++) {
+		char c = x->b.s[i];
+		unsigned char f = x->b.f[i];
+		if (f & F_BREAK) {
+			field_end(sh, fl, host_glob);
+			after_white = 0;
+		} else if ((f & F_SPLIT) && c && strchr(ifs, c)) {
+			if (is_ifs_white(c, ifs)) {
+				if (fl->have)
+					field_end(sh, fl, host_glob), after_white = 1;
+			} else {
+				if (fl->have || !after_white)
+					field_end(sh, fl, host_glob);
+				after_white = 0;
+			}
+		} else {
+			field_put(fl, c, f);
+			after_white = 0;
+		}
+	}
+	if (fl->have || (x->quoted_seen && !x->at_empty && x->b.len == 0) ||
+	    (x->quoted_seen && fl->cur.len == 0 && x->b.len && !(x->b.f[x->b.len - 1] & F_SPLIT) &&
+	     !x->at_empty))
+		field_end(sh, fl, host_glob);
+}
+
+int expand_fields(struct shell *sh, const char *raw, char ***out, int *n, int host_glob)
+{
+	struct ectx x = { .sh = sh };
+	struct fields fl = { out, n, { 0 }, 0 };
+
+	expand_word(&x, raw, 1);
+	if (!x.failed)
+		split(sh, &x, &fl, host_glob);
+	free(x.b.s);
+	free(x.b.f);
+	free(fl.cur.s);
+	free(fl.cur.f);
+	return x.failed ? -1 : 0;
+}

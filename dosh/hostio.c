@@ -1,0 +1,141 @@
+/* hostio.c: host files joined to guest descriptors by streams, and relay processes for host stdio. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/close_range.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "host.h"
+#include "hostcall.h"
+#include "hostio.h"
+
+static void remember(struct shell *sh, int fd, int to_host)
+{
+	struct host_stream *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		abort();
+	s->fd = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	s->to_host = to_host;
+	s->next = sh->host_streams;
+	sh->host_streams = s;
+}
+
+int hostio_open_stream(struct shell *sh, const char *path, int flags)
+{
+	struct hc_session *hs = host_session(sh);
+	int to_host = (flags & O_ACCMODE) != O_RDONLY, h, st, fd = -1, r;
+
+	if (!hs)
+		return -1;
+	if ((h = hc_open(hs, path, flags, 0666)) < 0) {
+		host_note_failure(sh, h);
+		sh_error(sh, "!%s: %s", path, strerror(-h));
+		return -1;
+	}
+	if ((st = hc_stream_open(hs, &fd)) < 0 ||
+	    (r = hc_stream_attach(hs, st, h, to_host ? HC_TO_HOST : HC_FROM_HOST)) < 0) {
+		r = st < 0 ? st : r;
+		host_note_failure(sh, r);
+		sh_error(sh, "!%s: %s", path, strerror(-r));
+		if (fd >= 0)
+			close(fd);
+		hc_close(hs, h);
+		return -1;
+	}
+	hc_close(hs, h);
+	remember(sh, fd, to_host);
+	return fd;
+}
+
+int hostio_prepare(struct shell *sh, struct redir *r)
+{
+	static const int flags[] = {
+		[R_IN] = O_RDONLY, [R_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
+		[R_APPEND] = O_WRONLY | O_CREAT | O_APPEND, [R_CLOBBER] = O_WRONLY | O_CREAT | O_TRUNC,
+		[R_RDWR] = O_RDWR | O_CREAT,
+	};
+
+	for (; r; r = r->next) {
+		char *path;
+		if (!r->host || r->type > R_RDWR)
+			continue;
+		if (!(path = expand_string(sh, r->word)))
+			return -1;
+		r->prepared_fd = hostio_open_stream(sh, path, flags[r->type]) + 1;
+		free(path);
+		if (r->prepared_fd <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A pump finishes by closing its socket: read until then. */
+static void drain(int fd)
+{
+	char buf[512];
+
+	shutdown(fd, SHUT_WR);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+void hostio_finish(struct shell *sh)
+{
+	while (sh->host_streams) {
+		struct host_stream *s = sh->host_streams;
+		sh->host_streams = s->next;
+		if (s->to_host)
+			drain(s->fd);
+		close(s->fd);
+		free(s);
+	}
+}
+
+static void copy_until_eof(int from, int to)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(from, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(to, buf + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				return;
+			off += w;
+		}
+	}
+}
+
+/* Keep only @a and @b (and stdio): a relay must not hold other pipes and streams open. */
+static void close_all_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+pid_t relay_start(int from, int to)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		close_all_but(from, to);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_IGN);
+		copy_until_eof(from, to);
+		shutdown(to, SHUT_WR);
+		_exit(0);
+	}
+	return pid;
+}

@@ -1,0 +1,176 @@
+/* jobs.c: background jobs on either side, the wait and jobs builtins, and trap delivery. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "exec.h"
+#include "host.h"
+#include "hostcall.h"
+#include "jobs.h"
+
+static volatile sig_atomic_t caught[65];
+
+void jobs_add(struct shell *sh, pid_t pid, enum job_where where, struct node *n)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		abort();
+	j->id = ++sh->next_job;
+	j->pids[0] = pid;
+	j->where[0] = where;
+	j->npids = 1;
+	j->cmd = strdup(n->type == N_SIMPLE && n->simple.words.n ? n->simple.words.v[0] : "job");
+	j->next = sh->jobs;
+	sh->jobs = j;
+	if (sh->interactive)
+		fprintf(stderr, "[%d] %d\n", j->id, (int)pid);
+}
+
+static void job_free(struct job *j)
+{
+	free(j->cmd);
+	free(j);
+}
+
+void jobs_forget(struct shell *sh)
+{
+	while (sh->jobs) {
+		struct job *j = sh->jobs;
+		sh->jobs = j->next;
+		job_free(j);
+	}
+}
+
+int jobs_wait_foreground(struct shell *sh, pid_t pid)
+{
+	return wait_pid(sh, pid);
+}
+
+struct job *jobs_find(struct shell *sh, int id)
+{
+	for (struct job *j = sh->jobs; j; j = j->next)
+		if (j->id == id)
+			return j;
+	return NULL;
+}
+
+static int wait_job(struct shell *sh, struct job *j, int options)
+{
+	int st = 0;
+	pid_t r;
+
+	if (j->done)
+		return j->status;
+	if (j->where[0] == JOB_HOST) {
+		if (!sh->host)
+			return 127;
+		r = hc_waitpid(sh->host, j->pids[0], &st, options);
+		if (r < 0)
+			host_note_failure(sh, r);
+	} else {
+		while ((r = waitpid(j->pids[0], &st, options)) < 0 && errno == EINTR)
+			;
+	}
+	if (r == 0)
+		return -1;   /* still running */
+	j->done = 1;
+	j->status = r < 0 ? 127 : status_of(st);
+	return j->status;
+}
+
+static void unlink_job(struct shell *sh, struct job *dead)
+{
+	for (struct job **pj = &sh->jobs; *pj; pj = &(*pj)->next) {
+		if (*pj == dead) {
+			*pj = dead->next;
+			job_free(dead);
+			return;
+		}
+	}
+}
+
+int jobs_wait(struct shell *sh, pid_t pid)
+{
+	int status = 0;
+
+	if (pid == 0) {
+		while (sh->jobs) {
+			wait_job(sh, sh->jobs, 0);
+			unlink_job(sh, sh->jobs);
+		}
+		return 0;
+	}
+	for (struct job *j = sh->jobs; j; j = j->next) {
+		if (j->pids[0] == pid) {
+			status = wait_job(sh, j, 0);
+			unlink_job(sh, j);
+			return status;
+		}
+	}
+	return 127;
+}
+
+void jobs_print(struct shell *sh)
+{
+	for (struct job *j = sh->jobs; j; j = j->next) {
+		int st = wait_job(sh, j, WNOHANG);
+		printf("[%d] %-8s %s%s\n", j->id, st < 0 ? "Running" : "Done",
+		       j->where[0] == JOB_HOST ? "!" : "", j->cmd);
+	}
+}
+
+void jobs_reap(struct shell *sh)
+{
+	struct job *j = sh->jobs, *next;
+
+	for (; j; j = next) {
+		next = j->next;
+		if (j->where[0] == JOB_GUEST && wait_job(sh, j, WNOHANG) >= 0 && sh->interactive) {
+			fprintf(stderr, "[%d] Done %s\n", j->id, j->cmd);
+			unlink_job(sh, j);
+		}
+	}
+}
+
+/* ---- traps ---- */
+
+static void on_signal(int sig)
+{
+	if (sig > 0 && sig < 65)
+		caught[sig] = 1;
+}
+
+void traps_install(struct shell *sh, int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	if (!sh->traps[sig])
+		sa.sa_handler = SIG_DFL;
+	else if (!*sh->traps[sig])
+		sa.sa_handler = SIG_IGN;
+	else
+		sa.sa_handler = on_signal;
+	sigaction(sig, &sa, NULL);
+}
+
+void traps_run_pending(struct shell *sh)
+{
+	for (int sig = 1; sig < 65; sig++) {
+		if (!caught[sig])
+			continue;
+		caught[sig] = 0;
+		if (sh->traps[sig] && *sh->traps[sig]) {
+			int saved = sh->status;
+			char *cmd = strdup(sh->traps[sig]);
+			exec_string(sh, cmd, "trap");
+			free(cmd);
+			sh->status = saved;
+		}
+	}
+}

@@ -1,0 +1,27 @@
+/* jobs.h: background jobs (guest and host), waiting for them, and traps. */
+#ifndef DOSH_JOBS_H
+#define DOSH_JOBS_H
+
+#include "shell.h"
+
+/* jobs_add - remember a background job started by @n. */
+void jobs_add(struct shell *sh, pid_t pid, enum job_where where, struct node *n);
+/* jobs_forget - in a subshell: the parent's jobs are not ours. */
+void jobs_forget(struct shell *sh);
+/* jobs_wait_foreground - wait for a foreground guest child. Returns: its status. */
+int jobs_wait_foreground(struct shell *sh, pid_t pid);
+/* jobs_wait - the wait builtin: all jobs (@pid 0) or one. Returns: the status. */
+int jobs_wait(struct shell *sh, pid_t pid);
+/* jobs_find - the job with id @id (for %N), or NULL. */
+struct job *jobs_find(struct shell *sh, int id);
+/* jobs_print - the jobs builtin. */
+void jobs_print(struct shell *sh);
+/* jobs_reap - note finished background jobs without blocking; report them when interactive. */
+void jobs_reap(struct shell *sh);
+
+/* traps_install - catch @sig for trap commands (or restore its default with NULL). */
+void traps_install(struct shell *sh, int sig);
+/* traps_run_pending - run the trap commands of signals that arrived. */
+void traps_run_pending(struct shell *sh);
+
+#endif

@@ -1,0 +1,388 @@
+/* lexer.c: dosh's tokens: words kept raw (quotes and all), operators, newlines and here-documents. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lexer.h"
+
+/* ---- characters, with alias text pushed in front of the input ---- */
+
+static int peekc(struct lexer *lx)
+{
+	while (lx->depth > 0) {
+		struct lex_push *t = &lx->stack[lx->depth - 1];
+		if (t->s[t->pos])
+			return (unsigned char)t->s[t->pos];
+		lx->depth--;
+	}
+	return lx->pos < lx->len ? (unsigned char)lx->text[lx->pos] : -1;
+}
+
+static int getc_lx(struct lexer *lx)
+{
+	int c = peekc(lx);
+
+	if (c < 0)
+		return c;
+	if (lx->depth > 0) {
+		lx->stack[lx->depth - 1].pos++;
+	} else {
+		lx->pos++;
+		if (c == '\n')
+			lx->lineno++;
+	}
+	return c;
+}
+
+/* The character after the next one (only used in the main text or one alias). */
+static int peekc2(struct lexer *lx)
+{
+	if (lx->depth > 0) {
+		struct lex_push *t = &lx->stack[lx->depth - 1];
+		if (t->s[t->pos] && t->s[t->pos + 1])
+			return (unsigned char)t->s[t->pos + 1];
+		return lx->pos < lx->len ? (unsigned char)lx->text[lx->pos] : -1;
+	}
+	return lx->pos + 1 < lx->len ? (unsigned char)lx->text[lx->pos + 1] : -1;
+}
+
+void lexer_push_alias(struct lexer *lx, const char *name, const char *text)
+{
+	if (lx->depth == LEX_PUSH_MAX)
+		return;
+	lx->stack[lx->depth].s = text;
+	lx->stack[lx->depth].pos = 0;
+	lx->stack[lx->depth].name = name;
+	lx->depth++;
+}
+
+int lexer_alias_active(const struct lexer *lx, const char *name)
+{
+	for (int i = 0; i < lx->depth; i++)
+		if (strcmp(lx->stack[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- the word buffer ---- */
+
+static void put(struct lexer *lx, int c)
+{
+	if (lx->wlen + 1 >= sizeof(lx->word)) {
+		lx->toolong = 1;
+		return;
+	}
+	lx->word[lx->wlen++] = (char)c;
+}
+
+static void incomplete(struct lexer *lx, const char *what)
+{
+	lex_fail(lx, 1, what);
+}
+
+/* ---- quoted parts, copied raw ---- */
+
+static void scan_single(struct lexer *lx)
+{
+	int c;
+
+	put(lx, getc_lx(lx));
+	while ((c = getc_lx(lx)) != '\'') {
+		if (c < 0)
+			incomplete(lx, "unterminated quoted string");
+		put(lx, c);
+	}
+	put(lx, c);
+}
+
+static void scan_dollar(struct lexer *lx);
+static void scan_backquote(struct lexer *lx);
+
+static void scan_double(struct lexer *lx)
+{
+	int c;
+
+	put(lx, getc_lx(lx));
+	for (;;) {
+		c = peekc(lx);
+		if (c < 0)
+			incomplete(lx, "unterminated quoted string");
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			put(lx, getc_lx(lx));
+			if ((c = getc_lx(lx)) < 0)
+				incomplete(lx, "unterminated quoted string");
+			put(lx, c);
+		} else if (c == '$') {
+			scan_dollar(lx);
+		} else if (c == '`') {
+			scan_backquote(lx);
+		} else {
+			put(lx, getc_lx(lx));
+		}
+	}
+	put(lx, getc_lx(lx));
+}
+
+static void scan_backquote(struct lexer *lx)
+{
+	int c;
+
+	put(lx, getc_lx(lx));
+	while ((c = getc_lx(lx)) != '`') {
+		if (c < 0)
+			incomplete(lx, "unterminated `...` command substitution");
+		put(lx, c);
+		if (c == '\\') {
+			if ((c = getc_lx(lx)) < 0)
+				incomplete(lx, "unterminated `...` command substitution");
+			put(lx, c);
+		}
+	}
+	put(lx, c);
+}
+
+/* $( ... ) and $(( ... )): balanced parentheses, quotes respected. */
+static void scan_parens(struct lexer *lx, const char *what)
+{
+	int depth = 1, c;
+
+	while (depth > 0) {
+		c = peekc(lx);
+		if (c < 0)
+			incomplete(lx, what);
+		if (c == '\'') {
+			scan_single(lx);
+		} else if (c == '"') {
+			scan_double(lx);
+		} else if (c == '`') {
+			scan_backquote(lx);
+		} else if (c == '\\') {
+			put(lx, getc_lx(lx));
+			if (peekc(lx) >= 0)
+				put(lx, getc_lx(lx));
+		} else {
+			depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+			put(lx, getc_lx(lx));
+		}
+	}
+}
+
+static void scan_brace(struct lexer *lx)
+{
+	int c;
+
+	while ((c = peekc(lx)) != '}') {
+		if (c < 0)
+			incomplete(lx, "unterminated ${...}");
+		if (c == '\'')
+			scan_single(lx);
+		else if (c == '"')
+			scan_double(lx);
+		else if (c == '$')
+			scan_dollar(lx);
+		else if (c == '`')
+			scan_backquote(lx);
+		else if (c == '\\') {
+			put(lx, getc_lx(lx));
+			if (peekc(lx) >= 0)
+				put(lx, getc_lx(lx));
+		} else
+			put(lx, getc_lx(lx));
+	}
+	put(lx, getc_lx(lx));
+}
+
+static void scan_dollar(struct lexer *lx)
+{
+	put(lx, getc_lx(lx));
+	if (peekc(lx) == '(') {
+		put(lx, getc_lx(lx));
+		scan_parens(lx, "unterminated $(...) command substitution");
+	} else if (peekc(lx) == '{') {
+		put(lx, getc_lx(lx));
+		scan_brace(lx);
+	}
+}
+
+/* ---- words and operators ---- */
+
+static int is_meta(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
+	       c == '<' || c == '>' || c == '(' || c == ')';
+}
+
+static void scan_word(struct lexer *lx)
+{
+	int c;
+
+	lx->wlen = 0;
+	lx->quoted = 0;
+	lx->toolong = 0;
+	while ((c = peekc(lx)) >= 0 && !is_meta(c)) {
+		if (c == '\\' && peekc2(lx) == '\n') {
+			getc_lx(lx);
+			getc_lx(lx);
+			continue;
+		}
+		if (c == '\'' || c == '"' || c == '\\')
+			lx->quoted = 1;
+		if (c == '\'')
+			scan_single(lx);
+		else if (c == '"')
+			scan_double(lx);
+		else if (c == '`')
+			scan_backquote(lx);
+		else if (c == '$')
+			scan_dollar(lx);
+		else if (c == '\\') {
+			put(lx, getc_lx(lx));
+			if (peekc(lx) < 0)
+				break;
+			put(lx, getc_lx(lx));
+		} else
+			put(lx, getc_lx(lx));
+	}
+	if (lx->toolong)
+		lex_fail(lx, 0, "word too long");
+	lx->word[lx->wlen] = '\0';
+}
+
+static int two(struct lexer *lx, int second)
+{
+	if (peekc(lx) == second) {
+		getc_lx(lx);
+		return 1;
+	}
+	return 0;
+}
+
+static int scan_operator(struct lexer *lx, int c)
+{
+	getc_lx(lx);
+	switch (c) {
+	case ';': return two(lx, ';') ? T_DSEMI : T_SEMI;
+	case '&': return two(lx, '&') ? T_AND_IF : T_AMP;
+	case '|': return two(lx, '|') ? T_OR_IF : T_PIPE;
+	case '(': return T_LPAREN;
+	case ')': return T_RPAREN;
+	case '>':
+		if (two(lx, '>'))
+			return T_DGREAT;
+		if (two(lx, '&'))
+			return T_GREATAND;
+		return two(lx, '|') ? T_CLOBBER : T_GREAT;
+	case '<':
+		if (two(lx, '<'))
+			return two(lx, '-') ? T_DLESSDASH : T_DLESS;
+		if (two(lx, '&'))
+			return T_LESSAND;
+		return two(lx, '>') ? T_LESSGREAT : T_LESS;
+	}
+	return T_EOF;
+}
+
+static void skip_blanks_and_comment(struct lexer *lx)
+{
+	int c;
+
+	for (;;) {
+		c = peekc(lx);
+		if (c == ' ' || c == '\t') {
+			getc_lx(lx);
+		} else if (c == '\\' && peekc2(lx) == '\n') {
+			getc_lx(lx);
+			getc_lx(lx);
+		} else if (c == '#') {
+			while ((c = peekc(lx)) >= 0 && c != '\n')
+				getc_lx(lx);
+		} else {
+			return;
+		}
+	}
+}
+
+/* ---- here-documents: bodies follow the newline that ends their command ---- */
+
+static int read_line(struct lexer *lx, char *line, size_t max)
+{
+	size_t n = 0;
+	int c;
+
+	if (peekc(lx) < 0)
+		return -1;
+	while ((c = getc_lx(lx)) >= 0 && c != '\n')
+		if (n + 1 < max)
+			line[n++] = (char)c;
+	line[n] = '\0';
+	return (int)n;
+}
+
+static void read_heredoc(struct lexer *lx, struct lex_heredoc *h)
+{
+	char line[LEX_WORD_MAX];
+	size_t body = 0;
+
+	lx->wlen = 0;
+	for (;;) {
+		const char *l = line;
+		if (read_line(lx, line, sizeof(line)) < 0)
+			incomplete(lx, "unterminated here-document");
+		if (h->strip_tabs)
+			while (*l == '\t')
+				l++;
+		if (strcmp(l, h->delim) == 0)
+			break;
+		for (; *l; l++)
+			put(lx, *l);
+		put(lx, '\n');
+		if (lx->toolong)
+			lex_fail(lx, 0, "here-document too long");
+		body = lx->wlen;
+	}
+	lx->word[body] = '\0';
+	h->store(h->ctx, lx->word, body);
+}
+
+static void read_heredocs(struct lexer *lx)
+{
+	for (int i = 0; i < lx->nheredoc; i++)
+		read_heredoc(lx, &lx->heredoc[i]);
+	lx->nheredoc = 0;
+}
+
+int lexer_add_heredoc(struct lexer *lx, const struct lex_heredoc *h)
+{
+	if (lx->nheredoc == LEX_HEREDOC_MAX)
+		return -1;
+	lx->heredoc[lx->nheredoc++] = *h;
+	return 0;
+}
+
+int lexer_next(struct lexer *lx)
+{
+	int c;
+
+	skip_blanks_and_comment(lx);
+	c = peekc(lx);
+	if (c < 0)
+		return lx->nheredoc ? (incomplete(lx, "unterminated here-document"), T_EOF) : T_EOF;
+	if (c == '\n') {
+		getc_lx(lx);
+		read_heredocs(lx);
+		return T_NEWLINE;
+	}
+	if (is_meta(c))
+		return scan_operator(lx, c);
+	scan_word(lx);
+	if ((c = peekc(lx)) == '<' || c == '>') {
+		size_t i = 0;
+		while (i < lx->wlen && isdigit((unsigned char)lx->word[i]))
+			i++;
+		if (i == lx->wlen && i > 0 && i < 4)
+			return T_IONUMBER;
+	}
+	return T_WORD;
+}

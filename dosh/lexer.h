@@ -1,0 +1,60 @@
+/* lexer.h: the lexer's state and tokens, shared by the lexer and the parser only. */
+#ifndef DOSH_LEXER_H
+#define DOSH_LEXER_H
+
+#include <setjmp.h>
+#include <stddef.h>
+
+enum token {
+	T_EOF, T_NEWLINE, T_WORD, T_IONUMBER, T_SEMI, T_AMP, T_PIPE, T_AND_IF, T_OR_IF,
+	T_DSEMI, T_LPAREN, T_RPAREN, T_LESS, T_GREAT, T_DGREAT, T_LESSAND, T_GREATAND,
+	T_LESSGREAT, T_DLESS, T_DLESSDASH, T_CLOBBER
+};
+
+#define LEX_WORD_MAX 65536
+#define LEX_PUSH_MAX 16
+#define LEX_HEREDOC_MAX 16
+
+struct lex_push {
+	const char *s;
+	size_t pos;
+	const char *name;
+};
+
+/* A here-document waiting for the end of its line; store() receives its body. */
+struct lex_heredoc {
+	char delim[256];
+	int strip_tabs;
+	void (*store)(void *ctx, const char *body, size_t len);
+	void *ctx;
+};
+
+struct lexer {
+	const char *text;
+	size_t pos, len;
+	int lineno;
+	struct lex_push stack[LEX_PUSH_MAX];
+	int depth;
+	char word[LEX_WORD_MAX];
+	size_t wlen;
+	int quoted;             /* the last word had quoting in it */
+	int toolong;
+	struct lex_heredoc heredoc[LEX_HEREDOC_MAX];
+	int nheredoc;
+	jmp_buf *fail;          /* where errors go */
+	int fail_incomplete;
+	char fail_msg[200];
+};
+
+/* lexer_next - the next token; a word is in lx->word. Errors longjmp to lx->fail. */
+int lexer_next(struct lexer *lx);
+/* lexer_add_heredoc - read @h's body after the next newline. Returns: 0 or -1 (too many). */
+int lexer_add_heredoc(struct lexer *lx, const struct lex_heredoc *h);
+/* lexer_push_alias - read @text before the rest of the input. */
+void lexer_push_alias(struct lexer *lx, const char *name, const char *text);
+/* lexer_alias_active - whether alias @name is being read (no recursion). */
+int lexer_alias_active(const struct lexer *lx, const char *name);
+/* lex_fail - stop with @msg; @more: the input ended early (more may complete it). */
+_Noreturn void lex_fail(struct lexer *lx, int more, const char *msg);
+
+#endif

@@ -1,0 +1,289 @@
+/* main.c: dosh's entry: options, then commands from -c, a script, stdin or the terminal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "builtins.h"
+#include "exec.h"
+#include "host.h"
+#include "hostio.h"
+#include "input.h"
+#include "jobs.h"
+
+extern char **environ;
+
+struct shell *sh_current;
+
+static const char *lookup_alias(const char *name)
+{
+	return alias_value(sh_current, name);
+}
+
+/* ---- running text ---- */
+
+struct kept {
+	struct arena *a;
+	struct kept *next;
+};
+
+static struct kept *kept_trees;
+
+static void keep_arena(struct arena *a)
+{
+	struct kept *k = malloc(sizeof(*k));
+
+	if (!k)
+		abort();
+	k->a = a;
+	k->next = kept_trees;
+	kept_trees = k;
+}
+
+int exec_string(struct shell *sh, const char *text, const char *name)
+{
+	struct arena *a = arena_new();
+	struct parser *p = parser_new(a, text, lookup_alias);
+	int status = 0, keep = 0;
+	enum parse_status r;
+	struct node *n;
+
+	(void)name;
+	while (!sh->exiting && sh->flow == FLOW_NONE) {
+		r = parse_next(p, &n);
+		if (r == PARSE_EOF)
+			break;
+		if (r != PARSE_OK) {
+			sh->lineno = parser_lineno(p);
+			sh_error(sh, "%s", r == PARSE_INCOMPLETE ? "syntax error: unexpected end of input"
+								 : parser_error(p));
+			status = 2;
+			if (!sh->interactive && !sh->subshell_eval)
+				sh_exit(sh, 2);
+			break;
+		}
+		sh->keep_tree = 0;
+		status = exec_node(sh, n);
+		keep |= sh->keep_tree;
+	}
+	parser_free(p);
+	if (keep)
+		keep_arena(a);
+	else
+		arena_free(a);
+	return status;
+}
+
+char *command_subst(struct shell *sh, const char *text)
+{
+	size_t len = 0, cap = 256;
+	char *out = malloc(cap);
+	int p[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	if (!out || pipe2(p, O_CLOEXEC) != 0)
+		abort();
+	pid = fork_child(sh);
+	if (pid == 0) {
+		close(p[0]);
+		dup2(p[1], 1);
+		close(p[1]);
+		for (int i = 0; i < 65; i++)
+			sh->traps[i] = NULL;
+		sh_exit(sh, exec_string(sh, text, "$(...)"));
+	}
+	close(p[1]);
+	while ((n = read(p[0], out + len, cap - len - 1)) > 0 || (n < 0 && errno == EINTR)) {
+		if (n > 0 && (len += (size_t)n) + 1 >= cap && !(out = realloc(out, cap *= 2)))
+			abort();
+	}
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	sh->cmdsubst_status = pid < 0 ? 1 : status_of(st);
+	sh->status = sh->cmdsubst_status;
+	while (len > 0 && out[len - 1] == '\n')
+		len--;
+	out[len] = '\0';
+	return out;
+}
+
+_Noreturn void sh_exit(struct shell *sh, int status)
+{
+	char *trap = sh->traps[0];
+
+	if (trap && !sh->subshell_trap_ran) {
+		sh->subshell_trap_ran = 1;
+		sh->traps[0] = NULL;
+		sh->exiting = 0;
+		sh->flow = FLOW_NONE;
+		exec_string(sh, trap, "trap");
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if (sh->subshell)
+		_exit(status);
+	host_disconnect(sh);
+	exit(status);
+}
+
+/* ---- start-up ---- */
+
+static void usage(FILE *f)
+{
+	fputs("usage: dosh [--host URL] [--key FILE] [-eux] [-o pipefail]\n"
+	      "            [-c COMMANDS [NAME [ARG...]] | SCRIPT [ARG...] | -s [ARG...]]\n"
+	      "  --host URL   hostcalld to use for '!' commands (or DOSH_HOST)\n"
+	      "  --key FILE   its key (or DOSH_KEY)\n"
+	      "  -c           run COMMANDS; -s read commands from stdin; -i interactive\n", f);
+}
+
+struct start {
+	const char *command;     /* -c */
+	int force_interactive;
+	int read_stdin;
+	char **args;             /* script name and arguments, or -c's name and arguments */
+	int nargs;
+};
+
+static int parse_long(struct shell *sh, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+
+	if (strcmp(a, "--help") == 0) {
+		usage(stdout);
+		exit(0);
+	}
+	if (strcmp(a, "--version") == 0) {
+		printf("dosh 0.1 (hostcall protocol 1)\n");
+		exit(0);
+	}
+	if ((strcmp(a, "--host") == 0 || strcmp(a, "--key") == 0) && *i + 1 < argc) {
+		free(a[2] == 'h' ? sh->host_url : sh->host_key);
+		if (a[2] == 'h')
+			sh->host_url = strdup(argv[++*i]);
+		else
+			sh->host_key = strdup(argv[++*i]);
+		return 0;
+	}
+	fprintf(stderr, "dosh: %s: unknown option\n", a);
+	usage(stderr);
+	return -1;
+}
+
+static int parse_short(struct shell *sh, struct start *st, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	char *set_argv[3] = { (char *)"set", (char *)a, NULL };
+
+	if (strcmp(a, "-c") == 0) {
+		if (*i + 1 >= argc) {
+			fputs("dosh: -c: an argument is required\n", stderr);
+			return -1;
+		}
+		st->command = argv[++*i];
+		return 0;
+	}
+	if (strcmp(a, "-i") == 0 || strcmp(a, "-s") == 0) {
+		st->force_interactive |= a[1] == 'i';
+		st->read_stdin |= a[1] == 's';
+		return 0;
+	}
+	if (strcmp(a, "-o") == 0 || strcmp(a, "+o") == 0) {
+		char *o[4] = { (char *)"set", (char *)a, *i + 1 < argc ? argv[++*i] : (char *)"", NULL };
+		return b_set(sh, 3, o) == 0 ? 0 : -1;
+	}
+	return b_set(sh, 2, set_argv) == 0 ? 0 : -1;
+}
+
+static int parse_args(struct shell *sh, struct start *st, int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] == '-' && a[1] == '-') {
+			if (parse_long(sh, argc, argv, &i) != 0)
+				return -1;
+		} else if ((a[0] == '-' || a[0] == '+') && a[1]) {
+			if (parse_short(sh, st, argc, argv, &i) != 0)
+				return -1;
+		} else {
+			break;
+		}
+	}
+	st->args = argv + i;
+	st->nargs = argc - i;
+	return 0;
+}
+
+static void init_vars(struct shell *sh)
+{
+	char cwd[4096];
+	const char *h = getenv("DOSH_HOST"), *k = getenv("DOSH_KEY");
+
+	var_import_environ(sh, environ);
+	if (getcwd(cwd, sizeof(cwd)))
+		var_set(sh, "PWD", cwd, 1);
+	if (!var_get(sh, "PS2"))
+		var_set(sh, "PS2", "> ", 0);
+	if (!var_get(sh, "PS4"))
+		var_set(sh, "PS4", "+ ", 0);
+	if (h && !sh->host_url)
+		sh->host_url = strdup(h);
+	if (k && !sh->host_key)
+		sh->host_key = strdup(k);
+}
+
+static int run_script(struct shell *sh, const char *path)
+{
+	char *text = input_read_file(path);
+
+	if (!text) {
+		fprintf(stderr, "dosh: %s: %s\n", path, strerror(errno));
+		return errno == ENOENT ? 127 : 126;
+	}
+	sh->lineno_valid = 1;
+	sh->status = exec_string(sh, text, path);
+	free(text);
+	return sh->status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct shell shell;
+	struct shell *sh = &shell;
+	struct start st = { 0 };
+	int status;
+
+	sh_current = sh;
+	init_vars(sh);
+	if (parse_args(sh, &st, argc, argv) != 0)
+		return 2;
+	init_vars(sh);
+	sh->arg0 = argv[0];
+	if (st.command) {
+		if (st.nargs > 0)
+			sh->arg0 = st.args[0];
+		set_positional(sh, st.nargs > 0 ? st.nargs - 1 : 0, st.args + (st.nargs > 0));
+		status = exec_string(sh, st.command, "-c");
+	} else if (st.nargs > 0 && !st.read_stdin) {
+		sh->arg0 = st.args[0];
+		set_positional(sh, st.nargs - 1, st.args + 1);
+		status = run_script(sh, st.args[0]);
+	} else {
+		set_positional(sh, st.nargs, st.args);
+		sh->interactive = st.force_interactive || (isatty(0) && isatty(2));
+		status = input_loop(sh);
+	}
+	sh_exit(sh, status);
+}

@@ -1,0 +1,662 @@
+/* parser.c: recursive descent, list -> and_or -> pipeline -> command -> simple, into an arena. */
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lexer.h"
+#include "parse.h"
+
+struct parser {
+	struct arena *a;
+	struct lexer lx;
+	alias_lookup_fn aliases;
+	int tok;
+	int have_tok;
+	char *val;              /* the current word, in the arena */
+	int quoted;
+	int cmd_pos;            /* the next word may be an alias */
+	jmp_buf jb;
+	int incomplete;
+	char err[300];
+};
+
+_Noreturn void lex_fail(struct lexer *lx, int more, const char *msg)
+{
+	lx->fail_incomplete = more;
+	snprintf(lx->fail_msg, sizeof(lx->fail_msg), "%s", msg);
+	longjmp(*lx->fail, 1);
+}
+
+/* ---- tokens ---- */
+
+static int peek(struct parser *p)
+{
+	while (!p->have_tok) {
+		p->tok = lexer_next(&p->lx);
+		p->have_tok = 1;
+		p->val = NULL;
+		if (p->tok != T_WORD && p->tok != T_IONUMBER)
+			break;
+		p->val = arena_strndup(p->a, p->lx.word, p->lx.wlen);
+		p->quoted = p->lx.quoted;
+		if (p->cmd_pos && p->tok == T_WORD && !p->quoted && p->aliases) {
+			const char *text = p->aliases(p->val);
+			if (text && !lexer_alias_active(&p->lx, p->val)) {
+				lexer_push_alias(&p->lx, p->val, text);
+				p->have_tok = 0;
+			}
+		}
+	}
+	return p->tok;
+}
+
+static void consume(struct parser *p)
+{
+	p->have_tok = 0;
+}
+
+static const char *token_name(struct parser *p)
+{
+	static const char *const names[] = {
+		[T_EOF] = "end of file", [T_NEWLINE] = "newline", [T_SEMI] = ";", [T_AMP] = "&",
+		[T_PIPE] = "|", [T_AND_IF] = "&&", [T_OR_IF] = "||", [T_DSEMI] = ";;",
+		[T_LPAREN] = "(", [T_RPAREN] = ")", [T_LESS] = "<", [T_GREAT] = ">",
+		[T_DGREAT] = ">>", [T_LESSAND] = "<&", [T_GREATAND] = ">&", [T_LESSGREAT] = "<>",
+		[T_DLESS] = "<<", [T_DLESSDASH] = "<<-", [T_CLOBBER] = ">|",
+	};
+
+	if (p->tok == T_WORD || p->tok == T_IONUMBER)
+		return p->val;
+	return names[p->tok];
+}
+
+static _Noreturn void syntax_error(struct parser *p, const char *what)
+{
+	peek(p);
+	p->incomplete = p->tok == T_EOF;
+	if (what)
+		snprintf(p->err, sizeof(p->err), "syntax error: %s", what);
+	else
+		snprintf(p->err, sizeof(p->err), "syntax error: unexpected '%s'", token_name(p));
+	longjmp(p->jb, 1);
+}
+
+static int is_kw(struct parser *p, const char *kw)
+{
+	return peek(p) == T_WORD && !p->quoted && strcmp(p->val, kw) == 0;
+}
+
+static void expect_kw(struct parser *p, const char *kw)
+{
+	char msg[64];
+
+	if (!is_kw(p, kw)) {
+		if (peek(p) == T_EOF) {
+			snprintf(msg, sizeof(msg), "'%s' expected", kw);
+			syntax_error(p, msg);
+		}
+		syntax_error(p, NULL);
+	}
+	consume(p);
+}
+
+static void expect(struct parser *p, int tok)
+{
+	if (peek(p) != tok)
+		syntax_error(p, NULL);
+	consume(p);
+}
+
+static void skip_newlines(struct parser *p)
+{
+	while (peek(p) == T_NEWLINE)
+		consume(p);
+}
+
+/* ---- building ---- */
+
+static struct node *mk(struct parser *p, enum node_type t)
+{
+	struct node *n = arena_alloc(p->a, sizeof(*n));
+
+	n->type = t;
+	n->lineno = p->lx.lineno;
+	return n;
+}
+
+static struct node *mk_bin(struct parser *p, enum node_type t, struct node *l, struct node *r)
+{
+	struct node *n = mk(p, t);
+
+	n->bin.left = l;
+	n->bin.right = r;
+	return n;
+}
+
+static void wl_add(struct parser *p, struct word_list *wl, char *w)
+{
+	char **v = arena_alloc(p->a, sizeof(char *) * (size_t)(wl->n + 2));
+
+	if (wl->n)
+		memcpy(v, wl->v, sizeof(char *) * (size_t)wl->n);
+	v[wl->n++] = w;
+	wl->v = v;
+}
+
+int word_is_host(const char *raw)
+{
+	return raw[0] == '!' && raw[1] != '\0';
+}
+
+static int is_name(const char *s, size_t n)
+{
+	if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int is_assignment(const char *w)
+{
+	const char *eq = strchr(w, '=');
+
+	return eq && is_name(w, (size_t)(eq - w));
+}
+
+/* ---- redirections ---- */
+
+static void store_heredoc(void *ctx, const char *body, size_t len)
+{
+	struct redir *r = ctx;
+
+	memcpy(r->word, body, len);
+	r->word[len] = '\0';
+}
+
+/* The delimiter with quotes removed; *quoted says whether there were any. */
+static void heredoc_delim(const char *raw, char *out, size_t max, int *quoted)
+{
+	size_t n = 0;
+	char q = 0;
+
+	*quoted = 0;
+	for (; *raw && n + 1 < max; raw++) {
+		if (!q && (*raw == '\'' || *raw == '"')) {
+			q = *raw;
+			*quoted = 1;
+		} else if (q && *raw == q) {
+			q = 0;
+		} else if (!q && *raw == '\\' && raw[1]) {
+			*quoted = 1;
+			out[n++] = *++raw;
+		} else {
+			out[n++] = *raw;
+		}
+	}
+	out[n] = '\0';
+}
+
+static void add_heredoc(struct parser *p, struct redir *r, int strip)
+{
+	struct lex_heredoc h = { .strip_tabs = strip, .store = store_heredoc, .ctx = r };
+
+	heredoc_delim(p->val, h.delim, sizeof(h.delim), &r->heredoc_quoted);
+	r->word = arena_alloc(p->a, LEX_WORD_MAX);
+	if (lexer_add_heredoc(&p->lx, &h) != 0)
+		syntax_error(p, "too many here-documents on one line");
+}
+
+static int is_redir_op(int t)
+{
+	return t == T_LESS || t == T_GREAT || t == T_DGREAT || t == T_LESSAND ||
+	       t == T_GREATAND || t == T_LESSGREAT || t == T_DLESS || t == T_DLESSDASH ||
+	       t == T_CLOBBER;
+}
+
+static struct redir *parse_redir(struct parser *p)
+{
+	static const enum redir_type types[] = {
+		[T_LESS] = R_IN, [T_GREAT] = R_OUT, [T_DGREAT] = R_APPEND, [T_LESSAND] = R_DUPIN,
+		[T_GREATAND] = R_DUPOUT, [T_LESSGREAT] = R_RDWR, [T_DLESS] = R_HEREDOC,
+		[T_DLESSDASH] = R_HEREDOC, [T_CLOBBER] = R_CLOBBER,
+	};
+	struct redir *r = arena_alloc(p->a, sizeof(*r));
+	int op;
+
+	r->fd = -1;
+	if (peek(p) == T_IONUMBER) {
+		r->fd = atoi(p->val);
+		consume(p);
+	}
+	op = peek(p);
+	consume(p);
+	r->type = types[op];
+	if (r->fd < 0)
+		r->fd = (op == T_LESS || op == T_LESSAND || op == T_LESSGREAT || op == T_DLESS ||
+			 op == T_DLESSDASH) ? 0 : 1;
+	if (peek(p) != T_WORD)
+		syntax_error(p, peek(p) == T_EOF ? "redirection without a target" : NULL);
+	if (op == T_DLESS || op == T_DLESSDASH) {
+		add_heredoc(p, r, op == T_DLESSDASH);
+	} else if (word_is_host(p->val)) {
+		r->host = 1;
+		r->word = p->val + 1;
+	} else {
+		r->word = p->val;
+	}
+	consume(p);
+	return r;
+}
+
+static void parse_redirs(struct parser *p, struct redir **list)
+{
+	struct redir **tail = list;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	while (is_redir_op(peek(p)) || p->tok == T_IONUMBER) {
+		*tail = parse_redir(p);
+		tail = &(*tail)->next;
+	}
+}
+
+/* ---- lists ---- */
+
+static struct node *parse_and_or(struct parser *p);
+static struct node *parse_command(struct parser *p);
+
+static int at_list_end(struct parser *p)
+{
+	static const char *const ends[] = { "then", "else", "elif", "fi", "do", "done", "esac", "}" };
+	int t = peek(p);
+
+	if (t == T_EOF || t == T_RPAREN || t == T_DSEMI)
+		return 1;
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		if (is_kw(p, ends[i]))
+			return 1;
+	return 0;
+}
+
+/* and_or ((';' | '&' | newline) and_or)*; @top stops at a newline. */
+static struct node *parse_list(struct parser *p, int top)
+{
+	struct node *items[256], *n;
+	int count = 0;
+
+	items[count++] = parse_and_or(p);
+	for (;;) {
+		int t = peek(p);
+		if (t == T_AMP) {
+			n = mk(p, N_BG);
+			n->sub.body = items[count - 1];
+			items[count - 1] = n;
+		}
+		if (t != T_SEMI && t != T_AMP && (top || t != T_NEWLINE))
+			break;
+		consume(p);
+		if (top && (peek(p) == T_NEWLINE || peek(p) == T_EOF))
+			break;
+		if (!top)
+			skip_newlines(p);
+		if (!top && at_list_end(p))
+			break;
+		if (count == 256)
+			syntax_error(p, "list too long");
+		items[count++] = parse_and_or(p);
+	}
+	n = items[--count];
+	while (count > 0)
+		n = mk_bin(p, N_SEQ, items[--count], n);
+	return n;
+}
+
+static struct node *compound_list(struct parser *p)
+{
+	skip_newlines(p);
+	if (at_list_end(p))
+		syntax_error(p, NULL);
+	return parse_list(p, 0);
+}
+
+/* ['!'] command ('|' command)* */
+static struct node *parse_pipeline(struct parser *p)
+{
+	struct node *cmds[64], *n;
+	int count = 0, bang = 0;
+
+	if (is_kw(p, "!")) {
+		consume(p);
+		bang = 1;
+	}
+	cmds[count++] = parse_command(p);
+	while (peek(p) == T_PIPE) {
+		consume(p);
+		skip_newlines(p);
+		if (count == 64)
+			syntax_error(p, "pipeline too long");
+		cmds[count++] = parse_command(p);
+	}
+	n = cmds[0];
+	if (count > 1) {
+		n = mk(p, N_PIPE);
+		n->pipe.n = count;
+		n->pipe.cmds = arena_alloc(p->a, sizeof(struct node *) * (size_t)count);
+		memcpy(n->pipe.cmds, cmds, sizeof(struct node *) * (size_t)count);
+	}
+	if (bang) {
+		struct node *neg = mk(p, N_NOT);
+		neg->sub.body = n;
+		n = neg;
+	}
+	return n;
+}
+
+static struct node *parse_and_or(struct parser *p)
+{
+	struct node *n = parse_pipeline(p);
+	int t;
+
+	while ((t = peek(p)) == T_AND_IF || t == T_OR_IF) {
+		consume(p);
+		skip_newlines(p);
+		n = mk_bin(p, t == T_AND_IF ? N_AND : N_OR, n, parse_pipeline(p));
+	}
+	return n;
+}
+
+/* ---- compound commands ---- */
+
+static struct node *parse_if_tail(struct parser *p)
+{
+	struct node *n = mk(p, N_IF);
+
+	n->ifn.cond = compound_list(p);
+	expect_kw(p, "then");
+	n->ifn.then = compound_list(p);
+	if (is_kw(p, "elif")) {
+		consume(p);
+		n->ifn.els = parse_if_tail(p);
+		return n;
+	}
+	if (is_kw(p, "else")) {
+		consume(p);
+		n->ifn.els = compound_list(p);
+	}
+	expect_kw(p, "fi");
+	return n;
+}
+
+static struct node *parse_loop(struct parser *p, enum node_type t)
+{
+	struct node *n = mk(p, t);
+
+	n->loop.cond = compound_list(p);
+	expect_kw(p, "do");
+	n->loop.body = compound_list(p);
+	expect_kw(p, "done");
+	return n;
+}
+
+static struct node *parse_for(struct parser *p)
+{
+	struct node *n = mk(p, N_FOR);
+
+	if (peek(p) != T_WORD || !is_name(p->val, strlen(p->val)))
+		syntax_error(p, peek(p) == T_EOF ? NULL : "bad for loop variable");
+	n->forn.var = p->val;
+	consume(p);
+	skip_newlines(p);
+	if (is_kw(p, "in")) {
+		consume(p);
+		n->forn.has_in = 1;
+		while (peek(p) == T_WORD) {
+			wl_add(p, &n->forn.words, p->val);
+			consume(p);
+		}
+		if (peek(p) != T_SEMI && peek(p) != T_NEWLINE)
+			syntax_error(p, NULL);
+		consume(p);
+	} else if (peek(p) == T_SEMI) {
+		consume(p);
+	}
+	skip_newlines(p);
+	expect_kw(p, "do");
+	n->forn.body = compound_list(p);
+	expect_kw(p, "done");
+	return n;
+}
+
+static struct case_item *parse_case_item(struct parser *p)
+{
+	struct case_item *ci = arena_alloc(p->a, sizeof(*ci));
+
+	if (peek(p) == T_LPAREN)
+		consume(p);
+	for (;;) {
+		if (peek(p) != T_WORD)
+			syntax_error(p, NULL);
+		wl_add(p, &ci->patterns, p->val);
+		consume(p);
+		if (peek(p) != T_PIPE)
+			break;
+		consume(p);
+	}
+	expect(p, T_RPAREN);
+	skip_newlines(p);
+	if (peek(p) != T_DSEMI && !is_kw(p, "esac"))
+		ci->body = parse_list(p, 0);
+	if (peek(p) == T_DSEMI) {
+		consume(p);
+		skip_newlines(p);
+	} else if (!is_kw(p, "esac")) {
+		syntax_error(p, NULL);
+	}
+	return ci;
+}
+
+static struct node *parse_case(struct parser *p)
+{
+	struct node *n = mk(p, N_CASE);
+	struct case_item **tail = &n->casen.items;
+
+	if (peek(p) != T_WORD)
+		syntax_error(p, NULL);
+	n->casen.word = p->val;
+	consume(p);
+	skip_newlines(p);
+	expect_kw(p, "in");
+	skip_newlines(p);
+	while (!is_kw(p, "esac")) {
+		*tail = parse_case_item(p);
+		tail = &(*tail)->next;
+	}
+	consume(p);
+	return n;
+}
+
+static struct node *parse_group(struct parser *p, enum node_type t)
+{
+	struct node *n = mk(p, t);
+
+	n->sub.body = compound_list(p);
+	if (t == N_SUBSHELL)
+		expect(p, T_RPAREN);
+	else
+		expect_kw(p, "}");
+	return n;
+}
+
+/* A compound command, or NULL when the next token does not start one. */
+static struct node *parse_compound(struct parser *p)
+{
+	static const struct { const char *kw; int kind; } starts[] = {
+		{ "{", 0 }, { "if", 1 }, { "while", 2 }, { "until", 3 }, { "for", 4 }, { "case", 5 },
+	};
+
+	if (peek(p) == T_LPAREN) {
+		consume(p);
+		return parse_group(p, N_SUBSHELL);
+	}
+	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+		if (!is_kw(p, starts[i].kw))
+			continue;
+		consume(p);
+		switch (starts[i].kind) {
+		case 0: return parse_group(p, N_GROUP);
+		case 1: return parse_if_tail(p);
+		case 2: return parse_loop(p, N_WHILE);
+		case 3: return parse_loop(p, N_UNTIL);
+		case 4: return parse_for(p);
+		default: return parse_case(p);
+		}
+	}
+	return NULL;
+}
+
+/* ---- simple commands and function definitions ---- */
+
+static struct node *parse_function(struct parser *p, struct node *simple)
+{
+	struct node *n = mk(p, N_FUNC);
+
+	consume(p);
+	expect(p, T_RPAREN);
+	skip_newlines(p);
+	n->func.name = simple->simple.words.v[0];
+	if (!is_name(n->func.name, strlen(n->func.name)))
+		syntax_error(p, "bad function name");
+	p->cmd_pos = 1;
+	n->func.body = parse_compound(p);
+	p->cmd_pos = 0;
+	if (!n->func.body)
+		syntax_error(p, NULL);
+	parse_redirs(p, &n->func.body->redirs);
+	return n;
+}
+
+static struct node *parse_simple(struct parser *p)
+{
+	struct node *n = mk(p, N_SIMPLE);
+	int t;
+
+	for (;;) {
+		p->cmd_pos = n->simple.words.n == 0;
+		t = peek(p);
+		p->cmd_pos = 0;
+		if (is_redir_op(t) || t == T_IONUMBER) {
+			struct redir **tail = &n->redirs;
+			while (*tail)
+				tail = &(*tail)->next;
+			*tail = parse_redir(p);
+			continue;
+		}
+		if (t != T_WORD)
+			break;
+		if (n->simple.words.n == 0 && is_assignment(p->val))
+			wl_add(p, &n->simple.assigns, p->val);
+		else
+			wl_add(p, &n->simple.words, p->val);
+		consume(p);
+		if (n->simple.words.n == 1 && n->simple.assigns.n == 0 && !n->redirs &&
+		    peek(p) == T_LPAREN)
+			return parse_function(p, n);
+	}
+	if (!n->simple.words.n && !n->simple.assigns.n && !n->redirs)
+		syntax_error(p, NULL);
+	if (n->simple.words.n && word_is_host(n->simple.words.v[0])) {
+		n->simple.host = 1;
+		n->simple.words.v[0]++;
+	}
+	return n;
+}
+
+static struct node *parse_command(struct parser *p)
+{
+	static const char *const bad[] = { "then", "else", "elif", "fi", "do", "done", "esac",
+					   "}", "in" };
+	struct node *n;
+
+	p->cmd_pos = 1;
+	peek(p);
+	p->cmd_pos = 0;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (is_kw(p, bad[i]))
+			syntax_error(p, NULL);
+	n = parse_compound(p);
+	if (!n)
+		return parse_simple(p);
+	parse_redirs(p, &n->redirs);
+	return n;
+}
+
+/* ---- the entry points ---- */
+
+struct parser *parser_new(struct arena *a, const char *text, alias_lookup_fn aliases)
+{
+	struct parser *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->a = a;
+	p->aliases = aliases;
+	p->lx.text = text;
+	p->lx.len = strlen(text);
+	p->lx.lineno = 1;
+	p->lx.fail = &p->jb;
+	return p;
+}
+
+void parser_free(struct parser *p)
+{
+	free(p);
+}
+
+enum parse_status parse_next(struct parser *p, struct node **out)
+{
+	*out = NULL;
+	p->incomplete = 0;
+	p->err[0] = '\0';
+	if (setjmp(p->jb)) {
+		if (p->err[0] == '\0') {   /* from the lexer */
+			p->incomplete = p->lx.fail_incomplete;
+			snprintf(p->err, sizeof(p->err), "syntax error: %s", p->lx.fail_msg);
+		}
+		p->have_tok = 0;
+		return p->incomplete ? PARSE_INCOMPLETE : PARSE_ERROR;
+	}
+	while (peek(p) == T_NEWLINE)
+		consume(p);
+	if (peek(p) == T_EOF)
+		return PARSE_EOF;
+	*out = parse_list(p, 1);
+	if (peek(p) == T_NEWLINE)
+		consume(p);
+	else if (peek(p) != T_EOF)
+		syntax_error(p, NULL);
+	return PARSE_OK;
+}
+
+const char *parser_error(const struct parser *p)
+{
+	return p->err;
+}
+
+size_t parser_offset(const struct parser *p)
+{
+	return p->lx.pos;
+}
+
+int parser_lineno(const struct parser *p)
+{
+	return p->lx.lineno;
+}
+
+void parser_set_lineno(struct parser *p, int n)
+{
+	p->lx.lineno = n;
+}

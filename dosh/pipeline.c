@@ -1,0 +1,401 @@
+/* pipeline.c: pipelines of guest and host commands: guest pipes, host pipes, streams between. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "host.h"
+#include "hostcall.h"
+#include "hostio.h"
+#include "jobs.h"
+
+#define PLUMB_MAX 256
+
+struct stage {
+	struct node *n;
+	int host;
+	int in, out;                 /* guest: descriptors for 0 and 1, -1 to inherit */
+	struct hc_stdio_spec io[3];  /* host: what the program's stdio is bound to */
+	pid_t pid;
+};
+
+/* Everything a pipeline opened, to close once its commands have what they need. */
+struct plumbing {
+	int fds[PLUMB_MAX];
+	int nfds;
+	hc_handle_t handles[PLUMB_MAX];
+	int nhandles;
+	pid_t relays[PLUMB_MAX];
+	int nrelays;
+	pid_t input_relays[PLUMB_MAX];   /* read the guest's input: stopped when done */
+	int ninput;
+	struct hc_session *hs;
+};
+
+static void keep_fd(struct plumbing *pl, int fd)
+{
+	if (pl->nfds < PLUMB_MAX)
+		pl->fds[pl->nfds++] = fd;
+}
+
+static void keep_handle(struct plumbing *pl, hc_handle_t h)
+{
+	if (pl->nhandles < PLUMB_MAX)
+		pl->handles[pl->nhandles++] = h;
+}
+
+static void close_fds(struct plumbing *pl)
+{
+	for (int i = 0; i < pl->nfds; i++)
+		close(pl->fds[i]);
+	pl->nfds = 0;
+}
+
+static void close_handles(struct plumbing *pl)
+{
+	for (int i = 0; i < pl->nhandles; i++)
+		hc_close(pl->hs, pl->handles[i]);
+	pl->nhandles = 0;
+}
+
+static struct hc_stdio_spec handle_io(hc_handle_t h)
+{
+	return (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
+}
+
+/* A stream; its guest end kept for closing, its host end for closing after the spawns. */
+static int stream(struct shell *sh, struct plumbing *pl, int *guest, hc_handle_t *host)
+{
+	int h = hc_stream_open(pl->hs, guest);
+
+	if (h < 0) {
+		host_note_failure(sh, h);
+		sh_error(sh, "stream to the host: %s", strerror(-h));
+		return -1;
+	}
+	*host = h;
+	keep_fd(pl, *guest);
+	keep_handle(pl, h);
+	return 0;
+}
+
+/* ---- joining neighbours ---- */
+
+static int join(struct shell *sh, struct plumbing *pl, struct stage *a, struct stage *b)
+{
+	hc_handle_t ends[2], h;
+	int fds[2], g, r;
+
+	if (!a->host && !b->host) {
+		if (pipe2(fds, O_CLOEXEC) != 0) {
+			sh_error(sh, "pipe: %s", strerror(errno));
+			return -1;
+		}
+		keep_fd(pl, fds[0]);
+		keep_fd(pl, fds[1]);
+		a->out = fds[1];
+		b->in = fds[0];
+		return 0;
+	}
+	if (a->host && b->host) {   /* a host pipe: the bytes never cross */
+		if ((r = hc_pipe(pl->hs, ends)) != 0) {
+			host_note_failure(sh, r);
+			sh_error(sh, "host pipe: %s", strerror(-r));
+			return -1;
+		}
+		keep_handle(pl, ends[0]);
+		keep_handle(pl, ends[1]);
+		a->io[1] = handle_io(ends[1]);
+		b->io[0] = handle_io(ends[0]);
+		return 0;
+	}
+	if (stream(sh, pl, &g, &h) != 0)
+		return -1;
+	if (a->host) {
+		a->io[1] = handle_io(h);
+		b->in = g;
+	} else {
+		a->out = g;
+		b->io[0] = handle_io(h);
+	}
+	return 0;
+}
+
+/* A host program's stdio @fd joined to the guest's own descriptor @fd through a relay. */
+static int join_guest_fd(struct shell *sh, struct plumbing *pl, struct stage *s, int fd,
+			 int guest_fd)
+{
+	hc_handle_t h;
+	int g;
+	pid_t relay;
+
+	if (stream(sh, pl, &g, &h) != 0)
+		return -1;
+	s->io[fd] = handle_io(h);
+	relay = fd == 0 ? relay_start(guest_fd, g) : relay_start(g, guest_fd);
+	if (relay < 0)
+		return -1;
+	if (fd == 0 && pl->ninput < PLUMB_MAX)
+		pl->input_relays[pl->ninput++] = relay;
+	else if (pl->nrelays < PLUMB_MAX)
+		pl->relays[pl->nrelays++] = relay;
+	return 0;
+}
+
+/* ---- redirections of host programs ---- */
+
+static int host_redir_file(struct shell *sh, struct plumbing *pl, struct stage *s,
+			   const struct redir *r, const char *path)
+{
+	static const int flags[] = {
+		[R_IN] = O_RDONLY, [R_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
+		[R_APPEND] = O_WRONLY | O_CREAT | O_APPEND, [R_CLOBBER] = O_WRONLY | O_CREAT | O_TRUNC,
+		[R_RDWR] = O_RDWR | O_CREAT,
+	};
+	int h, fd;
+
+	if (r->host) {   /* the shadow opens it: the file never crosses */
+		if ((h = hc_open(pl->hs, path, flags[r->type], 0666)) < 0) {
+			host_note_failure(sh, h);
+			sh_error(sh, "!%s: %s", path, strerror(-h));
+			return -1;
+		}
+		keep_handle(pl, h);
+		s->io[r->fd] = handle_io(h);
+		return 0;
+	}
+	fd = open(path, flags[r->type] | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		sh_error(sh, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	keep_fd(pl, fd);
+	return join_guest_fd(sh, pl, s, r->fd, fd);
+}
+
+static int host_redir_dup(struct shell *sh, struct stage *s, const struct redir *r,
+			  const char *target)
+{
+	char *end;
+	long from;
+
+	if (strcmp(target, "-") == 0) {
+		s->io[r->fd] = (struct hc_stdio_spec){ .how = HC_IO_NULL };
+		return 0;
+	}
+	from = strtol(target, &end, 10);
+	if (*target == '\0' || *end || from < 0 || from > 2) {
+		sh_error(sh, "%s: a host program has only descriptors 0, 1 and 2", target);
+		return -1;
+	}
+	s->io[r->fd] = s->io[from];
+	return 0;
+}
+
+static int host_redirs(struct shell *sh, struct plumbing *pl, struct stage *s)
+{
+	for (const struct redir *r = s->n->redirs; r; r = r->next) {
+		char *target;
+		int rc;
+		if (r->fd > 2) {
+			sh_error(sh, "%d: a host program has only descriptors 0, 1 and 2", r->fd);
+			return -1;
+		}
+		if (r->type == R_HEREDOC) {
+			sh_error(sh, "here-documents for host programs are not supported");
+			return -1;
+		}
+		if (!(target = expand_string(sh, r->word)))
+			return -1;
+		rc = r->type == R_DUPIN || r->type == R_DUPOUT ? host_redir_dup(sh, s, r, target)
+							       : host_redir_file(sh, pl, s, r, target);
+		free(target);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- starting ---- */
+
+static _Noreturn void run_guest_stage(struct shell *sh, struct plumbing *pl, struct stage *s)
+{
+	if (s->in >= 0 && dup2(s->in, 0) < 0)
+		_exit(1);
+	if (s->out >= 0 && dup2(s->out, 1) < 0)
+		_exit(1);
+	for (int i = 0; i < pl->nfds; i++)
+		if (pl->fds[i] > 2)
+			close(pl->fds[i]);
+	if (s->n->type == N_SIMPLE)
+		sh->exec_in_place = 1;
+	sh_exit(sh, exec_node(sh, s->n));
+}
+
+static int start_host_stage(struct shell *sh, struct plumbing *pl, struct stage *s)
+{
+	struct hc_spawn_spec sp = { 0 };
+	char **argv;
+	int argc;
+
+	if ((argc = expand_words(sh, &s->n->simple.words, &argv, 1)) <= 0) {
+		if (argc == 0)
+			sh_error(sh, "!: no command");
+		return -1;
+	}
+	if (host_redirs(sh, pl, s) != 0) {
+		strv_free(argv);
+		return -1;
+	}
+	xtrace_host(sh, argv);
+	sp.path = argv[0];
+	sp.argv = argv;
+	memcpy(sp.stdio, s->io, sizeof(sp.stdio));
+	s->pid = hc_spawn(pl->hs, &sp);
+	if (s->pid < 0) {
+		host_note_failure(sh, s->pid);
+		sh_error(sh, "!%s: %s", argv[0], s->pid == -ENOENT ? "not found on the host"
+								   : strerror(-s->pid));
+	}
+	strv_free(argv);
+	return s->pid < 0 ? -1 : 0;
+}
+
+static int wait_stage(struct shell *sh, struct plumbing *pl, struct stage *s)
+{
+	int st, r;
+
+	if (s->pid <= 0)
+		return s->host ? 127 : 1;
+	if (!s->host)
+		return jobs_wait_foreground(sh, s->pid);
+	r = hc_waitpid(pl->hs, s->pid, &st, 0);
+	if (r < 0) {
+		host_note_failure(sh, r);
+		return 1;
+	}
+	return status_of(st);
+}
+
+static void stop_relays(struct plumbing *pl)
+{
+	for (int i = 0; i < pl->ninput; i++) {
+		kill(pl->input_relays[i], SIGKILL);
+		waitpid(pl->input_relays[i], NULL, 0);
+	}
+	for (int i = 0; i < pl->nrelays; i++)
+		waitpid(pl->relays[i], NULL, 0);
+}
+
+static int plumb(struct shell *sh, struct plumbing *pl, struct stage *st, int n)
+{
+	int any_host = 0;
+
+	for (int i = 0; i < n; i++)
+		any_host |= st[i].host;
+	if (any_host && !(pl->hs = host_session(sh)))
+		return -1;
+	for (int i = 0; i + 1 < n; i++)
+		if (join(sh, pl, &st[i], &st[i + 1]) != 0)
+			return -1;
+	if (st[0].host && join_guest_fd(sh, pl, &st[0], 0, 0) != 0)
+		return -1;
+	if (st[n - 1].host && join_guest_fd(sh, pl, &st[n - 1], 1, 1) != 0)
+		return -1;
+	for (int i = 0, err_stream = -1; i < n; i++) {
+		if (!st[i].host)
+			continue;
+		if (err_stream < 0) {
+			if (join_guest_fd(sh, pl, &st[i], 2, 2) != 0)
+				return -1;
+			err_stream = i;
+		} else {
+			st[i].io[2] = st[err_stream].io[2];
+		}
+	}
+	return 0;
+}
+
+static void init_stages(struct stage *st, struct node **cmds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		memset(&st[i], 0, sizeof(st[i]));
+		st[i].n = cmds[i];
+		st[i].host = cmds[i]->type == N_SIMPLE && cmds[i]->simple.host;
+		st[i].in = st[i].out = -1;
+		st[i].io[0].how = st[i].io[1].how = st[i].io[2].how = HC_IO_NULL;
+	}
+}
+
+static void start_stages(struct shell *sh, struct plumbing *pl, struct stage *st, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (st[i].host) {
+			start_host_stage(sh, pl, &st[i]);
+		} else {
+			hostio_prepare(sh, st[i].n->redirs);
+			st[i].pid = fork_child(sh);
+			if (st[i].pid == 0)
+				run_guest_stage(sh, pl, &st[i]);
+			redirs_close_prepared(st[i].n->redirs);
+		}
+	}
+}
+
+int exec_pipeline(struct shell *sh, struct node **cmds, int n)
+{
+	struct stage *st = calloc((size_t)n, sizeof(*st));
+	struct plumbing pl = { .nfds = 0 };
+	int status = 1, fail_status = 0;
+
+	if (!st)
+		abort();
+	init_stages(st, cmds, n);
+	if (plumb(sh, &pl, st, n) == 0) {
+		start_stages(sh, &pl, st, n);
+		close_fds(&pl);
+		if (pl.hs)
+			close_handles(&pl);
+		for (int i = 0; i < n; i++) {
+			status = wait_stage(sh, &pl, &st[i]);
+			if (status != 0)
+				fail_status = status;
+		}
+		if (sh->opt_pipefail)
+			status = fail_status;
+	} else {
+		close_fds(&pl);
+		if (pl.hs)
+			close_handles(&pl);
+		status = st[0].host ? 127 : 1;
+	}
+	stop_relays(&pl);
+	hostio_finish(sh);
+	free(st);
+	return status;
+}
+
+int pipeline_start_background(struct shell *sh, struct node *n)
+{
+	struct stage st;
+	struct plumbing pl = { .nfds = 0 };
+
+	init_stages(&st, &n, 1);
+	if (!(pl.hs = host_session(sh)) || join_guest_fd(sh, &pl, &st, 1, 1) != 0 ||
+	    join_guest_fd(sh, &pl, &st, 2, 2) != 0 || start_host_stage(sh, &pl, &st) != 0) {
+		close_fds(&pl);
+		if (pl.hs)
+			close_handles(&pl);
+		return 1;
+	}
+	close_fds(&pl);
+	close_handles(&pl);
+	sh->last_bg = st.pid;
+	jobs_add(sh, st.pid, JOB_HOST, n);
+	return 0;
+}

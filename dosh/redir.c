@@ -1,0 +1,148 @@
+/* redir.c: redirections: applied in a child before exec, or saved and restored around builtins. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "hostio.h"
+
+#define SAVE_FD_FLOOR 10
+
+static int open_target(struct shell *sh, const struct redir *r, const char *path)
+{
+	static const int flags[] = {
+		[R_IN] = O_RDONLY, [R_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
+		[R_APPEND] = O_WRONLY | O_CREAT | O_APPEND, [R_CLOBBER] = O_WRONLY | O_CREAT | O_TRUNC,
+		[R_RDWR] = O_RDWR | O_CREAT,
+	};
+	int fd;
+
+	if (r->host)
+		return hostio_open_stream(sh, path, flags[r->type]);
+	fd = open(path, flags[r->type] | O_CLOEXEC, 0666);
+	if (fd < 0)
+		sh_error(sh, "%s: %s", path, strerror(errno));
+	return fd;
+}
+
+/* A here-document's text through a pipe (small) or an unlinked temporary file. */
+static int heredoc_fd(struct shell *sh, const struct redir *r)
+{
+	char *text = r->heredoc_quoted ? strdup(r->word) : expand_heredoc(sh, r->word);
+	char tmpl[] = "/tmp/dosh-heredoc.XXXXXX";
+	size_t len;
+	int fd;
+
+	if (!text)
+		return -1;
+	len = strlen(text);
+	fd = mkostemp(tmpl, O_CLOEXEC);
+	if (fd < 0) {
+		sh_error(sh, "here-document: %s", strerror(errno));
+		free(text);
+		return -1;
+	}
+	unlink(tmpl);
+	if (write(fd, text, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0) {
+		sh_error(sh, "here-document: %s", strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	free(text);
+	return fd;
+}
+
+/* The descriptor a redirection makes @r->fd refer to; -2 means "close it". */
+static int redir_source(struct shell *sh, const struct redir *r)
+{
+	char *target, *end;
+	long n;
+	int fd;
+
+	if (r->type == R_HEREDOC)
+		return heredoc_fd(sh, r);
+	if (r->host && r->prepared_fd > 0)
+		return fcntl(r->prepared_fd - 1, F_DUPFD_CLOEXEC, SAVE_FD_FLOOR);
+	if (!(target = expand_string(sh, r->word)))
+		return -1;
+	if (r->type == R_DUPIN || r->type == R_DUPOUT) {
+		if (strcmp(target, "-") == 0) {
+			free(target);
+			return -2;
+		}
+		n = strtol(target, &end, 10);
+		if (*target == '\0' || *end || n < 0 || n > 9999 || fcntl((int)n, F_GETFD) < 0) {
+			sh_error(sh, "%s: bad file descriptor", target);
+			free(target);
+			return -1;
+		}
+		free(target);
+		return fcntl((int)n, F_DUPFD_CLOEXEC, SAVE_FD_FLOOR);
+	}
+	fd = open_target(sh, r, target);
+	free(target);
+	return fd;
+}
+
+static void save_fd(struct redir_save *save, int fd)
+{
+	for (int i = 0; i < save->n; i++)
+		if (save->fd[i] == fd)
+			return;
+	if (save->n == REDIR_SAVE_MAX)
+		return;
+	save->fd[save->n] = fd;
+	save->copy[save->n] = fcntl(fd, F_DUPFD_CLOEXEC, SAVE_FD_FLOOR);
+	save->n++;
+}
+
+int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *save)
+{
+	for (; r; r = r->next) {
+		int src = redir_source(sh, r);
+		if (src == -1)
+			return -1;
+		if (save)
+			save_fd(save, r->fd);
+		if (src == -2) {
+			close(r->fd);
+			continue;
+		}
+		if (src != r->fd) {
+			if (dup2(src, r->fd) < 0) {
+				sh_error(sh, "%d: %s", r->fd, strerror(errno));
+				close(src);
+				return -1;
+			}
+			close(src);
+		}
+	}
+	return 0;
+}
+
+void redirs_restore(struct redir_save *save)
+{
+	fflush(stdout);
+	fflush(stderr);
+	for (int i = save->n - 1; i >= 0; i--) {
+		if (save->copy[i] >= 0) {
+			dup2(save->copy[i], save->fd[i]);
+			close(save->copy[i]);
+		} else {
+			close(save->fd[i]);
+		}
+	}
+	save->n = 0;
+}
+
+void redirs_close_prepared(struct redir *r)
+{
+	for (; r; r = r->next) {
+		if (r->prepared_fd > 0)
+			close(r->prepared_fd - 1);
+		r->prepared_fd = 0;
+	}
+}

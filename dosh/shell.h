@@ -1,0 +1,147 @@
+/* shell.h: the state of one dosh: variables, options, functions, jobs, and the host session. */
+#ifndef DOSH_SHELL_H
+#define DOSH_SHELL_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "parse.h"
+
+struct hc_session;
+
+struct var {
+	char *name;
+	char *value;            /* NULL: unset but remembered (export before assignment) */
+	int exported;
+	struct var *next;
+};
+
+/* A variable saved by 'local', restored when its function returns. */
+struct saved_var {
+	char *name;
+	char *value;
+	int had;
+	int exported;
+	struct saved_var *next;
+};
+
+struct func {
+	char *name;
+	struct node *body;
+	struct func *next;
+};
+
+struct alias {
+	char *name;
+	char *value;
+	struct alias *next;
+};
+
+enum job_where { JOB_GUEST, JOB_HOST };
+
+struct job {
+	int id;
+	pid_t pids[64];
+	enum job_where where[64];
+	int npids;
+	int done;
+	int status;
+	char *cmd;
+	struct job *next;
+};
+
+/* How a loop or function body is being left. */
+enum flow { FLOW_NONE, FLOW_BREAK, FLOW_CONTINUE, FLOW_RETURN };
+
+struct shell {
+	struct var *vars;
+	struct func *funcs;
+	struct alias *aliases;
+	struct saved_var *locals;      /* innermost function's saved variables */
+	int in_function;
+	char **argv;                   /* $1... (malloc'd, NULL-terminated) */
+	int argc;
+	char *arg0;
+	int status;                    /* $? */
+	pid_t last_bg;                 /* $! */
+	int interactive;
+	int opt_errexit, opt_nounset, opt_xtrace, opt_pipefail, opt_noglob;
+	enum flow flow;
+	int flow_levels;               /* break N / continue N */
+	int loop_depth;
+	int exiting;                   /* 'exit' ran: unwind and leave with status */
+	int subshell;                  /* this process is a forked copy */
+	int cond;                      /* inside a condition: set -e does not apply */
+	int subshell_eval;             /* syntax errors return instead of exiting (eval, .) */
+	int subshell_trap_ran;         /* the EXIT trap has run */
+	int exec_in_place;             /* a forked stage: exec the next external command directly */
+	int lineno;                    /* the line being run, for messages */
+	int lineno_valid;
+	int keep_tree;                 /* the last command defined a function: keep its tree */
+	int cmdsubst_status;           /* status of the last command substitution */
+	int pending_traps[65];
+	struct host_stream *host_streams;  /* guest ends of host-file redirections to finish */
+	char *traps[65];               /* commands for signals; [0] is EXIT */
+	struct job *jobs;
+	int next_job;
+	struct arena *keep;            /* trees that defined functions live here */
+
+	/* the host */
+	struct hc_session *host;
+	char *host_url;
+	char *host_key;
+	int host_lost;                 /* the last host call failed on the connection */
+};
+
+extern struct shell *sh_current;
+
+/* ---- variables (vars.c) ---- */
+const char *var_get(struct shell *sh, const char *name);
+int var_set(struct shell *sh, const char *name, const char *value, int export);
+int var_unset(struct shell *sh, const char *name);
+void var_export(struct shell *sh, const char *name);
+/* var_assign - "NAME=value" (already expanded). Returns: 0 or -1 for a bad name. */
+int var_assign(struct shell *sh, const char *assignment, int export);
+int var_is_name(const char *s, size_t n);
+/* var_environ - a malloc'd "NAME=value" array of the exported variables. */
+char **var_environ(struct shell *sh);
+void strv_free(char **v);
+void var_local(struct shell *sh, const char *name);
+void var_restore_locals(struct shell *sh, struct saved_var *until);
+void var_import_environ(struct shell *sh, char **env);
+
+/* ---- expansion (expand.c) ---- */
+/* expand_fields - a word to fields: parameters, commands, arithmetic, splitting, globbing. */
+int expand_fields(struct shell *sh, const char *raw, char ***out, int *n, int host_glob);
+/* expand_string - a word to one string, no splitting or globbing (assignments, targets). */
+char *expand_string(struct shell *sh, const char *raw);
+/* expand_pattern - a word to a fnmatch pattern: quoted characters stay literal. */
+char *expand_pattern(struct shell *sh, const char *raw);
+/* expand_heredoc - a here-document body: parameters, commands and arithmetic only. */
+char *expand_heredoc(struct shell *sh, const char *body);
+/* arith_eval - evaluate an arithmetic expression. Returns: 0, or -1 with a message printed. */
+int arith_eval(struct shell *sh, const char *expr, long *out);
+
+/* ---- execution (exec.c) ---- */
+int exec_node(struct shell *sh, struct node *n);
+/* exec_string - parse and run @text as commands (eval, ., -c). Returns: the status. */
+int exec_string(struct shell *sh, const char *text, const char *name);
+/* command_subst - run @text in a subshell and return its output, trailing newlines cut. */
+char *command_subst(struct shell *sh, const char *text);
+/* sh_exit - run the EXIT trap and leave with @status. */
+_Noreturn void sh_exit(struct shell *sh, int status);
+void sh_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- builtins (builtins.c) ---- */
+typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);
+/* builtin_find - the builtin named @name, or NULL; *special: a POSIX special builtin. */
+builtin_fn builtin_find(const char *name, int *special);
+
+/* ---- the host (host.c) ---- */
+/* host_session - the connected session, connecting (again) if needed. NULL with a message. */
+struct hc_session *host_session(struct shell *sh);
+/* host_note_failure - a call failed with @err: drop the session if the connection is gone. */
+void host_note_failure(struct shell *sh, int err);
+
+#endif
