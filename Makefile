@@ -142,8 +142,9 @@ tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH)
 
 check:
 	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests
-	$(Q)B=build/san scripts/run-tests.sh $(UNIT_TESTS:%=build/san/tests/unit/test_%) \
-		$(INTEG_TESTS:%=build/san/tests/integration/test_%)
+	$(Q)B=build/san DOSH=build/san/bin/dosh scripts/run-tests.sh \
+		$(UNIT_TESTS:%=build/san/tests/unit/test_%) \
+		$(INTEG_TESTS:%=build/san/tests/integration/test_%) tests/dosh/run.sh
 
 bench:
 	$(Q)$(MAKE) --no-print-directory B=build/bench $(BENCH_BINS:$(B)/%=build/bench/%) build/bench/bin/hostcalld

@@ -17,6 +17,7 @@ struct parser {
 	char *val;              /* the current word, in the arena */
 	int quoted;
 	int cmd_pos;            /* the next word may be an alias */
+	int alias_checked;      /* the current word was looked up as an alias */
 	jmp_buf jb;
 	int incomplete;
 	char err[300];
@@ -33,23 +34,28 @@ _Noreturn void lex_fail(struct lexer *lx, int more, const char *msg)
 
 static int peek(struct parser *p)
 {
-	while (!p->have_tok) {
-		p->tok = lexer_next(&p->lx);
-		p->have_tok = 1;
-		p->val = NULL;
-		if (p->tok != T_WORD && p->tok != T_IONUMBER)
-			break;
-		p->val = arena_strndup(p->a, p->lx.word, p->lx.wlen);
-		p->quoted = p->lx.quoted;
-		if (p->cmd_pos && p->tok == T_WORD && !p->quoted && p->aliases) {
+	for (;;) {
+		if (!p->have_tok) {
+			p->tok = lexer_next(&p->lx);
+			p->have_tok = 1;
+			p->alias_checked = 0;
+			p->val = NULL;
+			if (p->tok == T_WORD || p->tok == T_IONUMBER) {
+				p->val = arena_strndup(p->a, p->lx.word, p->lx.wlen);
+				p->quoted = p->lx.quoted;
+			}
+		}
+		if (p->cmd_pos && p->tok == T_WORD && !p->quoted && p->aliases && !p->alias_checked) {
 			const char *text = p->aliases(p->val);
+			p->alias_checked = 1;
 			if (text && !lexer_alias_active(&p->lx, p->val)) {
 				lexer_push_alias(&p->lx, p->val, text);
 				p->have_tok = 0;
+				continue;
 			}
 		}
+		return p->tok;
 	}
-	return p->tok;
 }
 
 static void consume(struct parser *p)

@@ -3,7 +3,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config rpcsvc-proto libtirpc-dev libsodium-dev libcmocka-dev
-rpcbind iproute2 procps"
+rpcbind iproute2 procps dash coreutils"
 
 missing=""
 for p in $PACKAGES; do
