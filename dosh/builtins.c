@@ -183,7 +183,8 @@ int set_positional(struct shell *sh, int argc, char **argv)
 		abort();
 	for (int i = 0; i < argc; i++)
 		v[i] = strdup(argv[i]);
-	/* the old array may still be walked by a caller: keep it until exit */
+	strv_free(sh->argv_owned);   /* nothing walks it: every expansion copies */
+	sh->argv_owned = v;
 	sh->argv = v;
 	sh->argc = argc;
 	return 0;

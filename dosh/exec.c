@@ -169,10 +169,11 @@ static void func_define(struct shell *sh, struct node *n)
 
 int run_function(struct shell *sh, struct node *body, int argc, char **argv)
 {
-	char **saved_argv = sh->argv;
+	char **saved_argv = sh->argv, **saved_owned = sh->argv_owned;
 	int saved_argc = sh->argc, status;
 	struct saved_var *saved_locals = sh->locals;
 
+	sh->argv_owned = NULL;
 	sh->argv = argv + 1;
 	sh->argc = argc - 1;
 	sh->in_function++;
@@ -183,6 +184,8 @@ int run_function(struct shell *sh, struct node *body, int argc, char **argv)
 	}
 	sh->in_function--;
 	var_restore_locals(sh, saved_locals);
+	strv_free(sh->argv_owned);
+	sh->argv_owned = saved_owned;
 	sh->argv = saved_argv;
 	sh->argc = saved_argc;
 	return status;

@@ -60,7 +60,8 @@ struct shell {
 	struct alias *aliases;
 	struct saved_var *locals;      /* innermost function's saved variables */
 	int in_function;
-	char **argv;                   /* $1... (malloc'd, NULL-terminated) */
+	char **argv;                   /* $1... (NULL-terminated; shift moves it along) */
+	char **argv_owned;             /* the array 'set --' made for this scope, or NULL */
 	int argc;
 	char *arg0;
 	int status;                    /* $? */
