@@ -138,6 +138,23 @@ $(B)/tests/bench/bench_%: $(B)/tests/bench/bench_%.o $(TEST_SUPPORT) $(LIBA)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
 
+# ---- fuzzing (clang's libFuzzer) ----
+FUZZ_SRC := tests/fuzz/fuzz_parser.c dosh/parser.c dosh/lexer.c dosh/arena.c
+FUZZ_SECONDS ?= 20
+
+build/fuzz/fuzz_parser: $(FUZZ_SRC) dosh/parse.h dosh/lexer.h
+	$(call say,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Idosh -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(WARN) -o $@ $(FUZZ_SRC)
+
+fuzz: build/fuzz/fuzz_parser
+	$(Q)mkdir -p build/fuzz/corpus
+	$(Q)build/fuzz/fuzz_parser -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+		build/fuzz/corpus tests/dosh/guest tests/dosh/host > build/fuzz/log 2>&1; \
+		r=$$?; tail -4 build/fuzz/log; [ $$r -eq 0 ] && echo "fuzz_parser: no crash in $(FUZZ_SECONDS) s"; \
+		exit $$r
+
 tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH)
 
 check:
@@ -145,6 +162,7 @@ check:
 	$(Q)B=build/san DOSH=build/san/bin/dosh scripts/run-tests.sh \
 		$(UNIT_TESTS:%=build/san/tests/unit/test_%) \
 		$(INTEG_TESTS:%=build/san/tests/integration/test_%) tests/dosh/run.sh
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
 bench:
 	$(Q)$(MAKE) --no-print-directory B=build/bench $(BENCH_BINS:$(B)/%=build/bench/%) build/bench/bin/hostcalld
@@ -169,7 +187,7 @@ run:
 clean:
 	rm -rf build
 
-.PHONY: all tests check bench install run clean
+.PHONY: all tests check bench fuzz install run clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

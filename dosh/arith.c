@@ -11,7 +11,10 @@ struct arith {
 	struct shell *sh;
 	const char *s;
 	const char *err;
+	int depth;
 };
+
+#define ARITH_DEPTH_MAX 200
 
 static void skip(struct arith *a)
 {
@@ -64,6 +67,7 @@ static long var_value(struct arith *a, const char *name)
 }
 
 static long expr(struct arith *a, int eval);
+static long unary(struct arith *a, int eval);
 
 static int read_name(struct arith *a, char *name, size_t max)
 {
@@ -85,7 +89,12 @@ static long primary(struct arith *a, int eval)
 
 	skip(a);
 	if (match(a, "(")) {
+		if (++a->depth > ARITH_DEPTH_MAX) {
+			fail(a, "nested too deeply");
+			return 0;
+		}
 		x = expr(a, eval);
+		a->depth--;
 		if (!match(a, ")"))
 			fail(a, "missing ')'");
 		return x;
@@ -104,7 +113,7 @@ static long primary(struct arith *a, int eval)
 	return x;
 }
 
-static long unary(struct arith *a, int eval)
+static long unary_op(struct arith *a, int eval)
 {
 	if (match(a, "-"))
 		return -unary(a, eval);
@@ -115,6 +124,19 @@ static long unary(struct arith *a, int eval)
 	if (match(a, "~"))
 		return ~unary(a, eval);
 	return primary(a, eval);
+}
+
+static long unary(struct arith *a, int eval)
+{
+	long x;
+
+	if (a->err || ++a->depth > ARITH_DEPTH_MAX) {
+		fail(a, "nested too deeply");
+		return 0;
+	}
+	x = unary_op(a, eval);
+	a->depth--;
+	return x;
 }
 
 static long divide(struct arith *a, long x, long y, int mod, int eval)
@@ -317,7 +339,7 @@ static long expr(struct arith *a, int eval)
 
 int arith_eval(struct shell *sh, const char *text, long *out)
 {
-	struct arith a = { sh, text, NULL };
+	struct arith a = { sh, text, NULL, 0 };
 
 	*out = expr(&a, 1);
 	skip(&a);

@@ -18,6 +18,7 @@ struct parser {
 	int quoted;
 	int cmd_pos;            /* the next word may be an alias */
 	int alias_checked;      /* the current word was looked up as an alias */
+	int depth;              /* nesting of commands, bounded */
 	jmp_buf jb;
 	int incomplete;
 	char err[300];
@@ -581,16 +582,14 @@ static struct node *parse_simple(struct parser *p)
 	return n;
 }
 
-static struct node *parse_command(struct parser *p)
+static struct node *parse_command_at_depth(struct parser *p, const char *const *bad, size_t nbad)
 {
-	static const char *const bad[] = { "then", "else", "elif", "fi", "do", "done", "esac",
-					   "}", "in" };
 	struct node *n;
 
 	p->cmd_pos = 1;
 	peek(p);
 	p->cmd_pos = 0;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < nbad; i++)
 		if (is_kw(p, bad[i]))
 			syntax_error(p, NULL);
 	n = parse_compound(p);
@@ -599,6 +598,23 @@ static struct node *parse_command(struct parser *p)
 	parse_redirs(p, &n->redirs);
 	return n;
 }
+
+
+#define PARSE_DEPTH_MAX 200
+
+static struct node *parse_command(struct parser *p)
+{
+	static const char *const bad[] = { "then", "else", "elif", "fi", "do", "done", "esac",
+					   "}", "in" };
+	struct node *n;
+
+	if (++p->depth > PARSE_DEPTH_MAX)
+		syntax_error(p, "commands nested too deeply");
+	n = parse_command_at_depth(p, bad, sizeof(bad) / sizeof(bad[0]));
+	p->depth--;
+	return n;
+}
+
 
 /* ---- the entry points ---- */
 
@@ -625,6 +641,7 @@ void parser_free(struct parser *p)
 enum parse_status parse_next(struct parser *p, struct node **out)
 {
 	*out = NULL;
+	p->depth = 0;
 	p->incomplete = 0;
 	p->err[0] = '\0';
 	if (setjmp(p->jb)) {
