@@ -54,6 +54,13 @@ static void puts_f(struct ectx *x, const char *s, unsigned char f)
 		put(x, *s, f);
 }
 
+/* An expansion failed: a shell that is not interactive stops, as POSIX has it. */
+static void expansion_failed(struct shell *sh)
+{
+	if (!sh->interactive)
+		sh_exit(sh, 2);
+}
+
 /* ---- finding the end of a quoted or nested part of a raw word ---- */
 
 static size_t skip_part(const char *s, size_t len, size_t i);
@@ -538,6 +545,7 @@ char *expand_string(struct shell *sh, const char *raw)
 	free(x.b.f);
 	if (x.failed) {
 		free(out);
+		expansion_failed(sh);
 		return NULL;
 	}
 	return out;
@@ -675,5 +683,7 @@ int expand_fields(struct shell *sh, const char *raw, char ***out, int *n, int ho
 	free(x.b.f);
 	free(fl.cur.s);
 	free(fl.cur.f);
+	if (x.failed)
+		expansion_failed(sh);
 	return x.failed ? -1 : 0;
 }

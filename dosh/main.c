@@ -59,8 +59,7 @@ int exec_string(struct shell *sh, const char *text, const char *name)
 			break;
 		if (r != PARSE_OK) {
 			sh->lineno = parser_lineno(p);
-			sh_error(sh, "%s", r == PARSE_INCOMPLETE ? "syntax error: unexpected end of input"
-								 : parser_error(p));
+			sh_error(sh, "%s", parser_error(p));
 			status = 2;
 			if (!sh->interactive && !sh->subshell_eval)
 				sh_exit(sh, 2);

@@ -85,6 +85,8 @@ static _Noreturn void syntax_error(struct parser *p, const char *what)
 	p->incomplete = p->tok == T_EOF;
 	if (what)
 		snprintf(p->err, sizeof(p->err), "syntax error: %s", what);
+	else if (p->tok == T_EOF)
+		snprintf(p->err, sizeof(p->err), "syntax error: unexpected end of file");
 	else
 		snprintf(p->err, sizeof(p->err), "syntax error: unexpected '%s'", token_name(p));
 	longjmp(p->jb, 1);

@@ -44,13 +44,14 @@ DOSH_HOST=$(head -1 "$work/addr")
 DOSH_KEY="$work/key"
 HOSTDIR="$work/hostdir"
 mkdir -p "$HOSTDIR"
-export DOSH_HOST DOSH_KEY HOSTDIR
+DOSH_ABS="$PWD/$DOSH"
+export DOSH_HOST DOSH_KEY HOSTDIR DOSH_ABS
 for t in tests/dosh/host/*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
 	expected="tests/dosh/host/$name.out"
 	(cd "$HOSTDIR" && timeout 120 "$OLDPWD/$DOSH" "$OLDPWD/$t" 2>&1; echo "exit $?") |
-		sed -e "s|$HOSTDIR|HOSTDIR|g" -e "s|$PWD/tests/dosh/host/||g" > "$work/$name.host"
+		sed -e "s|$HOSTDIR|HOSTDIR|g" -e "s|$PWD/tests/dosh/host/||g" -e "s|$DOSH_HOST|HOSTURL|g" > "$work/$name.host"
 	if cmp -s "$expected" "$work/$name.host"; then
 		passed=$((passed + 1))
 		echo "ok   host/$name"

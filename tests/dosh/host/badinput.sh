@@ -1,0 +1,20 @@
+# Bad input: a clear message and a sensible status, never a crash.
+d="$DOSH_ABS"
+"$d" -c 'echo "unterminated'; echo "status $?"
+"$d" -c "echo 'unterminated"; echo "status $?"
+"$d" -c 'echo $(echo unterminated'; echo "status $?"
+"$d" -c 'cat <<EOF
+no end'; echo "status $?"
+"$d" -c 'if true; then echo x'; echo "status $?"
+"$d" -c 'fi'; echo "status $?"
+"$d" -c 'echo a |'; echo "status $?"
+"$d" -c 'echo ${x'; echo "status $?"
+"$d" -c 'echo $((1 +))'; echo "status $?"
+"$d" -c 'echo $((1 / 0))'; echo "status $?"
+"$d" --bogus 2>&1 | head -1; echo "status $?"
+"$d" /nonexistent/script.sh; echo "status $?"
+DOSH_HOST= "$d" -c '!true; echo "status $?"; echo guest works'
+"$d" -c 'set -u; echo $undefined_var; echo not-reached'; echo "status $?"
+"$d" -c 'x=1; : ${x:?is required}; unset x; : ${x:?is required}; echo not-reached'; echo "status $?"
+# the connection drops: the host command fails, guest commands work, the next ! reconnects
+"$d" -c '!sh -c "kill -9 \$PPID"; echo "status $?"; echo guest still works; !echo host is back'
