@@ -3,7 +3,7 @@
 #   make check      build under ASan+UBSan into build/san and run every test
 #   make bench      build optimised and run the benchmarks
 #   make install    PREFIX=/usr/local DESTDIR=
-#   make run        set up and run hostcalld on loopback (scripts/run.sh)
+#   make run        set up, start hostcalld on loopback and open dosh (scripts/run.sh)
 #   V=1             show the commands
 
 B ?= build
@@ -171,7 +171,7 @@ bench:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-		$(DESTDIR)$(PREFIX)/share/man/man8
+		$(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(HOSTCALLD) $(DESTDIR)$(PREFIX)/sbin/hostcalld
 	install -m 0755 $(DOSH) $(DESTDIR)$(PREFIX)/bin/dosh
 	install -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libhostcall.a
@@ -180,6 +180,7 @@ install: all
 	install -m 0644 include/hostcall.h $(DESTDIR)$(PREFIX)/include/hostcall.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' hostcall.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostcall.pc
 	install -m 0644 man/hostcalld.8 $(DESTDIR)$(PREFIX)/share/man/man8/hostcalld.8
+	install -m 0644 man/dosh.1 $(DESTDIR)$(PREFIX)/share/man/man1/dosh.1
 
 run:
 	$(Q)scripts/run.sh
