@@ -55,7 +55,7 @@ SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
 
 DOSH_SRC := dosh/main.c dosh/input.c dosh/arena.c dosh/lexer.c dosh/parser.c dosh/vars.c \
 	dosh/expand.c dosh/arith.c dosh/glob.c dosh/exec.c dosh/redir.c dosh/pipeline.c \
-	dosh/host.c dosh/hostio.c dosh/jobs.c dosh/builtins.c dosh/builtins_io.c
+	dosh/host.c dosh/hostio.c dosh/relay.c dosh/jobs.c dosh/builtins.c dosh/builtins_io.c
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rpc/hostcall_xdr.o
 DOSH_OBJ := $(DOSH_SRC:%.c=$(B)/%.o)
@@ -71,7 +71,7 @@ UNIT_TESTS := xdr errmap registry keyfile url auth handles
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
 INTEG_TESTS := session race proc stream lifecycle security netns
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
-BENCH_BINS := $(B)/tests/bench/bench_core
+BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh
 
 all: $(LIBA) $(LIBSO) $(HOSTCALLD) $(DOSH) $(B)/hostcall.pc
 
@@ -165,8 +165,10 @@ check:
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
 bench:
-	$(Q)$(MAKE) --no-print-directory B=build/bench $(BENCH_BINS:$(B)/%=build/bench/%) build/bench/bin/hostcalld
+	$(Q)$(MAKE) --no-print-directory B=build/bench $(BENCH_BINS:$(B)/%=build/bench/%) \
+		build/bench/bin/hostcalld build/bench/bin/dosh
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_core
+	$(Q)HOSTCALLD=build/bench/bin/hostcalld DOSH=build/bench/bin/dosh build/bench/tests/bench/bench_dosh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib \

@@ -13,6 +13,7 @@
 #include "hostcall.h"
 #include "hostio.h"
 #include "jobs.h"
+#include "relay.h"
 
 #define PLUMB_MAX 256
 
@@ -30,10 +31,13 @@ struct plumbing {
 	int nfds;
 	hc_handle_t handles[PLUMB_MAX];
 	int nhandles;
-	pid_t relays[PLUMB_MAX];
-	int nrelays;
-	pid_t input_relays[PLUMB_MAX];   /* read the guest's input: stopped when done */
-	int ninput;
+	int keep[PLUMB_MAX];             /* open until the relays are done, closed by children */
+	int nkeep;
+	struct relays relays;            /* foreground: relayed here, in dosh */
+	pid_t bg_relays[PLUMB_MAX];      /* background: relayed by forked processes */
+	int nbg;
+	int background;
+	int host_stages;
 	struct hc_session *hs;
 };
 
@@ -68,8 +72,18 @@ static struct hc_stdio_spec handle_io(hc_handle_t h)
 	return (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
 }
 
-/* A stream; its guest end kept for closing, its host end for closing after the spawns. */
-static int stream(struct shell *sh, struct plumbing *pl, int *guest, hc_handle_t *host)
+static void keep_until_relayed(struct plumbing *pl, int fd)
+{
+	if (pl->nkeep < PLUMB_MAX)
+		pl->keep[pl->nkeep++] = fd;
+}
+
+/*
+ * A stream; its host end is closed after the spawns; its guest end goes to a
+ * guest stage (@relayed 0: closed once the stages have it) or to a relay.
+ */
+static int stream(struct shell *sh, struct plumbing *pl, int *guest, hc_handle_t *host,
+		  int relayed)
 {
 	int h = hc_stream_open(pl->hs, guest);
 
@@ -79,7 +93,10 @@ static int stream(struct shell *sh, struct plumbing *pl, int *guest, hc_handle_t
 		return -1;
 	}
 	*host = h;
-	keep_fd(pl, *guest);
+	if (relayed)
+		keep_until_relayed(pl, *guest);
+	else
+		keep_fd(pl, *guest);
 	keep_handle(pl, h);
 	return 0;
 }
@@ -114,7 +131,7 @@ static int join(struct shell *sh, struct plumbing *pl, struct stage *a, struct s
 		b->io[0] = handle_io(ends[0]);
 		return 0;
 	}
-	if (stream(sh, pl, &g, &h) != 0)
+	if (stream(sh, pl, &g, &h, 0) != 0)
 		return -1;
 	if (a->host) {
 		a->io[1] = handle_io(h);
@@ -126,7 +143,7 @@ static int join(struct shell *sh, struct plumbing *pl, struct stage *a, struct s
 	return 0;
 }
 
-/* A host program's stdio @fd joined to the guest's own descriptor @fd through a relay. */
+/* A host program's stdio @fd joined to the guest descriptor @guest_fd through a relay. */
 static int join_guest_fd(struct shell *sh, struct plumbing *pl, struct stage *s, int fd,
 			 int guest_fd)
 {
@@ -134,16 +151,17 @@ static int join_guest_fd(struct shell *sh, struct plumbing *pl, struct stage *s,
 	int g;
 	pid_t relay;
 
-	if (stream(sh, pl, &g, &h) != 0)
+	if (stream(sh, pl, &g, &h, 1) != 0)
 		return -1;
 	s->io[fd] = handle_io(h);
+	if (!pl->background)
+		return relays_add(&pl->relays, fd == 0 ? guest_fd : g, fd == 0 ? g : guest_fd,
+				  fd == 0);
 	relay = fd == 0 ? relay_start(guest_fd, g) : relay_start(g, guest_fd);
 	if (relay < 0)
 		return -1;
-	if (fd == 0 && pl->ninput < PLUMB_MAX)
-		pl->input_relays[pl->ninput++] = relay;
-	else if (pl->nrelays < PLUMB_MAX)
-		pl->relays[pl->nrelays++] = relay;
+	if (pl->nbg < PLUMB_MAX)
+		pl->bg_relays[pl->nbg++] = relay;
 	return 0;
 }
 
@@ -174,7 +192,7 @@ static int host_redir_file(struct shell *sh, struct plumbing *pl, struct stage *
 		sh_error(sh, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	keep_fd(pl, fd);
+	keep_until_relayed(pl, fd);
 	return join_guest_fd(sh, pl, s, r->fd, fd);
 }
 
@@ -223,6 +241,8 @@ static int host_redirs(struct shell *sh, struct plumbing *pl, struct stage *s)
 
 /* ---- starting ---- */
 
+static void forget_given_handles(struct plumbing *pl, const struct stage *s);
+
 static _Noreturn void run_guest_stage(struct shell *sh, struct plumbing *pl, struct stage *s)
 {
 	if (s->in >= 0 && dup2(s->in, 0) < 0)
@@ -232,6 +252,9 @@ static _Noreturn void run_guest_stage(struct shell *sh, struct plumbing *pl, str
 	for (int i = 0; i < pl->nfds; i++)
 		if (pl->fds[i] > 2)
 			close(pl->fds[i]);
+	for (int i = 0; i < pl->nkeep; i++)
+		if (pl->keep[i] > 2)
+			close(pl->keep[i]);
 	if (s->n->type == N_SIMPLE)
 		sh->exec_in_place = 1;
 	sh_exit(sh, exec_node(sh, s->n));
@@ -256,7 +279,11 @@ static int start_host_stage(struct shell *sh, struct plumbing *pl, struct stage 
 	sp.path = argv[0];
 	sp.argv = argv;
 	memcpy(sp.stdio, s->io, sizeof(sp.stdio));
+	/* one host program: the shadow closes what it was given, saving a call per handle */
+	sp.close_handles = pl->host_stages == 1;
 	s->pid = hc_spawn(pl->hs, &sp);
+	if (s->pid > 0 && sp.close_handles)
+		forget_given_handles(pl, s);
 	if (s->pid < 0) {
 		host_note_failure(sh, s->pid);
 		sh_error(sh, "!%s: %s", argv[0], s->pid == -ENOENT ? "not found on the host"
@@ -264,6 +291,18 @@ static int start_host_stage(struct shell *sh, struct plumbing *pl, struct stage 
 	}
 	strv_free(argv);
 	return s->pid < 0 ? -1 : 0;
+}
+
+static void forget_given_handles(struct plumbing *pl, const struct stage *s)
+{
+	for (int i = 0; i < pl->nhandles; i++) {
+		for (int k = 0; k < 3; k++) {
+			if (s->io[k].how == HC_IO_HANDLE && s->io[k].handle == pl->handles[i]) {
+				pl->handles[i--] = pl->handles[--pl->nhandles];
+				break;
+			}
+		}
+	}
 }
 
 static int wait_stage(struct shell *sh, struct plumbing *pl, struct stage *s)
@@ -282,14 +321,27 @@ static int wait_stage(struct shell *sh, struct plumbing *pl, struct stage *s)
 	return status_of(st);
 }
 
-static void stop_relays(struct plumbing *pl)
+struct interrupt_ctx {
+	struct plumbing *pl;
+	struct stage *st;
+	int n;
+};
+
+/* Ctrl-C while host programs run: their process groups get it on the host. */
+static void interrupt_host(void *ctx, int sig)
 {
-	for (int i = 0; i < pl->ninput; i++) {
-		kill(pl->input_relays[i], SIGKILL);
-		waitpid(pl->input_relays[i], NULL, 0);
-	}
-	for (int i = 0; i < pl->nrelays; i++)
-		waitpid(pl->relays[i], NULL, 0);
+	struct interrupt_ctx *ic = ctx;
+
+	for (int i = 0; i < ic->n; i++)
+		if (ic->st[i].host && ic->st[i].pid > 0)
+			hc_kill(ic->pl->hs, -ic->st[i].pid, sig);
+}
+
+static void close_kept(struct plumbing *pl)
+{
+	for (int i = 0; i < pl->nkeep; i++)
+		close(pl->keep[i]);
+	pl->nkeep = 0;
 }
 
 static int plumb(struct shell *sh, struct plumbing *pl, struct stage *st, int n)
@@ -297,7 +349,8 @@ static int plumb(struct shell *sh, struct plumbing *pl, struct stage *st, int n)
 	int any_host = 0;
 
 	for (int i = 0; i < n; i++)
-		any_host |= st[i].host;
+		pl->host_stages += st[i].host;
+	any_host = pl->host_stages > 0;
 	if (any_host && !(pl->hs = host_session(sh)))
 		return -1;
 	for (int i = 0; i + 1 < n; i++)
@@ -357,10 +410,12 @@ int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 		abort();
 	init_stages(st, cmds, n);
 	if (plumb(sh, &pl, st, n) == 0) {
+		struct interrupt_ctx ic = { &pl, st, n };
 		start_stages(sh, &pl, st, n);
 		close_fds(&pl);
 		if (pl.hs)
 			close_handles(&pl);
+		relays_run(&pl.relays, interrupt_host, &ic);
 		for (int i = 0; i < n; i++) {
 			status = wait_stage(sh, &pl, &st[i]);
 			if (status != 0)
@@ -374,7 +429,8 @@ int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 			close_handles(&pl);
 		status = st[0].host ? 127 : 1;
 	}
-	stop_relays(&pl);
+	relays_free(&pl.relays);
+	close_kept(&pl);
 	hostio_finish(sh);
 	free(st);
 	return status;
@@ -383,17 +439,19 @@ int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 int pipeline_start_background(struct shell *sh, struct node *n)
 {
 	struct stage st;
-	struct plumbing pl = { .nfds = 0 };
+	struct plumbing pl = { .background = 1, .host_stages = 1 };
 
 	init_stages(&st, &n, 1);
 	if (!(pl.hs = host_session(sh)) || join_guest_fd(sh, &pl, &st, 1, 1) != 0 ||
 	    join_guest_fd(sh, &pl, &st, 2, 2) != 0 || start_host_stage(sh, &pl, &st) != 0) {
 		close_fds(&pl);
+		close_kept(&pl);
 		if (pl.hs)
 			close_handles(&pl);
 		return 1;
 	}
 	close_fds(&pl);
+	close_kept(&pl);
 	close_handles(&pl);
 	sh->last_bg = st.pid;
 	jobs_add(sh, st.pid, JOB_HOST, n);

@@ -45,7 +45,7 @@ static int wait_connected(int fd, int timeout_ms)
 	return -err;
 }
 
-int oncrpc_dial(const struct sockaddr_storage *ss, socklen_t len, int timeout_ms)
+int oncrpc_dial(const struct sockaddr_storage *ss, socklen_t len, int timeout_ms, int nodelay)
 {
 	int fd, r, one = 1;
 
@@ -57,7 +57,7 @@ int oncrpc_dial(const struct sockaddr_storage *ss, socklen_t len, int timeout_ms
 		if (r != 0)
 			goto err;
 	}
-	if (ss->ss_family != AF_UNIX)
+	if (nodelay && ss->ss_family != AF_UNIX)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (fcntl(fd, F_SETFL, 0) != 0) {
 		r = -errno;
@@ -88,7 +88,7 @@ static int oncrpc_open(const char *scheme, const char *where, struct hc_transpor
 	t->base.ops = ops;
 	if ((r = hc_url_resolve(&u, &t->addr, &t->addrlen)) != 0)
 		goto err_free;
-	if ((t->fd = oncrpc_dial(&t->addr, t->addrlen, CONNECT_TIMEOUT_MS)) < 0) {
+	if ((t->fd = oncrpc_dial(&t->addr, t->addrlen, CONNECT_TIMEOUT_MS, 1)) < 0) {
 		r = t->fd;
 		goto err_free;
 	}
@@ -219,7 +219,7 @@ static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket 
 	memcpy(hello, HC_STREAM_MAGIC, 4);
 	memcpy(hello + 4, &pid, 4);
 	memcpy(hello + 8, ticket->token, HC_TOKEN_LEN);
-	fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms);
+	fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, 0);   /* bulk data: let TCP coalesce */
 	if (fd < 0)
 		return fd;
 	if ((r = hc_write_all(fd, hello, sizeof(hello))) != 0 || (r = recv_ack(fd, timeout_ms)) != 0) {

@@ -8,9 +8,9 @@ extern const struct hc_transport_ops oncrpc_tcp_ops;
 extern const struct hc_transport_ops oncrpc_unix_ops;
 
 /*
- * oncrpc_dial - connect a stream socket to @ss within @timeout_ms
- * (TCP_NODELAY on TCP, close-on-exec). Returns: the fd or -errno.
+ * oncrpc_dial - connect a stream socket to @ss within @timeout_ms, close-on-exec;
+ * @nodelay: TCP_NODELAY (calls), or not (streams). Returns: the fd or -errno.
  */
-int oncrpc_dial(const struct sockaddr_storage *ss, socklen_t len, int timeout_ms);
+int oncrpc_dial(const struct sockaddr_storage *ss, socklen_t len, int timeout_ms, int nodelay);
 
 #endif

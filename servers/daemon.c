@@ -124,7 +124,7 @@ static struct shadow_rec *shadow_slot(struct daemon *d)
 static void start_session(struct daemon *d, struct pending *p)
 {
 	struct shadow_rec *rec = shadow_slot(d);
-	int sp[2];
+	int sp[2], one = 1;
 	pid_t pid;
 
 	if (!rec || count_shadows(d, 0) >= d->o->max_sessions) {
@@ -135,6 +135,8 @@ static void start_session(struct daemon *d, struct pending *p)
 		log_err("socketpair: %s", strerror(errno));
 		goto out;
 	}
+	if (p->kind == LISTEN_TCP)   /* calls want low latency; streams (not here) want throughput */
+		setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
@@ -234,14 +236,12 @@ static int peer_is_us(int fd)
 
 static void on_accept(struct daemon *d, struct listener *l)
 {
-	int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK), one = 1, slot = -1;
+	int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK), slot = -1;
 
 	if (fd < 0)
 		return;
 	if (l->kind == LISTEN_UNIX && !peer_is_us(fd))
 		goto refuse;
-	if (l->kind == LISTEN_TCP)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	for (int i = 0; i < PENDING_MAX && slot < 0; i++)
 		if (d->pending[i].fd < 0)
 			slot = i;

@@ -48,7 +48,7 @@ static int raw_connect(void)
 
 	if (hc_url_parse(daemon_.tcp_url, &u) != 0 || hc_url_resolve(&u, &ss, &len) != 0)
 		return -1;
-	return oncrpc_dial(&ss, len, 5000);
+	return oncrpc_dial(&ss, len, 5000, 1);
 }
 
 static CLIENT *raw_client(int *fd)

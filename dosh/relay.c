@@ -1,0 +1,152 @@
+/* relay.c: the guest-side display and keyboard of host programs: streams to and from dosh's fds. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "relay.h"
+
+#define RELAY_BUF 65536
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+static int is_socket(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+int relays_add(struct relays *rs, int from, int to, int input)
+{
+	struct relay *r;
+
+	if (rs->n == RELAY_MAX)
+		return -1;
+	r = &rs->r[rs->n];
+	memset(r, 0, sizeof(*r));
+	if (!(r->buf = malloc(RELAY_BUF)))
+		return -1;
+	r->from = from;
+	r->to = to;
+	r->input = input;
+	r->src_sock = is_socket(from);
+	r->dst_sock = is_socket(to);
+	rs->n++;
+	return 0;
+}
+
+static int outputs_pending(const struct relays *rs)
+{
+	for (int i = 0; i < rs->n; i++)
+		if (!rs->r[i].input && !rs->r[i].done)
+			return 1;
+	return 0;
+}
+
+static void finish(struct relay *r)
+{
+	if (r->dst_sock)
+		shutdown(r->to, SHUT_WR);   /* the host program sees end of file */
+	if (r->src_sock && !r->input)
+		shutdown(r->from, SHUT_RD);
+	r->done = 1;
+}
+
+static void fill(struct relay *r)
+{
+	ssize_t n = r->src_sock ? recv(r->from, r->buf, RELAY_BUF, MSG_DONTWAIT)
+				: read(r->from, r->buf, RELAY_BUF);
+
+	if (n > 0) {
+		r->off = 0;
+		r->len = (size_t)n;
+	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+		finish(r);
+	}
+}
+
+static void drain(struct relay *r)
+{
+	ssize_t n = r->dst_sock ? send(r->to, r->buf + r->off, r->len, MSG_DONTWAIT | MSG_NOSIGNAL)
+				: write(r->to, r->buf + r->off, r->len);
+
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		r->len = 0;
+		finish(r);   /* the reader went away */
+		return;
+	}
+	if (n > 0) {
+		r->off += (size_t)n;
+		r->len -= (size_t)n;
+	}
+}
+
+static int build(struct relays *rs, struct pollfd *p, int *which)
+{
+	int n = 0;
+
+	for (int i = 0; i < rs->n; i++) {
+		struct relay *r = &rs->r[i];
+		if (r->done)
+			continue;
+		p[n].fd = r->len ? r->to : r->from;
+		p[n].events = r->len ? POLLOUT : POLLIN;
+		p[n].revents = 0;
+		which[n++] = i;
+	}
+	return n;
+}
+
+static void step(struct relays *rs, struct pollfd *p, const int *which, int n)
+{
+	for (int k = 0; k < n; k++) {
+		struct relay *r = &rs->r[which[k]];
+		if (!p[k].revents)
+			continue;
+		if (r->len)
+			drain(r);
+		else
+			fill(r);
+	}
+}
+
+void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *ctx)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_quit;
+	struct pollfd p[RELAY_MAX];
+	int which[RELAY_MAX];
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGQUIT, &sa, &old_quit);
+	interrupted = 0;
+	while (outputs_pending(rs)) {
+		int n = build(rs, p, which);
+		if (poll(p, (nfds_t)n, -1) < 0 && errno != EINTR)
+			break;
+		if (interrupted && interrupt) {
+			interrupt(ctx, interrupted);
+			interrupted = 0;
+		}
+		step(rs, p, which, n);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+}
+
+void relays_free(struct relays *rs)
+{
+	for (int i = 0; i < rs->n; i++)
+		free(rs->r[i].buf);
+	rs->n = 0;
+}

@@ -1,0 +1,34 @@
+/* relay.h: moving a host program's stdio between streams and dosh's own descriptors, in-process. */
+#ifndef DOSH_RELAY_H
+#define DOSH_RELAY_H
+
+#define RELAY_MAX 16
+
+struct relay {
+	int from, to;
+	int input;              /* guest input to the host: stops when the outputs are done */
+	int src_sock, dst_sock;
+	int done;
+	size_t off, len;
+	char *buf;
+};
+
+struct relays {
+	struct relay r[RELAY_MAX];
+	int n;
+};
+
+/* relays_add - copy @from to @to; @input: the guest's input going to the host. Returns: 0 or -1. */
+int relays_add(struct relays *rs, int from, int to, int input);
+
+/*
+ * relays_run - move bytes until every output relay has reached end of file (its
+ * host programs are done); input relays stop then. On SIGINT or SIGQUIT,
+ * @interrupt(ctx, sig) is called (to pass it to the host programs).
+ */
+void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *ctx);
+
+/* relays_free - free the buffers (the descriptors belong to the caller). */
+void relays_free(struct relays *rs);
+
+#endif
