@@ -112,7 +112,7 @@ $(HOSTCALLD): $(SERVER_OBJ) $(SHADOW_OBJ) $(LIBA)
 $(DOSH): $(DOSH_OBJ) $(LIBA)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -ledit
 
 $(B)/hostcall.pc: hostcall.pc.in
 	$(call say,GEN,$@)
@@ -161,7 +161,8 @@ check:
 	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests
 	$(Q)B=build/san DOSH=build/san/bin/dosh scripts/run-tests.sh \
 		$(UNIT_TESTS:%=build/san/tests/unit/test_%) \
-		$(INTEG_TESTS:%=build/san/tests/integration/test_%) tests/dosh/run.sh
+		$(INTEG_TESTS:%=build/san/tests/integration/test_%) tests/dosh/run.sh \
+		tests/dosh/interactive.sh
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
 bench:

@@ -405,15 +405,21 @@ static int b_jobs(struct shell *sh, int argc, char **argv)
 
 static int b_fg(struct shell *sh, int argc, char **argv)
 {
-	enum job_where where;
-	struct job *j = argc > 1 ? NULL : sh->jobs;
-	pid_t pid = j ? j->pids[0] : argc > 1 ? job_pid(sh, argv[1], &where) : -1;
+	struct job *j = sh->jobs;
 
-	if (pid <= 0) {
+	if (argc > 1) {
+		j = argv[1][0] == '%' ? jobs_find(sh, atoi(argv[1] + 1)) : NULL;
+		for (struct job *k = sh->jobs; !j && k; k = k->next)
+			if (k->pids[0] == atoi(argv[1]))
+				j = k;
+	}
+	if (!j) {
 		sh_error(sh, "%s: no such job", argv[0]);
 		return 1;
 	}
-	return jobs_wait(sh, pid);
+	if (sh->interactive)
+		fprintf(stderr, "%s\n", j->cmd);
+	return jobs_continue(sh, j, strcmp(argv[0], "fg") == 0);
 }
 
 static const struct { const char *name; int sig; } signals[] = {

@@ -33,6 +33,32 @@ void sh_error(struct shell *sh, const char *fmt, ...)
 
 /* ---- processes ---- */
 
+static void join_job_group(struct shell *sh, pid_t pid, int background)
+{
+	if (!sh->job_pgid)
+		sh->job_pgid = pid;
+	setpgid(pid, sh->job_pgid);
+	if (!background)
+		tcsetpgrp(sh->tty, sh->job_pgid);
+}
+
+pid_t fork_job(struct shell *sh, int background)
+{
+	int jc = sh->jc && !sh->subshell;
+	pid_t pid = fork_child(sh);
+
+	if (jc && pid >= 0)
+		join_job_group(sh, pid ? pid : getpid(), background);
+	return pid;
+}
+
+void job_done_foreground(struct shell *sh)
+{
+	if (sh->jc && !sh->subshell && sh->job_pgid)
+		tcsetpgrp(sh->tty, sh->shell_pgid);
+	sh->job_pgid = 0;
+}
+
 pid_t fork_child(struct shell *sh)
 {
 	pid_t pid;
@@ -303,11 +329,12 @@ static int exec_simple(struct shell *sh, struct node *n)
 		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
-	} else if ((pid = fork_child(sh)) == 0) {
+	} else if ((pid = fork_job(sh, 0)) == 0) {
 		exec_simple_in_child(sh, n);
 	} else {
 		redirs_close_prepared(n->redirs);
-		status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid);
+		status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
+		job_done_foreground(sh);
 		hostio_finish(sh);
 	}
 	sh->exec_in_place = 0;
@@ -406,14 +433,17 @@ static int exec_case(struct shell *sh, struct node *n)
 
 static int exec_subshell(struct shell *sh, struct node *n)
 {
-	pid_t pid = fork_child(sh);
+	pid_t pid = fork_job(sh, 0);
+	int status;
 
 	if (pid == 0) {
 		if (redirs_apply(sh, n->redirs, NULL) != 0)
 			_exit(1);
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
-	return pid < 0 ? 1 : jobs_wait_foreground(sh, pid);
+	status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
+	job_done_foreground(sh);
+	return status;
 }
 
 static int exec_background(struct shell *sh, struct node *n)
@@ -422,16 +452,19 @@ static int exec_background(struct shell *sh, struct node *n)
 
 	if (host_is_lone_command(n->sub.body))
 		return host_exec_background(sh, n->sub.body);
-	pid = fork_child(sh);
+	pid = fork_job(sh, 1);
 	if (pid == 0) {
-		signal(SIGINT, SIG_IGN);
-		signal(SIGQUIT, SIG_IGN);
+		if (!sh->jc) {
+			signal(SIGINT, SIG_IGN);
+			signal(SIGQUIT, SIG_IGN);
+		}
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
 	if (pid > 0) {
 		sh->last_bg = pid;
 		jobs_add(sh, pid, JOB_GUEST, n);
 	}
+	sh->job_pgid = 0;
 	return pid < 0 ? 1 : 0;
 }
 

@@ -24,6 +24,14 @@ void redirs_restore(struct redir_save *save);
 
 /* fork_child - fork; the child is a subshell (no job control, traps reset). Returns: pid. */
 pid_t fork_child(struct shell *sh);
+/*
+ * fork_job - fork a process of the job being started: with job control it joins
+ * the job's process group (the first one leads it), which gets the terminal
+ * unless @background. Returns: pid.
+ */
+pid_t fork_job(struct shell *sh, int background);
+/* job_done_foreground - take the terminal back after a foreground job. */
+void job_done_foreground(struct shell *sh);
 /* status_of - the shell status of a wait status (128+signal when killed). */
 int status_of(int wstatus);
 /* wait_pid - wait for a guest child. Returns: its shell status (128+signal when killed). */

@@ -4,12 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <editline/readline.h>
 
 #include "builtins.h"
 #include "exec.h"
 #include "hostcall.h"
 #include "input.h"
+#include "host.h"
 #include "jobs.h"
 
 char *input_read_file(const char *path)
@@ -96,7 +100,7 @@ static void prompt_escape(struct shell *sh, char c, FILE *out)
 	}
 }
 
-void input_prompt(struct shell *sh, int continuation)
+static void prompt_to(struct shell *sh, int continuation, FILE *out)
 {
 	const char *ps = var_get(sh, continuation ? "PS2" : "PS1");
 
@@ -104,11 +108,80 @@ void input_prompt(struct shell *sh, int continuation)
 		ps = continuation ? "> " : "guest:\\w host:\\W \\$ ";
 	for (; *ps; ps++) {
 		if (*ps == '\\' && ps[1])
-			prompt_escape(sh, *++ps, stderr);
+			prompt_escape(sh, *++ps, out);
 		else
-			fputc(*ps, stderr);
+			fputc(*ps, out);
 	}
+}
+
+void input_prompt(struct shell *sh, int continuation)
+{
+	prompt_to(sh, continuation, stderr);
 	fflush(stderr);
+}
+
+/* ---- the terminal: line editing, history and completion through libedit ---- */
+
+static char history_path[4096];
+
+static void history_open(struct shell *sh)
+{
+	const char *file = var_get(sh, "HISTFILE"), *home = var_get(sh, "HOME");
+
+	if (file)
+		snprintf(history_path, sizeof(history_path), "%s", file);
+	else if (home)
+		snprintf(history_path, sizeof(history_path), "%s/.dosh_history", home);
+	using_history();
+	stifle_history(1000);
+	if (history_path[0])
+		read_history(history_path);
+}
+
+static char *edit_line(struct shell *sh, int continuation)
+{
+	char *prompt = NULL, *line, *out;
+	size_t len = 0;
+	FILE *f = open_memstream(&prompt, &len);
+
+	if (!f)
+		return NULL;
+	prompt_to(sh, continuation, f);
+	fclose(f);
+	line = readline(prompt);
+	free(prompt);
+	if (!line)
+		return NULL;
+	if (*line) {
+		add_history(line);
+		if (history_path[0])
+			write_history(history_path);
+	}
+	out = malloc(strlen(line) + 2);
+	if (!out)
+		abort();
+	sprintf(out, "%s\n", line);
+	free(line);
+	return out;
+}
+
+/* Job control: dosh leads its own process group and hands the terminal to jobs. */
+static void take_terminal(struct shell *sh)
+{
+	pid_t pgid;
+
+	sh->tty = fcntl(0, F_DUPFD_CLOEXEC, 10);
+	if (sh->tty < 0)
+		return;
+	while (tcgetpgrp(sh->tty) != (pgid = getpgrp()))
+		kill(-pgid, SIGTTIN);
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	setpgid(0, 0);
+	sh->shell_pgid = getpid();
+	tcsetpgrp(sh->tty, sh->shell_pgid);
+	sh->jc = 1;
 }
 
 /* ---- the loop ---- */
@@ -162,16 +235,26 @@ int input_loop(struct shell *sh)
 	char *line;
 	int more = 0;
 
+	int edit = sh->interactive && isatty(0);
+
 	if (sh->interactive) {
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
 	}
+	if (edit) {
+		take_terminal(sh);
+		history_open(sh);
+	}
+	if (sh->interactive && sh->host_url)
+		host_session(sh);   /* connect now, so the prompt can show the host cwd */
 	for (;;) {
 		if (sh->interactive) {
 			jobs_reap(sh);
-			input_prompt(sh, more);
+			if (!edit)
+				input_prompt(sh, more);
 		}
-		if (!(line = read_line()))
+		line = edit ? edit_line(sh, more) : read_line();
+		if (!line)
 			break;
 		append(&p, line);
 		free(line);

@@ -26,7 +26,8 @@ void jobs_add(struct shell *sh, pid_t pid, enum job_where where, struct node *n)
 	j->cmd = strdup(n->type == N_SIMPLE && n->simple.words.n ? n->simple.words.v[0] : "job");
 	j->next = sh->jobs;
 	sh->jobs = j;
-	if (sh->interactive)
+	j->pgid = sh->job_pgid ? sh->job_pgid : pid;
+	if (sh->interactive && where == JOB_GUEST && !sh->job_pgid)
 		fprintf(stderr, "[%d] %d\n", j->id, (int)pid);
 }
 
@@ -45,9 +46,56 @@ void jobs_forget(struct shell *sh)
 	}
 }
 
-int jobs_wait_foreground(struct shell *sh, pid_t pid)
+int jobs_wait_foreground(struct shell *sh, pid_t pid, struct node *n)
 {
-	return wait_pid(sh, pid);
+	int st;
+	pid_t pgid = sh->job_pgid;
+
+	if (!sh->jc || sh->subshell)
+		return wait_pid(sh, pid);
+	while (waitpid(pid, &st, WUNTRACED) < 0)
+		if (errno != EINTR)
+			return 127;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGINT)
+		fputc('\n', stderr);   /* the prompt starts on a line of its own after ^C */
+	if (WIFSTOPPED(st)) {
+		jobs_add(sh, pid, JOB_GUEST, n);
+		sh->jobs->pgid = pgid ? pgid : pid;
+		sh->jobs->stopped = 1;
+		fprintf(stderr, "\n[%d] Stopped %s\n", sh->jobs->id, sh->jobs->cmd);
+	}
+	return status_of(st);
+}
+
+int jobs_continue(struct shell *sh, struct job *j, int foreground)
+{
+	pid_t pgid = j->pgid ? j->pgid : j->pids[0];
+	int st;
+
+	j->stopped = 0;
+	if (j->where[0] == JOB_HOST) {
+		if (sh->host)
+			hc_kill(sh->host, -pgid, SIGCONT);
+		return foreground ? jobs_wait(sh, j->pids[0]) : 0;
+	}
+	if (foreground && sh->jc)
+		tcsetpgrp(sh->tty, pgid);
+	kill(-pgid, SIGCONT);
+	if (!foreground)
+		return 0;
+	while (waitpid(j->pids[0], &st, WUNTRACED) < 0 && errno == EINTR)
+		;
+	if (sh->jc)
+		tcsetpgrp(sh->tty, sh->shell_pgid);
+	if (WIFSTOPPED(st)) {
+		j->stopped = 1;
+		fprintf(stderr, "\n[%d] Stopped %s\n", j->id, j->cmd);
+	} else {
+		j->done = 1;
+		j->status = status_of(st);
+		jobs_wait(sh, j->pids[0]);
+	}
+	return status_of(st);
 }
 
 struct job *jobs_find(struct shell *sh, int id)
@@ -65,6 +113,8 @@ static int wait_job(struct shell *sh, struct job *j, int options)
 
 	if (j->done)
 		return j->status;
+	if (j->stopped && options == WNOHANG)
+		return -1;
 	if (j->where[0] == JOB_HOST) {
 		if (!sh->host)
 			return 127;
@@ -118,7 +168,7 @@ void jobs_print(struct shell *sh)
 {
 	for (struct job *j = sh->jobs; j; j = j->next) {
 		int st = wait_job(sh, j, WNOHANG);
-		printf("[%d] %-8s %s%s\n", j->id, st < 0 ? "Running" : "Done",
+		printf("[%d] %-8s %s%s\n", j->id, j->stopped ? "Stopped" : st < 0 ? "Running" : "Done",
 		       j->where[0] == JOB_HOST ? "!" : "", j->cmd);
 	}
 }

@@ -8,8 +8,13 @@
 void jobs_add(struct shell *sh, pid_t pid, enum job_where where, struct node *n);
 /* jobs_forget - in a subshell: the parent's jobs are not ours. */
 void jobs_forget(struct shell *sh);
-/* jobs_wait_foreground - wait for a foreground guest child. Returns: its status. */
-int jobs_wait_foreground(struct shell *sh, pid_t pid);
+/*
+ * jobs_wait_foreground - wait for a foreground guest child; with job control a
+ * child stopped by Ctrl-Z becomes a stopped job (@n names it). Returns: its status.
+ */
+int jobs_wait_foreground(struct shell *sh, pid_t pid, struct node *n);
+/* jobs_continue - fg/bg: continue job @j, in the foreground (waited for) or not. */
+int jobs_continue(struct shell *sh, struct job *j, int foreground);
 /* jobs_wait - the wait builtin: all jobs (@pid 0) or one. Returns: the status. */
 int jobs_wait(struct shell *sh, pid_t pid);
 /* jobs_find - the job with id @id (for %N), or NULL. */

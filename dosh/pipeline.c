@@ -312,7 +312,7 @@ static int wait_stage(struct shell *sh, struct plumbing *pl, struct stage *s)
 	if (s->pid <= 0)
 		return s->host ? 127 : 1;
 	if (!s->host)
-		return jobs_wait_foreground(sh, s->pid);
+		return jobs_wait_foreground(sh, s->pid, s->n);
 	r = hc_waitpid(pl->hs, s->pid, &st, 0);
 	if (r < 0) {
 		host_note_failure(sh, r);
@@ -392,7 +392,7 @@ static void start_stages(struct shell *sh, struct plumbing *pl, struct stage *st
 			start_host_stage(sh, pl, &st[i]);
 		} else {
 			hostio_prepare(sh, st[i].n->redirs);
-			st[i].pid = fork_child(sh);
+			st[i].pid = fork_job(sh, 0);
 			if (st[i].pid == 0)
 				run_guest_stage(sh, pl, &st[i]);
 			redirs_close_prepared(st[i].n->redirs);
@@ -429,6 +429,7 @@ int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 			close_handles(&pl);
 		status = st[0].host ? 127 : 1;
 	}
+	job_done_foreground(sh);
 	relays_free(&pl.relays);
 	close_kept(&pl);
 	hostio_finish(sh);

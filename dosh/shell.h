@@ -42,6 +42,8 @@ enum job_where { JOB_GUEST, JOB_HOST };
 
 struct job {
 	int id;
+	pid_t pgid;
+	int stopped;
 	pid_t pids[64];
 	enum job_where where[64];
 	int npids;
@@ -86,6 +88,10 @@ struct shell {
 	char *traps[65];               /* commands for signals; [0] is EXIT */
 	struct job *jobs;
 	int next_job;
+	int jc;                        /* job control: interactive, on a terminal */
+	int tty;                       /* the terminal's fd (for tcsetpgrp) */
+	pid_t shell_pgid;
+	pid_t job_pgid;                /* the process group of the job being started, 0: none yet */
 	struct arena *keep;            /* trees that defined functions live here */
 
 	/* the host */

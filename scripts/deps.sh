@@ -3,7 +3,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config rpcsvc-proto libtirpc-dev libsodium-dev libcmocka-dev
-rpcbind iproute2 procps dash coreutils clang libclang-rt-14-dev"
+rpcbind iproute2 procps dash coreutils clang libclang-rt-14-dev libedit-dev tmux"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,101 @@
+#!/bin/sh
+# interactive.sh: dosh at a terminal, driven through tmux (send-keys, capture-pane):
+# prompt, history, completion, Ctrl-C of guest and host commands, Ctrl-Z and fg, !cat and Ctrl-D.
+set -u
+cd "$(dirname "$0")/../.."
+DOSH="${DOSH:-build/bin/dosh}"
+HOSTCALLD="${HOSTCALLD:-build/bin/hostcalld}"
+if ! command -v tmux >/dev/null; then
+	echo "interactive.sh: tmux is missing: scripts/deps.sh installs it" >&2
+	exit 1
+fi
+work=$(mktemp -d)
+sock="dosh-test-$$"
+passed=0
+failed=0
+"$HOSTCALLD" --listen tcp://127.0.0.1:0 --key "$work/key" --address-file "$work/addr" \
+	2>"$work/hostcalld.log" &
+daemon=$!
+i=0
+while [ ! -s "$work/addr" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+mkdir -p "$work/g" "$work/h"
+touch "$work/g/completion-target.txt"
+
+t() { tmux -L "$sock" "$@"; }
+keys() { t send-keys -t s "$@"; }
+screen() { t capture-pane -t s -p; }
+# wait until the screen shows $1 (a fixed string), up to 10 s
+await() {
+	i=0
+	while ! screen | grep -qF -- "$1"; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && return 1
+		sleep 0.05
+	done
+}
+check() {
+	if await "$2"; then
+		passed=$((passed + 1)); echo "ok   $1"
+	else
+		failed=$((failed + 1)); echo "FAIL $1: '$2' not on the screen"; screen | tail -15
+	fi
+}
+sleepers() { pgrep -f "sleep 42$1" >/dev/null; }
+
+t new-session -d -s s -x 120 -y 40 "cd $work/g && env DOSH_HOST=$(cat "$work/addr") \
+	DOSH_KEY=$work/key HISTFILE=$work/history PS1='guest:\\w host:\\W $ ' $PWD/$DOSH"
+check "prompt shows both working directories" "guest:$work/g host:$PWD \$"
+keys "!cd $work/h" Enter
+check "host cd changes the host side of the prompt" "guest:$work/g host:$work/h \$"
+keys 'echo history-$((6*7))' Enter
+check "a command runs" "history-42"
+keys Up Enter
+if await "history-42" && [ "$(screen | grep -c 'history-42$')" -ge 2 ]; then
+	passed=$((passed + 1)); echo "ok   history recalls the last line"
+else
+	failed=$((failed + 1)); echo "FAIL history"; screen | tail -5
+fi
+grep -q 'history-' "$work/history" && { passed=$((passed + 1)); echo "ok   history file written"; } ||
+	{ failed=$((failed + 1)); echo "FAIL history file"; }
+keys 'ls complet' Tab Enter
+check "tab completes guest paths" "completion-target.txt"
+keys 'sleep 421' Enter
+sleep 0.5
+keys C-c
+keys 'echo guest-interrupted $?' Enter
+check "Ctrl-C interrupts a guest job, not dosh" "guest-interrupted 130"
+if sleepers 1; then failed=$((failed + 1)); echo "FAIL guest sleep still running"; else passed=$((passed + 1)); echo "ok   guest sleep gone"; fi
+keys '!sleep 422' Enter
+sleep 0.8
+keys C-c
+keys 'echo host-interrupted $?' Enter
+check "Ctrl-C interrupts a host job" "host-interrupted 130"
+sleep 0.3
+if sleepers 2; then failed=$((failed + 1)); echo "FAIL host sleep still running"; else passed=$((passed + 1)); echo "ok   host sleep gone"; fi
+keys 'sleep 423' Enter
+sleep 0.5
+keys C-z
+check "Ctrl-Z stops a guest job" "Stopped"
+keys 'jobs' Enter
+check "jobs lists it" "Stopped  sleep"
+keys 'fg' Enter
+sleep 0.3
+keys C-c
+keys 'echo fg-done $?' Enter
+check "fg continues it in the foreground" "fg-done 130"
+keys '!cat' Enter
+sleep 0.5
+keys 'typed to the host' Enter
+check "!cat echoes a typed line" "typed to the host
+typed to the host"
+keys C-d
+keys 'echo cat-ended $?' Enter
+check "Ctrl-D ends !cat's input" "cat-ended 0"
+keys 'exit' Enter
+sleep 0.3
+t kill-server 2>/dev/null
+kill -TERM "$daemon"
+wait "$daemon"
+rm -rf "$work"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
