@@ -49,7 +49,7 @@ LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/
 	transport/keyfile.c transport/auth.c transport/io.c rpc/oncrpc_client.c
 SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 	shadow/context.c shadow/files.c shadow/proc.c shadow/children.c \
-	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c
+	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c shadow/pty.c
 SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
 	rpc/oncrpc_server.c rpc/oncrpc_listen.c
 

@@ -122,13 +122,14 @@ static void step(struct relays *rs, struct pollfd *p, const int *which, int n)
 
 void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *ctx)
 {
-	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_quit;
+	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_quit, old_winch;
 	struct pollfd p[RELAY_MAX];
 	int which[RELAY_MAX];
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGQUIT, &sa, &old_quit);
+	sigaction(SIGWINCH, &sa, &old_winch);
 	interrupted = 0;
 	while (outputs_pending(rs)) {
 		int n = build(rs, p, which);
@@ -142,6 +143,7 @@ void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
+	sigaction(SIGWINCH, &old_winch, NULL);
 }
 
 void relays_free(struct relays *rs)

@@ -23,8 +23,8 @@ int relays_add(struct relays *rs, int from, int to, int input);
 
 /*
  * relays_run - move bytes until every output relay has reached end of file (its
- * host programs are done); input relays stop then. On SIGINT or SIGQUIT,
- * @interrupt(ctx, sig) is called (to pass it to the host programs).
+ * host programs are done); input relays stop then. On SIGINT, SIGQUIT or
+ * SIGWINCH, @interrupt(ctx, sig) is called (to pass it on to the host).
  */
 void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *ctx);
 

@@ -145,6 +145,8 @@ struct hc_spawn_spec {
 	struct hc_stdio_spec stdio[3];
 	pid_t pgid;                /* 0: a new process group led by the child */
 	int close_handles;         /* close HC_IO_HANDLE handles once given to the child */
+	int use_ctty;              /* the child leads a new session on the pty slave @ctty */
+	hc_handle_t ctty;
 };
 /* hc_spawn - fork + descriptor set-up + exec in one round trip. Returns: the pid or -errno. */
 pid_t hc_spawn(struct hc_session *s, const struct hc_spawn_spec *spec);
@@ -156,6 +158,13 @@ pid_t hc_spawn(struct hc_session *s, const struct hc_spawn_spec *spec);
 pid_t hc_waitpid(struct hc_session *s, pid_t pid, int *status, int options);
 /* hc_kill - signal a child (pid > 0) or a child's process group (-pgid). Returns: 0 or -errno. */
 int hc_kill(struct hc_session *s, pid_t pid, int sig);
+
+/* ---- pseudo-terminals on the host ---- */
+
+/* hc_pty_open - a host pty: @master for the terminal side, @slave for a program. Returns: 0 or -errno. */
+int hc_pty_open(struct hc_session *s, hc_handle_t *master, hc_handle_t *slave);
+/* hc_pty_resize - set the window size of the pty behind @master. Returns: 0 or -errno. */
+int hc_pty_resize(struct hc_session *s, hc_handle_t master, unsigned rows, unsigned cols);
 
 /* ---- sockets on the host ---- */
 int hc_socket(struct hc_session *s, int domain, int type, int protocol);

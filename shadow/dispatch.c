@@ -51,6 +51,8 @@ static const struct shadow_proc procs[] = {
 	PROC(HC_GETSOCKNAME, shadow_getsockname, hc_handle, hc_sockaddr_res, 0),
 	PROC_NOARGS(HC_STREAM_CREATE, shadow_stream_create, hc_stream_res, 0),
 	PROC(HC_STREAM_ATTACH, shadow_stream_attach, hc_stream_attach_args, hc_err, 0),
+	PROC_NOARGS(HC_PTY_OPEN, shadow_pty_open, hc_pty_res, 0),
+	PROC(HC_PTY_RESIZE, shadow_pty_resize, hc_winsize, hc_err, 0),
 };
 
 const struct shadow_proc *shadow_proc_lookup(uint32_t proc)

@@ -5,6 +5,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,6 +87,56 @@ static int spawn_child(const hc_spawn_args *a, const int fds[3], char **argv, ch
 	return -r;
 }
 
+static void reset_signals(void);
+
+/* The child leads a new session whose controlling terminal is @tty (a pty slave). */
+static _Noreturn void exec_on_tty(const hc_spawn_args *a, const int fds[3], char **argv,
+				  char **envp, int tty, int errfd)
+{
+	int err;
+
+	if (setsid() < 0 || ioctl(tty, TIOCSCTTY, 0) < 0)
+		goto fail;
+	for (int i = 0; i < 3; i++)
+		if (dup2(fds[i], i) < 0)
+			goto fail;
+	reset_signals();
+	execvpe(a->exec.path, argv, envp ? envp : environ);
+fail:
+	err = errno;
+	if (write(errfd, &err, sizeof(err)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+static int spawn_on_tty(const hc_spawn_args *a, const int fds[3], char **argv, char **envp,
+			int tty, pid_t *pid)
+{
+	int ep[2], err = 0;
+	ssize_t n;
+
+	if (pipe2(ep, O_CLOEXEC) != 0)
+		return -errno;
+	*pid = fork();
+	if (*pid == 0) {
+		close(ep[0]);
+		exec_on_tty(a, fds, argv, envp, tty, ep[1]);
+	}
+	close(ep[1]);
+	if (*pid < 0) {
+		err = errno;
+		close(ep[0]);
+		return -err;
+	}
+	n = read(ep[0], &err, sizeof(err));   /* nothing: the exec closed the pipe */
+	close(ep[0]);
+	if (n == (ssize_t)sizeof(err)) {
+		waitpid(*pid, NULL, 0);
+		return -err;
+	}
+	return 0;
+}
+
 static int may_join_group(struct shadow *sh, pid_t pgid)
 {
 	for (int i = 0; i < SHADOW_CHILD_MAX; i++)
@@ -94,7 +145,8 @@ static int may_join_group(struct shadow *sh, pid_t pgid)
 	return 0;
 }
 
-static int spawn_with_fds(struct shadow *sh, hc_spawn_args *a, const int fds[3], pid_t *pid)
+static int spawn_with_fds(struct shadow *sh, hc_spawn_args *a, const int fds[3], int tty,
+			  pid_t *pid)
 {
 	char **argv = strv_of(a->exec.argv.hc_argv_val, a->exec.argv.hc_argv_len, a->exec.path);
 	char **envp = NULL;
@@ -105,8 +157,9 @@ static int spawn_with_fds(struct shadow *sh, hc_spawn_args *a, const int fds[3],
 	if (a->exec.env && !(envp = strv_of(a->exec.env->hc_envv_val, a->exec.env->hc_envv_len,
 					    NULL)))
 		goto out;
-	r = spawn_child(a, fds, argv, envp, pid);
-	if (r == 0 && !children_add(sh, *pid, a->pgid ? a->pgid : *pid)) {
+	r = tty >= 0 ? spawn_on_tty(a, fds, argv, envp, tty, pid)
+		     : spawn_child(a, fds, argv, envp, pid);
+	if (r == 0 && !children_add(sh, *pid, tty >= 0 || !a->pgid ? *pid : a->pgid)) {
 		kill(*pid, SIGKILL);   /* never leave a child we cannot account for */
 		r = -EAGAIN;
 	}
@@ -127,17 +180,21 @@ int shadow_spawn(struct shadow *sh, void *args, void *res)
 {
 	hc_spawn_args *a = args;
 	hc_int_res *r = res;
-	int fds[3] = { -1, -1, -1 }, owned[3] = { 0, 0, 0 }, rc = 0;
+	int fds[3] = { -1, -1, -1 }, owned[3] = { 0, 0, 0 }, rc = 0, tty = -1;
 	pid_t pid = 0;
 
 	if (a->pgid < 0 || (a->pgid > 0 && !may_join_group(sh, a->pgid))) {
 		r->err = a->pgid < 0 ? HC_EINVAL : HC_EPERM;
 		return 0;
 	}
+	if (a->ctty >= 0 && (tty = handles_fd(&sh->handles, a->ctty)) < 0) {
+		r->err = HC_EBADF;
+		return 0;
+	}
 	for (int i = 0; i < 3 && rc == 0; i++)
 		rc = stdio_fd(sh, &a->stdio[i], &fds[i], &owned[i]);
 	if (rc == 0)
-		rc = spawn_with_fds(sh, a, fds, &pid);
+		rc = spawn_with_fds(sh, a, fds, tty, &pid);
 	for (int i = 0; i < 3; i++)
 		if (owned[i] && fds[i] >= 0)
 			close(fds[i]);

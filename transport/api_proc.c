@@ -117,6 +117,7 @@ pid_t hc_spawn(struct hc_session *s, const struct hc_spawn_spec *spec)
 			return r;
 	a.pgid = spec->pgid;
 	a.close_handles = spec->close_handles != 0;
+	a.ctty = spec->use_ctty ? spec->ctty : -1;
 	return hc_session_call_int(s, HC_SPAWN, (xdrproc_t)xdr_hc_spawn_args, &a);
 }
 
@@ -188,4 +189,28 @@ int hc_kill(struct hc_session *s, pid_t pid, int sig)
 	if ((int)a.sig < 0)
 		return -EINVAL;
 	return hc_session_call_err(s, HC_KILL, (xdrproc_t)xdr_hc_kill_args, &a);
+}
+
+int hc_pty_open(struct hc_session *s, hc_handle_t *master, hc_handle_t *slave)
+{
+	hc_pty_res res;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	r = hc_session_call(s, HC_PTY_OPEN, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)xdr_hc_pty_res,
+			    &res);
+	if (r)
+		return r;
+	if (res.err != HC_OK)
+		return -hc_err_to_errno(res.err);
+	*master = res.hc_pty_res_u.pty.master;
+	*slave = res.hc_pty_res_u.pty.slave;
+	return 0;
+}
+
+int hc_pty_resize(struct hc_session *s, hc_handle_t master, unsigned rows, unsigned cols)
+{
+	hc_winsize a = { master, rows, cols };
+
+	return hc_session_call_err(s, HC_PTY_RESIZE, (xdrproc_t)xdr_hc_winsize, &a);
 }

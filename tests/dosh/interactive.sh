@@ -89,8 +89,23 @@ keys 'typed to the host' Enter
 check "!cat echoes a typed line" "typed to the host
 typed to the host"
 keys C-d
+sleep 0.5
 keys 'echo cat-ended $?' Enter
 check "Ctrl-D ends !cat's input" "cat-ended 0"
+keys '!stty size' Enter
+check "a host program at the terminal runs on a host pty" "40 120"
+t resize-window -t s -x 100 -y 30
+sleep 0.3
+keys '!stty size' Enter
+check "the window size follows a resize" "30 100"
+keys '!sh -i' Enter
+sleep 0.5
+keys 'echo inside-host-sh; tty' Enter
+check "an interactive host shell works on its pty" "/dev/pts/"
+keys 'exit' Enter
+sleep 0.5
+keys 'echo host-sh-done $?' Enter
+check "the host shell's exit returns to dosh" "host-sh-done 0"
 keys 'exit' Enter
 sleep 0.3
 t kill-server 2>/dev/null

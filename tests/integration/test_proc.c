@@ -211,6 +211,40 @@ static void dup2__in_the_shadow_itself__refused(void **state)
 	hc_close(s, p[1]);
 }
 
+static void pty__spawn_on_host_pty__sees_terminal_and_window_size(void **state)
+{
+	char *argv[] = { S("sh"), S("-c"), S("stty size; test -t 0 && echo on-a-tty"), NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv, .close_handles = 1, .use_ctty = 1 };
+	hc_handle_t master, slave, out;
+	char buf[256] = "";
+	size_t got = 0;
+	ssize_t n;
+	int fd, status;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(hc_pty_open(s, &master, &slave), 0);
+	assert_int_equal(hc_pty_resize(s, master, 33, 77), 0);
+	out = hc_stream_open(s, &fd);
+	assert_true(out >= 0);
+	assert_int_equal(hc_stream_attach(s, out, master, HC_FROM_HOST), 0);
+	sp.ctty = slave;
+	for (int i = 0; i < 3; i++)
+		sp.stdio[i] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = slave };
+	pid = hc_spawn(s, &sp);
+	assert_true(pid > 0);
+	while (got + 1 < sizeof(buf) && (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(fd);
+	assert_non_null(strstr(buf, "33 77"));
+	assert_non_null(strstr(buf, "on-a-tty"));
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(hc_close(s, master), 0);
+	assert_int_equal(hc_pty_resize(s, master, 1, 1), -EBADF);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +256,7 @@ int main(void)
 		cmocka_unit_test(fork_dup2_exec__same_result_as_spawn),
 		cmocka_unit_test(fork__exec_failure__reported_and_child_still_serves),
 		cmocka_unit_test(dup2__in_the_shadow_itself__refused),
+		cmocka_unit_test(pty__spawn_on_host_pty__sees_terminal_and_window_size),
 	};
 
 	return cmocka_run_group_tests_name("proc", tests, group_setup, group_teardown);

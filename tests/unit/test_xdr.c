@@ -133,6 +133,7 @@ static void process_types__round_trip(void **state)
 	sp.stdio[2].kind = HC_STDIO_NULL;
 	sp.pgid = 77;
 	sp.close_handles = 1;
+	sp.ctty = -1;
 	round_trip((xdrproc_t)xdr_hc_spawn_args, &sp, sizeof(sp));
 	RT(hc_wait_args, { -1, HC_WNOHANG | HC_WUNTRACED, 500 });
 	RT(hc_wait_res, { .err = HC_OK, .hc_wait_res_u.status = { 99, HC_WAIT_SIGNALED, HC_SIGKILL, 1 } });
@@ -160,6 +161,8 @@ static void socket_and_stream_types__round_trip(void **state)
 	memset(sr.hc_stream_res_u.ticket.token, 0x77, HC_TOKEN_LEN);
 	round_trip((xdrproc_t)xdr_hc_stream_res, &sr, sizeof(sr));
 	RT(hc_stream_attach_args, { 6, 7, HC_STREAM_TO_HOST });
+	RT(hc_pty_res, { .err = HC_OK, .hc_pty_res_u.pty = { 8, 9 } });
+	RT(hc_winsize, { 8, 24, 80 });
 }
 
 /* Decoding must fail on @bytes, and leave nothing allocated. */
