@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "builtins.h"
 #include "exec.h"
 #include "host.h"
 #include "hostio.h"
@@ -260,6 +261,8 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 	int status;
 
 	(void)saved_vars;
+	if (builtin_is_exec(fn) && argc == 1)   /* exec with redirections only: they stay */
+		return redirs_apply(sh, n->redirs, NULL) == 0 ? 0 : 1;
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
 		return 1;

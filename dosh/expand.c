@@ -123,7 +123,7 @@ static const char *special_param(struct ectx *x, const char *name, char *buf, si
 
 	switch (name[0]) {
 	case '?': snprintf(buf, max, "%d", sh->status); return buf;
-	case '$': snprintf(buf, max, "%d", (int)getpid()); return name[1] ? NULL : buf;
+	case '$': snprintf(buf, max, "%d", (int)sh->pid); return name[1] ? NULL : buf;
 	case '!':
 		if (!sh->last_bg)
 			return NULL;

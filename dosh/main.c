@@ -265,6 +265,7 @@ int main(int argc, char **argv)
 	int status;
 
 	sh_current = sh;
+	sh->pid = getpid();
 	init_vars(sh);
 	if (parse_args(sh, &st, argc, argv) != 0)
 		return 2;

@@ -102,11 +102,11 @@ static void save_fd(struct redir_save *save, int fd)
 int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *save)
 {
 	for (; r; r = r->next) {
-		int src = redir_source(sh, r);
-		if (src == -1)
-			return -1;
+		int src;
 		if (save)
-			save_fd(save, r->fd);
+			save_fd(save, r->fd);   /* before the target is opened: it may take r->fd */
+		if ((src = redir_source(sh, r)) == -1)
+			return -1;
 		if (src == -2) {
 			close(r->fd);
 			continue;

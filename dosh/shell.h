@@ -68,6 +68,7 @@ struct shell {
 	char *arg0;
 	int status;                    /* $? */
 	pid_t last_bg;                 /* $! */
+	pid_t pid;                     /* $$: the shell's pid, also in its subshells */
 	int interactive;
 	int opt_errexit, opt_nounset, opt_xtrace, opt_pipefail, opt_noglob;
 	enum flow flow;

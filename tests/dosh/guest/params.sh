@@ -27,3 +27,6 @@ echo ${10:-ten}
 f() { echo "$0-ok" >/dev/null; echo "in f: $# $1"; }
 f x y
 echo $?
+# $$ is the shell's pid, in subshells and pipelines too
+p=$$; (test "$$" = "$p" && echo same-in-subshell); echo $$ | { read q; test "$q" = "$p" && echo same-in-pipeline; }
+test "$(echo $$)" = "$p" && echo same-in-substitution
