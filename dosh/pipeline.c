@@ -15,7 +15,7 @@
 #include "hostcall.h"
 #include "hostio.h"
 #include "jobs.h"
-#include "relay.h"
+#include "display.h"
 
 #define PLUMB_MAX 256
 

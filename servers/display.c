@@ -1,4 +1,4 @@
-/* relay.c: the guest-side display and keyboard of host programs: streams to and from dosh's fds. */
+/* display.c: the display and keyboard servers: a host program's stdio between streams and guest fds. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "relay.h"
+#include "display.h"
 
 #define RELAY_BUF 65536
 

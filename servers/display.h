@@ -1,6 +1,15 @@
-/* relay.h: moving a host program's stdio between streams and dosh's own descriptors, in-process. */
-#ifndef DOSH_RELAY_H
-#define DOSH_RELAY_H
+/* display.h: the display and keyboard servers: host stdio to the guest terminal, the keyboard to the host. */
+#ifndef HC_DISPLAY_H
+#define HC_DISPLAY_H
+
+/*
+ * The display server copies a host program's stdout and stderr streams to the
+ * guest's fd 1 and fd 2 (kept apart); the keyboard server copies the guest's
+ * fd 0 to the program's stdin stream, and passes end of file (Ctrl-D) on.
+ * Both run in one poll loop inside the guest process that started the program
+ * (dosh), for as long as the program's output is open: the keyboard is not read
+ * once the program is done.
+ */
 
 #define RELAY_MAX 16
 
