@@ -189,8 +189,6 @@ int main(void)
 	printf("%-44s %10.3f ms\n", "/bin/true (guest) in the same dosh session", median(c, 3) / 1e3);
 	printf("%-44s %10.3f ms   (a new session each time)\n", "dosh -c '!true'",
 	       median_spawn(dosh, dosh_argv, 50) / 1e3);
-	printf("%-44s %s\n", "ssh localhost true (with/without ControlMaster)",
-	       "not measured: no sshd is set up by the benchmark yet");
 	for (int r = 0; r < 3; r++) {
 		a[r] = raw_tcp_gbps();
 		b[r] = dosh_pipe_gbps(dosh);
