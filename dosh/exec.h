@@ -15,6 +15,8 @@ struct redir_save {
 	int n;
 };
 
+/* redir_open_flags - the open(2) flags of a file redirection (<, >, >>, >|, <>). */
+int redir_open_flags(enum redir_type type);
 /* redirs_apply - apply @r in order; with @save, remember what to restore. Returns: 0 or -1. */
 int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *save);
 /* redirs_close_prepared - the parent's copies of host targets opened for a child. */

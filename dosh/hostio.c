@@ -54,11 +54,6 @@ int hostio_open_stream(struct shell *sh, const char *path, int flags)
 
 int hostio_prepare(struct shell *sh, struct redir *r)
 {
-	static const int flags[] = {
-		[R_IN] = O_RDONLY, [R_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
-		[R_APPEND] = O_WRONLY | O_CREAT | O_APPEND, [R_CLOBBER] = O_WRONLY | O_CREAT | O_TRUNC,
-		[R_RDWR] = O_RDWR | O_CREAT,
-	};
 
 	for (; r; r = r->next) {
 		char *path;
@@ -66,7 +61,7 @@ int hostio_prepare(struct shell *sh, struct redir *r)
 			continue;
 		if (!(path = expand_string(sh, r->word)))
 			return -1;
-		r->prepared_fd = hostio_open_stream(sh, path, flags[r->type]) + 1;
+		r->prepared_fd = hostio_open_stream(sh, path, redir_open_flags(r->type)) + 1;
 		free(path);
 		if (r->prepared_fd <= 0)
 			return -1;

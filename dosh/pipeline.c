@@ -174,15 +174,10 @@ static int join_guest_fd(struct shell *sh, struct plumbing *pl, struct stage *s,
 static int host_redir_file(struct shell *sh, struct plumbing *pl, struct stage *s,
 			   const struct redir *r, const char *path)
 {
-	static const int flags[] = {
-		[R_IN] = O_RDONLY, [R_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
-		[R_APPEND] = O_WRONLY | O_CREAT | O_APPEND, [R_CLOBBER] = O_WRONLY | O_CREAT | O_TRUNC,
-		[R_RDWR] = O_RDWR | O_CREAT,
-	};
 	int h, fd;
 
 	if (r->host) {   /* the shadow opens it: the file never crosses */
-		if ((h = hc_open(pl->hs, path, flags[r->type], 0666)) < 0) {
+		if ((h = hc_open(pl->hs, path, redir_open_flags(r->type), 0666)) < 0) {
 			host_note_failure(sh, h);
 			sh_error(sh, "!%s: %s", path, strerror(-h));
 			return -1;
@@ -191,7 +186,7 @@ static int host_redir_file(struct shell *sh, struct plumbing *pl, struct stage *
 		s->io[r->fd] = handle_io(h);
 		return 0;
 	}
-	fd = open(path, flags[r->type] | O_CLOEXEC, 0666);
+	fd = open(path, redir_open_flags(r->type) | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		sh_error(sh, "%s: %s", path, strerror(errno));
 		return -1;

@@ -11,18 +11,24 @@
 
 #define SAVE_FD_FLOOR 10
 
-static int open_target(struct shell *sh, const struct redir *r, const char *path)
+int redir_open_flags(enum redir_type type)
 {
 	static const int flags[] = {
 		[R_IN] = O_RDONLY, [R_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
 		[R_APPEND] = O_WRONLY | O_CREAT | O_APPEND, [R_CLOBBER] = O_WRONLY | O_CREAT | O_TRUNC,
 		[R_RDWR] = O_RDWR | O_CREAT,
 	};
+
+	return type <= R_RDWR ? flags[type] : O_RDONLY;
+}
+
+static int open_target(struct shell *sh, const struct redir *r, const char *path)
+{
 	int fd;
 
 	if (r->host)
-		return hostio_open_stream(sh, path, flags[r->type]);
-	fd = open(path, flags[r->type] | O_CLOEXEC, 0666);
+		return hostio_open_stream(sh, path, redir_open_flags(r->type));
+	fd = open(path, redir_open_flags(r->type) | O_CLOEXEC, 0666);
 	if (fd < 0)
 		sh_error(sh, "%s: %s", path, strerror(errno));
 	return fd;

@@ -19,26 +19,9 @@
 
 extern char **environ;
 
-static double now_us(void)
-{
-	struct timespec ts;
+#define now_us test_now_us
+#define median test_median
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 static double spawn_wait_us(const char *path, char **argv)
 {

@@ -37,5 +37,9 @@ int test_count_fds(pid_t pid);
 int test_log_contains(struct test_daemon *d, const char *needle);
 /* test_now_ms - a monotonic clock. */
 long long test_now_ms(void);
+/* test_now_us - a monotonic clock in microseconds. */
+double test_now_us(void);
+/* test_median - the median of @v[0..n) (sorts @v). */
+double test_median(double *v, int n);
 
 #endif
