@@ -24,8 +24,6 @@
 
 extern char **environ;
 
-#define now_us test_now_us
-#define median test_median
 
 
 static void pin(pid_t pid, int cpu)
@@ -92,11 +90,11 @@ static double raw_null_us(CLIENT *c, int n)
 	double *v = malloc(sizeof(double) * (size_t)n), m;
 
 	for (int i = 0; i < n; i++) {
-		double t0 = now_us();
+		double t0 = test_now_us();
 		clnt_call(c, NULLPROC, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void, NULL, tv);
-		v[i] = now_us() - t0;
+		v[i] = test_now_us() - t0;
 	}
-	m = median(v, n);
+	m = test_median(v, n);
 	free(v);
 	return m;
 }
@@ -106,11 +104,11 @@ static double hc_null_us(struct hc_session *s, int n)
 	double *v = malloc(sizeof(double) * (size_t)n), m;
 
 	for (int i = 0; i < n; i++) {
-		double t0 = now_us();
+		double t0 = test_now_us();
 		hc_null(s);
-		v[i] = now_us() - t0;
+		v[i] = test_now_us() - t0;
 	}
-	m = median(v, n);
+	m = test_median(v, n);
 	free(v);
 	return m;
 }
@@ -121,14 +119,14 @@ static double local_spawn_us(int n)
 	double *v = malloc(sizeof(double) * (size_t)n), m;
 
 	for (int i = 0; i < n; i++) {
-		double t0 = now_us();
+		double t0 = test_now_us();
 		pid_t pid;
 		int st;
 		if (posix_spawn(&pid, "/bin/true", NULL, NULL, argv, environ) == 0)
 			waitpid(pid, &st, 0);
-		v[i] = now_us() - t0;
+		v[i] = test_now_us() - t0;
 	}
-	m = median(v, n);
+	m = test_median(v, n);
 	free(v);
 	return m;
 }
@@ -140,14 +138,14 @@ static double hc_spawn_us(struct hc_session *s, int n)
 	double *v = malloc(sizeof(double) * (size_t)n), m;
 
 	for (int i = 0; i < n; i++) {
-		double t0 = now_us();
+		double t0 = test_now_us();
 		int st;
 		pid_t pid = hc_spawn(s, &sp);
 		if (pid > 0)
 			hc_waitpid(s, pid, &st, 0);
-		v[i] = now_us() - t0;
+		v[i] = test_now_us() - t0;
 	}
-	m = median(v, n);
+	m = test_median(v, n);
 	free(v);
 	return m;
 }
@@ -161,7 +159,7 @@ static double push_gbps(int fd)
 	double t0;
 
 	memset(buf, 'z', XCHUNK);
-	t0 = now_us();
+	t0 = test_now_us();
 	for (size_t sent = 0; sent < XFER;) {
 		ssize_t w = write(fd, buf, XCHUNK);
 		if (w <= 0)
@@ -172,7 +170,7 @@ static double push_gbps(int fd)
 	while (read(fd, buf, XCHUNK) > 0)   /* the reader has it all once it closes */
 		;
 	free(buf);
-	return XFER / ((now_us() - t0) / 1e6) / 1e9;
+	return XFER / ((test_now_us() - t0) / 1e6) / 1e9;
 }
 
 /* Raw TCP loopback: a child process reads and discards, as the host program does. */
@@ -244,17 +242,17 @@ static void run_placement(const char *name, int server_cpu, struct hc_session *s
 		a[r] = raw_null_us(raw, LAT_N / 4);
 		b[r] = hc_null_us(s, LAT_N / 4);
 	}
-	row("null call, TCP loopback (us)", name, "us", median(a, 3), median(b, 3), "target <= 1.3x");
+	row("null call, TCP loopback (us)", name, "us", test_median(a, 3), test_median(b, 3), "target <= 1.3x");
 	for (int r = 0; r < 3; r++) {
 		a[r] = local_spawn_us(100);
 		b[r] = hc_spawn_us(s, 100);
 	}
-	row("spawn+wait /bin/true (us)", name, "us", median(a, 3), median(b, 3), "target <= 1.5x");
+	row("spawn+wait /bin/true (us)", name, "us", test_median(a, 3), test_median(b, 3), "target <= 1.5x");
 	for (int r = 0; r < 3; r++) {
 		a[r] = raw_tcp_gbps(server_cpu);
 		b[r] = stream_gbps(s);
 	}
-	row("stream 256 MiB (GB/s)", name, "GB/s", median(a, 3), median(b, 3), "target >= 0.70x");
+	row("stream 256 MiB (GB/s)", name, "GB/s", test_median(a, 3), test_median(b, 3), "target >= 0.70x");
 }
 
 int main(void)

@@ -19,20 +19,18 @@
 
 extern char **environ;
 
-#define now_us test_now_us
-#define median test_median
 
 
 static double spawn_wait_us(const char *path, char **argv)
 {
-	double t0 = now_us();
+	double t0 = test_now_us();
 	pid_t pid;
 	int st;
 
 	if (posix_spawn(&pid, path, NULL, NULL, argv, environ) != 0)
 		return -1;
 	waitpid(pid, &st, 0);
-	return now_us() - t0;
+	return test_now_us() - t0;
 }
 
 static double median_spawn(const char *path, char **argv, int n)
@@ -41,7 +39,7 @@ static double median_spawn(const char *path, char **argv, int n)
 
 	for (int i = 0; i < n; i++)
 		v[i] = spawn_wait_us(path, argv);
-	m = median(v, n);
+	m = test_median(v, n);
 	free(v);
 	return m;
 }
@@ -77,14 +75,14 @@ static int session_start(struct session *s, const char *dosh)
 static double session_cmd_us(struct session *s, const char *cmd)
 {
 	char line[256], c;
-	double t0 = now_us();
+	double t0 = test_now_us();
 	size_t len = (size_t)snprintf(line, sizeof(line), "%s; echo x\n", cmd);
 
 	if (write(s->in, line, len) != (ssize_t)len)
 		return -1;
 	while (read(s->out, &c, 1) == 1 && c != '\n')
 		;
-	return now_us() - t0;
+	return test_now_us() - t0;
 }
 
 static double median_session(struct session *s, const char *cmd, int n)
@@ -94,7 +92,7 @@ static double median_session(struct session *s, const char *cmd, int n)
 	session_cmd_us(s, cmd);   /* warm: connect */
 	for (int i = 0; i < n; i++)
 		v[i] = session_cmd_us(s, cmd);
-	m = median(v, n);
+	m = test_median(v, n);
 	free(v);
 	return m;
 }
@@ -124,13 +122,13 @@ static double raw_tcp_gbps(void)
 	close(lfd);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	t0 = now_us();
+	t0 = test_now_us();
 	for (double sent = 0; sent < GIB; sent += sizeof(buf))
 		if (write(fd, buf, sizeof(buf)) <= 0)
 			break;
 	close(fd);
 	waitpid(pid, NULL, 0);
-	return GIB / ((now_us() - t0) / 1e6) / 1e9;
+	return GIB / ((test_now_us() - t0) / 1e6) / 1e9;
 }
 
 static double dosh_pipe_gbps(const char *dosh)
@@ -166,19 +164,19 @@ int main(void)
 		b[r] = median_session(&s, "!true", 100);
 		c[r] = median_session(&s, "/bin/true", 100);
 	}
-	printf("%-44s %10.3f ms\n", "local posix_spawn+waitpid /bin/true", median(a, 3) / 1e3);
+	printf("%-44s %10.3f ms\n", "local posix_spawn+waitpid /bin/true", test_median(a, 3) / 1e3);
 	printf("%-44s %10.3f ms   (%.2fx local; target <= 1.3 ms)\n", "!true in a running dosh session",
-	       median(b, 3) / 1e3, median(b, 3) / median(a, 3));
-	printf("%-44s %10.3f ms\n", "/bin/true (guest) in the same dosh session", median(c, 3) / 1e3);
+	       test_median(b, 3) / 1e3, test_median(b, 3) / test_median(a, 3));
+	printf("%-44s %10.3f ms\n", "/bin/true (guest) in the same dosh session", test_median(c, 3) / 1e3);
 	printf("%-44s %10.3f ms   (a new session each time)\n", "dosh -c '!true'",
 	       median_spawn(dosh, dosh_argv, 50) / 1e3);
 	for (int r = 0; r < 3; r++) {
 		a[r] = raw_tcp_gbps();
 		b[r] = dosh_pipe_gbps(dosh);
 	}
-	printf("%-44s %10.2f GB/s\n", "raw TCP loopback, 1 GiB in 1 MiB writes", median(a, 3));
+	printf("%-44s %10.2f GB/s\n", "raw TCP loopback, 1 GiB in 1 MiB writes", test_median(a, 3));
 	printf("%-44s %10.2f GB/s (%.0f%% of raw TCP; target >= 70%%)\n",
-	       "dd bs=1M count=1024 | !wc -c (1 GiB)", median(b, 3), 100 * median(b, 3) / median(a, 3));
+	       "dd bs=1M count=1024 | !wc -c (1 GiB)", test_median(b, 3), 100 * test_median(b, 3) / test_median(a, 3));
 	close(s.in);
 	waitpid(s.pid, NULL, 0);
 	close(s.out);
