@@ -253,14 +253,31 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */
+static struct saved_var *assign_temporarily(struct shell *sh, const struct word_list *assigns)
+{
+	struct saved_var *mark = sh->locals;
+
+	for (int i = 0; i < assigns->n; i++) {
+		const char *eq = strchr(assigns->v[i], '=');
+		char name[256];
+		if (!eq || (size_t)(eq - assigns->v[i]) >= sizeof(name))
+			continue;
+		memcpy(name, assigns->v[i], (size_t)(eq - assigns->v[i]));
+		name[eq - assigns->v[i]] = '\0';
+		var_local(sh, name);
+	}
+	assign_all(sh, assigns, 0);
+	return mark;
+}
+
 static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node *n, int argc,
 		       char **argv)
 {
 	struct redir_save save = { .n = 0 };
-	struct var *saved_vars = NULL;
+	struct saved_var *mark = NULL;
 	int status;
 
-	(void)saved_vars;
 	if (builtin_is_exec(fn) && argc == 1)   /* exec with redirections only: they stay */
 		return redirs_apply(sh, n->redirs, NULL) == 0 ? 0 : 1;
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
@@ -269,8 +286,12 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 	}
 	if (special)
 		assign_all(sh, &n->simple.assigns, 0);
+	else if (n->simple.assigns.n)
+		mark = assign_temporarily(sh, &n->simple.assigns);
 	status = fn(sh, argc, argv);
 	fflush(stdout);
+	if (mark || (!special && n->simple.assigns.n))
+		var_restore_locals(sh, mark);
 	redirs_restore(&save);
 	return status;
 }
@@ -279,14 +300,16 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 			    char **argv)
 {
 	struct redir_save save = { .n = 0 };
+	struct saved_var *mark;
 	int status;
 
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
 		return 1;
 	}
-	assign_all(sh, &n->simple.assigns, 0);
+	mark = assign_temporarily(sh, &n->simple.assigns);
 	status = run_function(sh, f->body, argc, argv);
+	var_restore_locals(sh, mark);
 	redirs_restore(&save);
 	return status;
 }
@@ -295,9 +318,9 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 static int run_bare(struct shell *sh, struct node *n)
 {
 	struct redir_save save = { .n = 0 };
-	int before = sh->cmdsubst_status = 0, r;
+	int r;
 
-	(void)before;
+	sh->cmdsubst_status = 0;
 	r = assign_all(sh, &n->simple.assigns, 0);
 	if (r == 0)
 		r = redirs_apply(sh, n->redirs, &save);

@@ -233,6 +233,7 @@ static void init_vars(struct shell *sh)
 	var_import_environ(sh, environ);
 	if (getcwd(cwd, sizeof(cwd)))
 		var_set(sh, "PWD", cwd, 1);
+	var_set(sh, "IFS", " \t\n", 0);   /* never taken from the environment */
 	if (!var_get(sh, "PS2"))
 		var_set(sh, "PS2", "> ", 0);
 	if (!var_get(sh, "PS4"))

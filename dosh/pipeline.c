@@ -64,9 +64,15 @@ static void close_fds(struct plumbing *pl)
 	pl->nfds = 0;
 }
 
+/* The session, unless a failed call dropped it meanwhile (its handles died with it). */
+static struct hc_session *live(const struct plumbing *pl)
+{
+	return pl->hs && pl->hs == sh_current->host ? pl->hs : NULL;
+}
+
 static void close_handles(struct plumbing *pl)
 {
-	for (int i = 0; i < pl->nhandles; i++)
+	for (int i = 0; i < pl->nhandles && live(pl); i++)
 		hc_close(pl->hs, pl->handles[i]);
 	pl->nhandles = 0;
 }
@@ -265,6 +271,8 @@ static int start_host_stage(struct shell *sh, struct plumbing *pl, struct stage 
 	char **argv;
 	int argc;
 
+	if (!live(pl))
+		return -1;   /* an earlier stage lost the connection */
 	if ((argc = expand_words(sh, &s->n->simple.words, &argv, 1)) <= 0) {
 		if (argc == 0)
 			sh_error(sh, "!: no command");
@@ -314,6 +322,8 @@ static int wait_stage(struct shell *sh, struct plumbing *pl, struct stage *s)
 		return s->host ? 127 : 1;
 	if (!s->host)
 		return jobs_wait_foreground(sh, s->pid, s->n);
+	if (!live(pl))
+		return 1;
 	r = hc_waitpid(pl->hs, s->pid, &st, 0);
 	if (r < 0) {
 		host_note_failure(sh, r);
@@ -335,7 +345,7 @@ static void interrupt_host(void *ctx, int sig)
 
 	if (sig == SIGWINCH)
 		return;
-	for (int i = 0; i < ic->n; i++)
+	for (int i = 0; i < ic->n && live(ic->pl); i++)
 		if (ic->st[i].host && ic->st[i].pid > 0)
 			hc_kill(ic->pl->hs, -ic->st[i].pid, sig);
 }
@@ -415,7 +425,7 @@ static void send_winsize(struct pty_run *pr)
 {
 	struct winsize ws;
 
-	if (ioctl(pr->tty, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+	if (ioctl(pr->tty, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col && pr->hs == sh_current->host)
 		hc_pty_resize(pr->hs, pr->master, ws.ws_row, ws.ws_col);
 }
 
@@ -460,8 +470,10 @@ static int run_on_pty(struct shell *sh, struct plumbing *pl, struct stage *s)
 		s->io[i] = handle_io(slave);
 	if (pty_streams(sh, pl, pr.master, &in, &out) != 0 ||
 	    (pl->use_ctty = 1, pl->ctty = slave, start_host_stage(sh, pl, s)) != 0) {
-		hc_close(pl->hs, slave);
-		hc_close(pl->hs, pr.master);
+		if (live(pl)) {
+			hc_close(pl->hs, slave);
+			hc_close(pl->hs, pr.master);
+		}
 		return 127;
 	}
 	tcgetattr(sh->tty, &saved);
@@ -472,7 +484,8 @@ static int run_on_pty(struct shell *sh, struct plumbing *pl, struct stage *s)
 	relays_add(&pl->relays, out, 1, 0);
 	relays_run(&pl->relays, on_pty_signal, &pr);
 	tcsetattr(sh->tty, TCSADRAIN, &saved);
-	hc_close(pl->hs, pr.master);
+	if (live(pl))
+		hc_close(pl->hs, pr.master);
 	return wait_stage(sh, pl, s);
 }
 

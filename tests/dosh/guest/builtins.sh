@@ -24,3 +24,11 @@ EOF
 echo "$a/$b"
 echo $((1+1)) | { read v; echo "v=$v"; }
 : ; echo colon
+# assignments before a regular builtin or a function last only as long as it
+line="a:b:c"
+IFS=: read x y z <<EOF2
+$line
+EOF2
+echo "$x $y $z [$IFS]" | od -c | head -2
+show() { echo "V=$V"; }
+V=outer; V=inner show; echo "after: $V"

@@ -17,4 +17,4 @@ DOSH_HOST= "$d" -c '!true; echo "status $?"; echo guest works'
 "$d" -c 'set -u; echo $undefined_var; echo not-reached'; echo "status $?"
 "$d" -c 'x=1; : ${x:?is required}; unset x; : ${x:?is required}; echo not-reached'; echo "status $?"
 # the connection drops: the host command fails, guest commands work, the next ! reconnects
-"$d" -c '!sh -c "kill -9 \$PPID"; echo "status $?"; echo guest still works; !echo host is back'
+"$d" -c '!sh -c "sleep 0.3; kill -9 \$PPID"; echo "status $?"; echo guest still works; !echo host is back'
