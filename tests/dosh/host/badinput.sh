@@ -18,3 +18,5 @@ DOSH_HOST= "$d" -c '!true; echo "status $?"; echo guest works'
 "$d" -c 'x=1; : ${x:?is required}; unset x; : ${x:?is required}; echo not-reached'; echo "status $?"
 # the connection drops: the host command fails, guest commands work, the next ! reconnects
 "$d" -c '!sh -c "sleep 0.3; kill -9 \$PPID"; echo "status $?"; echo guest still works; !echo host is back'
+# the shadow dies before it can even answer the spawn: still no crash
+"$d" -c '!sh -c "kill -9 \$PPID"; echo guest-survives' 2>/dev/null; echo "status $?"
