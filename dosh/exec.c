@@ -71,6 +71,13 @@ pid_t fork_child(struct shell *sh)
 		sh->subshell = 1;
 		sh->interactive = 0;
 		jobs_forget(sh);
+		for (int sig = 0; sig < 65; sig++) {
+			if (sh->traps[sig] && *sh->traps[sig]) {   /* a subshell keeps only ignores */
+				sh->traps[sig] = NULL;
+				if (sig > 0)
+					signal(sig, SIG_DFL);
+			}
+		}
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
 		signal(SIGTSTP, SIG_DFL);

@@ -91,6 +91,20 @@ struct walk {
 
 static int walk(struct walk *w, const char *dir, const char *rest);
 
+/* "pattern/": only directories match, and keep their slash. */
+static int add_if_dir(struct walk *w, const char *path)
+{
+	char **names = NULL, with_slash[4100];
+	int count = w->list(w->ctx, path, &names);
+
+	free_names(names);
+	if (count < 0 || strlen(path) + 2 > sizeof(with_slash))
+		return 0;
+	strcpy(with_slash, path);
+	strcat(with_slash, "/");
+	return add(w->out, w->n, with_slash);
+}
+
 /* One component @comp (escaped) matched in @dir, then the @rest of the pattern. */
 static int walk_component(struct walk *w, const char *dir, const char *comp, const char *rest)
 {
@@ -105,7 +119,7 @@ static int walk_component(struct walk *w, const char *dir, const char *comp, con
 		if ((size_t)snprintf(path, sizeof(path), "%s%s%s", dir,
 				     *dir && dir[strlen(dir) - 1] != '/' ? "/" : "", names[i]) >= sizeof(path))
 			continue;
-		r = rest ? walk(w, path, rest) : add(w->out, w->n, path);
+		r = !rest ? add(w->out, w->n, path) : *rest ? walk(w, path, rest) : add_if_dir(w, path);
 	}
 	free_names(names);
 	return r;
@@ -123,7 +137,7 @@ static int walk(struct walk *w, const char *dir, const char *pattern)
 	comp[len] = '\0';
 	while (slash && slash[1] == '/')
 		slash++;
-	return walk_component(w, dir, comp, slash && slash[1] ? slash + 1 : NULL);
+	return walk_component(w, dir, comp, slash ? slash + 1 : NULL);
 }
 
 static int cmp(const void *a, const void *b)
