@@ -29,6 +29,7 @@ struct ectx {
 	int at_empty;      /* "$@" with no parameters */
 	int failed;
 	int heredoc;       /* '"' is an ordinary character */
+	int brace_word;    /* in the word of ${name-word}: unquoted text splits too */
 };
 
 static void put(struct ectx *x, char c, unsigned char f)
@@ -167,7 +168,7 @@ static void put_all_params(struct ectx *x, char which, int dq)
 	for (int i = 0; i < x->sh->argc; i++) {
 		if (i > 0) {
 			if (which == '@' || !dq)
-				put(x, ' ', F_BREAK);
+				put(x, ' ', F_BREAK | (dq ? F_QUOTED : 0));
 			else if (sep)
 				put(x, sep, F_QUOTED);
 		}
@@ -253,6 +254,15 @@ static int parse_brace(const char *s, size_t len, struct brace *b)
 	return i == len ? 0 : -1;
 }
 
+static void expand_brace_word(struct ectx *x, struct brace *b, int dq)
+{
+	int saved = x->brace_word;
+
+	x->brace_word = 1;
+	expand_part(x, b->word, b->wlen, dq);
+	x->brace_word = saved;
+}
+
 static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq)
 {
 	int colon = b->op[0] == ':', use = v && (!colon || *v);
@@ -264,11 +274,11 @@ static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq
 		if (use)
 			put_value(x, v, dq);
 		else
-			expand_part(x, b->word, b->wlen, dq);
+			expand_brace_word(x, b, dq);
 		return;
 	case '+':
 		if (use)
-			expand_part(x, b->word, b->wlen, dq);
+			expand_brace_word(x, b, dq);
 		return;
 	case '=':
 		if (use) {
@@ -479,6 +489,8 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 			x->quoted_seen = 1;
 			expand_part(x, s + i + 1, end - i - 2 < len ? end - i - 2 : 0, 1);
 			i = end;
+		} else if (c == '"' && !x->heredoc) {
+			i++;   /* "${u:-"word"}": quotes inside a quoted ${} word are removed */
 		} else if (c == '\\') {
 			const char *esc = x->heredoc ? "$`\\\n" : "$`\"\\\n";
 			if (i + 1 >= len) {
@@ -499,7 +511,7 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 			expand_backquote(x, s + i + 1, end - i - 1, dq);
 			i = end + 1;
 		} else {
-			put(x, c, dq ? F_QUOTED : 0);
+			put(x, c, dq ? F_QUOTED : x->brace_word ? F_SPLIT : 0);
 			i++;
 		}
 	}
@@ -649,7 +661,8 @@ static void split(struct shell *sh, struct ectx *x, struct fields *fl, int host_
 		char c = x->b.s[i];
 		unsigned char f = x->b.f[i];
 		if (f & F_BREAK) {
-			field_end(sh, fl, host_glob);
+			if (fl->have || (f & F_QUOTED))   /* unquoted $@ drops empty fields */
+				field_end(sh, fl, host_glob);
 			after_white = 0;
 		} else if ((f & F_SPLIT) && c && strchr(ifs, c)) {
 			if (is_ifs_white(c, ifs)) {
