@@ -122,6 +122,7 @@ _Noreturn void sh_exit(struct shell *sh, int status)
 		sh->exiting = 0;
 		sh->flow = FLOW_NONE;
 		exec_string(sh, trap, "trap");
+		free(trap);
 	}
 	fflush(stdout);
 	fflush(stderr);
