@@ -8,6 +8,7 @@
 
 #include "exec.h"
 #include "host.h"
+#include "hostpty.h"
 #include "hostcall.h"
 #include "jobs.h"
 
@@ -33,6 +34,8 @@ void jobs_add(struct shell *sh, pid_t pid, enum job_where where, struct node *n)
 
 static void job_free(struct job *j)
 {
+	if (j->pty)
+		hostpty_free(NULL, j->pty);
 	free(j->cmd);
 	free(j);
 }
@@ -72,6 +75,12 @@ int jobs_continue(struct shell *sh, struct job *j, int foreground)
 	pid_t pgid = j->pgid ? j->pgid : j->pids[0];
 	int st;
 
+	if (j->where[0] == JOB_HOST && j->pty && foreground) {
+		int status = hostpty_resume(sh, j);
+		if (j->done)
+			jobs_wait(sh, j->pids[0]);
+		return status;
+	}
 	j->stopped = 0;
 	if (j->where[0] == JOB_HOST) {
 		if (sh->host)

@@ -14,6 +14,7 @@
 #include "host.h"
 #include "hostcall.h"
 #include "hostio.h"
+#include "hostpty.h"
 #include "jobs.h"
 #include "display.h"
 
@@ -40,8 +41,6 @@ struct plumbing {
 	int nbg;
 	int background;
 	int host_stages;
-	int use_ctty;                    /* the host program gets pty slave @ctty as its terminal */
-	hc_handle_t ctty;
 	struct hc_session *hs;
 };
 
@@ -288,8 +287,6 @@ static int start_host_stage(struct shell *sh, struct plumbing *pl, struct stage 
 	memcpy(sp.stdio, s->io, sizeof(sp.stdio));
 	/* one host program: the shadow closes what it was given, saving a call per handle */
 	sp.close_handles = pl->host_stages == 1;
-	sp.use_ctty = pl->use_ctty;
-	sp.ctty = pl->ctty;
 	s->pid = hc_spawn(pl->hs, &sp);
 	if (s->pid > 0 && sp.close_handles)
 		forget_given_handles(pl, s);
@@ -413,102 +410,6 @@ static void start_stages(struct shell *sh, struct plumbing *pl, struct stage *st
 	}
 }
 
-/* ---- a host program at the terminal: on a host pty, the guest terminal in raw mode ---- */
-
-struct pty_run {
-	struct hc_session *hs;
-	hc_handle_t master;
-	int tty;
-};
-
-static void send_winsize(struct pty_run *pr)
-{
-	struct winsize ws;
-
-	if (ioctl(pr->tty, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col && pr->hs == sh_current->host)
-		hc_pty_resize(pr->hs, pr->master, ws.ws_row, ws.ws_col);
-}
-
-static void on_pty_signal(void *ctx, int sig)
-{
-	if (sig == SIGWINCH)
-		send_winsize(ctx);
-}
-
-/* Two pumps in the shadow join the master to two streams: keyboard in, screen out. */
-static int pty_streams(struct shell *sh, struct plumbing *pl, hc_handle_t master, int *in,
-		       int *out)
-{
-	hc_handle_t hin, hout;
-	int r;
-
-	if (stream(sh, pl, in, &hin, 1) != 0 || stream(sh, pl, out, &hout, 1) != 0)
-		return -1;
-	if ((r = hc_stream_attach(pl->hs, hin, master, HC_TO_HOST)) != 0 ||
-	    (r = hc_stream_attach(pl->hs, hout, master, HC_FROM_HOST)) != 0) {
-		sh_error(sh, "host terminal: %s", strerror(-r));
-		return -1;
-	}
-	pl->nhandles = 0;   /* the pumps took the stream handles */
-	return 0;
-}
-
-static int run_on_pty(struct shell *sh, struct plumbing *pl, struct stage *s)
-{
-	struct pty_run pr = { pl->hs, -1, sh->tty };
-	struct termios saved, raw;
-	hc_handle_t slave;
-	int in, out, r;
-
-	if ((r = hc_pty_open(pl->hs, &pr.master, &slave)) != 0) {
-		host_note_failure(sh, r);
-		sh_error(sh, "host terminal: %s", strerror(-r));
-		return 1;
-	}
-	send_winsize(&pr);
-	for (int i = 0; i < 3; i++)
-		s->io[i] = handle_io(slave);
-	if (pty_streams(sh, pl, pr.master, &in, &out) != 0 ||
-	    (pl->use_ctty = 1, pl->ctty = slave, start_host_stage(sh, pl, s)) != 0) {
-		if (live(pl)) {
-			hc_close(pl->hs, slave);
-			hc_close(pl->hs, pr.master);
-		}
-		return 127;
-	}
-	tcgetattr(sh->tty, &saved);
-	raw = saved;
-	cfmakeraw(&raw);
-	tcsetattr(sh->tty, TCSADRAIN, &raw);
-	relays_add(&pl->relays, 0, in, 1);
-	relays_add(&pl->relays, out, 1, 0);
-	relays_run(&pl->relays, on_pty_signal, &pr);
-	tcsetattr(sh->tty, TCSADRAIN, &saved);
-	if (live(pl))
-		hc_close(pl->hs, pr.master);
-	return wait_stage(sh, pl, s);
-}
-
-/* A lone host command with its stdio on dosh's terminal, in an interactive dosh. */
-static int wants_pty(struct shell *sh, struct stage *st, int n)
-{
-	return n == 1 && st[0].host && sh->jc && !st[0].n->redirs && isatty(0) && isatty(1) &&
-	       isatty(2);
-}
-
-static int exec_on_pty(struct shell *sh, struct stage *st)
-{
-	struct plumbing pl = { .host_stages = 1 };
-	int status;
-
-	if (!(pl.hs = host_session(sh)))
-		return 127;
-	status = run_on_pty(sh, &pl, st);
-	relays_free(&pl.relays);
-	close_kept(&pl);
-	return status;
-}
-
 int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 {
 	struct stage *st = calloc((size_t)n, sizeof(*st));
@@ -518,10 +419,9 @@ int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 	if (!st)
 		abort();
 	init_stages(st, cmds, n);
-	if (wants_pty(sh, st, n)) {
-		status = exec_on_pty(sh, st);
+	if (hostpty_wanted(sh, cmds, n)) {
 		free(st);
-		return status;
+		return hostpty_run(sh, cmds[0]);
 	}
 	if (plumb(sh, &pl, st, n) == 0) {
 		struct interrupt_ctx ic = { &pl, st, n };

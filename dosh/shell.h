@@ -50,6 +50,7 @@ struct job {
 	int done;
 	int status;
 	char *cmd;
+	void *pty;              /* a host program on a pty: what fg needs to resume it */
 	struct job *next;
 };
 

@@ -133,13 +133,15 @@ void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *
 	interrupted = 0;
 	while (outputs_pending(rs)) {
 		int n = build(rs, p, which);
-		if (poll(p, (nfds_t)n, -1) < 0 && errno != EINTR)
+		if (poll(p, (nfds_t)n, rs->tick ? rs->tick_ms : -1) < 0 && errno != EINTR)
 			break;
 		if (interrupted && interrupt) {
 			interrupt(ctx, interrupted);
 			interrupted = 0;
 		}
 		step(rs, p, which, n);
+		if (rs->tick && rs->tick(ctx))
+			break;
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);

@@ -25,6 +25,9 @@ struct relay {
 struct relays {
 	struct relay r[RELAY_MAX];
 	int n;
+	/* optional: called every @tick_ms; returning 1 stops relays_run() early */
+	int (*tick)(void *ctx);
+	int tick_ms;
 };
 
 /* relays_add - copy @from to @to; @input: the guest's input going to the host. Returns: 0 or -1. */

@@ -5,8 +5,10 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "errmap.h"
@@ -89,19 +91,88 @@ static int spawn_child(const hc_spawn_args *a, const int fds[3], char **argv, ch
 
 static void reset_signals(void);
 
-/* The child leads a new session whose controlling terminal is @tty (a pty slave). */
-static _Noreturn void exec_on_tty(const hc_spawn_args *a, const int fds[3], char **argv,
-				  char **envp, int tty, int errfd)
+static void tty_foreground(int tty, pid_t pgrp)
+{
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(tty, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * The session leader on a pty stays as the program's parent, so the program's
+ * process group is not orphaned and Ctrl-Z on the pty stops it. When it stops,
+ * the leader takes the terminal back and stops itself, which is what the shadow
+ * and the guest see; continued, it hands the terminal back and continues it.
+ */
+static _Noreturn void tty_leader(pid_t prog, int tty)
+{
+	int st;
+
+	for (;;) {
+		if (waitpid(prog, &st, WUNTRACED) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(127);
+		}
+		if (WIFSTOPPED(st)) {
+			tty_foreground(tty, getpgrp());
+			raise(SIGSTOP);
+			tty_foreground(tty, prog);
+			kill(-prog, SIGCONT);
+			continue;
+		}
+		if (WIFSIGNALED(st)) {
+			signal(WTERMSIG(st), SIG_DFL);
+			kill(getpid(), WTERMSIG(st));
+		}
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
+	}
+}
+
+static _Noreturn void exec_program(const hc_spawn_args *a, const int fds[3], char **argv,
+				   char **envp, int tty, int errfd)
 {
 	int err;
 
-	if (setsid() < 0 || ioctl(tty, TIOCSCTTY, 0) < 0)
-		goto fail;
+	setpgid(0, 0);
+	tty_foreground(tty, getpid());
 	for (int i = 0; i < 3; i++)
 		if (dup2(fds[i], i) < 0)
 			goto fail;
 	reset_signals();
 	execvpe(a->exec.path, argv, envp ? envp : environ);
+fail:
+	err = errno;
+	if (write(errfd, &err, sizeof(err)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* The child leads a new session on pty slave @tty and runs the program under it. */
+static _Noreturn void exec_on_tty(const hc_spawn_args *a, const int fds[3], char **argv,
+				  char **envp, int tty, int errfd)
+{
+	int err;
+	pid_t prog;
+
+	if (setsid() < 0 || ioctl(tty, TIOCSCTTY, 0) < 0)
+		goto fail;
+	prog = fork();
+	if (prog < 0)
+		goto fail;
+	if (prog == 0)
+		exec_program(a, fds, argv, envp, tty, errfd);
+	setpgid(prog, prog);
+	tty_foreground(tty, prog);
+	if (dup2(tty, 3) < 0)
+		goto fail;
+	close_range(4, ~0U, 0);   /* the shadow's descriptors, errfd too: only the program has it now */
+	reset_signals();
+	tty_leader(prog, 3);
 fail:
 	err = errno;
 	if (write(errfd, &err, sizeof(err)) < 0)

@@ -83,6 +83,24 @@ sleep 0.3
 keys C-c
 keys 'echo fg-done $?' Enter
 check "fg continues it in the foreground" "fg-done 130"
+keys '!sleep 424' Enter
+sleep 0.8
+keys C-z
+check "Ctrl-Z stops a host job" "Stopped !sleep"
+keys 'echo host-stopped $?; jobs' Enter
+check "jobs lists the stopped host job" "Stopped  !sleep"
+if ps -o stat= -p "$(pgrep -f 'sleep 424' | head -1)" 2>/dev/null | grep -q T; then
+	passed=$((passed + 1)); echo "ok   the host process is stopped on the host"
+else
+	failed=$((failed + 1)); echo "FAIL the host process is not stopped"
+fi
+keys 'fg' Enter
+sleep 0.8
+keys C-c
+keys 'echo host-fg-done $?' Enter
+check "fg continues the host job there, and Ctrl-C ends it" "host-fg-done 130"
+sleep 0.3
+if sleepers 4; then failed=$((failed + 1)); echo "FAIL host sleep 424 still running"; else passed=$((passed + 1)); echo "ok   host sleep 424 gone"; fi
 keys '!cat' Enter
 sleep 0.5
 keys 'typed to the host' Enter
