@@ -34,13 +34,21 @@ void sh_error(struct shell *sh, const char *fmt, ...)
 
 /* ---- processes ---- */
 
+/* Both parent and child do this, whichever runs first; SIGTTOU is held off meanwhile. */
 static void join_job_group(struct shell *sh, pid_t pid, int background)
 {
+	sigset_t ttou, old;
+
 	if (!sh->job_pgid)
 		sh->job_pgid = pid;
 	setpgid(pid, sh->job_pgid);
-	if (!background)
-		tcsetpgrp(sh->tty, sh->job_pgid);
+	if (background)
+		return;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(sh->tty, sh->job_pgid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 pid_t fork_job(struct shell *sh, int background)

@@ -148,8 +148,11 @@ static char *edit_line(struct shell *sh, int continuation)
 		return NULL;
 	prompt_to(sh, continuation, f);
 	fclose(f);
+	errno = 0;
 	line = readline(prompt);
 	free(prompt);
+	if (!line && errno == EINTR)
+		return strdup("\n");   /* a signal, not the end of input */
 	if (!line)
 		return NULL;
 	if (*line) {

@@ -41,6 +41,16 @@ check() {
 	fi
 }
 sleepers() { pgrep -f "sleep 42$1" >/dev/null; }
+# wait until a process matching $1 runs (a loaded machine may be slow to start it)
+await_proc() {
+	i=0
+	while ! pgrep -f "$1" >/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && return 1
+		sleep 0.05
+	done
+	sleep 0.2
+}
 
 t new-session -d -s s -x 120 -y 40 "cd $work/g && env DOSH_HOST=$(cat "$work/addr") \
 	DOSH_KEY=$work/key HISTFILE=$work/history PS1='guest:\\w host:\\W $ ' $PWD/$DOSH"
@@ -60,31 +70,31 @@ grep -q 'history-' "$work/history" && { passed=$((passed + 1)); echo "ok   histo
 keys 'ls complet' Tab Enter
 check "tab completes guest paths" "completion-target.txt"
 keys 'sleep 421' Enter
-sleep 0.5
+await_proc 'sleep 421'
 keys C-c
 keys 'echo guest-interrupted $?' Enter
 check "Ctrl-C interrupts a guest job, not dosh" "guest-interrupted 130"
 if sleepers 1; then failed=$((failed + 1)); echo "FAIL guest sleep still running"; else passed=$((passed + 1)); echo "ok   guest sleep gone"; fi
 keys '!sleep 422' Enter
-sleep 0.8
+await_proc 'sleep 422'
 keys C-c
 keys 'echo host-interrupted $?' Enter
 check "Ctrl-C interrupts a host job" "host-interrupted 130"
 sleep 0.3
 if sleepers 2; then failed=$((failed + 1)); echo "FAIL host sleep still running"; else passed=$((passed + 1)); echo "ok   host sleep gone"; fi
 keys 'sleep 423' Enter
-sleep 0.5
+await_proc 'sleep 423'
 keys C-z
 check "Ctrl-Z stops a guest job" "Stopped"
 keys 'jobs' Enter
 check "jobs lists it" "Stopped  sleep"
 keys 'fg' Enter
-sleep 0.3
+sleep 0.5
 keys C-c
 keys 'echo fg-done $?' Enter
 check "fg continues it in the foreground" "fg-done 130"
 keys '!sleep 424' Enter
-sleep 0.8
+await_proc 'sleep 424'
 keys C-z
 check "Ctrl-Z stops a host job" "Stopped !sleep"
 keys 'echo host-stopped $?; jobs' Enter
@@ -102,7 +112,7 @@ check "fg continues the host job there, and Ctrl-C ends it" "host-fg-done 130"
 sleep 0.3
 if sleepers 4; then failed=$((failed + 1)); echo "FAIL host sleep 424 still running"; else passed=$((passed + 1)); echo "ok   host sleep 424 gone"; fi
 keys '!cat' Enter
-sleep 0.5
+await_proc '^cat$'
 keys 'typed to the host' Enter
 check "!cat echoes a typed line" "typed to the host
 typed to the host"
@@ -117,7 +127,7 @@ sleep 0.3
 keys '!stty size' Enter
 check "the window size follows a resize" "30 100"
 keys '!sh -i' Enter
-sleep 0.5
+await_proc '^sh -i$'
 keys 'echo inside-host-sh; tty' Enter
 check "an interactive host shell works on its pty" "/dev/pts/"
 keys 'exit' Enter
