@@ -82,15 +82,16 @@ int hostpty_wanted(struct shell *sh, struct node **cmds, int n)
 /* Two pumps in the shadow join the master to two streams: keyboard in, screen out. */
 static int open_streams(struct pty_job *pj)
 {
-	hc_handle_t hin, hout = -1;
-	int r;
+	hc_handle_t h[2];
+	int fds[2], r;
 
-	if ((hin = hc_stream_open(pj->hs, &pj->in)) < 0)
-		return hin;
-	if ((hout = hc_stream_open(pj->hs, &pj->out)) < 0 ||
-	    (r = hc_stream_attach(pj->hs, hin, pj->master, HC_TO_HOST)) != 0 ||
-	    (r = hc_stream_attach(pj->hs, hout, pj->master, HC_FROM_HOST)) != 0)
-		return hout < 0 ? hout : r;
+	if ((r = hc_stream_open_many(pj->hs, 2, fds, h)) != 0)
+		return r;
+	pj->in = fds[0];
+	pj->out = fds[1];
+	if ((r = hc_stream_attach(pj->hs, h[0], pj->master, HC_TO_HOST)) != 0 ||
+	    (r = hc_stream_attach(pj->hs, h[1], pj->master, HC_FROM_HOST)) != 0)
+		return r;
 	return 0;
 }
 

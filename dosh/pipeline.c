@@ -41,6 +41,9 @@ struct plumbing {
 	int nbg;
 	int background;
 	int host_stages;
+	int pool_fd[HC_STREAMS_AT_ONCE];   /* streams opened together, handed out by stream() */
+	hc_handle_t pool_h[HC_STREAMS_AT_ONCE];
+	int pool_n, pool_next;
 	struct hc_session *hs;
 };
 
@@ -94,7 +97,14 @@ static void keep_until_relayed(struct plumbing *pl, int fd)
 static int stream(struct shell *sh, struct plumbing *pl, int *guest, hc_handle_t *host,
 		  int relayed)
 {
-	int h = hc_stream_open(pl->hs, guest);
+	int h;
+
+	if (pl->pool_next < pl->pool_n) {
+		*guest = pl->pool_fd[pl->pool_next];
+		h = pl->pool_h[pl->pool_next++];
+	} else {
+		h = hc_stream_open(pl->hs, guest);
+	}
 
 	if (h < 0) {
 		host_note_failure(sh, h);
@@ -354,6 +364,34 @@ static void close_kept(struct plumbing *pl)
 	pl->nkeep = 0;
 }
 
+/* The streams a pipeline needs, opened in one go: they are the slow part of a host command. */
+static int open_stream_pool(struct shell *sh, struct plumbing *pl, struct stage *st, int n)
+{
+	int need = st[0].host + st[n - 1].host + 1, r;
+
+	for (int i = 0; i + 1 < n; i++)
+		need += st[i].host != st[i + 1].host;
+	if (need > HC_STREAMS_AT_ONCE)
+		return 0;   /* a long pipeline: stream() opens the rest one by one */
+	if ((r = hc_stream_open_many(pl->hs, need, pl->pool_fd, pl->pool_h)) != 0) {
+		host_note_failure(sh, r);
+		sh_error(sh, "streams to the host: %s", strerror(-r));
+		return -1;
+	}
+	pl->pool_n = need;
+	return 0;
+}
+
+/* Streams of the pool nobody took (an error came first). */
+static void drop_stream_pool(struct plumbing *pl)
+{
+	for (; pl->pool_next < pl->pool_n; pl->pool_next++) {
+		close(pl->pool_fd[pl->pool_next]);
+		if (live(pl))
+			hc_close(pl->hs, pl->pool_h[pl->pool_next]);
+	}
+}
+
 static int plumb(struct shell *sh, struct plumbing *pl, struct stage *st, int n)
 {
 	int any_host = 0;
@@ -362,6 +400,8 @@ static int plumb(struct shell *sh, struct plumbing *pl, struct stage *st, int n)
 		pl->host_stages += st[i].host;
 	any_host = pl->host_stages > 0;
 	if (any_host && !(pl->hs = host_session(sh)))
+		return -1;
+	if (any_host && open_stream_pool(sh, pl, st, n) != 0)
 		return -1;
 	for (int i = 0; i + 1 < n; i++)
 		if (join(sh, pl, &st[i], &st[i + 1]) != 0)
@@ -443,6 +483,7 @@ int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 			close_handles(&pl);
 		status = st[0].host ? 127 : 1;
 	}
+	drop_stream_pool(&pl);
 	job_done_foreground(sh);
 	relays_free(&pl.relays);
 	close_kept(&pl);

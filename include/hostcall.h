@@ -186,6 +186,14 @@ int hc_getsockname(struct hc_session *s, hc_handle_t h, struct sockaddr *a, sock
  */
 int hc_stream_open(struct hc_session *s, int *guest_fd);
 
+#define HC_STREAMS_AT_ONCE 8
+/*
+ * hc_stream_open_many - @n streams (at most HC_STREAMS_AT_ONCE) in fewer round
+ * trips: all are dialled before any answer is awaited. @guest_fds[i] and
+ * @handles[i] are stream i's two ends. Returns: 0 or -errno.
+ */
+int hc_stream_open_many(struct hc_session *s, int n, int guest_fds[], hc_handle_t handles[]);
+
 enum hc_stream_direction {
 	HC_TO_HOST = 1,   /* what the guest writes goes into @host */
 	HC_FROM_HOST = 2  /* what @host yields goes to the guest */

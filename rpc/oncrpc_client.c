@@ -208,10 +208,9 @@ static int recv_ack(int fd, int timeout_ms)
 	return n == 1 && ack == HC_STREAM_ACK ? 0 : -EACCES;
 }
 
-static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket *ticket,
-			      int timeout_ms, int *out)
+static int dial_hello(struct oncrpc_transport *t, const hc_stream_ticket *ticket,
+		      int timeout_ms)
 {
-	struct oncrpc_transport *t = (struct oncrpc_transport *)base;
 	unsigned char hello[HC_STREAM_HELLO_LEN];
 	uint32_t pid = htonl((uint32_t)ticket->shadow_pid);
 	int fd, r;
@@ -222,12 +221,32 @@ static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket 
 	fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, 0);   /* bulk data: let TCP coalesce */
 	if (fd < 0)
 		return fd;
-	if ((r = hc_write_all(fd, hello, sizeof(hello))) != 0 || (r = recv_ack(fd, timeout_ms)) != 0) {
+	if ((r = hc_write_all(fd, hello, sizeof(hello))) != 0) {
 		close(fd);
 		return r;
 	}
-	*out = fd;
-	return 0;
+	return fd;
+}
+
+/* All dialled first, then all answers awaited: hostcalld and the shadow join them meanwhile. */
+static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket *tickets, int n,
+			      int timeout_ms, int *fds)
+{
+	struct oncrpc_transport *t = (struct oncrpc_transport *)base;
+	int opened = 0, r = 0;
+
+	for (; opened < n; opened++) {
+		if ((fds[opened] = dial_hello(t, &tickets[opened], timeout_ms)) < 0) {
+			r = fds[opened];
+			break;
+		}
+	}
+	for (int i = 0; i < opened && r == 0; i++)
+		r = recv_ack(fds[i], timeout_ms);
+	if (r != 0)
+		for (int i = 0; i < opened; i++)
+			close(fds[i]);
+	return r;
 }
 
 static void oncrpc_close(struct hc_transport *base)

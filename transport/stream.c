@@ -6,13 +6,11 @@
 #include "errmap.h"
 #include "session.h"
 
-int hc_stream_open(struct hc_session *s, int *guest_fd)
+static int create_ticket(struct hc_session *s, hc_stream_ticket *ticket)
 {
 	hc_stream_res res;
 	int r;
 
-	if (s->child_pid)
-		return -EOPNOTSUPP;   /* streams belong to the session's shadow */
 	memset(&res, 0, sizeof(res));
 	r = hc_session_call(s, HC_STREAM_CREATE, (xdrproc_t)hc_xdr_void, NULL,
 			    (xdrproc_t)xdr_hc_stream_res, &res);
@@ -20,8 +18,40 @@ int hc_stream_open(struct hc_session *s, int *guest_fd)
 		return r;
 	if (res.err != HC_OK)
 		return -hc_err_to_errno(res.err);
-	r = hc_transport_stream_dial(s->t, &res.hc_stream_res_u.ticket, s->timeout_ms, guest_fd);
-	return r ? r : res.hc_stream_res_u.ticket.handle;
+	*ticket = res.hc_stream_res_u.ticket;
+	return 0;
+}
+
+int hc_stream_open_many(struct hc_session *s, int n, int guest_fds[], hc_handle_t handles[])
+{
+	hc_stream_ticket tickets[HC_STREAMS_AT_ONCE] = { { 0 } };
+	int r = 0, made = 0;
+
+	if (s->child_pid)
+		return -EOPNOTSUPP;   /* streams belong to the session's shadow */
+	if (n <= 0 || n > HC_STREAMS_AT_ONCE)
+		return -EINVAL;
+	for (; made < n; made++)
+		if ((r = create_ticket(s, &tickets[made])) != 0)
+			break;
+	if (r == 0)
+		r = hc_transport_stream_dial(s->t, tickets, n, s->timeout_ms, guest_fds);
+	if (r != 0) {   /* the host ends were reserved: give them back */
+		for (int i = 0; i < made; i++)
+			hc_close(s, tickets[i].handle);
+		return r;
+	}
+	for (int i = 0; i < n; i++)
+		handles[i] = tickets[i].handle;
+	return 0;
+}
+
+int hc_stream_open(struct hc_session *s, int *guest_fd)
+{
+	hc_handle_t h;
+	int r = hc_stream_open_many(s, 1, guest_fd, &h);
+
+	return r ? r : h;
 }
 
 int hc_stream_attach(struct hc_session *s, hc_handle_t stream, hc_handle_t host,

@@ -31,9 +31,12 @@ struct hc_transport_ops {
 	/* call - one hostcall: encode @args, wait at most @timeout_ms, decode @res. */
 	int (*call)(struct hc_transport *t, uint32_t proc, xdrproc_t xargs, void *args,
 		    xdrproc_t xres, void *res, int timeout_ms);
-	/* stream_dial - open the guest end of the stream @ticket names. Returns: 0 or -errno. */
-	int (*stream_dial)(struct hc_transport *t, const hc_stream_ticket *ticket,
-			   int timeout_ms, int *fd);
+	/*
+	 * stream_dial - open the guest ends of the @n streams @tickets name, all
+	 * dialled before any answer is awaited. Returns: 0 (@fds filled) or -errno.
+	 */
+	int (*stream_dial)(struct hc_transport *t, const hc_stream_ticket *tickets, int n,
+			   int timeout_ms, int *fds);
 	void (*close)(struct hc_transport *t);
 };
 
@@ -49,10 +52,10 @@ static inline int hc_transport_call(struct hc_transport *t, uint32_t proc, xdrpr
 }
 
 static inline int hc_transport_stream_dial(struct hc_transport *t,
-					   const hc_stream_ticket *ticket, int timeout_ms,
-					   int *fd)
+					   const hc_stream_ticket *tickets, int n, int timeout_ms,
+					   int *fds)
 {
-	return t->ops->stream_dial(t, ticket, timeout_ms, fd);
+	return t->ops->stream_dial(t, tickets, n, timeout_ms, fds);
 }
 
 static inline void hc_transport_close(struct hc_transport *t)
