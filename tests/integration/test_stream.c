@@ -240,6 +240,34 @@ static void stream_ticket__unused__handle_not_usable_by_spawn(void **state)
 	assert_int_equal(hc_stream_attach(s, h, 0, HC_TO_HOST), -EBADF);
 }
 
+static void streams_opened_together__each_joins_its_own_stdio(void **state)
+{
+	char *argv[] = { S("sh"), S("-c"), S("read x; echo \"out:$x\"; echo \"err:$x\" >&2"), NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv, .close_handles = 1 };
+	hc_handle_t h[3];
+	char out[32] = "", err[32] = "";
+	int fds[3], status;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(hc_stream_open_many(s, 0, fds, h), -EINVAL);
+	assert_int_equal(hc_stream_open_many(s, HC_STREAMS_AT_ONCE + 1, fds, h), -EINVAL);
+	assert_int_equal(hc_stream_open_many(s, 3, fds, h), 0);
+	for (int i = 0; i < 3; i++)
+		sp.stdio[i] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h[i] };
+	pid = hc_spawn(s, &sp);
+	assert_true(pid > 0);
+	assert_int_equal(write(fds[0], "hi\n", 3), 3);
+	close(fds[0]);
+	read_all(fds[1], NULL, out, sizeof(out) - 1);
+	read_all(fds[2], NULL, err, sizeof(err) - 1);
+	close(fds[1]);
+	close(fds[2]);
+	assert_string_equal(out, "out:hi\n");
+	assert_string_equal(err, "err:hi\n");
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +276,7 @@ int main(void)
 		cmocka_unit_test(stream_from_host_program__eof_when_it_exits),
 		cmocka_unit_test(reader_goes_away__writer_gets_epipe),
 		cmocka_unit_test(stream_ticket__unused__handle_not_usable_by_spawn),
+		cmocka_unit_test(streams_opened_together__each_joins_its_own_stdio),
 	};
 
 	return cmocka_run_group_tests_name("stream", tests, group_setup, group_teardown);
