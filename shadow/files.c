@@ -47,16 +47,6 @@ int shadow_close(struct shadow *sh, void *args, void *res)
 	return 0;
 }
 
-/* Wait for @fd to be ready without stopping the session's other work. */
-static int wait_ready(struct shadow *sh, int fd, short events)
-{
-	int r;
-
-	while ((r = shadow_block(sh, fd, events, 0)) == 0)
-		;
-	return r < 0 ? r : 0;
-}
-
 int shadow_read(struct shadow *sh, void *args, void *res)
 {
 	hc_read_args *a = args;
@@ -69,7 +59,7 @@ int shadow_read(struct shadow *sh, void *args, void *res)
 		r->err = fd < 0 ? HC_EBADF : HC_EINVAL;
 		return 0;
 	}
-	if ((w = wait_ready(sh, fd, POLLIN)) < 0) {
+	if ((w = shadow_wait_ready(sh, fd, POLLIN, 0)) < 0) {
 		r->err = err_of(w);
 		return 0;
 	}
@@ -100,7 +90,7 @@ int shadow_write(struct shadow *sh, void *args, void *res)
 		r->err = HC_EBADF;
 		return 0;
 	}
-	if ((w = wait_ready(sh, fd, POLLOUT)) < 0) {
+	if ((w = shadow_wait_ready(sh, fd, POLLOUT, 0)) < 0) {
 		r->err = err_of(w);
 		return 0;
 	}

@@ -115,6 +115,15 @@ int shadow_block(struct shadow *sh, int fd, short events, int64_t deadline_ms)
 	return 0;
 }
 
+int shadow_wait_ready(struct shadow *sh, int fd, short events, int64_t deadline_ms)
+{
+	int r;
+
+	while ((r = shadow_block(sh, fd, events, deadline_ms)) == 0)
+		;
+	return r < 0 ? r : 0;
+}
+
 /* ---- ending the children ---- */
 
 static void signal_children(struct shadow *sh, int sig)

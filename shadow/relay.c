@@ -176,15 +176,6 @@ static int relay_send(int fd, uint32_t proc, const void *args, u_int len)
 	return r ? r : hc_write_all(fd, args, len);
 }
 
-static int relay_wait(struct shadow *sh, struct shadow_child *c)
-{
-	int fd = c->relay_fd, r;
-
-	while ((r = shadow_block(sh, fd, POLLIN, 0)) == 0)
-		;
-	return r < 0 ? r : 0;
-}
-
 /* The channel closed: an exec that worked, or a child that died. */
 static void relay_closed(struct shadow_child *c, uint32_t proc, hc_child_call_res *r)
 {
@@ -252,7 +243,7 @@ int shadow_child_call(struct shadow *sh, void *args, void *res)
 	}
 	rc = relay_send(c->relay_fd, a->proc, a->args.args_val, a->args.args_len);
 	if (rc == 0)
-		rc = relay_wait(sh, c);
+		rc = shadow_wait_ready(sh, c->relay_fd, POLLIN, 0);
 	if (rc == -ECONNRESET && c->relay_fd >= 0) {
 		relay_closed(c, a->proc, r);
 		return 0;

@@ -114,6 +114,12 @@ int shadow_poll_once(struct shadow *sh, int timeout_ms, int serve);
  * -ETIMEDOUT at @deadline_ms (0: none), -ECONNRESET when the caller hung up.
  */
 int shadow_block(struct shadow *sh, int fd, short events, int64_t deadline_ms);
+/*
+ * shadow_wait_ready - inside a call, wait until @fd is ready for @events, the
+ * session's other work going on meanwhile. Returns: 0, -ETIMEDOUT at
+ * @deadline_ms (0: none), or -ECONNRESET when the caller hung up.
+ */
+int shadow_wait_ready(struct shadow *sh, int fd, short events, int64_t deadline_ms);
 /* shadow_end_children - SIGHUP, grace, SIGKILL and reap every child of the session. */
 void shadow_end_children(struct shadow *sh);
 

@@ -142,15 +142,6 @@ int shadow_listen(struct shadow *sh, void *args, void *res)
 	return 0;
 }
 
-static int wait_ready(struct shadow *sh, int fd, short events, int64_t deadline)
-{
-	int r;
-
-	while ((r = shadow_block(sh, fd, events, deadline)) == 0)
-		;
-	return r < 0 ? r : 0;
-}
-
 int shadow_accept(struct shadow *sh, void *args, void *res)
 {
 	hc_accept_res *r = res;
@@ -158,7 +149,7 @@ int shadow_accept(struct shadow *sh, void *args, void *res)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 
-	if (fd < 0 || (e = wait_ready(sh, fd, POLLIN, 0)) < 0) {
+	if (fd < 0 || (e = shadow_wait_ready(sh, fd, POLLIN, 0)) < 0) {
 		r->err = fd < 0 ? HC_EBADF : hc_err_from_errno(-e);
 		return 0;
 	}
@@ -192,7 +183,7 @@ static int connect_in_background(struct shadow *sh, int fd, struct sockaddr_stor
 		return -errno;
 	r = connect(fd, (struct sockaddr *)ss, len) == 0 ? 0 : -errno;
 	if (r == -EINPROGRESS) {
-		r = wait_ready(sh, fd, POLLOUT, shadow_now_ms() + SHADOW_CONNECT_TIMEOUT_MS);
+		r = shadow_wait_ready(sh, fd, POLLOUT, shadow_now_ms() + SHADOW_CONNECT_TIMEOUT_MS);
 		if (r == 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
 			err = errno;
 		if (r == 0)
