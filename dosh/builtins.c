@@ -78,7 +78,7 @@ static int b_export(struct shell *sh, int argc, char **argv)
 				sh_error(sh, "export: %s: bad variable name", argv[i]);
 				status = 1;
 			}
-		} else if (!var_is_name(argv[i], strlen(argv[i]))) {
+		} else if (!is_shell_name(argv[i], strlen(argv[i]))) {
 			sh_error(sh, "export: %s: bad variable name", argv[i]);
 			status = 1;
 		} else {
@@ -122,7 +122,7 @@ static int b_local(struct shell *sh, int argc, char **argv)
 		char *eq = strchr(argv[i], '=');
 		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
 		char name[256];
-		if (n >= sizeof(name) || !var_is_name(argv[i], n)) {
+		if (n >= sizeof(name) || !is_shell_name(argv[i], n)) {
 			sh_error(sh, "local: %s: bad variable name", argv[i]);
 			return 1;
 		}

@@ -263,10 +263,8 @@ int input_loop(struct shell *sh)
 		free(line);
 		more = run_pending(sh, &p);
 	}
-	if (more) {
-		sh->subshell_eval = 0;
+	if (more)
 		sh->status = exec_string(sh, p.text, "stdin");   /* reports the unfinished command */
-	}
 	free(p.text);
 	if (sh->interactive)
 		fputc('\n', stderr);

@@ -117,6 +117,9 @@ int parser_lineno(const struct parser *p);
 /* parser_set_lineno - start counting lines at @n. */
 void parser_set_lineno(struct parser *p, int n);
 
+/* is_shell_name - @s[0..n) is a name: a letter or '_', then letters, digits, '_'. */
+int is_shell_name(const char *s, size_t n);
+
 /* word_is_host - "!path" or "!cmd": an unquoted '!' followed by more. */
 int word_is_host(const char *raw);
 

@@ -159,7 +159,7 @@ int word_is_host(const char *raw)
 	return raw[0] == '!' && raw[1] != '\0';
 }
 
-static int is_name(const char *s, size_t n)
+int is_shell_name(const char *s, size_t n)
 {
 	if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
 		return 0;
@@ -173,7 +173,7 @@ static int is_assignment(const char *w)
 {
 	const char *eq = strchr(w, '=');
 
-	return eq && is_name(w, (size_t)(eq - w));
+	return eq && is_shell_name(w, (size_t)(eq - w));
 }
 
 /* ---- redirections ---- */
@@ -415,7 +415,7 @@ static struct node *parse_for(struct parser *p)
 {
 	struct node *n = mk(p, N_FOR);
 
-	if (peek(p) != T_WORD || !is_name(p->val, strlen(p->val)))
+	if (peek(p) != T_WORD || !is_shell_name(p->val, strlen(p->val)))
 		syntax_error(p, peek(p) == T_EOF ? NULL : "bad for loop variable");
 	n->forn.var = p->val;
 	consume(p);
@@ -537,7 +537,7 @@ static struct node *parse_function(struct parser *p, struct node *simple)
 	expect(p, T_RPAREN);
 	skip_newlines(p);
 	n->func.name = simple->simple.words.v[0];
-	if (!is_name(n->func.name, strlen(n->func.name)))
+	if (!is_shell_name(n->func.name, strlen(n->func.name)))
 		syntax_error(p, "bad function name");
 	p->cmd_pos = 1;
 	n->func.body = parse_compound(p);

@@ -78,7 +78,6 @@ struct shell {
 	int exiting;                   /* 'exit' ran: unwind and leave with status */
 	int subshell;                  /* this process is a forked copy */
 	int cond;                      /* inside a condition: set -e does not apply */
-	int subshell_eval;             /* syntax errors return instead of exiting (eval, .) */
 	int subshell_trap_ran;         /* the EXIT trap has run */
 	int exec_in_place;             /* a forked stage: exec the next external command directly */
 	int lineno;                    /* the line being run, for messages */
@@ -112,7 +111,6 @@ int var_unset(struct shell *sh, const char *name);
 void var_export(struct shell *sh, const char *name);
 /* var_assign - "NAME=value" (already expanded). Returns: 0 or -1 for a bad name. */
 int var_assign(struct shell *sh, const char *assignment, int export);
-int var_is_name(const char *s, size_t n);
 /* var_environ - a malloc'd "NAME=value" array of the exported variables. */
 char **var_environ(struct shell *sh);
 void strv_free(char **v);

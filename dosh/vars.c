@@ -1,5 +1,4 @@
 /* vars.c: shell variables: set, unset, export, locals of functions, and the environment. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +14,6 @@ static char *xstrdup(const char *s)
 		abort();
 	}
 	return p;
-}
-
-int var_is_name(const char *s, size_t n)
-{
-	if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
-			return 0;
-	return 1;
 }
 
 static struct var *find(struct shell *sh, const char *name)
@@ -61,7 +50,7 @@ int var_set(struct shell *sh, const char *name, const char *value, int export)
 {
 	struct var *v;
 
-	if (!var_is_name(name, strlen(name)))
+	if (!is_shell_name(name, strlen(name)))
 		return -1;
 	v = find_or_add(sh, name);
 	free(v->value);
@@ -96,7 +85,7 @@ int var_assign(struct shell *sh, const char *a, int export)
 	const char *eq = strchr(a, '=');
 	char name[256];
 
-	if (!eq || (size_t)(eq - a) >= sizeof(name) || !var_is_name(a, (size_t)(eq - a)))
+	if (!eq || (size_t)(eq - a) >= sizeof(name) || !is_shell_name(a, (size_t)(eq - a)))
 		return -1;
 	memcpy(name, a, (size_t)(eq - a));
 	name[eq - a] = '\0';
