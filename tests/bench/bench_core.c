@@ -176,26 +176,14 @@ static double push_gbps(int fd)
 /* Raw TCP loopback: a child process reads and discards, as the host program does. */
 static double raw_tcp_gbps(int cpu_reader)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sin);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0), fd;
+	int port = 0, fd;
+	pid_t pid = test_discard_server(XCHUNK, &port);
 	double g;
-	pid_t pid;
 
-	bind(lfd, (struct sockaddr *)&sin, len);
-	listen(lfd, 1);
-	getsockname(lfd, (struct sockaddr *)&sin, &len);
-	pid = fork();
-	if (pid == 0) {
-		char *buf = malloc(XCHUNK);
-		int c = accept(lfd, NULL, NULL);
-		while (read(c, buf, XCHUNK) > 0)
-			;
-		_exit(0);
-	}
+	if (pid < 0)
+		return 0;
 	pin(pid, cpu_reader);
-	close(lfd);
-	fd = dial(ntohs(sin.sin_port));
+	fd = dial(port);
 	g = push_gbps(fd);
 	close(fd);
 	waitpid(pid, NULL, 0);

@@ -103,23 +103,14 @@ static double median_session(struct session *s, const char *cmd, int n)
 static double raw_tcp_gbps(void)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sin);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0), fd;
 	static char buf[1 << 20];
+	int port = 0, fd;
+	pid_t pid = test_discard_server(sizeof(buf), &port);
 	double t0;
-	pid_t pid;
 
-	bind(lfd, (struct sockaddr *)&sin, len);
-	listen(lfd, 1);
-	getsockname(lfd, (struct sockaddr *)&sin, &len);
-	pid = fork();
-	if (pid == 0) {
-		int c = accept(lfd, NULL, NULL);
-		while (read(c, buf, sizeof(buf)) > 0)
-			;
-		_exit(0);
-	}
-	close(lfd);
+	if (pid < 0)
+		return 0;
+	sin.sin_port = htons((uint16_t)port);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	connect(fd, (struct sockaddr *)&sin, sizeof(sin));
 	t0 = test_now_us();

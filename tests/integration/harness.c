@@ -1,11 +1,14 @@
 /* harness.c: starting and stopping a real hostcalld for integration tests, and process probes. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -40,6 +43,32 @@ double test_median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	return v[n / 2];
+}
+
+pid_t test_discard_server(size_t chunk, int *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sin, len) != 0 || listen(lfd, 1) != 0 ||
+	    getsockname(lfd, (struct sockaddr *)&sin, &len) != 0) {
+		if (lfd >= 0)
+			close(lfd);
+		return -1;
+	}
+	*port = ntohs(sin.sin_port);
+	pid = fork();
+	if (pid == 0) {
+		char *buf = malloc(chunk);
+		int c = accept(lfd, NULL, NULL);
+		while (buf && read(c, buf, chunk) > 0)
+			;
+		_exit(0);
+	}
+	close(lfd);
+	return pid;
 }
 
 static const char *hostcalld_path(void)

@@ -39,6 +39,12 @@ int test_log_contains(struct test_daemon *d, const char *needle);
 long long test_now_ms(void);
 /* test_now_us - a monotonic clock in microseconds. */
 double test_now_us(void);
+/*
+ * test_discard_server - a child that accepts one connection on a loopback port
+ * (*@port) and reads and discards it in @chunk-byte reads until end of file.
+ * Returns: the child's pid, or -1.
+ */
+pid_t test_discard_server(size_t chunk, int *port);
 /* test_median - the median of @v[0..n) (sorts @v). */
 double test_median(double *v, int n);
 
