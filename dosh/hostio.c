@@ -8,6 +8,7 @@
 #include <linux/close_range.h>
 #include <unistd.h>
 
+#include "display.h"
 #include "exec.h"
 #include "host.h"
 #include "hostcall.h"
@@ -91,23 +92,6 @@ void hostio_finish(struct shell *sh)
 	}
 }
 
-static void copy_until_eof(int from, int to)
-{
-	char buf[65536];
-	ssize_t n;
-
-	while ((n = read(from, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(to, buf + off, (size_t)(n - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				return;
-			off += w;
-		}
-	}
-}
-
 /* Keep only @a and @b (and stdio): a relay must not hold other pipes and streams open. */
 static void close_all_but(int a, int b)
 {
@@ -125,11 +109,11 @@ pid_t relay_start(int from, int to)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		struct relays rs = { .n = 0 };
 		close_all_but(from, to);
 		signal(SIGPIPE, SIG_DFL);
-		signal(SIGINT, SIG_IGN);
-		copy_until_eof(from, to);
-		shutdown(to, SHUT_WR);
+		if (relays_add(&rs, from, to, 0) == 0)
+			relays_run(&rs, NULL, NULL);   /* the display server's loop, in this process */
 		_exit(0);
 	}
 	return pid;

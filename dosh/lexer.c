@@ -75,6 +75,14 @@ static void put(struct lexer *lx, int c)
 	lx->word[lx->wlen++] = (char)c;
 }
 
+/* A backslash and the character it escapes (none at the end of input). */
+static void put_escape(struct lexer *lx)
+{
+	put(lx, getc_lx(lx));
+	if (peekc(lx) >= 0)
+		put(lx, getc_lx(lx));
+}
+
 static void incomplete(struct lexer *lx, const char *what)
 {
 	lex_fail(lx, 1, what);
@@ -159,9 +167,7 @@ static void scan_parens(struct lexer *lx, const char *what)
 		} else if (c == '`') {
 			scan_backquote(lx);
 		} else if (c == '\\') {
-			put(lx, getc_lx(lx));
-			if (peekc(lx) >= 0)
-				put(lx, getc_lx(lx));
+			put_escape(lx);
 		} else {
 			depth += c == '(' ? 1 : c == ')' ? -1 : 0;
 			put(lx, getc_lx(lx));
@@ -184,11 +190,9 @@ static void scan_brace(struct lexer *lx)
 			scan_dollar(lx);
 		else if (c == '`')
 			scan_backquote(lx);
-		else if (c == '\\') {
-			put(lx, getc_lx(lx));
-			if (peekc(lx) >= 0)
-				put(lx, getc_lx(lx));
-		} else
+		else if (c == '\\')
+			put_escape(lx);
+		else
 			put(lx, getc_lx(lx));
 	}
 	put(lx, getc_lx(lx));
@@ -237,12 +241,9 @@ static void scan_word(struct lexer *lx)
 			scan_backquote(lx);
 		else if (c == '$')
 			scan_dollar(lx);
-		else if (c == '\\') {
-			put(lx, getc_lx(lx));
-			if (peekc(lx) < 0)
-				break;
-			put(lx, getc_lx(lx));
-		} else
+		else if (c == '\\')
+			put_escape(lx);
+		else
 			put(lx, getc_lx(lx));
 	}
 	if (lx->toolong)
