@@ -54,7 +54,7 @@ SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
 	rpc/oncrpc_server.c rpc/oncrpc_listen.c
 
 DOSH_SRC := dosh/main.c dosh/input.c dosh/arena.c dosh/lexer.c dosh/parser.c dosh/vars.c \
-	dosh/expand.c dosh/arith.c dosh/glob.c dosh/exec.c dosh/redir.c dosh/pipeline.c \
+	dosh/expand.c dosh/arith.c dosh/glob.c dosh/exec.c dosh/redir.c dosh/pipeline.c dosh/pipejob.c \
 	dosh/host.c dosh/hostio.c dosh/hostpty.c servers/display.c dosh/jobs.c dosh/builtins.c dosh/builtins_io.c
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rpc/hostcall_xdr.o

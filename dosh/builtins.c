@@ -13,6 +13,7 @@
 #include "host.h"
 #include "hostcall.h"
 #include "jobs.h"
+#include "pipejob.h"
 
 /* ---- cd, pwd ---- */
 
@@ -372,12 +373,12 @@ static pid_t job_pid(struct shell *sh, const char *spec, enum job_where *where)
 		struct job *j = jobs_find(sh, atoi(spec + 1));
 		if (!j)
 			return -1;
-		*where = j->where[0];
-		return j->pids[0];
+		*where = j->where;
+		return j->pid;
 	}
 	for (struct job *j = sh->jobs; j; j = j->next)
-		if (j->pids[0] == atoi(spec))
-			*where = j->where[0];
+		if (j->pid == atoi(spec))
+			*where = j->where;
 	return atoi(spec);
 }
 
@@ -410,7 +411,7 @@ static int b_fg(struct shell *sh, int argc, char **argv)
 	if (argc > 1) {
 		j = argv[1][0] == '%' ? jobs_find(sh, atoi(argv[1] + 1)) : NULL;
 		for (struct job *k = sh->jobs; !j && k; k = k->next)
-			if (k->pids[0] == atoi(argv[1]))
+			if (k->pid == atoi(argv[1]))
 				j = k;
 	}
 	if (!j) {
@@ -446,8 +447,13 @@ static int kill_one(struct shell *sh, const char *spec, int sig)
 {
 	enum job_where where;
 	pid_t pid = job_pid(sh, spec, &where);
+	struct job *j = spec[0] == '%' ? jobs_find(sh, atoi(spec + 1)) : NULL;
 	int r;
 
+	if (j && j->pipe) {   /* a pipeline: every stage, on either side */
+		pipejob_signal(sh, j, sig);
+		return 0;
+	}
 	if (pid <= 0 && spec[0] == '%') {
 		sh_error(sh, "kill: %s: no such job", spec);
 		return 1;

@@ -92,6 +92,16 @@ void hostio_finish(struct shell *sh)
 	}
 }
 
+void hostio_forget(struct shell *sh)
+{
+	while (sh->host_streams) {
+		struct host_stream *s = sh->host_streams;
+		sh->host_streams = s->next;
+		close(s->fd);
+		free(s);
+	}
+}
+
 /* Keep only @a and @b (and stdio): a relay must not hold other pipes and streams open. */
 static void close_all_but(int a, int b)
 {

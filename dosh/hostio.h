@@ -27,6 +27,9 @@ int hostio_prepare(struct shell *sh, struct redir *r);
 /* hostio_finish - wait until every host file written through a stream has all its bytes. */
 void hostio_finish(struct shell *sh);
 
+/* hostio_forget - close the guest ends of host-file streams without waiting for them. */
+void hostio_forget(struct shell *sh);
+
 /* relay_start - a process copying @from to @to until EOF (then shutdown(@to) if a socket). */
 pid_t relay_start(int from, int to);
 

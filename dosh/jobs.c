@@ -10,6 +10,7 @@
 #include "host.h"
 #include "hostpty.h"
 #include "hostcall.h"
+#include "pipejob.h"
 #include "jobs.h"
 
 static volatile sig_atomic_t caught[65];
@@ -21,9 +22,8 @@ void jobs_add(struct shell *sh, pid_t pid, enum job_where where, struct node *n)
 	if (!j)
 		abort();
 	j->id = ++sh->next_job;
-	j->pids[0] = pid;
-	j->where[0] = where;
-	j->npids = 1;
+	j->pid = pid;
+	j->where = where;
 	j->cmd = strdup(n->type == N_SIMPLE && n->simple.words.n ? n->simple.words.v[0] : "job");
 	j->next = sh->jobs;
 	sh->jobs = j;
@@ -36,6 +36,10 @@ static void job_free(struct job *j)
 {
 	if (j->pty)
 		hostpty_free(NULL, j->pty);
+	if (j->pipe)
+		pipejob_free(j->pipe);
+	for (int i = 0; i < j->nrelays; i++)
+		waitpid(j->relays[i], NULL, 0);
 	free(j->cmd);
 	free(j);
 }
@@ -72,27 +76,33 @@ int jobs_wait_foreground(struct shell *sh, pid_t pid, struct node *n)
 
 int jobs_continue(struct shell *sh, struct job *j, int foreground)
 {
-	pid_t pgid = j->pgid ? j->pgid : j->pids[0];
+	pid_t pgid = j->pgid ? j->pgid : j->pid;
 	int st;
 
-	if (j->where[0] == JOB_HOST && j->pty && foreground) {
+	if (j->where == JOB_HOST && j->pty && foreground) {
 		int status = hostpty_resume(sh, j);
 		if (j->done)
-			jobs_wait(sh, j->pids[0]);
+			jobs_wait(sh, j->pid);
+		return status;
+	}
+	if (j->pipe) {
+		int status = pipejob_continue(sh, j, foreground);
+		if (j->done)
+			jobs_wait(sh, j->pid);
 		return status;
 	}
 	j->stopped = 0;
-	if (j->where[0] == JOB_HOST) {
+	if (j->where == JOB_HOST) {
 		if (sh->host)
 			hc_kill(sh->host, -pgid, SIGCONT);
-		return foreground ? jobs_wait(sh, j->pids[0]) : 0;
+		return foreground ? jobs_wait(sh, j->pid) : 0;
 	}
 	if (foreground && sh->jc)
 		tcsetpgrp(sh->tty, pgid);
 	kill(-pgid, SIGCONT);
 	if (!foreground)
 		return 0;
-	while (waitpid(j->pids[0], &st, WUNTRACED) < 0 && errno == EINTR)
+	while (waitpid(j->pid, &st, WUNTRACED) < 0 && errno == EINTR)
 		;
 	if (sh->jc)
 		tcsetpgrp(sh->tty, sh->shell_pgid);
@@ -102,7 +112,7 @@ int jobs_continue(struct shell *sh, struct job *j, int foreground)
 	} else {
 		j->done = 1;
 		j->status = status_of(st);
-		jobs_wait(sh, j->pids[0]);
+		jobs_wait(sh, j->pid);
 	}
 	return status_of(st);
 }
@@ -124,14 +134,21 @@ static int wait_job(struct shell *sh, struct job *j, int options)
 		return j->status;
 	if (j->stopped && options == WNOHANG)
 		return -1;
-	if (j->where[0] == JOB_HOST) {
+	if (j->pipe) {
+		if ((st = pipejob_wait(sh, j, options)) < 0)
+			return -1;
+		j->done = 1;
+		j->status = st;
+		return st;
+	}
+	if (j->where == JOB_HOST) {
 		if (!sh->host)
 			return 127;
-		r = hc_waitpid(sh->host, j->pids[0], &st, options);
+		r = hc_waitpid(sh->host, j->pid, &st, options);
 		if (r < 0)
 			host_note_failure(sh, r);
 	} else {
-		while ((r = waitpid(j->pids[0], &st, options)) < 0 && errno == EINTR)
+		while ((r = waitpid(j->pid, &st, options)) < 0 && errno == EINTR)
 			;
 	}
 	if (r == 0)
@@ -164,7 +181,7 @@ int jobs_wait(struct shell *sh, pid_t pid)
 		return 0;
 	}
 	for (struct job *j = sh->jobs; j; j = j->next) {
-		if (j->pids[0] == pid) {
+		if (j->pid == pid) {
 			status = wait_job(sh, j, 0);
 			unlink_job(sh, j);
 			return status;
@@ -178,7 +195,7 @@ void jobs_print(struct shell *sh)
 	for (struct job *j = sh->jobs; j; j = j->next) {
 		int st = wait_job(sh, j, WNOHANG);
 		printf("[%d] %-8s %s%s\n", j->id, j->stopped ? "Stopped" : st < 0 ? "Running" : "Done",
-		       j->where[0] == JOB_HOST ? "!" : "", j->cmd);
+		       j->where == JOB_HOST ? "!" : "", j->cmd);
 	}
 }
 
@@ -188,7 +205,7 @@ void jobs_reap(struct shell *sh)
 
 	for (; j; j = next) {
 		next = j->next;
-		if (j->where[0] == JOB_GUEST && wait_job(sh, j, WNOHANG) >= 0 && sh->interactive) {
+		if (j->where == JOB_GUEST && wait_job(sh, j, WNOHANG) >= 0 && sh->interactive) {
 			fprintf(stderr, "[%d] Done %s\n", j->id, j->cmd);
 			unlink_job(sh, j);
 		}

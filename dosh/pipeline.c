@@ -16,36 +16,8 @@
 #include "hostio.h"
 #include "hostpty.h"
 #include "jobs.h"
-#include "display.h"
-
-#define PLUMB_MAX 256
-
-struct stage {
-	struct node *n;
-	int host;
-	int in, out;                 /* guest: descriptors for 0 and 1, -1 to inherit */
-	struct hc_stdio_spec io[3];  /* host: what the program's stdio is bound to */
-	pid_t pid;
-};
-
-/* Everything a pipeline opened, to close once its commands have what they need. */
-struct plumbing {
-	int fds[PLUMB_MAX];
-	int nfds;
-	hc_handle_t handles[PLUMB_MAX];
-	int nhandles;
-	int keep[PLUMB_MAX];             /* open until the relays are done, closed by children */
-	int nkeep;
-	struct relays relays;            /* foreground: relayed here, in dosh */
-	pid_t bg_relays[PLUMB_MAX];      /* background: relayed by forked processes */
-	int nbg;
-	int background;
-	int host_stages;
-	int pool_fd[HC_STREAMS_AT_ONCE];   /* streams opened together, handed out by stream() */
-	hc_handle_t pool_h[HC_STREAMS_AT_ONCE];
-	int pool_n, pool_next;
-	struct hc_session *hs;
-};
+#include "pipejob.h"
+#include "plumbing.h"
 
 static void keep_fd(struct plumbing *pl, int fd)
 {
@@ -67,14 +39,14 @@ static void close_fds(struct plumbing *pl)
 }
 
 /* The session, unless a failed call dropped it meanwhile (its handles died with it). */
-static struct hc_session *live(const struct plumbing *pl)
+struct hc_session *plumbing_live(const struct plumbing *pl)
 {
 	return pl->hs && pl->hs == sh_current->host ? pl->hs : NULL;
 }
 
 static void close_handles(struct plumbing *pl)
 {
-	for (int i = 0; i < pl->nhandles && live(pl); i++)
+	for (int i = 0; i < pl->nhandles && plumbing_live(pl); i++)
 		hc_close(pl->hs, pl->handles[i]);
 	pl->nhandles = 0;
 }
@@ -280,7 +252,7 @@ static int start_host_stage(struct shell *sh, struct plumbing *pl, struct stage 
 	char **argv;
 	int argc;
 
-	if (!live(pl))
+	if (!plumbing_live(pl))
 		return -1;   /* an earlier stage lost the connection */
 	if ((argc = expand_words(sh, &s->n->simple.words, &argv, 1)) <= 0) {
 		if (argc == 0)
@@ -321,42 +293,6 @@ static void forget_given_handles(struct plumbing *pl, const struct stage *s)
 	}
 }
 
-static int wait_stage(struct shell *sh, struct plumbing *pl, struct stage *s)
-{
-	int st, r;
-
-	if (s->pid <= 0)
-		return s->host ? 127 : 1;
-	if (!s->host)
-		return jobs_wait_foreground(sh, s->pid, s->n);
-	if (!live(pl))
-		return 1;
-	r = hc_waitpid(pl->hs, s->pid, &st, 0);
-	if (r < 0) {
-		host_note_failure(sh, r);
-		return 1;
-	}
-	return status_of(st);
-}
-
-struct interrupt_ctx {
-	struct plumbing *pl;
-	struct stage *st;
-	int n;
-};
-
-/* Ctrl-C while host programs run: their process groups get it on the host. */
-static void interrupt_host(void *ctx, int sig)
-{
-	struct interrupt_ctx *ic = ctx;
-
-	if (sig == SIGWINCH)
-		return;
-	for (int i = 0; i < ic->n && live(ic->pl); i++)
-		if (ic->st[i].host && ic->st[i].pid > 0)
-			hc_kill(ic->pl->hs, -ic->st[i].pid, sig);
-}
-
 static void close_kept(struct plumbing *pl)
 {
 	for (int i = 0; i < pl->nkeep; i++)
@@ -387,7 +323,7 @@ static void drop_stream_pool(struct plumbing *pl)
 {
 	for (; pl->pool_next < pl->pool_n; pl->pool_next++) {
 		close(pl->pool_fd[pl->pool_next]);
-		if (live(pl))
+		if (plumbing_live(pl))
 			hc_close(pl->hs, pl->pool_h[pl->pool_next]);
 	}
 }
@@ -450,45 +386,55 @@ static void start_stages(struct shell *sh, struct plumbing *pl, struct stage *st
 	}
 }
 
+static struct pipe_job *pipejob_new(struct shell *sh, struct node **cmds, int n)
+{
+	struct pipe_job *pj = calloc(1, sizeof(*pj));
+
+	if (!pj || !(pj->st = calloc((size_t)n, sizeof(*pj->st))))
+		abort();
+	pj->sh = sh;
+	pj->n = n;
+	init_stages(pj->st, cmds, n);
+	return pj;
+}
+
+void pipejob_release(struct pipe_job *pj)
+{
+	drop_stream_pool(&pj->pl);
+	relays_free(&pj->pl.relays);
+	close_kept(&pj->pl);
+	hostio_finish(pj->sh);
+	for (int i = 0; i < pj->pl.nbg; i++)
+		waitpid(pj->pl.bg_relays[i], NULL, 0);
+	free(pj->st);
+	free(pj);
+}
+
 int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 {
-	struct stage *st = calloc((size_t)n, sizeof(*st));
-	struct plumbing pl = { .nfds = 0 };
-	int status = 1, fail_status = 0;
+	struct pipe_job *pj;
+	int status;
 
-	if (!st)
-		abort();
-	init_stages(st, cmds, n);
-	if (hostpty_wanted(sh, cmds, n)) {
-		free(st);
+	if (hostpty_wanted(sh, cmds, n))
 		return hostpty_run(sh, cmds[0]);
-	}
-	if (plumb(sh, &pl, st, n) == 0) {
-		struct interrupt_ctx ic = { &pl, st, n };
-		start_stages(sh, &pl, st, n);
-		close_fds(&pl);
-		if (pl.hs)
-			close_handles(&pl);
-		relays_run(&pl.relays, interrupt_host, &ic);
-		for (int i = 0; i < n; i++) {
-			status = wait_stage(sh, &pl, &st[i]);
-			if (status != 0)
-				fail_status = status;
-		}
-		if (sh->opt_pipefail)
-			status = fail_status;
+	pj = pipejob_new(sh, cmds, n);
+	if (plumb(sh, &pj->pl, pj->st, n) == 0) {
+		start_stages(sh, &pj->pl, pj->st, n);
+		pj->guest_pgid = sh->job_pgid;
+		status = -1;
 	} else {
-		close_fds(&pl);
-		if (pl.hs)
-			close_handles(&pl);
-		status = st[0].host ? 127 : 1;
+		status = pj->st[0].host ? 127 : 1;
 	}
-	drop_stream_pool(&pl);
+	close_fds(&pj->pl);
+	if (pj->pl.hs)
+		close_handles(&pj->pl);
+	if (status < 0)
+		status = pipejob_foreground(pj);
 	job_done_foreground(sh);
-	relays_free(&pl.relays);
-	close_kept(&pl);
-	hostio_finish(sh);
-	free(st);
+	if (pj->stopped)
+		pipejob_make_job(sh, pj);
+	else
+		pipejob_release(pj);
 	return status;
 }
 
@@ -511,5 +457,7 @@ int pipeline_start_background(struct shell *sh, struct node *n)
 	close_handles(&pl);
 	sh->last_bg = st.pid;
 	jobs_add(sh, st.pid, JOB_HOST, n);
+	for (int i = 0; i < pl.nbg && i < 2; i++)
+		sh->jobs->relays[sh->jobs->nrelays++] = pl.bg_relays[i];
 	return 0;
 }

@@ -44,13 +44,15 @@ struct job {
 	int id;
 	pid_t pgid;
 	int stopped;
-	pid_t pids[64];
-	enum job_where where[64];
-	int npids;
+	pid_t pid;              /* the process $! and wait name: a pipeline's last */
+	enum job_where where;
 	int done;
 	int status;
 	char *cmd;
 	void *pty;              /* a host program on a pty: what fg needs to resume it */
+	void *pipe;             /* a stopped pipeline: its stages and relays (pipejob.c) */
+	pid_t relays[2];        /* a background host program's output relays, reaped with it */
+	int nrelays;
 	struct job *next;
 };
 

@@ -156,6 +156,11 @@ pid_t hc_spawn(struct hc_session *s, const struct hc_spawn_spec *spec);
  * Returns: the pid, 0 (WNOHANG, no change) or -errno.
  */
 pid_t hc_waitpid(struct hc_session *s, pid_t pid, int *status, int options);
+/*
+ * hc_waitpid_timed - hc_waitpid() that waits at most @timeout_ms (1 to 10000)
+ * on the host. Returns: the pid, 0 (nothing happened in time) or -errno.
+ */
+pid_t hc_waitpid_timed(struct hc_session *s, pid_t pid, int *status, int options, int timeout_ms);
 /* hc_kill - signal a child (pid > 0) or a child's process group (-pgid). Returns: 0 or -errno. */
 int hc_kill(struct hc_session *s, pid_t pid, int sig);
 

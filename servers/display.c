@@ -45,7 +45,7 @@ int relays_add(struct relays *rs, int from, int to, int input)
 	return 0;
 }
 
-static int outputs_pending(const struct relays *rs)
+int relays_outputs_pending(const struct relays *rs)
 {
 	for (int i = 0; i < rs->n; i++)
 		if (!rs->r[i].input && !rs->r[i].done)
@@ -53,7 +53,7 @@ static int outputs_pending(const struct relays *rs)
 	return 0;
 }
 
-static void finish(struct relay *r)
+void relays_end(struct relay *r)
 {
 	if (r->dst_sock)
 		shutdown(r->to, SHUT_WR);   /* the host program sees end of file */
@@ -71,7 +71,7 @@ static void fill(struct relay *r)
 		r->off = 0;
 		r->len = (size_t)n;
 	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-		finish(r);
+		relays_end(r);
 	}
 }
 
@@ -82,7 +82,7 @@ static void drain(struct relay *r)
 
 	if (n < 0 && errno != EAGAIN && errno != EINTR) {
 		r->len = 0;
-		finish(r);   /* the reader went away */
+		relays_end(r);   /* the reader went away */
 		return;
 	}
 	if (n > 0) {
@@ -120,26 +120,34 @@ static void step(struct relays *rs, struct pollfd *p, const int *which, int n)
 	}
 }
 
+int relays_step(struct relays *rs, int timeout_ms, const sigset_t *mask)
+{
+	struct pollfd p[RELAY_MAX];
+	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000 };
+	int which[RELAY_MAX], n = build(rs, p, which);
+
+	if (ppoll(p, (nfds_t)n, timeout_ms < 0 ? NULL : &ts, mask) < 0)
+		return -1;
+	step(rs, p, which, n);
+	return 0;
+}
+
 void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *ctx)
 {
 	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_quit, old_winch;
-	struct pollfd p[RELAY_MAX];
-	int which[RELAY_MAX];
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGQUIT, &sa, &old_quit);
 	sigaction(SIGWINCH, &sa, &old_winch);
 	interrupted = 0;
-	while (outputs_pending(rs)) {
-		int n = build(rs, p, which);
-		if (poll(p, (nfds_t)n, rs->tick ? rs->tick_ms : -1) < 0 && errno != EINTR)
+	while (relays_outputs_pending(rs)) {
+		if (relays_step(rs, rs->tick ? rs->tick_ms : -1, NULL) < 0 && errno != EINTR)
 			break;
 		if (interrupted && interrupt) {
 			interrupt(ctx, interrupted);
 			interrupted = 0;
 		}
-		step(rs, p, which, n);
 		if (rs->tick && rs->tick(ctx))
 			break;
 	}

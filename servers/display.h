@@ -11,6 +11,8 @@
  * once the program is done.
  */
 
+#include <signal.h>
+
 #define RELAY_MAX 16
 
 struct relay {
@@ -39,6 +41,19 @@ int relays_add(struct relays *rs, int from, int to, int input);
  * SIGWINCH, @interrupt(ctx, sig) is called (to pass it on to the host).
  */
 void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *ctx);
+
+/* relays_end - stop relay @r: a host program reading from it sees end of file. */
+void relays_end(struct relay *r);
+
+/* relays_outputs_pending - is some output relay still open? */
+int relays_outputs_pending(const struct relays *rs);
+
+/*
+ * relays_step - wait up to @timeout_ms (-1: as long as it takes) for a relay to
+ * be ready, with the signal mask @mask (NULL: unchanged) while waiting, and move
+ * its bytes. Returns: 0, or -1 with errno set (EINTR: a signal came).
+ */
+int relays_step(struct relays *rs, int timeout_ms, const sigset_t *mask);
 
 /* relays_free - free the buffers (the descriptors belong to the caller). */
 void relays_free(struct relays *rs);

@@ -182,6 +182,17 @@ pid_t hc_waitpid(struct hc_session *s, pid_t pid, int *status, int options)
 	return r;
 }
 
+pid_t hc_waitpid_timed(struct hc_session *s, pid_t pid, int *status, int options, int timeout_ms)
+{
+	hc_wait_args a = { pid, wait_options(options), (u_int)(timeout_ms > 0 ? timeout_ms : 1) };
+	int r;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED) || timeout_ms > HC_WAIT_MAX_MS)
+		return -EINVAL;
+	r = wait_once(s, &a, status);
+	return r == WAIT_AGAIN ? 0 : r;
+}
+
 int hc_kill(struct hc_session *s, pid_t pid, int sig)
 {
 	hc_kill_args a = { pid, (hc_signal)hc_signal_from_local(sig) };

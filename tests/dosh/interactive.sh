@@ -41,6 +41,23 @@ check() {
 	fi
 }
 sleepers() { pgrep -f "sleep 42$1" >/dev/null; }
+# a process matching $1 is gone (a second's grace), or it is in state $2 (T: stopped, S: running)
+gone() {
+	i=0
+	while pgrep -f "$1" >/dev/null && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
+	if pgrep -f "$1" >/dev/null; then
+		failed=$((failed + 1)); echo "FAIL $1 still running"
+	else
+		passed=$((passed + 1)); echo "ok   $1 gone"
+	fi
+}
+in_state() {
+	if ps -o stat= -p "$(pgrep -f "$1" | head -1)" 2>/dev/null | grep -q "^$2"; then
+		passed=$((passed + 1)); echo "ok   $1 in state $2"
+	else
+		failed=$((failed + 1)); echo "FAIL $1 not in state $2"
+	fi
+}
 # wait until a process matching $1 runs (a loaded machine may be slow to start it)
 await_proc() {
 	i=0
@@ -111,6 +128,47 @@ keys 'echo host-fg-done $?' Enter
 check "fg continues the host job there, and Ctrl-C ends it" "host-fg-done 130"
 sleep 0.3
 if sleepers 4; then failed=$((failed + 1)); echo "FAIL host sleep 424 still running"; else passed=$((passed + 1)); echo "ok   host sleep 424 gone"; fi
+keys '!sleep 431 | cat' Enter
+await_proc 'sleep 431'
+keys C-c
+keys 'echo mixed-int $?' Enter
+check "Ctrl-C ends a host | guest pipeline" "mixed-int 130"
+gone 'sleep 431'
+keys 'echo x | !sleep 432' Enter
+await_proc 'sleep 432'
+keys C-c
+keys 'echo late-int $?' Enter
+check "Ctrl-C reaches a host stage after its guest neighbour is done" "late-int 130"
+gone 'sleep 432'
+keys 'sleep 433 | !sleep 434' Enter
+await_proc 'sleep 434'
+keys C-z
+check "Ctrl-Z stops a guest | host pipeline" "Stopped sleep | !sleep"
+in_state 'sleep 433' T
+in_state 'sleep 434' T
+keys 'fg' Enter
+sleep 0.5
+in_state 'sleep 433' S
+in_state 'sleep 434' S
+keys C-c
+keys 'echo mixed-fg $?' Enter
+check "fg continues both sides, and Ctrl-C ends them" "mixed-fg 130"
+gone 'sleep 433'
+gone 'sleep 434'
+keys '!sleep 435 | !cat' Enter
+await_proc 'sleep 435'
+keys C-z
+check "Ctrl-Z stops a pipeline of host commands" "Stopped !sleep | !cat"
+in_state 'sleep 435' T
+keys 'bg' Enter
+sleep 0.5
+in_state 'sleep 435' S
+keys 'fg' Enter
+sleep 0.5
+keys C-c
+keys 'echo host-pipe-fg $?' Enter
+check "bg and fg continue it, and Ctrl-C ends it" "host-pipe-fg 130"
+gone 'sleep 435'
 keys '!cat' Enter
 await_proc '^cat$'
 keys 'typed to the host' Enter

@@ -1,0 +1,433 @@
+/* pipejob.c: waiting for a pipeline of guest and host stages: Ctrl-C and Ctrl-Z across both worlds, fg and bg. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "host.h"
+#include "jobs.h"
+#include "pipejob.h"
+#include "plumbing.h"
+
+/* One wait for a host stage blocks this long at most: a signal is acted on this soon. */
+#define HOST_WAIT_MS 100
+
+static volatile sig_atomic_t caught[NSIG];
+
+static void note_signal(int sig)
+{
+	caught[sig] = 1;
+}
+
+/* The signals dosh acts on while a pipeline runs: blocked except while it sleeps. */
+static const int watched[] = { SIGINT, SIGQUIT, SIGTSTP, SIGCHLD };
+#define NWATCHED ((int)(sizeof(watched) / sizeof(watched[0])))
+
+struct signal_state {
+	struct sigaction old[NWATCHED];
+	sigset_t old_mask, sleep_mask;
+};
+
+static void catch_signals(const struct shell *sh, struct signal_state *ss)
+{
+	struct sigaction sa = { .sa_handler = note_signal };
+	sigset_t block;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (int i = 0; i < NWATCHED; i++) {
+		sigaction(watched[i], NULL, &ss->old[i]);
+		if (watched[i] == SIGTSTP && !sh->jc)
+			continue;   /* without job control a pipeline cannot become a stopped job */
+		caught[watched[i]] = 0;
+		sigaction(watched[i], &sa, NULL);
+		sigaddset(&block, watched[i]);
+	}
+	sigprocmask(SIG_BLOCK, &block, &ss->old_mask);
+	ss->sleep_mask = ss->old_mask;
+	for (int i = 0; i < NWATCHED; i++)
+		sigdelset(&ss->sleep_mask, watched[i]);
+}
+
+static void restore_signals(struct signal_state *ss)
+{
+	for (int i = 0; i < NWATCHED; i++)
+		sigaction(watched[i], &ss->old[i], NULL);
+	sigprocmask(SIG_SETMASK, &ss->old_mask, NULL);
+}
+
+/* Let signals that came meanwhile run their handlers, without waiting. */
+static void let_signals_in(const struct signal_state *ss)
+{
+	struct timespec zero = { 0, 0 };
+
+	ppoll(NULL, 0, &zero, &ss->sleep_mask);
+}
+
+static int taken(int sig)
+{
+	int was = caught[sig];
+
+	caught[sig] = 0;
+	return was;
+}
+
+/* ---- the stages ---- */
+
+static void signal_hosts(struct pipe_job *pj, int sig)
+{
+	struct hc_session *hs = plumbing_live(&pj->pl);
+
+	for (int i = 0; i < pj->n && hs; i++)
+		if (pj->st[i].host && !pj->st[i].done && pj->st[i].pid > 0)
+			hc_kill(hs, -pj->st[i].pid, sig);
+}
+
+static void signal_guests(struct pipe_job *pj, int sig)
+{
+	for (int i = 0; i < pj->n; i++) {
+		if (!pj->st[i].host && !pj->st[i].done && pj->st[i].pid > 0) {
+			if (pj->guest_pgid) {   /* with job control: their own group */
+				kill(-pj->guest_pgid, sig);
+				return;
+			}
+			kill(pj->st[i].pid, sig);
+		}
+	}
+}
+
+static void mark_done(struct stage *s, int status)
+{
+	s->done = 1;
+	s->stopped = 0;
+	s->status = status;
+}
+
+/* Ctrl-Z reached some of the pipeline (or dosh): the whole of it stops. */
+static void stop_all(struct pipe_job *pj)
+{
+	signal_hosts(pj, SIGTSTP);
+	for (int i = 0; i < pj->n; i++)
+		if (!pj->st[i].done)
+			pj->st[i].stopped = 1;
+	pj->stopped = 1;
+}
+
+static void guest_changed(struct pipe_job *pj, struct stage *s, int st)
+{
+	if (WIFSTOPPED(st)) {
+		s->stopped = 1;
+		stop_all(pj);
+		return;
+	}
+	mark_done(s, status_of(st));
+	/* the terminal's Ctrl-C went to the guest stages: the host ones get it too */
+	if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGINT || WTERMSIG(st) == SIGQUIT))
+		signal_hosts(pj, WTERMSIG(st));
+}
+
+static void reap_guests(struct pipe_job *pj, int options)
+{
+	int opts = options | (pj->sh->jc ? WUNTRACED : 0), st;
+
+	for (int i = 0; i < pj->n && !pj->stopped; i++) {
+		struct stage *s = &pj->st[i];
+		pid_t r;
+		if (s->host || s->done)
+			continue;
+		if (s->pid <= 0) {
+			mark_done(s, 1);
+			continue;
+		}
+		while ((r = waitpid(s->pid, &st, opts)) < 0 && errno == EINTR)
+			;
+		if (r == s->pid)
+			guest_changed(pj, s, st);
+		else if (r < 0)
+			mark_done(s, 127);
+	}
+}
+
+static struct stage *running_stage(struct pipe_job *pj, int host)
+{
+	for (int i = 0; i < pj->n; i++)
+		if (pj->st[i].host == host && !pj->st[i].done)
+			return &pj->st[i];
+	return NULL;
+}
+
+/* Wait a little for the first running host stage. */
+static void wait_host(struct pipe_job *pj, struct stage *s)
+{
+	struct hc_session *hs = plumbing_live(&pj->pl);
+	int st;
+	pid_t r;
+
+	if (!hs || s->pid <= 0) {
+		mark_done(s, s->pid <= 0 ? 127 : 1);
+		return;
+	}
+	r = hc_waitpid_timed(hs, s->pid, &st, 0, HOST_WAIT_MS);
+	if (r < 0) {
+		host_note_failure(pj->sh, r);
+		mark_done(s, 1);
+	} else if (r > 0) {
+		mark_done(s, status_of(st));
+	}
+}
+
+static int finished(const struct pipe_job *pj)
+{
+	for (int i = 0; i < pj->n; i++)
+		if (!pj->st[i].done)
+			return 0;
+	return !relays_outputs_pending(&pj->pl.relays);
+}
+
+/* The guest stages are done but host ones run on: dosh takes the terminal, and its Ctrl-C. */
+static void take_terminal_back(struct pipe_job *pj)
+{
+	if (pj->sh->job_pgid && !running_stage(pj, 0))
+		job_done_foreground(pj->sh);
+}
+
+/* Returns: SIGINT or SIGQUIT when dosh itself got one (and passed it on). */
+static int act_on_signals(struct pipe_job *pj)
+{
+	int got = 0;
+
+	if (taken(SIGINT))
+		signal_hosts(pj, got = SIGINT);
+	if (taken(SIGQUIT))
+		signal_hosts(pj, got = SIGQUIT);
+	if (taken(SIGTSTP)) {
+		signal_guests(pj, SIGTSTP);
+		stop_all(pj);
+	}
+	taken(SIGCHLD);
+	return got;
+}
+
+/* Without job control dosh shares the terminal's Ctrl-C: once the stages are done, it dies of it as sh does. */
+static void die_of(const struct signal_state *ss, int sig)
+{
+	for (int i = 0; i < NWATCHED; i++)
+		if (watched[i] == sig && ss->old[i].sa_handler == SIG_DFL)
+			raise(sig);
+}
+
+/* Sleep until bytes move, a guest stage changes, a host stage ends, or a signal comes. */
+static void wait_for_something(struct pipe_job *pj, const struct signal_state *ss)
+{
+	struct stage *host = running_stage(pj, 1);
+
+	if (relays_outputs_pending(&pj->pl.relays))
+		relays_step(&pj->pl.relays, -1, &ss->sleep_mask);
+	else if (host)
+		wait_host(pj, host);
+	else
+		ppoll(NULL, 0, NULL, &ss->sleep_mask);
+}
+
+static int pipeline_status(const struct pipe_job *pj)
+{
+	int status = pj->st[pj->n - 1].status;
+
+	if (pj->sh->opt_pipefail)
+		for (int i = 0; i < pj->n; i++)
+			if (pj->st[i].status != 0)
+				status = pj->st[i].status;
+	return status;
+}
+
+int pipejob_foreground(struct pipe_job *pj)
+{
+	struct signal_state ss;
+	int interrupted = 0, sig;
+
+	catch_signals(pj->sh, &ss);
+	pj->stopped = 0;
+	while (!finished(pj)) {
+		reap_guests(pj, WNOHANG);
+		take_terminal_back(pj);
+		let_signals_in(&ss);
+		if ((sig = act_on_signals(pj)) != 0)
+			interrupted = sig;
+		if (pj->stopped || finished(pj))
+			break;
+		wait_for_something(pj, &ss);
+	}
+	restore_signals(&ss);
+	job_done_foreground(pj->sh);
+	if (interrupted)
+		die_of(&ss, interrupted);
+	if (pj->stopped)
+		return 128 + SIGTSTP;
+	for (int i = 0; i < pj->n; i++)
+		if (pj->st[i].status == 128 + SIGINT && !pj->st[i].host && pj->sh->jc) {
+			fputc('\n', stderr);   /* the prompt on a line of its own after ^C */
+			break;
+		}
+	return pipeline_status(pj);
+}
+
+/* ---- as a job ---- */
+
+static char *describe(const struct pipe_job *pj)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < pj->n; i++) {
+		const struct node *n = pj->st[i].n;
+		len += 4 + (n->type == N_SIMPLE && n->simple.words.n ? strlen(n->simple.words.v[0]) : 5);
+	}
+	if (!(s = calloc(1, len)))
+		abort();
+	for (int i = 0; i < pj->n; i++) {
+		const struct node *n = pj->st[i].n;
+		if (i)
+			strcat(s, " | ");
+		if (pj->st[i].host)
+			strcat(s, "!");
+		strcat(s, n->type == N_SIMPLE && n->simple.words.n ? n->simple.words.v[0] : "(...)");
+	}
+	return s;
+}
+
+void pipejob_make_job(struct shell *sh, struct pipe_job *pj)
+{
+	struct stage *last = &pj->st[pj->n - 1];
+	struct job *j;
+
+	jobs_add(sh, last->pid, JOB_GUEST, last->n);
+	j = sh->jobs;
+	free(j->cmd);
+	j->cmd = describe(pj);
+	j->pipe = pj;
+	j->stopped = 1;
+	j->pgid = 0;
+	pj->host_streams = sh->host_streams;   /* finished when the job is */
+	sh->host_streams = NULL;
+	fprintf(stderr, "\n[%d] Stopped %s\n", j->id, j->cmd);
+}
+
+void pipejob_signal(struct shell *sh, struct job *j, int sig)
+{
+	struct pipe_job *pj = j->pipe;
+
+	(void)sh;
+	signal_hosts(pj, sig);
+	signal_guests(pj, sig);
+}
+
+static void continue_stages(struct shell *sh, struct pipe_job *pj, int foreground)
+{
+	for (int i = 0; i < pj->n; i++)
+		pj->st[i].stopped = 0;
+	if (foreground && sh->jc && pj->guest_pgid && running_stage(pj, 0)) {
+		sh->job_pgid = pj->guest_pgid;
+		tcsetpgrp(sh->tty, pj->guest_pgid);
+	}
+	signal_hosts(pj, SIGCONT);
+	signal_guests(pj, SIGCONT);
+	pj->stopped = 0;
+}
+
+/*
+ * bg: the stages run on without dosh, so a forked process takes over the
+ * output relays; the keyboard is not theirs any more (their input ends).
+ */
+static void relay_in_background(struct pipe_job *pj)
+{
+	struct relays *rs = &pj->pl.relays;
+	pid_t pid;
+
+	for (int i = 0; i < rs->n; i++)
+		if (rs->r[i].input && !rs->r[i].done)
+			relays_end(&rs->r[i]);
+	if (!relays_outputs_pending(rs))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		relays_run(rs, NULL, NULL);
+		_exit(0);
+	}
+	if (pid > 0 && pj->pl.nbg < PLUMB_MAX)
+		pj->pl.bg_relays[pj->pl.nbg++] = pid;
+	for (int i = 0; i < rs->n; i++)
+		rs->r[i].done = 1;   /* the relay process has them now */
+}
+
+int pipejob_continue(struct shell *sh, struct job *j, int foreground)
+{
+	struct pipe_job *pj = j->pipe;
+	int status;
+
+	j->stopped = 0;
+	continue_stages(sh, pj, foreground);
+	if (!foreground) {
+		relay_in_background(pj);
+		return 0;
+	}
+	status = pipejob_foreground(pj);
+	if (pj->stopped) {
+		j->stopped = 1;
+		fprintf(stderr, "\n[%d] Stopped %s\n", j->id, j->cmd);
+		return status;
+	}
+	j->done = 1;
+	j->status = status;
+	return status;
+}
+
+int pipejob_wait(struct shell *sh, struct job *j, int options)
+{
+	struct pipe_job *pj = j->pipe;
+
+	(void)sh;
+	if (j->stopped)
+		return options & WNOHANG ? -1 : 128 + SIGTSTP;
+	for (;;) {
+		struct stage *host = running_stage(pj, 1);
+		reap_guests(pj, options & WNOHANG);
+		if (host && (options & WNOHANG)) {
+			struct hc_session *hs = plumbing_live(&pj->pl);
+			int st;
+			pid_t r = hs ? hc_waitpid(hs, host->pid, &st, WNOHANG) : -ESRCH;
+			if (r != 0)
+				mark_done(host, r > 0 ? status_of(st) : 1);
+		} else if (host) {
+			wait_host(pj, host);
+		}
+		if (!running_stage(pj, 0) && !running_stage(pj, 1))
+			break;
+		if (options & WNOHANG)
+			return -1;
+	}
+	return pipeline_status(pj);
+}
+
+void pipejob_free(void *state)
+{
+	struct pipe_job *pj = state;
+	struct shell *sh;
+	struct host_stream *saved;
+
+	if (!pj)
+		return;
+	sh = pj->sh;
+	saved = sh->host_streams;
+	sh->host_streams = pj->host_streams;
+	if (running_stage(pj, 0) || running_stage(pj, 1))
+		hostio_forget(sh);   /* a subshell forgetting the job: nothing to wait for */
+	pipejob_release(pj);
+	sh->host_streams = saved;
+}
