@@ -1,10 +1,12 @@
 /* hostpty.c: a host program at dosh's terminal: a host pty, raw mode, resizes, Ctrl-Z and fg. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -14,15 +16,20 @@
 #include "host.h"
 #include "hostcall.h"
 #include "hostpty.h"
+#include "input.h"
 #include "jobs.h"
 
-#define TICK_MS 200
+/* How often a running program is asked after: soon at first (most end at once), then calmly. */
+#define TICK_FIRST_MS 5
+#define TICK_MAX_MS 50
+/* How long the keyboard's last bytes may take to reach the pty when the program ends. */
+#define KEYBOARD_FLUSH_MS 1000
 
 /* What a running (or stopped) host program on a pty needs, kept with its job. */
 struct pty_job {
 	struct shell *sh;
 	struct hc_session *hs;
-	hc_handle_t master;
+	hc_handle_t master, slave;   /* dosh holds the slave, to take back what was typed ahead */
 	int in, out;            /* the keyboard and screen streams' guest ends */
 	pid_t pid;
 	int stopped, exited, status;
@@ -48,6 +55,47 @@ static void on_signal(void *ctx, int sig)
 		send_winsize(ctx);
 }
 
+/* The keyboard relay's last bytes go to the pty, and then the pump that writes them closes. */
+static void flush_keyboard(struct pty_job *pj)
+{
+	struct relay *kb = &pj->relays.r[0];
+	struct pollfd p = { .fd = pj->in, .events = POLLIN };
+	char c;
+
+	if (kb->done)
+		return;
+	while (kb->len > 0) {
+		ssize_t n = send(pj->in, kb->buf + kb->off, kb->len, MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		kb->off += (size_t)n;
+		kb->len -= (size_t)n;
+	}
+	relays_end(kb);
+	while (poll(&p, 1, KEYBOARD_FLUSH_MS) > 0 && read(pj->in, &c, 1) > 0)
+		;
+}
+
+/*
+ * The program is done: keys typed meanwhile that it did not read are taken
+ * back from its pty for dosh's next command line; closing the slave then lets
+ * the screen reach its end.
+ */
+static void take_back_typing(struct pty_job *pj)
+{
+	char buf[HC_PTY_UNREAD_MAX];
+	ssize_t n;
+
+	flush_keyboard(pj);
+	if (!live(pj) || pj->slave < 0)
+		return;
+	n = hc_pty_unread(pj->hs, pj->slave, buf, sizeof(buf));
+	if (n > 0)
+		input_typeahead(pj->sh, buf, (size_t)n);
+	hc_close(pj->hs, pj->slave);
+	pj->slave = -1;
+}
+
 /* Every tick: has the program stopped (Ctrl-Z on its pty) or exited? */
 static int tick(void *ctx)
 {
@@ -57,6 +105,8 @@ static int tick(void *ctx)
 
 	if (!live(pj) || pj->exited)
 		return 0;
+	if (pj->relays.tick_ms < TICK_MAX_MS)
+		pj->relays.tick_ms = pj->relays.tick_ms * 2 < TICK_MAX_MS ? pj->relays.tick_ms * 2 : TICK_MAX_MS;
 	r = hc_waitpid(pj->hs, pj->pid, &st, WNOHANG | WUNTRACED);
 	if (r < 0) {
 		host_note_failure(pj->sh, r);
@@ -70,6 +120,7 @@ static int tick(void *ctx)
 	}
 	pj->exited = 1;   /* the rest of its output is still to come: keep relaying */
 	pj->status = status_of(st);
+	take_back_typing(pj);
 	return 0;
 }
 
@@ -97,7 +148,7 @@ static int open_streams(struct pty_job *pj)
 
 static int spawn_on_pty(struct shell *sh, struct pty_job *pj, struct node *n, hc_handle_t slave)
 {
-	struct hc_spawn_spec sp = { .close_handles = 1, .use_ctty = 1, .ctty = slave };
+	struct hc_spawn_spec sp = { .use_ctty = 1, .ctty = slave };
 	char **argv;
 	int argc = expand_words(sh, &n->simple.words, &argv, 1);
 
@@ -123,7 +174,7 @@ static struct pty_job *pty_job_new(struct shell *sh, struct hc_session *hs)
 		abort();
 	pj->sh = sh;
 	pj->hs = hs;
-	pj->master = pj->in = pj->out = -1;
+	pj->master = pj->slave = pj->in = pj->out = -1;
 	return pj;
 }
 
@@ -136,6 +187,8 @@ void hostpty_free(struct shell *sh, void *state)
 		return;
 	if (live(pj) && pj->master >= 0)
 		hc_close(pj->hs, pj->master);
+	if (live(pj) && pj->slave >= 0)
+		hc_close(pj->hs, pj->slave);
 	if (pj->in >= 0)
 		close(pj->in);
 	if (pj->out >= 0)
@@ -187,27 +240,24 @@ int hostpty_run(struct shell *sh, struct node *n)
 {
 	struct hc_session *hs = host_session(sh);
 	struct pty_job *pj;
-	hc_handle_t slave;
 	int r;
 
 	if (!hs)
 		return 127;
 	pj = pty_job_new(sh, hs);
-	if ((r = hc_pty_open(hs, &pj->master, &slave)) == 0)
+	if ((r = hc_pty_open(hs, &pj->master, &pj->slave)) == 0)
 		send_winsize(pj);   /* before the program starts, so it sees the right size */
-	if (r != 0 || (r = open_streams(pj)) != 0 || (r = spawn_on_pty(sh, pj, n, slave)) != 0) {
+	if (r != 0 || (r = open_streams(pj)) != 0 || (r = spawn_on_pty(sh, pj, n, pj->slave)) != 0) {
 		host_note_failure(sh, r);
 		if (r != -ENOENT)
 			sh_error(sh, "host terminal: %s", strerror(-r));
-		if (live(pj) && r != -ENOENT)
-			hc_close(hs, slave);
 		hostpty_free(sh, pj);
 		return r == -ENOENT ? 127 : 1;
 	}
 	relays_add(&pj->relays, 0, pj->in, 1);
 	relays_add(&pj->relays, pj->out, 1, 0);
 	pj->relays.tick = tick;
-	pj->relays.tick_ms = TICK_MS;
+	pj->relays.tick_ms = TICK_FIRST_MS;
 	return finish_or_keep(sh, pj, n, relay_at_terminal(sh, pj));
 }
 
@@ -222,6 +272,7 @@ int hostpty_resume(struct shell *sh, struct job *j)
 	}
 	j->stopped = 0;
 	send_winsize(pj);   /* the window may have changed while it was stopped */
+	pj->relays.tick_ms = TICK_FIRST_MS;
 	hc_kill(pj->hs, -pj->pid, SIGCONT);
 	status = relay_at_terminal(sh, pj);
 	if (pj->stopped) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <editline/readline.h>
@@ -138,6 +139,53 @@ static void history_open(struct shell *sh)
 		read_history(history_path);
 }
 
+/* ---- keys typed ahead ---- */
+
+static struct shell *keyboard_owner;   /* whose typeahead the keyboard gives first */
+
+void input_typeahead(struct shell *sh, const char *keys, size_t n)
+{
+	char *t = realloc(sh->typeahead, sh->ntypeahead + n);
+
+	if (!t)
+		abort();
+	sh->typeahead = t;
+	for (size_t i = 0; i < n; i++) {
+		char c = keys[i];
+		if (c == 0x03)   /* ^C: what came before was given up on */
+			sh->ntypeahead = 0;
+		else if (c != 0x04 && c != 0x1a && c != 0x1c)   /* no ^D, ^Z, ^\ for dosh itself */
+			t[sh->ntypeahead++] = c;
+	}
+}
+
+/*
+ * libedit's keyboard: keys typed ahead first, exactly as typed, then the
+ * terminal. A signal ends the line as libedit's own reader does, except a
+ * window resize, which only changes the size.
+ */
+static int keyboard_getc(FILE *in)
+{
+	struct shell *sh = keyboard_owner;
+	struct winsize before, now;
+	unsigned char c;
+	ssize_t n;
+
+	if (sh && sh->ntypeahead) {
+		c = (unsigned char)sh->typeahead[0];
+		memmove(sh->typeahead, sh->typeahead + 1, --sh->ntypeahead);
+		return c;
+	}
+	ioctl(fileno(in), TIOCGWINSZ, &before);
+	while ((n = read(fileno(in), &c, 1)) < 0 && errno == EINTR) {
+		if (ioctl(fileno(in), TIOCGWINSZ, &now) != 0 ||
+		    (now.ws_row == before.ws_row && now.ws_col == before.ws_col))
+			return EOF;
+		before = now;
+	}
+	return n == 1 ? c : EOF;
+}
+
 static char *edit_line(struct shell *sh, int continuation)
 {
 	char *prompt = NULL, *line, *out;
@@ -246,6 +294,8 @@ int input_loop(struct shell *sh)
 	}
 	if (edit) {
 		take_terminal(sh);
+		keyboard_owner = sh;
+		rl_getc_function = keyboard_getc;   /* before anything makes libedit start */
 		history_open(sh);
 	}
 	if (sh->interactive && sh->host_url)

@@ -91,6 +91,8 @@ struct shell {
 	char *traps[65];               /* commands for signals; [0] is EXIT */
 	struct job *jobs;
 	int next_job;
+	char *typeahead;               /* keys a host program left unread, for the next lines */
+	size_t ntypeahead;
 	int jc;                        /* job control: interactive, on a terminal */
 	int tty;                       /* the terminal's fd (for tcsetpgrp) */
 	pid_t shell_pgid;

@@ -170,6 +170,14 @@ int hc_kill(struct hc_session *s, pid_t pid, int sig);
 int hc_pty_open(struct hc_session *s, hc_handle_t *master, hc_handle_t *slave);
 /* hc_pty_resize - set the window size of the pty behind @master. Returns: 0 or -errno. */
 int hc_pty_resize(struct hc_session *s, hc_handle_t master, unsigned rows, unsigned cols);
+/* The most input a pty keeps unread, and so the most hc_pty_unread() returns. */
+#define HC_PTY_UNREAD_MAX 4096
+/*
+ * hc_pty_unread - take back the input waiting unread on the pty of @slave,
+ * partial line included; @len should be HC_PTY_UNREAD_MAX.
+ * Returns: the byte count or -errno.
+ */
+ssize_t hc_pty_unread(struct hc_session *s, hc_handle_t slave, void *buf, size_t len);
 
 /* ---- sockets on the host ---- */
 int hc_socket(struct hc_session *s, int domain, int type, int protocol);

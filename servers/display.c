@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "display.h"
@@ -120,6 +121,14 @@ static void step(struct relays *rs, struct pollfd *p, const int *which, int n)
 	}
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int relays_step(struct relays *rs, int timeout_ms, const sigset_t *mask)
 {
 	struct pollfd p[RELAY_MAX];
@@ -135,21 +144,27 @@ int relays_step(struct relays *rs, int timeout_ms, const sigset_t *mask)
 void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *ctx)
 {
 	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_quit, old_winch;
+	long next_tick;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGQUIT, &sa, &old_quit);
 	sigaction(SIGWINCH, &sa, &old_winch);
 	interrupted = 0;
+	next_tick = now_ms() + rs->tick_ms;
 	while (relays_outputs_pending(rs)) {
-		if (relays_step(rs, rs->tick ? rs->tick_ms : -1, NULL) < 0 && errno != EINTR)
+		long wait = rs->tick ? next_tick - now_ms() : -1;
+		if (relays_step(rs, wait < 0 && rs->tick ? 0 : (int)wait, NULL) < 0 && errno != EINTR)
 			break;
 		if (interrupted && interrupt) {
 			interrupt(ctx, interrupted);
 			interrupted = 0;
 		}
-		if (rs->tick && rs->tick(ctx))
-			break;
+		if (rs->tick && now_ms() >= next_tick) {   /* on time, however busy the relays are */
+			if (rs->tick(ctx))
+				break;
+			next_tick = now_ms() + rs->tick_ms;
+		}
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);

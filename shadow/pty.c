@@ -1,4 +1,4 @@
-/* pty.c: pseudo-terminals in the shadow: open a pair, set its window size, spawn a session on it. */
+/* pty.c: pseudo-terminals in the shadow: open a pair, set its window size, take back unread input. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -56,5 +56,40 @@ int shadow_pty_resize(struct shadow *sh, void *args, void *res)
 		*r = fd < 0 ? HC_EBADF : HC_EINVAL;
 	else
 		*r = ioctl(fd, TIOCSWINSZ, &ws) == 0 ? HC_OK : hc_err_from_errno(errno);
+	return 0;
+}
+
+/*
+ * The input a program on the pty left unread (typed ahead, or after it ended),
+ * partial line included: read non-canonically, then the modes are put back.
+ */
+int shadow_pty_unread(struct shadow *sh, void *args, void *res)
+{
+	hc_handle *a = args;
+	hc_data_res *r = res;
+	int fd = handles_fd(&sh->handles, *a);
+	struct termios saved, now;
+	char *buf;
+	ssize_t n = 0, got;
+
+	if (fd < 0 || !isatty(fd) || tcgetattr(fd, &saved) != 0) {
+		r->err = fd < 0 ? HC_EBADF : HC_ENOTTY;
+		return 0;
+	}
+	if (!(buf = malloc(HC_UNREAD_MAX))) {
+		r->err = HC_ENOMEM;
+		return 0;
+	}
+	now = saved;
+	now.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	now.c_cc[VMIN] = 0;
+	now.c_cc[VTIME] = 0;
+	tcsetattr(fd, TCSANOW, &now);
+	while (n < HC_UNREAD_MAX && (got = read(fd, buf + n, (size_t)(HC_UNREAD_MAX - n))) > 0)
+		n += got;
+	tcsetattr(fd, TCSANOW, &saved);
+	r->err = HC_OK;
+	r->hc_data_res_u.data.hc_data_len = (u_int)n;
+	r->hc_data_res_u.data.hc_data_val = buf;
 	return 0;
 }

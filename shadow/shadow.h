@@ -189,6 +189,7 @@ int shadow_stream_create(struct shadow *sh, void *args, void *res);
 int shadow_stream_attach(struct shadow *sh, void *args, void *res);
 int shadow_pty_open(struct shadow *sh, void *args, void *res);
 int shadow_pty_resize(struct shadow *sh, void *args, void *res);
+int shadow_pty_unread(struct shadow *sh, void *args, void *res);
 
 /* ---- children.c: the children table ---- */
 struct shadow_child *children_add(struct shadow *sh, pid_t pid, pid_t pgid);

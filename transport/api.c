@@ -94,6 +94,29 @@ int hc_session_call_int(struct hc_session *s, uint32_t proc, xdrproc_t xargs, vo
 	return res.err == HC_OK ? res.hc_int_res_u.value : -hc_err_to_errno(res.err);
 }
 
+ssize_t hc_session_call_data(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
+			     void *buf, size_t len)
+{
+	hc_data_res res;
+	ssize_t r;
+
+	memset(&res, 0, sizeof(res));
+	r = hc_session_call(s, proc, xargs, args, (xdrproc_t)xdr_hc_data_res, &res);
+	if (r)
+		return r;
+	if (res.err != HC_OK) {
+		r = -hc_err_to_errno(res.err);
+	} else if (res.hc_data_res_u.data.hc_data_len > len) {
+		r = -EPROTO;   /* the host may not answer more than was asked */
+	} else {
+		r = res.hc_data_res_u.data.hc_data_len;
+		if (r > 0)
+			memcpy(buf, res.hc_data_res_u.data.hc_data_val, (size_t)r);
+	}
+	xdr_free((xdrproc_t)xdr_hc_data_res, (char *)&res);
+	return r;
+}
+
 int hc_copy_string(char *buf, size_t len, const char *src)
 {
 	size_t n = strlen(src);

@@ -21,33 +21,11 @@ int hc_close(struct hc_session *s, hc_handle_t h)
 	return hc_session_call_err(s, HC_CLOSE, (xdrproc_t)xdr_hc_handle, &h);
 }
 
-static ssize_t read_once(struct hc_session *s, hc_handle_t h, void *buf, size_t len)
-{
-	hc_read_args a = { h, (u_int)len };
-	hc_data_res res;
-	ssize_t r;
-
-	memset(&res, 0, sizeof(res));
-	r = hc_session_call(s, HC_READ, (xdrproc_t)xdr_hc_read_args, &a,
-			    (xdrproc_t)xdr_hc_data_res, &res);
-	if (r)
-		return r;
-	if (res.err != HC_OK) {
-		r = -hc_err_to_errno(res.err);
-	} else if (res.hc_data_res_u.data.hc_data_len > len) {
-		r = -EPROTO;   /* the host may not answer more than was asked */
-	} else {
-		r = res.hc_data_res_u.data.hc_data_len;
-		if (r > 0)
-			memcpy(buf, res.hc_data_res_u.data.hc_data_val, (size_t)r);
-	}
-	xdr_free((xdrproc_t)xdr_hc_data_res, (char *)&res);
-	return r;
-}
-
 ssize_t hc_read(struct hc_session *s, hc_handle_t h, void *buf, size_t len)
 {
-	return read_once(s, h, buf, len > HC_IO_MAX ? HC_IO_MAX : len);
+	hc_read_args a = { h, (u_int)(len > HC_IO_MAX ? HC_IO_MAX : len) };
+
+	return hc_session_call_data(s, HC_READ, (xdrproc_t)xdr_hc_read_args, &a, buf, a.count);
 }
 
 ssize_t hc_write(struct hc_session *s, hc_handle_t h, const void *buf, size_t len)

@@ -225,3 +225,12 @@ int hc_pty_resize(struct hc_session *s, hc_handle_t master, unsigned rows, unsig
 
 	return hc_session_call_err(s, HC_PTY_RESIZE, (xdrproc_t)xdr_hc_winsize, &a);
 }
+
+_Static_assert(HC_PTY_UNREAD_MAX == HC_UNREAD_MAX, "hostcall.h and hostcall.x disagree");
+
+ssize_t hc_pty_unread(struct hc_session *s, hc_handle_t slave, void *buf, size_t len)
+{
+	hc_handle a = slave;
+
+	return hc_session_call_data(s, HC_PTY_UNREAD, (xdrproc_t)xdr_hc_handle, &a, buf, len);
+}

@@ -25,6 +25,13 @@ int hc_session_call(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *
 /* hc_session_call_err - a call whose result is a bare hc_err. Returns: 0 or -errno. */
 int hc_session_call_err(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args);
 
+/*
+ * hc_session_call_data - a call whose result is an hc_data_res of at most @len
+ * bytes, copied to @buf. Returns: the byte count or -errno.
+ */
+ssize_t hc_session_call_data(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
+			     void *buf, size_t len);
+
 /* hc_session_call_int - a call whose result is an hc_int_res. Returns: the value or -errno. */
 int hc_session_call_int(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args);
 

@@ -192,6 +192,27 @@ keys 'exit' Enter
 sleep 0.5
 keys 'echo host-sh-done $?' Enter
 check "the host shell's exit returns to dosh" "host-sh-done 0"
+keys '!sleep 1.5' Enter
+await_proc 'sleep 1.5'
+keys 'echo typed-$((6*7))' Enter 'echo part'
+check "a line typed ahead while a host program ran is run after it" "typed-42"
+keys 'ial-$((2+3))' Enter
+check "a partial line typed ahead is kept for editing" "partial-5"
+keys "!sh -c 'sleep 1; read x; echo got=\$x'" Enter
+await_proc 'sleep 1$'
+keys 'for-the-program' Enter 'echo after-$((1+1))' Enter
+check "the host program reads what it wants" "got=for-the-program"
+check "and what it left is dosh's" "after-2"
+keys 'echo resi'
+sleep 0.2
+t resize-window -t s -x 110 -y 35
+sleep 0.3
+keys 'zed-$((3+4))' Enter
+check "resizing the window keeps the line being typed" "resized-7"
+keys 'echo junk' C-c
+sleep 0.2
+keys 'echo clean-$((8+1))' Enter
+check "Ctrl-C at the prompt drops the line" "clean-9"
 keys 'exit' Enter
 sleep 0.3
 t kill-server 2>/dev/null
