@@ -1,6 +1,8 @@
 #!/bin/sh
 # bench-ssh.sh: the ssh baselines for dosh's '!true': ssh to a private sshd on loopback,
 # with and without a ControlMaster. Skipped (with a message) where sshd cannot be started.
+# The remote shell is told (SHLVL, which bash reads) that it is not a login over ssh, so it
+# skips ~/.bashrc: what is measured is ssh's cost, not the account's shell start-up files.
 set -u
 SSHD=/usr/sbin/sshd
 N=${N:-30}
@@ -24,12 +26,14 @@ StrictModes no
 UsePAM no
 PermitRootLogin prohibit-password
 PasswordAuthentication no
+AcceptEnv SHLVL
 EOF
 mkdir -p /run/sshd 2>/dev/null
 "$SSHD" -D -e -f "$work/sshd_config" 2>"$work/sshd.log" &
 sshd=$!
 opts="-p $port -i $work/user_key -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
--o BatchMode=yes -o LogLevel=ERROR"
+-o BatchMode=yes -o LogLevel=ERROR -o SendEnv=SHLVL"
+export SHLVL=2
 i=0
 while ! ssh $opts 127.0.0.1 true 2>/dev/null; do
 	i=$((i + 1))
