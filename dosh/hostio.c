@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <linux/close_range.h>
 #include <unistd.h>
 
 #include "display.h"
@@ -102,28 +101,17 @@ void hostio_forget(struct shell *sh)
 	}
 }
 
-/* Keep only @a and @b (and stdio): a relay must not hold other pipes and streams open. */
-static void close_all_but(int a, int b)
-{
-	int lo = a < b ? a : b, hi = a < b ? b : a;
-
-	if (lo > 3)
-		close_range(3, (unsigned)lo - 1, 0);
-	if (hi > lo + 1)
-		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
-	close_range((unsigned)hi + 1, ~0U, 0);
-}
-
 pid_t relay_start(int from, int to)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		struct relays rs = { .n = 0 };
-		close_all_but(from, to);
 		signal(SIGPIPE, SIG_DFL);
-		if (relays_add(&rs, from, to, 0) == 0)
+		if (relays_add(&rs, from, to, 0) == 0) {
+			relays_close_others(&rs);   /* other pipes and streams must see their ends */
 			relays_run(&rs, NULL, NULL);   /* the display server's loop, in this process */
+		}
 		_exit(0);
 	}
 	return pid;

@@ -268,11 +268,8 @@ int pipejob_foreground(struct pipe_job *pj)
 		die_of(&ss, interrupted);
 	if (pj->stopped)
 		return 128 + SIGTSTP;
-	for (int i = 0; i < pj->n; i++)
-		if (pj->st[i].status == 128 + SIGINT && !pj->st[i].host && pj->sh->jc) {
-			fputc('\n', stderr);   /* the prompt on a line of its own after ^C */
-			break;
-		}
+	if (pj->sh->jc && (interrupted == SIGINT || pipeline_status(pj) == 128 + SIGINT))
+		fputc('\n', stderr);   /* the prompt on a line of its own after ^C */
 	return pipeline_status(pj);
 }
 
@@ -357,6 +354,7 @@ static void relay_in_background(struct pipe_job *pj)
 	if (pid == 0) {
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
+		relays_close_others(rs);
 		relays_run(rs, NULL, NULL);
 		_exit(0);
 	}

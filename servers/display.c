@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/close_range.h>
 
 #include "display.h"
 
@@ -169,6 +170,31 @@ void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 	sigaction(SIGWINCH, &old_winch, NULL);
+}
+
+static int by_value(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+void relays_close_others(const struct relays *rs)
+{
+	int keep[2 * RELAY_MAX + 1], n = 0, from = 3;
+
+	for (int i = 0; i < rs->n; i++) {
+		if (rs->r[i].done)
+			continue;
+		keep[n++] = rs->r[i].from;
+		keep[n++] = rs->r[i].to;
+	}
+	qsort(keep, (size_t)n, sizeof(int), by_value);
+	for (int i = 0; i < n; i++) {
+		if (keep[i] > from)
+			close_range((unsigned)from, (unsigned)keep[i] - 1, 0);
+		if (keep[i] >= from)
+			from = keep[i] + 1;
+	}
+	close_range((unsigned)from, ~0U, 0);
 }
 
 void relays_free(struct relays *rs)

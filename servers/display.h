@@ -55,6 +55,9 @@ int relays_outputs_pending(const struct relays *rs);
  */
 int relays_step(struct relays *rs, int timeout_ms, const sigset_t *mask);
 
+/* relays_close_others - in a process that only relays: close every descriptor but stdio and the relays'. */
+void relays_close_others(const struct relays *rs);
+
 /* relays_free - free the buffers (the descriptors belong to the caller). */
 void relays_free(struct relays *rs);
 

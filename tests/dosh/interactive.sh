@@ -51,7 +51,11 @@ gone() {
 		passed=$((passed + 1)); echo "ok   $1 gone"
 	fi
 }
-in_state() {
+in_state() {   # a signal takes effect when its process next runs: allow a second
+	i=0
+	while ! ps -o stat= -p "$(pgrep -f "$1" | head -1)" 2>/dev/null | grep -q "^$2" && [ $i -lt 20 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
 	if ps -o stat= -p "$(pgrep -f "$1" | head -1)" 2>/dev/null | grep -q "^$2"; then
 		passed=$((passed + 1)); echo "ok   $1 in state $2"
 	else
@@ -169,6 +173,14 @@ keys C-c
 keys 'echo host-pipe-fg $?' Enter
 check "bg and fg continue it, and Ctrl-C ends it" "host-pipe-fg 130"
 gone 'sleep 435'
+keys "!sh -c 'sleep 1.5; echo bg-\$((40+3))' | !cat" Enter
+await_proc 'sleep 1.5'
+keys C-z
+check "Ctrl-Z stops a host pipeline with output to come" "Stopped !sh | !cat"
+keys 'bg' Enter
+check "after bg its output still reaches the terminal" "bg-43"
+keys 'wait; echo waited-$?' Enter
+check "wait sees the job end" "waited-0"
 keys '!cat' Enter
 await_proc '^cat$'
 keys 'typed to the host' Enter
