@@ -55,7 +55,7 @@ static void on_signal(void *ctx, int sig)
 		send_winsize(ctx);
 }
 
-/* The keyboard relay's last bytes go to the pty, and then the pump that writes them closes. */
+/* The keyboard relay's last bytes go to the pty (what cannot fit is dropped), then its pump closes. */
 static void flush_keyboard(struct pty_job *pj)
 {
 	struct relay *kb = &pj->relays.r[0];
@@ -65,7 +65,7 @@ static void flush_keyboard(struct pty_job *pj)
 	if (kb->done)
 		return;
 	while (kb->len > 0) {
-		ssize_t n = send(pj->in, kb->buf + kb->off, kb->len, MSG_NOSIGNAL);
+		ssize_t n = send(pj->in, kb->buf + kb->off, kb->len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n <= 0)
 			break;
 		kb->off += (size_t)n;

@@ -245,6 +245,37 @@ static void pty__spawn_on_host_pty__sees_terminal_and_window_size(void **state)
 	assert_int_equal(hc_pty_resize(s, master, 1, 1), -EBADF);
 }
 
+/* A program that read one line leaves the next and a partial one on its pty. */
+static void pty__input_left_unread__taken_back_whole(void **state)
+{
+	char *argv[] = { S("sh"), S("-c"), S("read first; echo \"got $first\""), NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv, .use_ctty = 1 };
+	const char typed[] = "line one\nline two\npart";
+	hc_handle_t master, slave;
+	char buf[HC_PTY_UNREAD_MAX];
+	ssize_t n;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(hc_pty_open(s, &master, &slave), 0);
+	sp.ctty = slave;
+	for (int i = 0; i < 3; i++)
+		sp.stdio[i] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = slave };
+	assert_int_equal(hc_write(s, master, typed, sizeof(typed) - 1), (ssize_t)sizeof(typed) - 1);
+	pid = hc_spawn(s, &sp);
+	assert_true(pid > 0);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	n = hc_pty_unread(s, slave, buf, sizeof(buf));
+	assert_int_equal(n, (ssize_t)strlen("line two\npart"));
+	assert_memory_equal(buf, "line two\npart", (size_t)n);
+	assert_int_equal(hc_pty_unread(s, slave, buf, sizeof(buf)), 0);   /* taken, not copied */
+	assert_int_equal(hc_pty_unread(s, master + 1000, buf, sizeof(buf)), -EBADF);
+	assert_int_equal(hc_close(s, slave), 0);
+	assert_int_equal(hc_close(s, master), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +288,7 @@ int main(void)
 		cmocka_unit_test(fork__exec_failure__reported_and_child_still_serves),
 		cmocka_unit_test(dup2__in_the_shadow_itself__refused),
 		cmocka_unit_test(pty__spawn_on_host_pty__sees_terminal_and_window_size),
+		cmocka_unit_test(pty__input_left_unread__taken_back_whole),
 	};
 
 	return cmocka_run_group_tests_name("proc", tests, group_setup, group_teardown);
