@@ -232,7 +232,7 @@ static int finish_or_keep(struct shell *sh, struct pty_job *pj, struct node *n, 
 	jobs_add(sh, pj->pid, JOB_HOST, n);
 	sh->jobs->stopped = 1;
 	sh->jobs->pty = pj;
-	fprintf(stderr, "\n[%d] Stopped !%s\n", sh->jobs->id, sh->jobs->cmd);
+	jobs_say_stopped(sh->jobs);
 	return status;
 }
 
@@ -275,12 +275,5 @@ int hostpty_resume(struct shell *sh, struct job *j)
 	pj->relays.tick_ms = TICK_FIRST_MS;
 	hc_kill(pj->hs, -pj->pid, SIGCONT);
 	status = relay_at_terminal(sh, pj);
-	if (pj->stopped) {
-		j->stopped = 1;
-		fprintf(stderr, "\n[%d] Stopped !%s\n", j->id, j->cmd);
-		return status;
-	}
-	j->done = 1;
-	j->status = status;
-	return status;
+	return jobs_after_foreground(j, pj->stopped, status);
 }

@@ -53,6 +53,23 @@ void jobs_forget(struct shell *sh)
 	}
 }
 
+void jobs_say_stopped(const struct job *j)
+{
+	fprintf(stderr, "\n[%d] Stopped %s%s\n", j->id, j->where == JOB_HOST ? "!" : "", j->cmd);
+}
+
+int jobs_after_foreground(struct job *j, int stopped, int status)
+{
+	if (stopped) {
+		j->stopped = 1;
+		jobs_say_stopped(j);
+	} else {
+		j->done = 1;
+		j->status = status;
+	}
+	return status;
+}
+
 int jobs_wait_foreground(struct shell *sh, pid_t pid, struct node *n)
 {
 	int st;
@@ -69,7 +86,7 @@ int jobs_wait_foreground(struct shell *sh, pid_t pid, struct node *n)
 		jobs_add(sh, pid, JOB_GUEST, n);
 		sh->jobs->pgid = pgid ? pgid : pid;
 		sh->jobs->stopped = 1;
-		fprintf(stderr, "\n[%d] Stopped %s\n", sh->jobs->id, sh->jobs->cmd);
+		jobs_say_stopped(sh->jobs);
 	}
 	return status_of(st);
 }
@@ -106,14 +123,9 @@ int jobs_continue(struct shell *sh, struct job *j, int foreground)
 		;
 	if (sh->jc)
 		tcsetpgrp(sh->tty, sh->shell_pgid);
-	if (WIFSTOPPED(st)) {
-		j->stopped = 1;
-		fprintf(stderr, "\n[%d] Stopped %s\n", j->id, j->cmd);
-	} else {
-		j->done = 1;
-		j->status = status_of(st);
+	jobs_after_foreground(j, WIFSTOPPED(st), status_of(st));
+	if (j->done)
 		jobs_wait(sh, j->pid);
-	}
 	return status_of(st);
 }
 

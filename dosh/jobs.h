@@ -13,6 +13,13 @@ void jobs_forget(struct shell *sh);
  * child stopped by Ctrl-Z becomes a stopped job (@n names it). Returns: its status.
  */
 int jobs_wait_foreground(struct shell *sh, pid_t pid, struct node *n);
+/* jobs_say_stopped - tell the terminal that job @j has stopped. */
+void jobs_say_stopped(const struct job *j);
+/*
+ * jobs_after_foreground - @j ran in the foreground until it stopped (@stopped)
+ * or ended with @status: note which, saying so when it stopped. Returns: @status.
+ */
+int jobs_after_foreground(struct job *j, int stopped, int status);
 /* jobs_continue - fg/bg: continue job @j, in the foreground (waited for) or not. */
 int jobs_continue(struct shell *sh, struct job *j, int foreground);
 /* jobs_wait - the wait builtin: all jobs (@pid 0) or one. Returns: the status. */

@@ -311,7 +311,7 @@ void pipejob_make_job(struct shell *sh, struct pipe_job *pj)
 	j->pgid = 0;
 	pj->host_streams = sh->host_streams;   /* finished when the job is */
 	sh->host_streams = NULL;
-	fprintf(stderr, "\n[%d] Stopped %s\n", j->id, j->cmd);
+	jobs_say_stopped(j);
 }
 
 void pipejob_signal(struct shell *sh, struct job *j, int sig)
@@ -376,14 +376,7 @@ int pipejob_continue(struct shell *sh, struct job *j, int foreground)
 		return 0;
 	}
 	status = pipejob_foreground(pj);
-	if (pj->stopped) {
-		j->stopped = 1;
-		fprintf(stderr, "\n[%d] Stopped %s\n", j->id, j->cmd);
-		return status;
-	}
-	j->done = 1;
-	j->status = status;
-	return status;
+	return jobs_after_foreground(j, pj->stopped, status);
 }
 
 int pipejob_wait(struct shell *sh, struct job *j, int options)
