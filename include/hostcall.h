@@ -219,6 +219,14 @@ enum hc_stream_direction {
 int hc_stream_attach(struct hc_session *s, hc_handle_t stream, hc_handle_t host,
 		     enum hc_stream_direction dir);
 
+/*
+ * hc_stream_unread - take back what a host program left unread of the bytes
+ * the guest sent into stream handle @stream: shut the guest end for writing
+ * first; the shadow reads to that end of file (waiting at most a second),
+ * and at most HC_PTY_UNREAD_MAX bytes. Returns: the byte count or -errno.
+ */
+ssize_t hc_stream_unread(struct hc_session *s, hc_handle_t stream, void *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

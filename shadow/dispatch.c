@@ -54,6 +54,7 @@ static const struct shadow_proc procs[] = {
 	PROC_NOARGS(HC_PTY_OPEN, shadow_pty_open, hc_pty_res, 0),
 	PROC(HC_PTY_RESIZE, shadow_pty_resize, hc_winsize, hc_err, 0),
 	PROC(HC_PTY_UNREAD, shadow_pty_unread, hc_handle, hc_data_res, 0),
+	PROC(HC_STREAM_UNREAD, shadow_stream_unread, hc_handle, hc_data_res, 0),
 };
 
 const struct shadow_proc *shadow_proc_lookup(uint32_t proc)

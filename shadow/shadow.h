@@ -13,6 +13,8 @@
 #define SHADOW_PUMP_MAX 64
 #define SHADOW_TICKET_MAX 32
 #define SHADOW_TICKET_TTL_MS 30000
+/* how long a stream's unread bytes may take to reach their end of file */
+#define SHADOW_UNREAD_WAIT_MS 1000
 #define SHADOW_PUMP_BUF (64 * 1024)
 #define SHADOW_CONNECT_TIMEOUT_MS 30000
 
@@ -187,6 +189,7 @@ int shadow_connect(struct shadow *sh, void *args, void *res);
 int shadow_getsockname(struct shadow *sh, void *args, void *res);
 int shadow_stream_create(struct shadow *sh, void *args, void *res);
 int shadow_stream_attach(struct shadow *sh, void *args, void *res);
+int shadow_stream_unread(struct shadow *sh, void *args, void *res);
 int shadow_pty_open(struct shadow *sh, void *args, void *res);
 int shadow_pty_resize(struct shadow *sh, void *args, void *res);
 int shadow_pty_unread(struct shadow *sh, void *args, void *res);

@@ -207,6 +207,43 @@ int shadow_stream_attach(struct shadow *sh, void *args, void *res)
 	return 0;
 }
 
+/*
+ * The bytes a program left unread in its stdin stream: read until the guest's
+ * end of file (it shuts its side first) or SHADOW_UNREAD_WAIT_MS, at most
+ * HC_UNREAD_MAX; what lies beyond goes with the stream when it is closed.
+ */
+int shadow_stream_unread(struct shadow *sh, void *args, void *res)
+{
+	hc_handle *a = args;
+	hc_data_res *r = res;
+	int fd = handles_fd(&sh->handles, *a);
+	int64_t deadline = shadow_now_ms() + SHADOW_UNREAD_WAIT_MS, left;
+	ssize_t n = 0, got = 1;
+	char *buf;
+
+	if (fd < 0 || !is_socket(fd)) {
+		r->err = fd < 0 ? HC_EBADF : HC_EINVAL;
+		return 0;
+	}
+	if (!(buf = malloc(HC_UNREAD_MAX))) {
+		r->err = HC_ENOMEM;
+		return 0;
+	}
+	while (n < HC_UNREAD_MAX && got != 0 && (left = deadline - shadow_now_ms()) > 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, (int)left) <= 0)
+			break;
+		got = recv(fd, buf + n, (size_t)(HC_UNREAD_MAX - n), MSG_DONTWAIT);
+		if (got < 0 && errno != EAGAIN && errno != EINTR)
+			break;
+		n += got > 0 ? got : 0;
+	}
+	r->err = HC_OK;
+	r->hc_data_res_u.data.hc_data_len = (u_int)n;
+	r->hc_data_res_u.data.hc_data_val = buf;
+	return 0;
+}
+
 static void pump_stop(struct shadow_pump *p)
 {
 	if (p->dst_sock)

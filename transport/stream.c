@@ -64,3 +64,10 @@ int hc_stream_attach(struct hc_session *s, hc_handle_t stream, hc_handle_t host,
 	return hc_session_call_err(s, HC_STREAM_ATTACH, (xdrproc_t)xdr_hc_stream_attach_args,
 				   &a);
 }
+
+ssize_t hc_stream_unread(struct hc_session *s, hc_handle_t stream, void *buf, size_t len)
+{
+	hc_handle a = stream;
+
+	return hc_session_call_data(s, HC_STREAM_UNREAD, (xdrproc_t)xdr_hc_handle, &a, buf, len);
+}

@@ -268,6 +268,35 @@ static void streams_opened_together__each_joins_its_own_stdio(void **state)
 	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
 }
 
+/* dash's read takes one byte at a time from a pipe or socket: the rest stays in the stream. */
+static void stream_unread__bytes_the_program_left__taken_back(void **state)
+{
+	char *argv[] = { S("sh"), S("-c"), S("read x; test \"$x\" = one"), NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv };
+	char buf[HC_PTY_UNREAD_MAX];
+	int fd, status;
+	hc_handle_t h = hc_stream_open(s, &fd);
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	assert_true(h >= 0);
+	sp.stdio[0] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
+	pid = hc_spawn(s, &sp);
+	assert_true(pid > 0);
+	assert_int_equal(write(fd, "one\ntwo\npart", 12), 12);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	shutdown(fd, SHUT_WR);
+	n = hc_stream_unread(s, h, buf, sizeof(buf));
+	assert_int_equal(n, 8);
+	assert_memory_equal(buf, "two\npart", 8);
+	assert_int_equal(hc_stream_unread(s, h, buf, sizeof(buf)), 0);   /* taken, not copied */
+	assert_int_equal(hc_stream_unread(s, h + 1000, buf, sizeof(buf)), -EBADF);
+	assert_int_equal(hc_close(s, h), 0);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +306,7 @@ int main(void)
 		cmocka_unit_test(reader_goes_away__writer_gets_epipe),
 		cmocka_unit_test(stream_ticket__unused__handle_not_usable_by_spawn),
 		cmocka_unit_test(streams_opened_together__each_joins_its_own_stdio),
+		cmocka_unit_test(stream_unread__bytes_the_program_left__taken_back),
 	};
 
 	return cmocka_run_group_tests_name("stream", tests, group_setup, group_teardown);
