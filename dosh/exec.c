@@ -504,6 +504,7 @@ static int exec_background(struct shell *sh, struct node *n)
 	if (pid > 0) {
 		sh->last_bg = pid;
 		jobs_add(sh, pid, JOB_GUEST, n);
+		jobs_say_started(sh);
 	}
 	sh->job_pgid = 0;
 	return pid < 0 ? 1 : 0;

@@ -21,15 +21,22 @@ void jobs_add(struct shell *sh, pid_t pid, enum job_where where, struct node *n)
 
 	if (!j)
 		abort();
-	j->id = ++sh->next_job;
+	j->id = 1;   /* one past the highest job there is, as sh numbers them */
+	for (struct job *o = sh->jobs; o; o = o->next)
+		if (o->id >= j->id)
+			j->id = o->id + 1;
 	j->pid = pid;
 	j->where = where;
 	j->cmd = strdup(n->type == N_SIMPLE && n->simple.words.n ? n->simple.words.v[0] : "job");
 	j->next = sh->jobs;
 	sh->jobs = j;
 	j->pgid = sh->job_pgid ? sh->job_pgid : pid;
-	if (sh->interactive && where == JOB_GUEST && !sh->job_pgid)
-		fprintf(stderr, "[%d] %d\n", j->id, (int)pid);
+}
+
+void jobs_say_started(const struct shell *sh)
+{
+	if (sh->interactive && sh->jobs)
+		fprintf(stderr, "[%d] %d\n", sh->jobs->id, (int)sh->jobs->pid);
 }
 
 static void job_free(struct job *j)
@@ -144,8 +151,8 @@ static int wait_job(struct shell *sh, struct job *j, int options)
 
 	if (j->done)
 		return j->status;
-	if (j->stopped && options == WNOHANG)
-		return -1;
+	if (j->stopped)   /* it would never end: wait reports the stop, the job stays */
+		return options == WNOHANG ? -1 : 128 + SIGTSTP;
 	if (j->pipe) {
 		if ((st = pipejob_wait(sh, j, options)) < 0)
 			return -1;
@@ -185,21 +192,19 @@ int jobs_wait(struct shell *sh, pid_t pid)
 {
 	int status = 0;
 
-	if (pid == 0) {
-		while (sh->jobs) {
-			wait_job(sh, sh->jobs, 0);
-			unlink_job(sh, sh->jobs);
-		}
-		return 0;
-	}
-	for (struct job *j = sh->jobs; j; j = j->next) {
-		if (j->pid == pid) {
-			status = wait_job(sh, j, 0);
+	struct job *j, *next;
+
+	for (j = sh->jobs; j; j = next) {
+		next = j->next;
+		if (pid != 0 && j->pid != pid)
+			continue;
+		status = wait_job(sh, j, 0);
+		if (!j->stopped)
 			unlink_job(sh, j);
+		if (pid != 0)
 			return status;
-		}
 	}
-	return 127;
+	return pid == 0 ? 0 : 127;
 }
 
 void jobs_print(struct shell *sh)

@@ -6,6 +6,8 @@
 
 /* jobs_add - remember a background job started by @n. */
 void jobs_add(struct shell *sh, pid_t pid, enum job_where where, struct node *n);
+/* jobs_say_started - "[N] pid" for the job just added, when interactive. */
+void jobs_say_started(const struct shell *sh);
 /* jobs_forget - in a subshell: the parent's jobs are not ours. */
 void jobs_forget(struct shell *sh);
 /*

@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "exec.h"
 #include "host.h"
+#include "input.h"
 #include "jobs.h"
 #include "pipejob.h"
 #include "plumbing.h"
@@ -99,6 +101,13 @@ static void signal_guests(struct pipe_job *pj, int sig)
 			kill(pj->st[i].pid, sig);
 		}
 	}
+}
+
+/* dosh has the terminal (it reads the keyboard, or the guest stages are done): its Ctrl-C is everyone's. */
+static void signal_both(struct pipe_job *pj, int sig)
+{
+	signal_guests(pj, sig);   /* first: a host stage's end would reach them as end of file */
+	signal_hosts(pj, sig);
 }
 
 static void mark_done(struct stage *s, int status)
@@ -202,9 +211,9 @@ static int act_on_signals(struct pipe_job *pj)
 	int got = 0;
 
 	if (taken(SIGINT))
-		signal_hosts(pj, got = SIGINT);
+		signal_both(pj, got = SIGINT);
 	if (taken(SIGQUIT))
-		signal_hosts(pj, got = SIGQUIT);
+		signal_both(pj, got = SIGQUIT);
 	if (taken(SIGTSTP)) {
 		signal_guests(pj, SIGTSTP);
 		stop_all(pj);
@@ -232,6 +241,33 @@ static void wait_for_something(struct pipe_job *pj, const struct signal_state *s
 		wait_host(pj, host);
 	else
 		ppoll(NULL, 0, NULL, &ss->sleep_mask);
+}
+
+/*
+ * The pipeline is over: the lines the keyboard relay sent that its host stage
+ * never read come back from the stream, then what the relay still held, and
+ * dosh's next command lines start with them, as a shell's own typeahead would.
+ */
+static void take_keyboard_back(struct pipe_job *pj)
+{
+	struct plumbing *pl = &pj->pl;
+	struct relay *r = &pl->relays.r[pl->keyboard_relay];
+	char unread[HC_PTY_UNREAD_MAX];
+	ssize_t n;
+
+	if (!pl->has_keyboard || !plumbing_live(pl))
+		return;
+	if (!r->done)
+		shutdown(r->to, SHUT_WR);   /* the end of file the shadow reads up to */
+	n = hc_stream_unread(pl->hs, pl->keyboard, unread, sizeof(unread));
+	if (n > 0)
+		input_typeahead(pj->sh, unread, (size_t)n);
+	if (!r->done && r->len)
+		input_typeahead(pj->sh, r->buf + r->off, r->len);
+	if (!r->done)
+		relays_end(r);
+	hc_close(pl->hs, pl->keyboard);
+	pl->has_keyboard = 0;
 }
 
 static int pipeline_status(const struct pipe_job *pj)
@@ -264,6 +300,8 @@ int pipejob_foreground(struct pipe_job *pj)
 	}
 	restore_signals(&ss);
 	job_done_foreground(pj->sh);
+	if (!pj->stopped)
+		take_keyboard_back(pj);
 	if (interrupted)
 		die_of(&ss, interrupted);
 	if (pj->stopped)
@@ -327,7 +365,7 @@ static void continue_stages(struct shell *sh, struct pipe_job *pj, int foregroun
 {
 	for (int i = 0; i < pj->n; i++)
 		pj->st[i].stopped = 0;
-	if (foreground && sh->jc && pj->guest_pgid && running_stage(pj, 0)) {
+	if (foreground && sh->jc && pj->guest_pgid && running_stage(pj, 0) && !pj->pl.has_keyboard) {
 		sh->job_pgid = pj->guest_pgid;
 		tcsetpgrp(sh->tty, pj->guest_pgid);
 	}
@@ -384,8 +422,6 @@ int pipejob_wait(struct shell *sh, struct job *j, int options)
 	struct pipe_job *pj = j->pipe;
 
 	(void)sh;
-	if (j->stopped)
-		return options & WNOHANG ? -1 : 128 + SIGTSTP;
 	for (;;) {
 		struct stage *host = running_stage(pj, 1);
 		reap_guests(pj, options & WNOHANG);

@@ -134,6 +134,21 @@ static int join(struct shell *sh, struct plumbing *pl, struct stage *a, struct s
 	return 0;
 }
 
+/*
+ * The terminal goes to a host program's stdin: the stream's host end stays
+ * open after the spawn (not in @pl->handles), for pipejob to take back what
+ * the program left unread.
+ */
+static void keep_keyboard(struct plumbing *pl, hc_handle_t h)
+{
+	pl->has_keyboard = 1;
+	pl->keyboard = h;
+	pl->keyboard_relay = pl->relays.n - 1;
+	for (int i = 0; i < pl->nhandles; i++)
+		if (pl->handles[i] == h)
+			pl->handles[i] = pl->handles[--pl->nhandles];
+}
+
 /* A host program's stdio @fd joined to the guest descriptor @guest_fd through a relay. */
 static int join_guest_fd(struct shell *sh, struct plumbing *pl, struct stage *s, int fd,
 			 int guest_fd)
@@ -145,9 +160,14 @@ static int join_guest_fd(struct shell *sh, struct plumbing *pl, struct stage *s,
 	if (stream(sh, pl, &g, &h, 1) != 0)
 		return -1;
 	s->io[fd] = handle_io(h);
-	if (!pl->background)
-		return relays_add(&pl->relays, fd == 0 ? guest_fd : g, fd == 0 ? g : guest_fd,
-				  fd == 0);
+	if (!pl->background) {
+		if (relays_add(&pl->relays, fd == 0 ? guest_fd : g, fd == 0 ? g : guest_fd,
+			       fd == 0) != 0)
+			return -1;
+		if (fd == 0 && guest_fd == 0 && sh->interactive)
+			keep_keyboard(pl, h);
+		return 0;
+	}
 	relay = fd == 0 ? relay_start(guest_fd, g) : relay_start(g, guest_fd);
 	if (relay < 0)
 		return -1;
@@ -268,7 +288,7 @@ static int start_host_stage(struct shell *sh, struct plumbing *pl, struct stage 
 	sp.argv = argv;
 	memcpy(sp.stdio, s->io, sizeof(sp.stdio));
 	/* one host program: the shadow closes what it was given, saving a call per handle */
-	sp.close_handles = pl->host_stages == 1;
+	sp.close_handles = pl->host_stages == 1 && !pl->has_keyboard;
 	s->pid = hc_spawn(pl->hs, &sp);
 	if (s->pid > 0 && sp.close_handles)
 		forget_given_handles(pl, s);
@@ -378,7 +398,7 @@ static void start_stages(struct shell *sh, struct plumbing *pl, struct stage *st
 			start_host_stage(sh, pl, &st[i]);
 		} else {
 			hostio_prepare(sh, st[i].n->redirs);
-			st[i].pid = fork_job(sh, 0);
+			st[i].pid = fork_job(sh, pl->has_keyboard);   /* dosh reads the keyboard */
 			if (st[i].pid == 0)
 				run_guest_stage(sh, pl, &st[i]);
 			redirs_close_prepared(st[i].n->redirs);
@@ -401,6 +421,8 @@ static struct pipe_job *pipejob_new(struct shell *sh, struct node **cmds, int n)
 void pipejob_release(struct pipe_job *pj)
 {
 	drop_stream_pool(&pj->pl);
+	if (pj->pl.has_keyboard && plumbing_live(&pj->pl))
+		hc_close(pj->pl.hs, pj->pl.keyboard);
 	relays_free(&pj->pl.relays);
 	close_kept(&pj->pl);
 	hostio_finish(pj->sh);
@@ -457,6 +479,7 @@ int pipeline_start_background(struct shell *sh, struct node *n)
 	close_handles(&pl);
 	sh->last_bg = st.pid;
 	jobs_add(sh, st.pid, JOB_HOST, n);
+	jobs_say_started(sh);
 	for (int i = 0; i < pl.nbg && i < 2; i++)
 		sh->jobs->relays[sh->jobs->nrelays++] = pl.bg_relays[i];
 	return 0;

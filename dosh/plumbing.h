@@ -36,6 +36,10 @@ struct plumbing {
 	hc_handle_t pool_h[HC_STREAMS_AT_ONCE];
 	int pool_n, pool_next;
 	struct hc_session *hs;
+	/* the terminal relayed to a host stage's stdin: what it leaves unread is taken back */
+	int has_keyboard;
+	hc_handle_t keyboard;            /* the stream's host end, kept open until then */
+	int keyboard_relay;              /* its index in @relays */
 };
 
 /* A pipeline being waited for, in the foreground or (after Ctrl-Z and bg) as a job. */

@@ -90,7 +90,6 @@ struct shell {
 	struct host_stream *host_streams;  /* guest ends of host-file redirections to finish */
 	char *traps[65];               /* commands for signals; [0] is EXIT */
 	struct job *jobs;
-	int next_job;
 	char *typeahead;               /* keys a host program left unread, for the next lines */
 	size_t ntypeahead;
 	int jc;                        /* job control: interactive, on a terminal */

@@ -150,6 +150,9 @@ keys C-z
 check "Ctrl-Z stops a guest | host pipeline" "Stopped sleep | !sleep"
 in_state 'sleep 433' T
 in_state 'sleep 434' T
+keys 'wait %1; echo waited-stopped-$?; jobs' Enter
+check "wait on a stopped pipeline reports the stop" "waited-stopped-148"
+check "and keeps the job" "[1] Stopped  sleep | !sleep"
 keys 'fg' Enter
 sleep 0.5
 in_state 'sleep 433' S
@@ -215,6 +218,25 @@ await_proc 'sleep 1$'
 keys 'for-the-program' Enter 'echo after-$((1+1))' Enter
 check "the host program reads what it wants" "got=for-the-program"
 check "and what it left is dosh's" "after-2"
+keys "!sh -c 'sleep 1; read x; echo piped=\$x' | cat" Enter
+await_proc 'sleep 1$'
+keys 'for-the-pipe' Enter 'echo after-$((2+2))' Enter
+check "a host stage in a pipeline reads the keyboard" "piped=for-the-pipe"
+check "and what it left is dosh's" "after-4"
+keys "!cat | sed 's/^/kbd:/'" Enter
+await_proc "sed s/^/kbd:/"
+keys 'hello' Enter
+check "the keyboard reaches a host stage while a guest stage writes the screen" "kbd:hello"
+keys C-c
+gone "sed s/^/kbd:/"
+keys 'echo after-ctrl-c-$((3*3))' Enter
+check "Ctrl-C ends both and the prompt is back" "after-ctrl-c-9"
+keys "!sh -c 'sleep 1; read x; echo \$x' > !'$work/h/kbd.out'" Enter
+await_proc 'sleep 1$'
+keys 'into-a-host-file' Enter 'echo after-$((2+3))' Enter
+check "with its output to a host file, what it left is dosh's too" "after-5"
+keys "tr a-z A-Z < '$work/h/kbd.out'" Enter
+check "and what it read is in the file" "INTO-A-HOST-FILE"
 keys 'echo resi'
 sleep 0.2
 t resize-window -t s -x 110 -y 35
