@@ -19,7 +19,7 @@ WARN := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	-Wold-style-definition -Wundef -Wwrite-strings -Wsign-compare \
 	-Wimplicit-fallthrough -Werror
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -fPIC -MD -MP \
-	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers -Idosh -Itests/integration \
+	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers -Idosh -Ihostcall-kvm -Itests/integration \
 	$(TIRPC_CFLAGS)
 ifeq ($(SAN),1)
 BASE_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -46,12 +46,15 @@ GEN_XDR := $(B)/gen/rpc/hostcall_xdr.c
 
 LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/api_proc.c \
 	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c \
-	transport/keyfile.c transport/auth.c transport/io.c rpc/oncrpc_client.c
+	transport/keyfile.c transport/auth.c transport/io.c rpc/oncrpc_client.c \
+	hostcall-kvm/layout.c hostcall-kvm/channel.c hostcall-kvm/ivshmem_peer.c \
+	hostcall-kvm/kvm_client.c
 SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 	shadow/context.c shadow/files.c shadow/proc.c shadow/children.c \
 	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c shadow/pty.c
 SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
-	rpc/oncrpc_server.c rpc/oncrpc_listen.c
+	rpc/oncrpc_server.c rpc/oncrpc_listen.c \
+	hostcall-kvm/ivshmem_server.c hostcall-kvm/kvm_host.c hostcall-kvm/kvm_conn.c
 
 DOSH_SRC := dosh/main.c dosh/input.c dosh/arena.c dosh/lexer.c dosh/parser.c dosh/vars.c \
 	dosh/expand.c dosh/arith.c dosh/glob.c dosh/exec.c dosh/redir.c dosh/pipeline.c dosh/pipejob.c \
@@ -69,7 +72,7 @@ DOSH := $(B)/bin/dosh
 
 UNIT_TESTS := xdr errmap registry keyfile url auth handles
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
-INTEG_TESTS := session race proc stream lifecycle security netns
+INTEG_TESTS := session race proc stream lifecycle security netns kvm
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
 BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh
 

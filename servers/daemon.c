@@ -16,6 +16,9 @@
 
 #include "daemon.h"
 #include "keyfile.h"
+#include "channel.h"
+#include "kvm_conn.h"
+#include "kvm_host.h"
 #include "log.h"
 #include "oncrpc_listen.h"
 #include "oncrpc_server.h"
@@ -45,6 +48,7 @@ struct daemon {
 	int nlisteners;
 	struct pending pending[PENDING_MAX];
 	struct shadow_rec shadows[SHADOWS_MAX];
+	struct kvm_host kvm;
 	int sig_fd;
 	int terminating;
 };
@@ -156,6 +160,55 @@ static void start_session(struct daemon *d, struct pending *p)
 out:
 	close(p->fd);
 	p->fd = -1;
+}
+
+/* A shadow for channel @i: its calls come through shared memory, woken by the channel's doorbell. */
+static void run_kvm_shadow(struct daemon *d, int i)
+{
+	struct shadow_opts so = d->sopts;
+	uint64_t one = 1;
+	void *conn;
+	int r, efd;
+
+	close_daemon_fds(d, -1);
+	ivs_close_in_child(&d->kvm.ivs, i);
+	so.authenticated = 1;   /* whoever may join the socket is trusted, as with unix: */
+	if ((efd = fd_lift(d->kvm.ivs.host_efd[i])) < 0 ||
+	    (r = shadow_init(&the_shadow, &so, -1)) != 0) {
+		log_err("shadow set-up failed");
+		exit(1);
+	}
+	if (!(conn = kvm_conn_new(hk_channel_at(d->kvm.ivs.mem, i), efd)))
+		exit(1);
+	shadow_set_conn(&the_shadow, &kvm_conn_ops, conn);
+	if (write(efd, &one, sizeof(one)) < 0)   /* the request that woke the daemon is ours */
+		exit(1);
+	exit(shadow_run(&the_shadow));
+}
+
+static void start_kvm_session(struct daemon *d, int i)
+{
+	struct shadow_rec *rec = shadow_slot(d);
+	pid_t pid;
+
+	if (!rec || count_shadows(d, 0) >= d->o->max_sessions) {
+		log_warn("kvm: channel %d refused: %d sessions already (--max-sessions)", i,
+			 d->o->max_sessions);
+		hk_free(hk_channel_at(d->kvm.ivs.mem, i));
+		return;
+	}
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		run_kvm_shadow(d, i);
+	if (pid < 0) {
+		log_err("fork: %s", strerror(errno));
+		return;
+	}
+	rec->pid = pid;
+	rec->ctl = -1;
+	rec->authenticated = 1;
+	kvm_host_shadow_started(&d->kvm, i, pid);
+	log_info("session started: shadow %d on kvm channel %d", (int)pid, i);
 }
 
 static struct shadow_rec *shadow_by_pid(struct daemon *d, pid_t pid)
@@ -293,6 +346,7 @@ static void reap_shadows(struct daemon *d)
 		if (!rec)
 			continue;
 		log_shadow_exit(rec, status);
+		kvm_host_shadow_ended(&d->kvm, pid);
 		if (rec->ctl >= 0)
 			close(rec->ctl);
 		memset(rec, 0, sizeof(*rec));
@@ -308,6 +362,7 @@ static void begin_termination(struct daemon *d)
 	d->terminating = 1;
 	for (int i = 0; i < d->nlisteners; i++)
 		oncrpc_unlisten(&d->listeners[i]);
+	kvm_host_close(&d->kvm);
 	for (int i = 0; i < PENDING_MAX; i++)
 		if (d->pending[i].fd >= 0) {
 			close(d->pending[i].fd);
@@ -333,14 +388,16 @@ static void on_signals(struct daemon *d)
 
 /* ---- the loop ---- */
 
-enum { REF_LISTENER, REF_PENDING, REF_SHADOW, REF_SIGNAL };
+enum { REF_LISTENER, REF_PENDING, REF_SHADOW, REF_SIGNAL, REF_KVM };
 
 struct poll_ref {
 	int kind;
 	int index;
+	int kvm_kind;           /* REF_KVM: enum kvm_ref */
 };
 
-#define POLL_MAX (DAEMON_LISTEN_MAX + PENDING_MAX + SHADOWS_MAX + 1)
+#define KVM_POLL_MAX (1 + IVS_PEERS_MAX + HK_CHANNELS_MAX)
+#define POLL_MAX (DAEMON_LISTEN_MAX + PENDING_MAX + SHADOWS_MAX + 1 + KVM_POLL_MAX)
 
 static int add_poll(struct pollfd *p, struct poll_ref *refs, int n, int fd, int kind, int index)
 {
@@ -350,6 +407,30 @@ static int add_poll(struct pollfd *p, struct poll_ref *refs, int n, int fd, int 
 	refs[n].kind = kind;
 	refs[n].index = index;
 	return n + 1;
+}
+
+static int build_kvm_poll(struct daemon *d, struct pollfd *p, struct poll_ref *refs)
+{
+	int kind[KVM_POLL_MAX], index[KVM_POLL_MAX], n;
+
+	if (d->terminating)
+		return 0;
+	n = kvm_host_pollfds(&d->kvm, p, kind, index, KVM_POLL_MAX);
+	for (int i = 0; i < n; i++)
+		refs[i] = (struct poll_ref){ REF_KVM, index[i], kind[i] };
+	return n;
+}
+
+static void on_kvm(struct daemon *d, const struct poll_ref *ref)
+{
+	if (d->terminating)
+		return;
+	if (ref->kvm_kind == KVM_LISTEN)
+		kvm_host_on_listen(&d->kvm);
+	else if (ref->kvm_kind == KVM_PEER)
+		kvm_host_on_peer(&d->kvm, ref->index);
+	else if (kvm_host_on_doorbell(&d->kvm, ref->index))
+		start_kvm_session(d, ref->index);
 }
 
 static int build_poll(struct daemon *d, struct pollfd *p, struct poll_ref *refs)
@@ -364,7 +445,7 @@ static int build_poll(struct daemon *d, struct pollfd *p, struct poll_ref *refs)
 	for (int i = 0; i < SHADOWS_MAX; i++)
 		if (d->shadows[i].pid > 0 && d->shadows[i].ctl >= 0)
 			n = add_poll(p, refs, n, d->shadows[i].ctl, REF_SHADOW, i);
-	return n;
+	return n + build_kvm_poll(d, p + n, refs + n);
 }
 
 static int expire_pending(struct daemon *d)
@@ -402,6 +483,9 @@ static void handle_ready(struct daemon *d, struct pollfd *p, struct poll_ref *re
 		case REF_PENDING:
 			if (d->pending[refs[i].index].fd >= 0)
 				on_pending(d, &d->pending[refs[i].index]);
+			break;
+		case REF_KVM:
+			on_kvm(d, &refs[i]);
 			break;
 		case REF_SHADOW:
 			if (d->shadows[refs[i].index].pid > 0 && d->shadows[refs[i].index].ctl >= 0)
@@ -518,6 +602,22 @@ static int open_listeners(struct daemon *d)
 	return 0;
 }
 
+static int open_kvm(struct daemon *d)
+{
+	const struct daemon_opts *o = d->o;
+	int r = kvm_host_open(&d->kvm, o->kvm_socket, o->kvm_shm, o->kvm_channels);
+
+	if (r != 0) {
+		log_err("kvm: cannot serve ivshmem on %s: %s", o->kvm_socket,
+			r == -EEXIST ? "something that is not a socket is there" : strerror(-r));
+		return r;
+	}
+	log_info("kvm: ivshmem-doorbell server on %s, %d channels of %u KiB, %llu MiB of shared memory",
+		 o->kvm_socket, o->kvm_channels, HK_CHANNEL_SIZE / 1024,
+		 (unsigned long long)(d->kvm.ivs.size >> 20));
+	return 0;
+}
+
 int daemon_run(const struct daemon_opts *o)
 {
 	struct daemon *d = &the_daemon;
@@ -536,6 +636,8 @@ int daemon_run(const struct daemon_opts *o)
 	}
 	if ((r = open_listeners(d)) != 0)
 		goto out;
+	if (o->kvm_socket && (r = open_kvm(d)) != 0)
+		goto out;
 	if ((r = write_address_file(d)) != 0) {
 		log_err("address file %s: %s", o->address_file, strerror(-r));
 		goto out;
@@ -546,6 +648,7 @@ out:
 		oncrpc_rpcbind_unregister();
 	for (int i = 0; i < d->nlisteners; i++)
 		oncrpc_unlisten(&d->listeners[i]);
+	kvm_host_close(&d->kvm);
 	close(d->sig_fd);
 	return r ? 1 : 0;
 }

@@ -15,6 +15,9 @@ struct daemon_opts {
 	int max_unauth;
 	int auth_timeout_s;
 	int grace_ms;
+	const char *kvm_socket;    /* the ivshmem-doorbell server's socket, or NULL */
+	const char *kvm_shm;       /* its memory's /dev/shm name, or NULL: anonymous */
+	int kvm_channels;
 };
 
 /* daemon_run - serve until SIGTERM/SIGINT. Returns: the process exit code. */

@@ -13,6 +13,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hostcalld --listen URL [--listen URL]... [--key FILE] [options]\n"
 		"  --listen URL        tcp://HOST:PORT or unix:/PATH (repeatable)\n"
+		"  --kvm SOCKET        serve VMs: the ivshmem-doorbell server QEMU joins\n"
+		"  --kvm-shm NAME      its shared memory as /dev/shm/NAME (default: anonymous)\n"
+		"  --channels N        sessions the shared memory holds, 1 to 64 (default 16)\n"
 		"  --key FILE          shared key for tcp: (created 0600 if absent)\n"
 		"  --allow-remote      let tcp: listen beyond loopback\n"
 		"  --rpcbind           register tcp: listeners with the local rpcbind\n"
@@ -38,12 +41,15 @@ static int parse_int(const char *s, int min, int max, int *out)
 }
 
 enum { O_KEY = 256, O_ALLOW, O_MAXS, O_MAXU, O_AUTHT, O_GRACE, O_ADDR, O_LEVEL, O_SYSLOG,
-       O_VERSION, O_RPCBIND };
+       O_VERSION, O_RPCBIND, O_KVM, O_KVM_SHM, O_CHANNELS };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, 'l' },
 	{ "key", required_argument, NULL, O_KEY },
 	{ "allow-remote", no_argument, NULL, O_ALLOW },
+	{ "kvm", required_argument, NULL, O_KVM },
+	{ "kvm-shm", required_argument, NULL, O_KVM_SHM },
+	{ "channels", required_argument, NULL, O_CHANNELS },
 	{ "rpcbind", no_argument, NULL, O_RPCBIND },
 	{ "max-sessions", required_argument, NULL, O_MAXS },
 	{ "max-unauth", required_argument, NULL, O_MAXU },
@@ -73,6 +79,9 @@ static int parse_option(int c, struct daemon_opts *o, int *level, int *use_syslo
 		return 0;
 	case O_KEY: o->keyfile = optarg; return 0;
 	case O_ALLOW: o->allow_remote = 1; return 0;
+	case O_KVM: o->kvm_socket = optarg; return 0;
+	case O_KVM_SHM: o->kvm_shm = optarg; return 0;
+	case O_CHANNELS: return parse_int(optarg, 1, 64, &o->kvm_channels) ? bad("--channels", optarg) : 0;
 	case O_RPCBIND: o->rpcbind = 1; return 0;
 	case O_MAXS: return parse_int(optarg, 1, 1024, &o->max_sessions) ? bad("--max-sessions", optarg) : 0;
 	case O_MAXU: return parse_int(optarg, 1, 256, &o->max_unauth) ? bad("--max-unauth", optarg) : 0;
@@ -90,7 +99,7 @@ static int parse_option(int c, struct daemon_opts *o, int *level, int *use_syslo
 int main(int argc, char **argv)
 {
 	struct daemon_opts o = { .max_sessions = 64, .max_unauth = 16, .auth_timeout_s = 10,
-				 .grace_ms = 1000 };
+				 .grace_ms = 1000, .kvm_channels = 16 };
 	int c, r, level = HC_LOG_INFO, use_syslog = 0;
 
 	while ((c = getopt_long(argc, argv, "l:h", longopts, NULL)) != -1)
@@ -98,9 +107,9 @@ int main(int argc, char **argv)
 			return r;
 	if (optind < argc)
 		return bad("argument", argv[optind]);
-	if (o.nlisten == 0) {
-		fprintf(stderr, "hostcalld: nothing to listen on: give --listen tcp://127.0.0.1:PORT "
-				"or --listen unix:/PATH\n");
+	if (o.nlisten == 0 && !o.kvm_socket) {
+		fprintf(stderr, "hostcalld: nothing to listen on: give --listen tcp://127.0.0.1:PORT, "
+				"--listen unix:/PATH or --kvm SOCKET\n");
 		return 2;
 	}
 	hc_log_init("hostcalld", (enum hc_log_level)level, use_syslog);

@@ -87,10 +87,24 @@ static int remaining_ms(int64_t deadline_ms)
 	return left < 0 ? 0 : left > 60000 ? 60000 : (int)left;
 }
 
+/* While a call blocks: has its caller hung up? */
+static int caller_gone(struct shadow *sh, short revents)
+{
+	const struct shadow_conn_ops *ops = sh->conn_ops;
+
+	if (!revents)
+		return 0;
+	if (revents & (POLLHUP | POLLERR | POLLNVAL) || !ops->hung_up)
+		return 1;
+	return ops->hung_up(sh->conn);
+}
+
 int shadow_block(struct shadow *sh, int fd, short events, int64_t deadline_ms)
 {
 	struct pollfd p[POLL_MAX];
-	int n = fill_fixed(sh, p, POLLRDHUP);
+	short watch = sh->conn_ops && sh->conn_ops->in_call_events ? sh->conn_ops->in_call_events
+								    : POLLRDHUP;
+	int n = fill_fixed(sh, p, watch);
 	int at = n, r;
 
 	if (fd >= 0) {
@@ -104,7 +118,7 @@ int shadow_block(struct shadow *sh, int fd, short events, int64_t deadline_ms)
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;
 	handle_side_events(sh, p, at, n);
-	if (p[SLOT_CONN].revents & (POLLRDHUP | POLLHUP | POLLERR))
+	if (caller_gone(sh, p[SLOT_CONN].revents))
 		return -ECONNRESET;
 	if (sh->ending)
 		return -ECONNRESET;

@@ -32,6 +32,10 @@ struct shadow_conn_ops {
 	int (*serve)(void *conn, struct shadow *sh);
 	/* close - drop the connection (in a forked child: without telling the peer). */
 	void (*close)(void *conn);
+	/* in_call_events - what to watch on fd while a call blocks (0: POLLRDHUP, a socket's hang-up) */
+	short in_call_events;
+	/* hung_up - optional: those events came; is the caller gone? (NULL: yes) */
+	int (*hung_up)(void *conn);
 };
 
 enum child_state { CHILD_FREE = 0, CHILD_RUNNING, CHILD_STOPPED, CHILD_DONE };

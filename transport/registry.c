@@ -3,11 +3,14 @@
 #include <string.h>
 
 #include "transport.h"
+#include "kvm_client.h"
 #include "oncrpc_client.h"
 
 static const struct hc_transport_ops *const backends[] = {
 	&oncrpc_tcp_ops,
 	&oncrpc_unix_ops,
+	&kvm_pci_ops,
+	&kvm_socket_ops,
 };
 
 const struct hc_transport_ops *hc_transport_lookup(const char *url, const char **where)

@@ -1,0 +1,60 @@
+/* layout.c: the shared memory's header: written by the host, checked by the guest. */
+#include <errno.h>
+#include <string.h>
+
+#include "layout.h"
+
+uint64_t hk_total_size(int n)
+{
+	uint64_t need = HK_HEADER_SIZE + (uint64_t)n * HK_CHANNEL_SIZE, size = 1;
+
+	while (size < need)
+		size <<= 1;
+	return size;
+}
+
+struct hk_channel *hk_channel_at(void *mem, int i)
+{
+	/* the constants, never the header's copy: a guest may scribble over that */
+	return (struct hk_channel *)((char *)mem + HK_HEADER_SIZE + (uint64_t)i * HK_CHANNEL_SIZE);
+}
+
+void hk_layout_init(void *mem, uint64_t size, int n, uint32_t host_peer)
+{
+	struct hk_header *h = mem;
+
+	memset(h, 0, sizeof(*h));
+	h->version = HK_VERSION;
+	h->nchannels = (uint32_t)n;
+	h->channel_size = HK_CHANNEL_SIZE;
+	h->header_size = HK_HEADER_SIZE;
+	h->msg_max = HK_MSG_MAX;
+	h->host_peer = host_peer;
+	h->total_size = size;
+	for (int i = 0; i < n; i++) {
+		struct hk_channel *c = hk_channel_at(mem, i);
+		memset(c, 0, HK_MSG_OFFSET);
+		atomic_store_explicit(&c->state, HK_FREE, memory_order_release);
+	}
+	atomic_thread_fence(memory_order_release);
+	h->magic = HK_MAGIC;   /* last: a guest that sees it sees the rest */
+}
+
+int hk_layout_check(const void *mem, uint64_t size)
+{
+	struct hk_header h;
+
+	if (size < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, mem, sizeof(h));
+	atomic_thread_fence(memory_order_acquire);
+	if (h.magic != HK_MAGIC)
+		return -ENODEV;   /* no hostcalld behind this memory (yet) */
+	if (h.version != HK_VERSION)
+		return -EPROTONOSUPPORT;
+	if (h.nchannels == 0 || h.nchannels > HK_CHANNELS_MAX || h.channel_size != HK_CHANNEL_SIZE ||
+	    h.header_size != HK_HEADER_SIZE || h.msg_max != HK_MSG_MAX ||
+	    h.header_size + (uint64_t)h.nchannels * h.channel_size > size)
+		return -EPROTO;
+	return (int)h.nchannels;
+}

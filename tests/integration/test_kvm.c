@@ -1,0 +1,213 @@
+/* test_kvm.c: integration: the KVM backend's channels on the host alone, joined through the ivshmem socket. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "channel.h"
+#include "harness.h"
+#include "ivshmem_peer.h"
+
+#define CHANNELS 4
+#define S(x) ((char *)(x))
+
+static struct test_daemon daemon_;
+static char sock_path[128], url[160];
+
+static int group_setup(void **state)
+{
+	const char *extra[] = { "--kvm", sock_path, "--channels", "4", NULL };
+
+	(void)state;
+	snprintf(sock_path, sizeof(sock_path), "/tmp/hctest-kvm-%d.sock", (int)getpid());
+	snprintf(url, sizeof(url), "ivshmem:%s", sock_path);
+	return test_daemon_start(&daemon_, extra);
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	return test_daemon_stop(&daemon_) == 0 ? 0 : -1;
+}
+
+static struct hc_session *kvm_session(void)
+{
+	struct hc_session *s = NULL;
+	int r = hc_connect(url, NULL, &s);
+
+	if (r != 0)
+		fprintf(stderr, "hc_connect(%s): %s\n", url, strerror(-r));
+	return s;
+}
+
+/* A new session may find its channel still being freed by the host: try for a while. */
+static struct hc_session *kvm_session_soon(void)
+{
+	struct hc_session *s = NULL;
+
+	for (int i = 0; i < 200 && hc_connect(url, NULL, &s) == -EBUSY; i++)
+		usleep(10000);
+	return s;
+}
+
+static void calls__cwd_env_files_spawn__as_over_rpc(void **state)
+{
+	struct hc_session *s = kvm_session();
+	char buf[4200], path[600];
+	int h, status;
+	char *argv[] = { S("sh"), S("-c"), S("test \"$KVMVAR\" = yes"), NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv };
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(hc_chdir(s, daemon_.dir), 0);
+	assert_int_equal(hc_getcwd(s, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, daemon_.dir);
+	assert_int_equal(hc_setenv(s, "KVMVAR", "yes", 1), 0);
+	assert_int_equal(hc_getenv(s, "KVMVAR", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "yes");
+	h = hc_open(s, "kvm-file", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(h >= 0);
+	assert_int_equal(hc_write(s, h, "through shared memory", 21), 21);
+	assert_int_equal(hc_close(s, h), 0);
+	snprintf(path, sizeof(path), "%s/kvm-file", daemon_.dir);
+	h = hc_open(s, path, O_RDONLY, 0);
+	assert_int_equal(hc_read(s, h, buf, sizeof(buf)), 21);
+	assert_memory_equal(buf, "through shared memory", 21);
+	hc_close(s, h);
+	pid = hc_spawn(s, &sp);
+	assert_true(pid > 0);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(hc_open(s, "no-such-file", O_RDONLY, 0), -ENOENT);
+	hc_disconnect(s);
+}
+
+static void two_channels__separate_contexts(void **state)
+{
+	struct hc_session *a = kvm_session(), *b = kvm_session();
+	char buf[4200];
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(hc_chdir(a, "/"), 0);
+		assert_int_equal(hc_chdir(b, daemon_.dir), 0);
+		assert_int_equal(hc_getcwd(a, buf, sizeof(buf)), 0);
+		assert_string_equal(buf, "/");
+		assert_int_equal(hc_getcwd(b, buf, sizeof(buf)), 0);
+		assert_string_equal(buf, daemon_.dir);
+	}
+	hc_disconnect(a);
+	hc_disconnect(b);
+}
+
+static void all_channels_taken__ebusy__then_freed_on_close(void **state)
+{
+	struct hc_session *s[CHANNELS], *extra = NULL;
+	char buf[64];
+
+	(void)state;
+	for (int i = 0; i < CHANNELS; i++) {
+		s[i] = kvm_session_soon();
+		assert_non_null(s[i]);
+	}
+	assert_int_equal(hc_connect(url, NULL, &extra), -EBUSY);
+	hc_disconnect(s[0]);
+	s[0] = kvm_session_soon();
+	assert_non_null(s[0]);
+	for (int i = 0; i < CHANNELS; i++) {
+		assert_int_equal(hc_getcwd(s[i], buf, sizeof(buf)), 0);
+		hc_disconnect(s[i]);
+	}
+}
+
+/* A guest process killed while its shadow waits for a host child: the next claim finds it dead. */
+static void owner_killed_mid_call__shadow_ends__child_gone(void **state)
+{
+	int fds[2], status;
+	pid_t host_child = 0, guest;
+	struct hc_session *s;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	guest = fork();
+	if (guest == 0) {
+		char *argv[] = { S("sleep"), S("100"), NULL };
+		struct hc_spawn_spec sp = { .path = "sleep", .argv = argv };
+		struct hc_session *g = kvm_session_soon();
+		pid_t pid = g ? hc_spawn(g, &sp) : -1;
+		if (write(fds[1], &pid, sizeof(pid)) != sizeof(pid) || pid < 0)
+			_exit(1);
+		hc_waitpid(g, pid, &status, 0);   /* killed in here */
+		_exit(0);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &host_child, sizeof(host_child)), sizeof(host_child));
+	close(fds[0]);
+	assert_true(host_child > 0);
+	usleep(100000);   /* into the wait */
+	kill(guest, SIGKILL);
+	waitpid(guest, &status, 0);
+	s = kvm_session_soon();   /* claiming sweeps the dead owner's channel */
+	assert_non_null(s);
+	assert_true(test_wait_gone(&host_child, 1, 5000));
+	hc_disconnect(s);
+}
+
+/* A peer that writes garbage into its channel ends its own session only. */
+static void garbage_in_a_channel__only_that_session_ends(void **state)
+{
+	struct ivs_peer_conn p;
+	struct hk_doorbell bell = { ivs_peer_ring, &p };
+	struct hc_session *good = kvm_session_soon();
+	struct hk_channel *c;
+	uint32_t gen;
+	int i;
+	char buf[64];
+
+	(void)state;
+	assert_non_null(good);
+	assert_int_equal(ivs_peer_join(&p, sock_path), 0);
+	i = hk_claim(p.mem, p.nvectors, p.id, &bell, &gen);
+	assert_true(i >= 0);
+	c = hk_channel_at(p.mem, i);
+	srand(42);
+	for (int k = 0; k < 4096; k++)
+		c->msg[k] = (uint8_t)rand();
+	/* answered (an error, or the session ended), never a hang or a crash */
+	assert_int_not_equal(hk_call(p.mem, i, gen, 12, 4096, &bell, 5000), -ETIMEDOUT);
+	c->len = 0xfffffff0u;   /* out of bounds: the host must not copy it */
+	atomic_fetch_add(&c->req_seq, 1);
+	ivs_peer_ring(&p, i);
+	for (int k = 0; k < 65536; k += 4)   /* and the header too */
+		*(uint32_t *)((char *)p.mem + k) = (uint32_t)rand();
+	assert_int_equal(hc_getcwd(good, buf, sizeof(buf)), 0);
+	assert_int_equal(kill(daemon_.pid, 0), 0);
+	ivs_peer_leave(&p);
+	hc_disconnect(good);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(calls__cwd_env_files_spawn__as_over_rpc),
+		cmocka_unit_test(two_channels__separate_contexts),
+		cmocka_unit_test(all_channels_taken__ebusy__then_freed_on_close),
+		cmocka_unit_test(owner_killed_mid_call__shadow_ends__child_gone),
+		cmocka_unit_test(garbage_in_a_channel__only_that_session_ends),
+	};
+
+	return cmocka_run_group_tests_name("kvm", tests, group_setup, group_teardown);
+}
