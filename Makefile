@@ -74,7 +74,7 @@ UNIT_TESTS := xdr errmap registry keyfile url auth handles
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
 INTEG_TESTS := session race proc stream lifecycle security netns kvm
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
-BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh
+BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh $(B)/tests/bench/bench_kvm
 
 all: $(LIBA) $(LIBSO) $(HOSTCALLD) $(DOSH) $(B)/hostcall.pc
 
@@ -173,6 +173,7 @@ bench:
 		build/bench/bin/hostcalld build/bench/bin/dosh
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_core
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld DOSH=build/bench/bin/dosh build/bench/tests/bench/bench_dosh
+	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_kvm
 	$(Q)scripts/bench-ssh.sh
 
 install: all
