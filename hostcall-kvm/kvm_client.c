@@ -29,6 +29,7 @@ struct kvm_transport {
 	int chan;
 	int nchannels;           /* as checked when the memory was mapped */
 	uint32_t gen;            /* the claim's generation */
+	pid_t owner;             /* the claiming process: a forked child closing its copy ends nothing */
 	uint32_t peer;
 	struct hk_doorbell bell;
 	/* kvm: */
@@ -73,7 +74,7 @@ static void kvm_close(struct hc_transport *t)
 {
 	struct kvm_transport *k = (struct kvm_transport *)t;
 
-	if (k->chan >= 0)
+	if (k->chan >= 0 && k->owner == getpid())
 		hk_close(k->mem, k->chan, k->gen, &k->bell);
 	if (k->by_socket) {
 		ivs_peer_leave(&k->sock_peer);
@@ -89,6 +90,7 @@ static void kvm_close(struct hc_transport *t)
 /* Claim a channel of the mapped memory: the session. */
 static int claim(struct kvm_transport *k, struct hc_transport **out)
 {
+	k->owner = getpid();
 	if ((k->chan = hk_claim(k->mem, k->nchannels, k->peer, &k->bell, &k->gen)) < 0) {
 		int r = k->chan;
 		kvm_close(&k->base);
