@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -25,15 +24,6 @@
 extern char **environ;
 
 
-
-static void pin(pid_t pid, int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(pid, sizeof(set), &set);
-}
 
 /* ---- the raw libtirpc baseline server ---- */
 
@@ -92,20 +82,6 @@ static double raw_null_us(CLIENT *c, int n)
 	for (int i = 0; i < n; i++) {
 		double t0 = test_now_us();
 		clnt_call(c, NULLPROC, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void, NULL, tv);
-		v[i] = test_now_us() - t0;
-	}
-	m = test_median(v, n);
-	free(v);
-	return m;
-}
-
-static double hc_null_us(struct hc_session *s, int n)
-{
-	double *v = malloc(sizeof(double) * (size_t)n), m;
-
-	for (int i = 0; i < n; i++) {
-		double t0 = test_now_us();
-		hc_null(s);
 		v[i] = test_now_us() - t0;
 	}
 	m = test_median(v, n);
@@ -182,7 +158,7 @@ static double raw_tcp_gbps(int cpu_reader)
 
 	if (pid < 0)
 		return 0;
-	pin(pid, cpu_reader);
+	test_pin(pid, cpu_reader);
 	fd = dial(port);
 	g = push_gbps(fd);
 	close(fd);
@@ -223,12 +199,12 @@ static void run_placement(const char *name, int server_cpu, struct hc_session *s
 {
 	double a[3], b[3];
 
-	pin(0, 0);
-	pin(shadow, server_cpu);
-	pin(raw_pid, server_cpu);
+	test_pin(0, 0);
+	test_pin(shadow, server_cpu);
+	test_pin(raw_pid, server_cpu);
 	for (int r = 0; r < 3; r++) {   /* interleaved rounds: noise hits both sides */
 		a[r] = raw_null_us(raw, LAT_N / 4);
-		b[r] = hc_null_us(s, LAT_N / 4);
+		b[r] = test_null_call_us(s, LAT_N / 4);
 	}
 	row("null call, TCP loopback (us)", name, "us", test_median(a, 3), test_median(b, 3), "target <= 1.3x");
 	for (int r = 0; r < 3; r++) {

@@ -1,5 +1,4 @@
 /* bench_kvm.c: make bench: a shared-memory channel's null call beside ONC RPC over a unix socket, on the host alone. */
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -8,40 +7,17 @@
 
 #define ROUND_N 5000
 
-static void pin(pid_t pid, int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(pid, sizeof(set), &set);
-}
-
-static double null_us(struct hc_session *s, int n)
-{
-	double *v = malloc(sizeof(double) * (size_t)n), m;
-
-	for (int i = 0; i < n; i++) {
-		double t0 = test_now_us();
-		hc_null(s);
-		v[i] = test_now_us() - t0;
-	}
-	m = test_median(v, n);
-	free(v);
-	return m;
-}
-
 static void placement(const char *name, int server_cpu, struct hc_session *rpc, pid_t rpc_shadow,
 		      struct hc_session *shm, pid_t shm_shadow)
 {
 	double a[3], b[3], base, ours;
 
-	pin(0, 0);
-	pin(rpc_shadow, server_cpu);
-	pin(shm_shadow, server_cpu);
+	test_pin(0, 0);
+	test_pin(rpc_shadow, server_cpu);
+	test_pin(shm_shadow, server_cpu);
 	for (int r = 0; r < 3; r++) {   /* interleaved rounds: noise hits both */
-		a[r] = null_us(rpc, ROUND_N);
-		b[r] = null_us(shm, ROUND_N);
+		a[r] = test_null_call_us(rpc, ROUND_N);
+		b[r] = test_null_call_us(shm, ROUND_N);
 	}
 	base = test_median(a, 3);
 	ours = test_median(b, 3);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,43 @@ double test_median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	return v[n / 2];
+}
+
+double test_null_call_us(struct hc_session *s, int n)
+{
+	double *v = malloc(sizeof(double) * (size_t)n), m;
+
+	for (int i = 0; i < n; i++) {
+		double t0 = test_now_us();
+		hc_null(s);
+		v[i] = test_now_us() - t0;
+	}
+	m = test_median(v, n);
+	free(v);
+	return m;
+}
+
+void test_pin(pid_t pid, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(pid, sizeof(set), &set);
+}
+
+struct test_daemon test_group_daemon;
+
+int test_group_start(void **state)
+{
+	(void)state;
+	return test_daemon_start(&test_group_daemon, NULL);
+}
+
+int test_group_stop(void **state)
+{
+	(void)state;
+	return test_daemon_stop(&test_group_daemon) == 0 ? 0 : -1;
 }
 
 pid_t test_discard_server(size_t chunk, int *port)

@@ -47,5 +47,16 @@ double test_now_us(void);
 pid_t test_discard_server(size_t chunk, int *port);
 /* test_median - the median of @v[0..n) (sorts @v). */
 double test_median(double *v, int n);
+/* test_null_call_us - the median time of @n hc_null() calls on @s, in microseconds. */
+double test_null_call_us(struct hc_session *s, int n);
+/* test_pin - run process @pid (0: this one) on @cpu only. */
+void test_pin(pid_t pid, int cpu);
+
+/* A cmocka group's daemon, started and stopped by the group's set-up and tear-down. */
+extern struct test_daemon test_group_daemon;
+/* test_group_start - cmocka group set-up: start test_group_daemon. Returns: 0 or -errno. */
+int test_group_start(void **state);
+/* test_group_stop - cmocka group tear-down: stop it. Returns: 0, or -1 when it did not exit cleanly. */
+int test_group_stop(void **state);
 
 #endif

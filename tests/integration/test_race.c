@@ -18,8 +18,6 @@
 #define SESSIONS 4
 #define ROUNDS 1000
 
-static struct test_daemon daemon_;
-
 struct racer {
 	int id;
 	char dir[512];
@@ -28,25 +26,13 @@ struct racer {
 	int errors;
 };
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return test_daemon_start(&daemon_, NULL);
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return test_daemon_stop(&daemon_) == 0 ? 0 : -1;
-}
-
 static void make_site(struct racer *r)
 {
 	char path[600];
 	FILE *f;
 
 	snprintf(r->name, sizeof(r->name), "session-%d", r->id);
-	snprintf(r->dir, sizeof(r->dir), "%s/www%d", daemon_.dir, r->id);
+	snprintf(r->dir, sizeof(r->dir), "%s/www%d", test_group_daemon.dir, r->id);
 	mkdir(r->dir, 0700);
 	snprintf(path, sizeof(path), "%s/index.html", r->dir);
 	f = fopen(path, "w");
@@ -58,7 +44,7 @@ static void make_site(struct racer *r)
 static void *race_cwd(void *arg)
 {
 	struct racer *r = arg;
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	char buf[64];
 
 	if (!s) {
@@ -85,7 +71,7 @@ static void *race_cwd(void *arg)
 static void *race_env(void *arg)
 {
 	struct racer *r = arg;
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	char buf[64];
 
 	if (!s) {
@@ -143,5 +129,5 @@ int main(void)
 		cmocka_unit_test(concurrent_sessions__setenv_then_getenv__always_own_value),
 	};
 
-	return cmocka_run_group_tests_name("race", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("race", tests, test_group_start, test_group_stop);
 }

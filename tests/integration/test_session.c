@@ -17,23 +17,9 @@
 
 #include "harness.h"
 
-static struct test_daemon daemon_;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	return test_daemon_start(&daemon_, NULL);
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return test_daemon_stop(&daemon_) == 0 ? 0 : -1;
-}
-
 static void null_and_info__tcp__answer_with_shadow_pid(void **state)
 {
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	struct hc_session_info info;
 
 	(void)state;
@@ -42,7 +28,7 @@ static void null_and_info__tcp__answer_with_shadow_pid(void **state)
 	assert_int_equal(hc_info(s, &info), 0);
 	assert_int_equal(info.uid, getuid());
 	assert_true(info.shadow_pid > 0);
-	assert_int_not_equal(info.shadow_pid, daemon_.pid);
+	assert_int_not_equal(info.shadow_pid, test_group_daemon.pid);
 	assert_int_equal(info.protocol_version, 1);
 	hc_disconnect(s);
 }
@@ -52,20 +38,20 @@ static void unix_session__same_uid__needs_no_key(void **state)
 	struct hc_session *s = NULL;
 
 	(void)state;
-	assert_int_equal(hc_connect(daemon_.unix_url, NULL, &s), 0);
+	assert_int_equal(hc_connect(test_group_daemon.unix_url, NULL, &s), 0);
 	assert_int_equal(hc_null(s), 0);
 	hc_disconnect(s);
 }
 
 static void chdir_getcwd__relative_paths__follow_host_cwd(void **state)
 {
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	char cwd[4096];
 
 	(void)state;
-	assert_int_equal(hc_chdir(s, daemon_.dir), 0);
+	assert_int_equal(hc_chdir(s, test_group_daemon.dir), 0);
 	assert_int_equal(hc_getcwd(s, cwd, sizeof(cwd)), 0);
-	assert_string_equal(cwd, daemon_.dir);
+	assert_string_equal(cwd, test_group_daemon.dir);
 	assert_int_equal(hc_chdir(s, "/nonexistent/dir"), -ENOENT);
 	assert_int_equal(hc_getcwd(s, cwd, 2), -ERANGE);
 	hc_disconnect(s);
@@ -73,7 +59,7 @@ static void chdir_getcwd__relative_paths__follow_host_cwd(void **state)
 
 static void env__set_get_unset_list__round_trip(void **state)
 {
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	char v[64];
 	char **env = NULL;
 	int n, found = 0;
@@ -99,14 +85,14 @@ static void env__set_get_unset_list__round_trip(void **state)
 
 static void files__write_seek_read_stat__match(void **state)
 {
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	char path[512], renamed[512], buf[64];
 	struct stat st;
 	int h;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/f.txt", daemon_.dir);
-	snprintf(renamed, sizeof(renamed), "%s/g.txt", daemon_.dir);
+	snprintf(path, sizeof(path), "%s/f.txt", test_group_daemon.dir);
+	snprintf(renamed, sizeof(renamed), "%s/g.txt", test_group_daemon.dir);
 	h = hc_open(s, path, O_RDWR | O_CREAT | O_TRUNC, 0640);
 	assert_true(h >= 0);
 	assert_int_equal(hc_write(s, h, "hello, host", 11), 11);
@@ -130,13 +116,13 @@ static void files__write_seek_read_stat__match(void **state)
 
 static void readdir__many_entries__all_listed(void **state)
 {
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	char dir[512], path[600];
 	char **names = NULL;
 	int n;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/many", daemon_.dir);
+	snprintf(dir, sizeof(dir), "%s/many", test_group_daemon.dir);
 	assert_int_equal(hc_mkdir(s, dir, 0700), 0);
 	assert_int_equal(hc_mkdir(s, dir, 0700), -EEXIST);
 	for (int i = 0; i < 1200; i++) {
@@ -158,7 +144,7 @@ static void readdir__many_entries__all_listed(void **state)
 
 static void pipe__write_then_read__same_bytes(void **state)
 {
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	hc_handle_t p[2];
 	char buf[16];
 
@@ -175,7 +161,7 @@ static void pipe__write_then_read__same_bytes(void **state)
 
 static void big_io__4MiB__split_into_calls(void **state)
 {
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	size_t len = 4u << 20;
 	char *out = malloc(len), *in = malloc(len), path[512];
 	size_t got = 0;
@@ -184,7 +170,7 @@ static void big_io__4MiB__split_into_calls(void **state)
 	(void)state;
 	for (size_t i = 0; i < len; i++)
 		out[i] = (char)(i * 131 + 7);
-	snprintf(path, sizeof(path), "%s/big", daemon_.dir);
+	snprintf(path, sizeof(path), "%s/big", test_group_daemon.dir);
 	h = hc_open(s, path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	assert_true(h >= 0);
 	assert_int_equal(hc_write(s, h, out, len), (ssize_t)len);
@@ -204,7 +190,7 @@ static void big_io__4MiB__split_into_calls(void **state)
 
 static void sockets__listen_connect_accept_on_host__bytes_flow(void **state)
 {
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_session *s = test_connect(&test_group_daemon);
 	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sockaddr_in got, peer;
 	socklen_t len = sizeof(got), plen = sizeof(peer);
@@ -253,5 +239,5 @@ int main(void)
 		cmocka_unit_test(sockets__listen_connect_accept_on_host__bytes_flow),
 	};
 
-	return cmocka_run_group_tests_name("session", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("session", tests, test_group_start, test_group_stop);
 }
