@@ -123,7 +123,7 @@ int ivs_peer_join(struct ivs_peer_conn *c, const char *path)
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	for (int v = 0; v < 64; v++)
+	for (int v = 0; v < HK_CHANNELS_MAX; v++)
 		c->host_efd[v] = -1;
 	if (strlen(path) >= sizeof(a.sun_path))
 		return -ENAMETOOLONG;
@@ -154,7 +154,7 @@ void ivs_peer_ring(void *conn, int v)
 
 void ivs_peer_leave(struct ivs_peer_conn *c)
 {
-	for (int v = 0; v < 64; v++)
+	for (int v = 0; v < HK_CHANNELS_MAX; v++)
 		if (c->host_efd[v] >= 0)
 			close(c->host_efd[v]);
 	if (c->mem)
@@ -163,6 +163,6 @@ void ivs_peer_leave(struct ivs_peer_conn *c)
 		close(c->sock);
 	memset(c, 0, sizeof(*c));
 	c->sock = -1;
-	for (int v = 0; v < 64; v++)
+	for (int v = 0; v < HK_CHANNELS_MAX; v++)
 		c->host_efd[v] = -1;
 }

@@ -4,13 +4,15 @@
 
 #include <stdint.h>
 
+#include "layout.h"
+
 struct ivs_peer_conn {
 	int sock;                /* kept open: closing it leaves the server's peer set */
 	uint16_t id;
 	void *mem;
 	uint64_t size;
 	int nvectors;
-	int host_efd[64];        /* the host peer's vectors: our doorbell */
+	int host_efd[HK_CHANNELS_MAX];   /* the host peer's vectors: our doorbell */
 };
 
 /*

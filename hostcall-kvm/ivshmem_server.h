@@ -4,13 +4,15 @@
 
 #include <stdint.h>
 
+#include "layout.h"
+
 #define IVS_PEERS_MAX 16
 #define IVS_HOST_PEER 0
 
 struct ivs_peer {
 	int sock;                        /* -1: free */
 	uint16_t id;
-	int efd[64];                     /* its vectors: rung to interrupt it */
+	int efd[HK_CHANNELS_MAX];        /* its vectors: rung to interrupt it */
 };
 
 struct ivs_server {
@@ -21,7 +23,7 @@ struct ivs_server {
 	void *mem;
 	uint64_t size;
 	int nvectors;
-	int host_efd[64];                /* our own vectors: the guests ring these */
+	int host_efd[HK_CHANNELS_MAX];   /* our own vectors: the guests ring these */
 	struct ivs_peer peers[IVS_PEERS_MAX];
 	uint16_t next_id;
 };
