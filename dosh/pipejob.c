@@ -262,10 +262,11 @@ static void take_keyboard_back(struct pipe_job *pj)
 	n = hc_stream_unread(pl->hs, pl->keyboard, unread, sizeof(unread));
 	if (n > 0)
 		input_typeahead(pj->sh, unread, (size_t)n);
-	if (!r->done && r->len)
-		input_typeahead(pj->sh, r->buf + r->off, r->len);
-	if (!r->done)
+	if (!r->done) {   /* what the relay read but could not send yet comes after */
+		if (r->len)
+			input_typeahead(pj->sh, r->buf + r->off, r->len);
 		relays_end(r);
+	}
 	hc_close(pl->hs, pl->keyboard);
 	pl->has_keyboard = 0;
 }

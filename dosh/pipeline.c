@@ -31,6 +31,17 @@ static void keep_handle(struct plumbing *pl, hc_handle_t h)
 		pl->handles[pl->nhandles++] = h;
 }
 
+/* @h is no longer the pipeline's to close (the shadow took it, or someone keeps it). */
+static void forget_handle(struct plumbing *pl, hc_handle_t h)
+{
+	for (int i = 0; i < pl->nhandles; i++) {
+		if (pl->handles[i] == h) {
+			pl->handles[i] = pl->handles[--pl->nhandles];
+			return;
+		}
+	}
+}
+
 static void close_fds(struct plumbing *pl)
 {
 	for (int i = 0; i < pl->nfds; i++)
@@ -144,9 +155,7 @@ static void keep_keyboard(struct plumbing *pl, hc_handle_t h)
 	pl->has_keyboard = 1;
 	pl->keyboard = h;
 	pl->keyboard_relay = pl->relays.n - 1;
-	for (int i = 0; i < pl->nhandles; i++)
-		if (pl->handles[i] == h)
-			pl->handles[i] = pl->handles[--pl->nhandles];
+	forget_handle(pl, h);
 }
 
 /* A host program's stdio @fd joined to the guest descriptor @guest_fd through a relay. */
@@ -303,14 +312,9 @@ static int start_host_stage(struct shell *sh, struct plumbing *pl, struct stage 
 
 static void forget_given_handles(struct plumbing *pl, const struct stage *s)
 {
-	for (int i = 0; i < pl->nhandles; i++) {
-		for (int k = 0; k < 3; k++) {
-			if (s->io[k].how == HC_IO_HANDLE && s->io[k].handle == pl->handles[i]) {
-				pl->handles[i--] = pl->handles[--pl->nhandles];
-				break;
-			}
-		}
-	}
+	for (int k = 0; k < 3; k++)
+		if (s->io[k].how == HC_IO_HANDLE)
+			forget_handle(pl, s->io[k].handle);
 }
 
 static void close_kept(struct plumbing *pl)
