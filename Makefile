@@ -28,7 +28,7 @@ LDSAN := -fsanitize=address,undefined
 endif
 CFLAGS ?=
 ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
-LDLIBS := $(TIRPC_LIBS) -lsodium
+LDLIBS := $(TIRPC_LIBS) -lsodium -pthread
 # rpcgen output: only what it needs relaxed, nothing else
 GEN_CFLAGS := $(BASE_CFLAGS) -Wno-unused-variable -Wno-unused-parameter
 
@@ -48,7 +48,7 @@ LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/
 	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c \
 	transport/keyfile.c transport/auth.c transport/io.c rpc/oncrpc_client.c \
 	hostcall-kvm/layout.c hostcall-kvm/channel.c hostcall-kvm/ivshmem_peer.c \
-	hostcall-kvm/kvm_client.c
+	hostcall-kvm/kvm_client.c hostcall-kvm/ring.c hostcall-kvm/guest_streams.c
 SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 	shadow/context.c shadow/files.c shadow/proc.c shadow/children.c \
 	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c shadow/pty.c
@@ -73,6 +73,8 @@ DOSH := $(B)/bin/dosh
 UNIT_TESTS := xdr errmap registry keyfile url auth handles
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
 INTEG_TESTS := session race proc stream lifecycle security netns kvm
+# run a second time with every session over a shared-memory channel (ivshmem:)
+CHANNEL_TESTS := session race proc stream lifecycle
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
 BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh $(B)/tests/bench/bench_kvm
 
@@ -164,7 +166,9 @@ check:
 	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests
 	$(Q)B=build/san DOSH=build/san/bin/dosh scripts/run-tests.sh \
 		$(UNIT_TESTS:%=build/san/tests/unit/test_%) \
-		$(INTEG_TESTS:%=build/san/tests/integration/test_%) tests/dosh/run.sh \
+		$(INTEG_TESTS:%=build/san/tests/integration/test_%) \
+		$(CHANNEL_TESTS:%='env HC_TEST_TRANSPORT=ivshmem build/san/tests/integration/test_%') \
+		tests/dosh/run.sh \
 		tests/dosh/interactive.sh
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 

@@ -88,7 +88,7 @@ int hk_claim(void *mem, int n, uint32_t peer, const struct hk_doorbell *bell, ui
 }
 
 /* Is channel @c still this claim's (the host frees it when its shadow is gone)? */
-static int still_ours(struct hk_channel *c, uint32_t gen)
+int hk_still_ours(struct hk_channel *c, uint32_t gen)
 {
 	return atomic_load_explicit(&c->state, memory_order_acquire) == HK_CLAIMED &&
 	       atomic_load_explicit(&c->generation, memory_order_acquire) == gen;
@@ -99,7 +99,7 @@ void hk_close(void *mem, int i, uint32_t gen, const struct hk_doorbell *bell)
 	struct hk_channel *c = hk_channel_at(mem, i);
 	uint32_t claimed = HK_CLAIMED;
 
-	if (still_ours(c, gen) && atomic_compare_exchange_strong(&c->state, &claimed, HK_CLOSED))
+	if (hk_still_ours(c, gen) && atomic_compare_exchange_strong(&c->state, &claimed, HK_CLOSED))
 		bell->ring(bell->ctx, i);
 }
 
@@ -120,7 +120,7 @@ ssize_t hk_call(void *mem, int i, uint32_t gen, uint32_t proc, uint32_t len,
 
 	if (len > HK_MSG_MAX)
 		return -EMSGSIZE;
-	if (!still_ours(c, gen))
+	if (!hk_still_ours(c, gen))
 		return -ECONNRESET;
 	c->proc = proc;
 	c->len = len;
@@ -128,7 +128,7 @@ ssize_t hk_call(void *mem, int i, uint32_t gen, uint32_t proc, uint32_t len,
 	bell->ring(bell->ctx, i);
 	while (atomic_load_explicit(&c->resp_seq, memory_order_acquire) != seq) {
 		int64_t now = now_ns();
-		if (!still_ours(c, gen))
+		if (!hk_still_ours(c, gen))
 			return -ECONNRESET;
 		if (now >= deadline)
 			return -ETIMEDOUT;

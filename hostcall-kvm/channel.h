@@ -23,6 +23,9 @@ struct hk_doorbell {
  */
 int hk_claim(void *mem, int n, uint32_t peer, const struct hk_doorbell *bell, uint32_t *gen);
 
+/* hk_still_ours - is @c still claimed, by the claim of generation @gen? */
+int hk_still_ours(struct hk_channel *c, uint32_t gen);
+
 /* hk_close - end the session on channel @i: its shadow ends, and the host frees it. */
 void hk_close(void *mem, int i, uint32_t gen, const struct hk_doorbell *bell);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "guest_streams.h"
 #include "ivshmem_peer.h"
 #include "kvm_client.h"
 
@@ -32,6 +33,7 @@ struct kvm_transport {
 	pid_t owner;             /* the claiming process: a forked child closing its copy ends nothing */
 	uint32_t peer;
 	struct hk_doorbell bell;
+	struct hk_guest_streams streams;
 	/* kvm: */
 	uint64_t mem_size;
 	volatile uint32_t *regs;
@@ -49,6 +51,8 @@ static int kvm_call(struct hc_transport *t, uint32_t proc, xdrproc_t xargs, void
 	ssize_t n;
 	XDR x;
 
+	if (proc == HC_STREAM_CREATE)
+		hk_guest_streams_sweep(&k->streams);   /* slots a dead forked child held */
 	xdrmem_create(&x, (char *)c->msg, HK_MSG_MAX, XDR_ENCODE);
 	if (!xargs(&x, args))
 		return -E2BIG;
@@ -59,21 +63,32 @@ static int kvm_call(struct hc_transport *t, uint32_t proc, xdrproc_t xargs, void
 	return xres(&x, res) ? 0 : -EPROTO;
 }
 
+/* A ticket on a channel names a stream slot and its generation; no dialling, no round trip. */
 static int kvm_stream_dial(struct hc_transport *t, const hc_stream_ticket *tickets, int n,
 			   int timeout_ms, int *fds)
 {
-	(void)t;
-	(void)tickets;
-	(void)n;
+	struct kvm_transport *k = (struct kvm_transport *)t;
+	int r = 0, made;
+
 	(void)timeout_ms;
-	(void)fds;
-	return -EOPNOTSUPP;   /* the host refuses STREAM_CREATE on a channel first */
+	for (made = 0; made < n && r == 0; made++) {
+		uint32_t slot, gen;
+		memcpy(&slot, tickets[made].token, 4);
+		memcpy(&gen, tickets[made].token + 4, 4);
+		r = hk_guest_streams_add(&k->streams, slot, gen, &fds[made]);
+	}
+	if (r != 0)
+		for (int i = 0; i < made - 1; i++)
+			close(fds[i]);   /* the pump sees end of file both ways and lets go */
+	return r;
 }
 
 static void kvm_close(struct hc_transport *t)
 {
 	struct kvm_transport *k = (struct kvm_transport *)t;
 
+	if (k->chan >= 0)
+		hk_guest_streams_stop(&k->streams);
 	if (k->chan >= 0 && k->owner == getpid())
 		hk_close(k->mem, k->chan, k->gen, &k->bell);
 	if (k->by_socket) {
@@ -96,6 +111,8 @@ static int claim(struct kvm_transport *k, struct hc_transport **out)
 		kvm_close(&k->base);
 		return r;
 	}
+	hk_guest_streams_init(&k->streams, hk_channel_at(k->mem, k->chan), k->chan, k->gen,
+			      &k->bell);
 	*out = &k->base;
 	return 0;
 }

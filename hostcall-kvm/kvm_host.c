@@ -120,7 +120,9 @@ int kvm_host_shadow_ended(struct kvm_host *k, pid_t pid)
 
 void kvm_host_close(struct kvm_host *k)
 {
-	if (k->on)
+	if (k->on) {
+		hk_layout_retire(k->ivs.mem, k->ivs.nvectors);
 		ivs_close(&k->ivs);
+	}
 	k->on = 0;
 }

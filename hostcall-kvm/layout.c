@@ -19,6 +19,16 @@ struct hk_channel *hk_channel_at(void *mem, int i)
 	return (struct hk_channel *)((char *)mem + HK_HEADER_SIZE + (uint64_t)i * HK_CHANNEL_SIZE);
 }
 
+struct hk_slot *hk_slot_at(struct hk_channel *c, int i)
+{
+	return (struct hk_slot *)((char *)c + HK_SLOTS_OFFSET) + i;
+}
+
+uint8_t *hk_ring_data(struct hk_channel *c, int i, int to_guest)
+{
+	return (uint8_t *)c + HK_RINGS_OFFSET + (uint64_t)(2 * i + !!to_guest) * HK_RING_SIZE;
+}
+
 void hk_layout_init(void *mem, uint64_t size, int n, uint32_t host_peer)
 {
 	struct hk_header *h = mem;
@@ -57,4 +67,17 @@ int hk_layout_check(const void *mem, uint64_t size)
 	    h.header_size + (uint64_t)h.nchannels * h.channel_size > size)
 		return -EPROTO;
 	return (int)h.nchannels;
+}
+
+void hk_layout_retire(void *mem, int n)
+{
+	struct hk_header *h = mem;
+
+	h->magic = 0;   /* first: no new guest takes a channel */
+	atomic_thread_fence(memory_order_release);
+	for (int i = 0; i < n; i++) {
+		struct hk_channel *c = hk_channel_at(mem, i);
+		atomic_fetch_add_explicit(&c->generation, 1, memory_order_relaxed);
+		atomic_store_explicit(&c->state, HK_DEAD, memory_order_release);
+	}
 }

@@ -7,9 +7,13 @@
 #include <stdint.h>
 
 #define HK_MAGIC 0x564b4348u        /* "HCKV" */
-#define HK_VERSION 1
+#define HK_VERSION 2
 #define HK_HEADER_SIZE 65536u
-#define HK_CHANNEL_SIZE (2u << 20)
+#define HK_CHANNEL_SIZE (4u << 20)
+#define HK_STREAMS 16               /* stream slots per channel */
+#define HK_RING_SIZE (64u << 10)    /* a power of two: offsets are masked, never trusted */
+#define HK_SLOTS_OFFSET ((2u << 20) - 4096u)   /* in a channel: the streams' control blocks */
+#define HK_RINGS_OFFSET (2u << 20)             /* then their rings: to the host, to the guest */
 #define HK_CHANNELS_MAX 64          /* one doorbell vector each; ivshmem servers stop at 64 */
 #define HK_CHANNELS_DEFAULT 16
 
@@ -59,7 +63,46 @@ struct hk_channel {
 };
 
 #define HK_MSG_OFFSET 64u
-#define HK_MSG_MAX (HK_CHANNEL_SIZE - HK_MSG_OFFSET)
+#define HK_MSG_MAX (HK_SLOTS_OFFSET - HK_MSG_OFFSET)
+
+/* ring flags */
+#define HK_RING_DONE 1u                 /* the producer wrote its last byte: end of file after head */
+#define HK_RING_GONE 2u                 /* the consumer went away: the producer's writer gets EPIPE */
+
+/*
+ * One direction of a stream: HK_RING_SIZE bytes. head and tail count bytes
+ * ever written and taken; each side keeps its own index privately and only
+ * stores it here. wake: the host sleeps on its eventfd until the guest moves
+ * this ring; the guest then rings the doorbell. The guest polls.
+ */
+struct hk_ring {
+	_Atomic uint32_t head;
+	_Atomic uint32_t tail;
+	_Atomic uint32_t flags;
+	_Atomic uint32_t wake;
+};
+
+/* which end of a stream has let go of its slot */
+#define HK_END_HOST 1u
+#define HK_END_GUEST 2u
+
+/* A stream slot: the host hands it out (STREAM_CREATE) and takes it back when both ends let go. */
+struct hk_slot {
+	_Atomic uint32_t gen;           /* the host bumps it at each hand-out; the ticket names it */
+	_Atomic uint32_t released;      /* HK_END_HOST | HK_END_GUEST */
+	uint32_t pump_pid;              /* the guest process pumping it, and its start time: */
+	uint32_t reserved;
+	uint64_t pump_start;            /* another guest process lets it go if that one died */
+	struct hk_ring to_host;
+	struct hk_ring to_guest;
+	uint8_t pad[8];
+};
+
+_Static_assert(sizeof(struct hk_slot) == 64, "a slot is 64 bytes");
+_Static_assert(HK_SLOTS_OFFSET + HK_STREAMS * sizeof(struct hk_slot) <= HK_RINGS_OFFSET,
+	       "the slots fit before the rings");
+_Static_assert(HK_RINGS_OFFSET + 2ull * HK_STREAMS * HK_RING_SIZE <= HK_CHANNEL_SIZE,
+	       "the rings fit the channel");
 
 _Static_assert(offsetof(struct hk_channel, msg) == HK_MSG_OFFSET, "the control block is 64 bytes");
 _Static_assert(sizeof(struct hk_header) <= HK_HEADER_SIZE, "the header fits its page");
@@ -70,6 +113,9 @@ uint64_t hk_total_size(int n);
 /* hk_layout_init - (host) write the header of fresh memory @mem of @size and free @n channels. */
 void hk_layout_init(void *mem, uint64_t size, int n, uint32_t host_peer);
 
+/* hk_layout_retire - (host, going away) every session's calls fail now, and no new one starts. */
+void hk_layout_retire(void *mem, int n);
+
 /*
  * hk_layout_check - (guest) does @mem of @size hold a header this code
  * understands, with every channel inside @size? Returns: the channel count or -errno.
@@ -78,5 +124,11 @@ int hk_layout_check(const void *mem, uint64_t size);
 
 /* hk_channel_at - channel @i (below the count checked or initialised) of the memory at @mem. */
 struct hk_channel *hk_channel_at(void *mem, int i);
+
+/* hk_slot_at - stream slot @i (below HK_STREAMS) of channel @c. */
+struct hk_slot *hk_slot_at(struct hk_channel *c, int i);
+
+/* hk_ring_data - the bytes of slot @i's ring to the host (@to_guest 0) or to the guest (1). */
+uint8_t *hk_ring_data(struct hk_channel *c, int i, int to_guest);
 
 #endif

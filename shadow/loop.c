@@ -14,7 +14,7 @@
 #include "shadow.h"
 
 enum { SLOT_CONN, SLOT_CTL, SLOT_SIG, SLOT_FIXED };
-#define POLL_MAX (SLOT_FIXED + 1 + SHADOW_PUMP_MAX * 2)
+#define POLL_MAX (SLOT_FIXED + 1 + SHADOW_CONN_POLL_MAX + SHADOW_PUMP_MAX * 2)
 
 static void on_signals(struct shadow *sh)
 {
@@ -42,6 +42,22 @@ static int fill_fixed(struct shadow *sh, struct pollfd *p, short conn_events)
 	return SLOT_FIXED;
 }
 
+/* The connection's own fds (a channel's streams); *@busy: they have work already. */
+static int fill_conn(struct shadow *sh, struct pollfd *p, int *busy)
+{
+	const struct shadow_conn_ops *ops = sh->conn_ops;
+
+	*busy = 0;
+	return ops && ops->pollfds ? ops->pollfds(sh->conn, p, SHADOW_CONN_POLL_MAX, busy) : 0;
+}
+
+/* Run the connection's own work; what it found on its fd counts as that fd's event. */
+static void run_conn(struct shadow *sh, struct pollfd *p, int at, int n)
+{
+	if (sh->conn_ops && sh->conn_ops->pump && sh->conn_ops->pump(sh->conn, p + at, n))
+		p[SLOT_CONN].revents |= POLLIN;
+}
+
 static int poll_timeout(struct shadow *sh, int timeout_ms)
 {
 	int next = streams_expire(sh);
@@ -65,13 +81,15 @@ int shadow_poll_once(struct shadow *sh, int timeout_ms, int serve)
 {
 	struct pollfd p[POLL_MAX];
 	int n = fill_fixed(sh, p, serve ? POLLIN : POLLRDHUP);
-	int r;
+	int r, busy, conn_n = fill_conn(sh, p + n, &busy);
 
+	n += conn_n;
 	n += pumps_pollfds(sh, p + n, POLL_MAX - n);
-	r = poll(p, (nfds_t)n, poll_timeout(sh, timeout_ms));
+	r = poll(p, (nfds_t)n, busy ? 0 : poll_timeout(sh, timeout_ms));
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;
-	handle_side_events(sh, p, SLOT_FIXED, n);
+	run_conn(sh, p, SLOT_FIXED, conn_n);
+	handle_side_events(sh, p, SLOT_FIXED + conn_n, n);
 	if (serve && p[SLOT_CONN].revents && sh->conn_ops->serve(sh->conn, sh) < 0)
 		sh->ending = 1;
 	return 0;
@@ -105,19 +123,21 @@ int shadow_block(struct shadow *sh, int fd, short events, int64_t deadline_ms)
 	short watch = sh->conn_ops && sh->conn_ops->in_call_events ? sh->conn_ops->in_call_events
 								    : POLLRDHUP;
 	int n = fill_fixed(sh, p, watch);
-	int at = n, r;
+	int conn_at, conn_n, busy, r;
 
 	if (fd >= 0) {
 		p[n].fd = fd;
 		p[n].events = events;
 		p[n++].revents = 0;
 	}
-	at = n;
+	conn_at = n;
+	n += conn_n = fill_conn(sh, p + n, &busy);
 	n += pumps_pollfds(sh, p + n, POLL_MAX - n);
-	r = poll(p, (nfds_t)n, poll_timeout(sh, remaining_ms(deadline_ms)));
+	r = poll(p, (nfds_t)n, busy ? 0 : poll_timeout(sh, remaining_ms(deadline_ms)));
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;
-	handle_side_events(sh, p, at, n);
+	run_conn(sh, p, conn_at, conn_n);
+	handle_side_events(sh, p, conn_at + conn_n, n);
 	if (caller_gone(sh, p[SLOT_CONN].revents))
 		return -ECONNRESET;
 	if (sh->ending)

@@ -19,6 +19,7 @@
 #define SHADOW_CONNECT_TIMEOUT_MS 30000
 
 struct shadow;
+struct pollfd;
 
 /*
  * The server side of a transport, as the shadow sees it: one connection
@@ -36,7 +37,22 @@ struct shadow_conn_ops {
 	short in_call_events;
 	/* hung_up - optional: those events came; is the caller gone? (NULL: yes) */
 	int (*hung_up)(void *conn);
+	/*
+	 * stream_create - optional: a stream the connection carries itself, as
+	 * STREAM_CREATE answers it (NULL: a ticket, dialled through hostcalld).
+	 */
+	void (*stream_create)(void *conn, struct shadow *sh, hc_stream_res *res);
+	/* pollfds - optional: the connection's own fds (at most @max); *@busy: poll without sleeping. */
+	int (*pollfds)(void *conn, struct pollfd *p, int max, int *busy);
+	/*
+	 * pump - optional: after every wake-up, before serve; @p[0..n) as pollfds
+	 * filled them. Returns: nonzero when fd turned out ready (it may consume that).
+	 */
+	int (*pump)(void *conn, const struct pollfd *p, int n);
 };
+
+/* at most this many fds come from a connection's pollfds */
+#define SHADOW_CONN_POLL_MAX 16
 
 enum child_state { CHILD_FREE = 0, CHILD_RUNNING, CHILD_STOPPED, CHILD_DONE };
 

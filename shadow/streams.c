@@ -26,6 +26,10 @@ int shadow_stream_create(struct shadow *sh, void *args, void *res)
 	int h;
 
 	(void)args;
+	if (sh->conn_ops && sh->conn_ops->stream_create) {
+		sh->conn_ops->stream_create(sh->conn, sh, r);
+		return 0;
+	}
 	for (int i = 0; i < SHADOW_TICKET_MAX && !t; i++)
 		if (!sh->tickets[i].used)
 			t = &sh->tickets[i];

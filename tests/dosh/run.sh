@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh: dosh script tests: guest scripts against dash (same output, same status),
-# host scripts against their expected output with a live hostcalld started here by PID.
+# host scripts against their expected output with a live hostcalld started here by PID,
+# once over tcp: and once over a shared-memory channel (ivshmem:, as a VM's kvm: is served).
 set -u
 cd "$(dirname "$0")/../.."
 DOSH="${DOSH:-build/bin/dosh}"
@@ -36,28 +37,33 @@ done
 
 # ---- host scripts: expected output, against a real hostcalld ----
 "$HOSTCALLD" --listen tcp://127.0.0.1:0 --key "$work/key" --address-file "$work/addr" \
-	2>"$work/hostcalld.log" &
+	--kvm "$work/kvm.sock" 2>"$work/hostcalld.log" &
 daemon=$!
 i=0
 while [ ! -s "$work/addr" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-DOSH_HOST=$(head -1 "$work/addr")
 DOSH_KEY="$work/key"
 HOSTDIR="$work/hostdir"
-mkdir -p "$HOSTDIR"
 DOSH_ABS="$PWD/$DOSH"
-export DOSH_HOST DOSH_KEY HOSTDIR DOSH_ABS
-for t in tests/dosh/host/*.sh; do
-	[ -e "$t" ] || continue
-	name=$(basename "$t" .sh)
-	expected="tests/dosh/host/$name.out"
-	(cd "$HOSTDIR" && timeout 120 "$OLDPWD/$DOSH" "$OLDPWD/$t" 2>&1; echo "exit $?") |
-		sed -e "s|$HOSTDIR|HOSTDIR|g" -e "s|$PWD/tests/dosh/host/||g" -e "s|$DOSH_HOST|HOSTURL|g" > "$work/$name.host"
-	if cmp -s "$expected" "$work/$name.host"; then
-		passed=$((passed + 1))
-		echo "ok   host/$name"
-	else
-		fail "host/$name" "$expected" "$work/$name.host"
-	fi
+export DOSH_KEY HOSTDIR DOSH_ABS
+for DOSH_HOST in "$(head -1 "$work/addr")" "ivshmem:$work/kvm.sock"; do
+	export DOSH_HOST
+	rm -rf "$HOSTDIR"
+	mkdir -p "$HOSTDIR"
+	for t in tests/dosh/host/*.sh; do
+		[ -e "$t" ] || continue
+		name=$(basename "$t" .sh)
+		label="host/$name (${DOSH_HOST%%:*})"
+		expected="tests/dosh/host/$name.out"
+		(cd "$HOSTDIR" && timeout 120 "$OLDPWD/$DOSH" "$OLDPWD/$t" 2>&1; echo "exit $?") |
+			sed -e "s|$HOSTDIR|HOSTDIR|g" -e "s|$PWD/tests/dosh/host/||g" \
+			    -e "s|$DOSH_HOST|HOSTURL|g" > "$work/$name.host"
+		if cmp -s "$expected" "$work/$name.host"; then
+			passed=$((passed + 1))
+			echo "ok   $label"
+		else
+			fail "$label" "$expected" "$work/$name.host"
+		fi
+	done
 done
 kill -TERM "$daemon"
 wait "$daemon"

@@ -149,6 +149,10 @@ static void exec_daemon(struct test_daemon *d, const char *addr, const char *con
 	argv[n++] = addr;
 	argv[n++] = "--log-level";
 	argv[n++] = "debug";
+	if (d->kvm_url[0]) {
+		argv[n++] = "--kvm";
+		argv[n++] = d->kvm_url + strlen("ivshmem:");
+	}
 	for (int i = 0; extra && extra[i] && n < 38; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
@@ -171,6 +175,8 @@ int test_daemon_start(struct test_daemon *d, const char *const *extra)
 	snprintf(d->unix_url, sizeof(d->unix_url), "unix:%s/sock", d->dir);
 	snprintf(d->log, sizeof(d->log), "%s/hostcalld.log", d->dir);
 	snprintf(addr, sizeof(addr), "%s/addr", d->dir);
+	if (test_over_channels())
+		snprintf(d->kvm_url, sizeof(d->kvm_url), "ivshmem:%s/kvm.sock", d->dir);
 	d->pid = fork();
 	if (d->pid < 0)
 		return -errno;
@@ -248,13 +254,24 @@ int test_daemon_stop(struct test_daemon *d)
 	return status;
 }
 
+int test_over_channels(void)
+{
+	const char *t = getenv("HC_TEST_TRANSPORT");
+
+	return t && strcmp(t, "ivshmem") == 0;
+}
+
 struct hc_session *test_connect(struct test_daemon *d)
 {
 	struct hc_session *s = NULL;
-	int r = hc_connect(d->tcp_url, d->key, &s);
+	const char *url = d->kvm_url[0] ? d->kvm_url : d->tcp_url;
+	int r, tries = 0;
 
+	/* a channel a closed session left may still be being freed by the host */
+	while ((r = hc_connect(url, d->key, &s)) == -EBUSY && ++tries < 200)
+		usleep(10000);
 	if (r != 0)
-		fprintf(stderr, "hc_connect(%s): %s\n", d->tcp_url, strerror(-r));
+		fprintf(stderr, "hc_connect(%s): %s\n", url, strerror(-r));
 	return r == 0 ? s : NULL;
 }
 

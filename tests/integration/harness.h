@@ -13,6 +13,7 @@ struct test_daemon {
 	char tcp_url[300];
 	char unix_url[300];
 	char log[300];          /* hostcalld's stderr */
+	char kvm_url[320];      /* HC_TEST_TRANSPORT=ivshmem: sessions over shared-memory channels */
 };
 
 /*
@@ -23,7 +24,9 @@ struct test_daemon {
 int test_daemon_start(struct test_daemon *d, const char *const *extra);
 /* test_daemon_stop - SIGTERM, wait (10 s at most, then SIGKILL). Returns: its wait status. */
 int test_daemon_stop(struct test_daemon *d);
-/* test_connect - a tcp: session with the daemon's key. Returns: the session or NULL. */
+/* test_over_channels - is HC_TEST_TRANSPORT=ivshmem: the daemon serves channels, and sessions use them. */
+int test_over_channels(void);
+/* test_connect - a tcp: session with the daemon's key (an ivshmem: one, see above). Returns: it or NULL. */
 struct hc_session *test_connect(struct test_daemon *d);
 /* test_pids_alive - how many of @pids still exist (zombies count as gone). */
 int test_pids_alive(const pid_t *pids, int n);

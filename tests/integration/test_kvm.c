@@ -1,4 +1,7 @@
-/* test_kvm.c: integration: the KVM backend's channels on the host alone, joined through the ivshmem socket. */
+/*
+ * test_kvm.c: integration: the KVM backend's channels and stream rings on the
+ * host alone, guest processes joining through the ivshmem socket.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -199,6 +202,158 @@ static void garbage_in_a_channel__only_that_session_ends(void **state)
 	hc_disconnect(good);
 }
 
+/* Open @rounds times @n streams and close both ends: every slot must come back each time. */
+static void streams_round_trip(struct hc_session *s, int rounds, int n)
+{
+	int fds[HC_STREAMS_AT_ONCE];
+	hc_handle_t hs[HC_STREAMS_AT_ONCE];
+
+	for (int r = 0; r < rounds; r++) {
+		int got = -EAGAIN;
+		for (int tries = 0; tries < 200 && got == -EAGAIN; tries++)
+			if ((got = hc_stream_open_many(s, n, fds, hs)) == -EAGAIN)
+				usleep(5000);   /* the pumps let go of the last round's slots */
+		assert_int_equal(got, 0);
+		for (int i = 0; i < n; i++) {
+			close(fds[i]);
+			hc_close(s, hs[i]);
+		}
+	}
+}
+
+static void streams__opened_and_closed_many_times__slots_come_back(void **state)
+{
+	struct hc_session *s = kvm_session_soon();
+
+	(void)state;
+	assert_non_null(s);
+	streams_round_trip(s, 40, HC_STREAMS_AT_ONCE);
+	hc_disconnect(s);
+}
+
+/* A forked child opens streams of the session (its own pump thread) and exits holding them. */
+static void streams__child_exits_holding_them__slots_come_back(void **state)
+{
+	struct hc_session *s = kvm_session_soon();
+	int status;
+	pid_t child;
+
+	(void)state;
+	assert_non_null(s);
+	for (int k = 0; k < 2; k++) {
+		child = fork();
+		if (child == 0) {
+			int fds[HC_STREAMS_AT_ONCE];
+			hc_handle_t hs[HC_STREAMS_AT_ONCE];
+			_exit(hc_stream_open_many(s, HC_STREAMS_AT_ONCE, fds, hs) == 0 ? 0 : 1);
+		}
+		assert_int_equal(waitpid(child, &status, 0), child);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	streams_round_trip(s, 10, HC_STREAMS_AT_ONCE);
+	hc_disconnect(s);
+}
+
+/* A host program that does not read: the guest's writes stop, with little held between. */
+static void stream__reader_not_reading__writer_held_back(void **state)
+{
+	char *argv[] = { S("sh"), S("-c"), S("read go; cat > /dev/null"), NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv, .close_handles = 1 };
+	struct hc_session *s = kvm_session_soon();
+	static char buf[65536];
+	size_t held = 0;
+	int fd, status, idle = 0;
+	hc_handle_t h;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(s);
+	assert_true((h = hc_stream_open(s, &fd)) >= 0);
+	sp.stdio[0] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
+	assert_true((pid = hc_spawn(s, &sp)) > 0);
+	assert_int_equal(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	memset(buf, 'x', sizeof(buf));
+	while (idle < 50) {   /* until nothing more goes for 50 ms */
+		ssize_t n = write(fd, buf, sizeof(buf));
+		if (n > 0) {
+			held += (size_t)n;
+			idle = 0;
+		} else {
+			assert_int_equal(errno, EAGAIN);
+			idle++;
+			usleep(1000);
+		}
+		assert_true(held < (16u << 20));   /* back-pressure, not an unbounded buffer */
+	}
+	print_message("# %zu KiB held while the host program did not read\n", held >> 10);
+	assert_true(held >= HK_RING_SIZE);
+	assert_int_equal(fcntl(fd, F_SETFL, 0), 0);
+	buf[0] = '\n';   /* "read go" returns, cat drains everything, then more */
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(write(fd, buf, sizeof(buf)), sizeof(buf));
+	close(fd);
+	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	hc_disconnect(s);
+}
+
+/* The channel this process claimed, found in a peer's own mapping of the memory. */
+static struct hk_channel *own_channel(void *mem, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct hk_channel *c = hk_channel_at(mem, i);
+		if (c->owner_pid == (uint32_t)getpid() &&
+		    atomic_load(&c->state) == HK_CLAIMED)
+			return c;
+	}
+	return NULL;
+}
+
+/* A guest scribbling over its streams' slots and rings ends its streams, nothing else. */
+static void garbage_in_stream_rings__host_lives(void **state)
+{
+	struct hc_session *good = kvm_session_soon();
+	int status;
+	char buf[64];
+	pid_t child;
+
+	(void)state;
+	assert_non_null(good);
+	child = fork();
+	if (child == 0) {
+		char *argv[] = { S("cat"), NULL };
+		struct hc_spawn_spec sp = { .path = "cat", .argv = argv, .close_handles = 1 };
+		struct hc_session *bad = kvm_session_soon();
+		struct ivs_peer_conn p;
+		struct hk_channel *c;
+		int fds[2];
+		hc_handle_t hs[2];
+		if (!bad || hc_stream_open_many(bad, 2, fds, hs) != 0)
+			_exit(2);
+		sp.stdio[0] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = hs[0] };
+		sp.stdio[1] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = hs[1] };
+		if (hc_spawn(bad, &sp) <= 0 || write(fds[0], "hello", 5) != 5 ||
+		    ivs_peer_join(&p, sock_path) != 0 || !(c = own_channel(p.mem, p.nvectors)))
+			_exit(3);
+		srand(7);
+		for (int round = 0; round < 50; round++) {
+			uint32_t *w = (uint32_t *)((char *)c + HK_SLOTS_OFFSET);
+			for (size_t k = 0; k < HK_STREAMS * sizeof(struct hk_slot) / 4; k++)
+				w[k] = (uint32_t)rand();
+			ivs_peer_ring(&p, (int)(((char *)c - (char *)p.mem - HK_HEADER_SIZE) /
+						HK_CHANNEL_SIZE));
+			usleep(2000);
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(kill(daemon_.pid, 0), 0);
+	assert_int_equal(hc_getcwd(good, buf, sizeof(buf)), 0);
+	streams_round_trip(good, 3, 4);
+	hc_disconnect(good);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +361,11 @@ int main(void)
 		cmocka_unit_test(two_channels__separate_contexts),
 		cmocka_unit_test(all_channels_taken__ebusy__then_freed_on_close),
 		cmocka_unit_test(owner_killed_mid_call__shadow_ends__child_gone),
+		cmocka_unit_test(streams__opened_and_closed_many_times__slots_come_back),
+		cmocka_unit_test(streams__child_exits_holding_them__slots_come_back),
+		cmocka_unit_test(stream__reader_not_reading__writer_held_back),
+		cmocka_unit_test(garbage_in_stream_rings__host_lives),
+		/* last: it scribbles over the header, after which no new session starts */
 		cmocka_unit_test(garbage_in_a_channel__only_that_session_ends),
 	};
 
