@@ -119,6 +119,10 @@ $(DOSH): $(DOSH_OBJ) $(LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -ledit
 
+$(B)/tests/vm/guest_check: $(B)/tests/vm/guest_check.o $(LIBA)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+
 $(B)/hostcall.pc: hostcall.pc.in
 	$(call say,GEN,$@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' $< > $@
@@ -170,7 +174,15 @@ check:
 		$(CHANNEL_TESTS:%='env HC_TEST_TRANSPORT=ivshmem build/san/tests/integration/test_%') \
 		tests/dosh/run.sh \
 		tests/dosh/interactive.sh
+	$(Q)$(MAKE) --no-print-directory vm-check VM_HOSTCALLD=build/san/bin/hostcalld
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
+# a QEMU guest against hostcalld on this host, over kvm: and tcp: (scripts/vm.sh)
+vm-check: all $(B)/tests/vm/guest_check
+	$(Q)HOSTCALLD=$(or $(VM_HOSTCALLD),$(HOSTCALLD)) scripts/vm.sh check
+
+vm-shell: all $(B)/tests/vm/guest_check
+	$(Q)scripts/vm.sh shell
 
 bench:
 	$(Q)$(MAKE) --no-print-directory B=build/bench $(BENCH_BINS:$(B)/%=build/bench/%) \
@@ -178,6 +190,8 @@ bench:
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_core
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld DOSH=build/bench/bin/dosh build/bench/tests/bench/bench_dosh
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_kvm
+	$(Q)$(MAKE) --no-print-directory all build/tests/vm/guest_check
+	$(Q)HOSTCALLD=build/bench/bin/hostcalld scripts/vm.sh bench
 	$(Q)scripts/bench-ssh.sh
 
 install: all
@@ -197,10 +211,13 @@ install: all
 run:
 	$(Q)scripts/run.sh
 
+run-loopback:
+	$(Q)scripts/run-loopback.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all tests check bench fuzz install run clean
+.PHONY: all tests check bench fuzz install run run-loopback clean vm-check vm-shell
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

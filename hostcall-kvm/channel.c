@@ -40,10 +40,32 @@ uint64_t hk_process_start(pid_t pid)
 	return start ? start : 1;
 }
 
+/* This boot of the (guest) kernel: a hash of its boot_id, never 0. */
+static uint32_t this_boot(void)
+{
+	static uint32_t boot;
+	char id[64] = "";
+	FILE *f;
+
+	if (boot)
+		return boot;
+	if ((f = fopen("/proc/sys/kernel/random/boot_id", "re"))) {
+		if (!fgets(id, sizeof(id), f))
+			id[0] = '\0';
+		fclose(f);
+	}
+	boot = 2166136261u;   /* FNV-1a */
+	for (const char *p = id; *p; p++)
+		boot = (boot ^ (uint8_t)*p) * 16777619u;
+	return boot ? boot : 1;
+}
+
 static int owner_alive(const struct hk_channel *c)
 {
 	pid_t pid = (pid_t)c->owner_pid;
 
+	if (c->owner_boot != this_boot())
+		return 0;   /* claimed before the guest rebooted */
 	if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
 		return 0;
 	return hk_process_start(pid) == c->owner_start;
@@ -80,6 +102,7 @@ int hk_claim(void *mem, int n, uint32_t peer, const struct hk_doorbell *bell, ui
 		c->owner_peer = peer;
 		c->owner_pid = (uint32_t)me;
 		c->owner_start = hk_process_start(me);
+		c->owner_boot = this_boot();
 		*gen = atomic_load_explicit(&c->generation, memory_order_acquire);
 		atomic_thread_fence(memory_order_release);
 		return i;
@@ -187,6 +210,7 @@ void hk_free(struct hk_channel *c)
 {
 	c->owner_peer = c->owner_pid = 0;
 	c->owner_start = 0;
+	c->owner_boot = 0;
 	c->len = 0;
 	c->status = 0;
 	atomic_store_explicit(&c->req_seq, 0, memory_order_relaxed);

@@ -58,7 +58,8 @@ struct hk_channel {
 	uint32_t owner_pid;             /* its pid, and start time: liveness is checked in the guest */
 	uint64_t owner_start;
 	_Atomic uint32_t generation;    /* the host bumps it at each free: an old owner sees it is not its own */
-	uint8_t reserved[20];
+	uint32_t owner_boot;            /* which boot of the guest: after a reboot every old owner is dead */
+	uint8_t reserved[16];
 	uint8_t msg[];                  /* HK_MSG_MAX bytes */
 };
 

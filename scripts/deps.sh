@@ -3,7 +3,8 @@
 set -eu
 
 PACKAGES="build-essential pkg-config rpcsvc-proto libtirpc-dev libsodium-dev libcmocka-dev
-rpcbind iproute2 procps dash coreutils clang libclang-rt-14-dev libedit-dev tmux"
+rpcbind iproute2 procps dash coreutils clang libclang-rt-14-dev libedit-dev tmux
+qemu-system-x86 busybox-static cpio"
 
 missing=""
 for p in $PACKAGES; do

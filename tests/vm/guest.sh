@@ -1,0 +1,102 @@
+#!/bin/sh
+# guest.sh: inside the VM: guest_check and the dosh host scripts over kvm: and tcp:, a reboot
+# that must not trouble hostcalld, and a session left running for the power-off (check);
+# or the benchmarks (bench).
+mode=$1
+export DOSH_KEY=/key DOSH_ABS=/bin/dosh
+failed=0
+
+# The dosh host scripts that do not assume one filesystem on both sides (the others
+# read host files as guest files, true only on one machine).
+host_scripts() {
+	export DOSH_HOST="$1"
+	for t in /tests/dosh/host/badinput.sh /tests/dosh/host/files.sh; do
+		name=$(basename "$t" .sh)
+		# the scripts cd to the same directory on both sides
+		rm -rf "$HOSTDIR/sh" && mkdir -p "$HOSTDIR/sh"
+		dosh -c "!rm -rf '$HOSTDIR/sh'; !mkdir -p '$HOSTDIR/sh'"
+		(cd "$HOSTDIR/sh" && HOSTDIR="$HOSTDIR/sh" timeout 300 dosh "$t" 2>&1; echo "exit $?") |
+			sed -e "s|$HOSTDIR/sh|HOSTDIR|g" -e "s|/tests/dosh/host/||g" \
+			    -e "s|$DOSH_HOST|HOSTURL|g" > /tmp/$name.got
+		if cmp -s "/tests/dosh/host/$name.out" /tmp/$name.got; then
+			echo "ok   dosh host/$name ($1)"
+		else
+			echo "FAIL dosh host/$name ($1)"
+			diff "/tests/dosh/host/$name.out" /tmp/$name.got | head -20
+			failed=$((failed + 1))
+		fi
+	done
+}
+
+# The design's examples and mixed pipelines, across two filesystems.
+examples() {
+	export DOSH_HOST="$1"
+	head -c 52428800 /dev/urandom > /tmp/big
+	want=$(md5sum < /tmp/big)
+	got=$(dosh -c "cd /tmp; !cd '$HOSTDIR'
+		!export PRINTER=lp0; !sh -c 'echo printer \$PRINTER'
+		!pwd
+		echo hello | !tr a-z A-Z | cat
+		!sh -c 'echo notes > notes.txt'; cat < !notes.txt
+		printf 'x\\ny\\n' > !out.txt; !wc -l out.txt
+		cat /tmp/big | !cat | cat | !cat | md5sum
+		!false | cat; echo status \$?
+		cat big 2>/dev/null | !true; echo status \$?" 2>&1)
+	expect="printer lp0
+$HOSTDIR
+HELLO
+notes
+2 out.txt
+$want
+status 0
+status 0"
+	if [ "$got" = "$expect" ]; then
+		echo "ok   dosh examples and a 50 MiB guest|!host|guest|!host pipeline ($1)"
+	else
+		echo "FAIL dosh examples ($1): got"
+		echo "$got" | head -20
+		failed=$((failed + 1))
+	fi
+}
+
+case "$mode" in
+bench)
+	guest_check -b kvm kvm: || failed=1
+	guest_check -k /key -b tcp "$TCP_URL" || failed=1
+	exit $failed
+	;;
+esac
+
+mkdir -p "$HOSTDIR"
+if dosh --host kvm: -c "!test -e '$HOSTDIR/booted-once'"; then
+	# the second boot: the first one's session is swept, its host child ended
+	dosh --host kvm: -c '!echo served after the reboot' || failed=1
+	gone=0
+	for i in $(seq 50); do
+		if ! dosh --host kvm: -c "!kill -0 \$(cat '$HOSTDIR/sleeper.pid') 2>/dev/null"; then
+			gone=1
+			break
+		fi
+		sleep 0.1
+	done
+	[ $gone = 1 ] && echo "ok   reboot: the last boot's host child is gone" ||
+		{ echo "FAIL reboot: the last boot's host child lives"; failed=1; }
+	# left running: powering off must end it
+	dosh --host kvm: -c "!sh -c 'echo \$\$ > $HOSTDIR/sleeper.pid; exec sleep 1000'" &
+	sleep 1
+	exit $failed
+fi
+for url in kvm: "$TCP_URL"; do
+	guest_check -k /key -d "$HOSTDIR" "$url" || failed=$((failed + 1))
+	host_scripts "$url"
+	examples "$url"
+done
+if ! dosh --host kvm: -c "!touch '$HOSTDIR/booted-once'"; then
+	echo "FAIL the host directory $HOSTDIR cannot be written: no reboot"
+	exit 1
+fi
+dosh --host kvm: -c "!sh -c 'echo \$\$ > $HOSTDIR/sleeper.pid; exec sleep 1000'" &
+sleep 1
+touch /tmp/reboot
+echo "rebooting with a session open"
+exit $failed

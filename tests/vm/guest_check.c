@@ -1,0 +1,542 @@
+/*
+ * guest_check.c: run inside a VM: every family of hostcalls, the concurrency
+ * race, 100 MiB streams each way and a guest process killed mid-call, against
+ * hostcalld on the host through one URL (kvm: or tcp:); --bench measures instead.
+ * Nothing here looks at the host but through hostcalls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "hostcall.h"
+
+#define S(x) ((char *)(x))
+#define CHUNK (256u << 10)
+
+static const char *url, *key, *hostdir;
+static size_t stream_bytes = 100u << 20;
+static int failures;
+
+#define CHECK(cond)                                                                       \
+	do {                                                                              \
+		if (!(cond)) {                                                            \
+			fprintf(stderr, "  %s:%d: %s\n", __func__, __LINE__, #cond);      \
+			return -1;                                                        \
+		}                                                                         \
+	} while (0)
+
+static struct hc_session *session(void)
+{
+	struct hc_session *s = NULL;
+	int r;
+
+	for (int i = 0; i < 300 && (r = hc_connect(url, key, &s)) == -EBUSY; i++)
+		usleep(10000);   /* a channel still being freed */
+	if (r != 0)
+		fprintf(stderr, "  hc_connect(%s): %s\n", url, strerror(-r));
+	return r == 0 ? s : NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Run a host shell command line; Returns: its exit status, or -1. */
+static int host_sh(struct hc_session *s, const char *line)
+{
+	char *argv[] = { S("sh"), S("-c"), (char *)line, NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv };
+	int status;
+	pid_t pid = hc_spawn(s, &sp);
+
+	if (pid < 0 || hc_waitpid(s, pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* ---- the calls ---- */
+
+static int check_context(struct hc_session *s)
+{
+	char buf[4200], **env;
+	int n, found = 0;
+
+	CHECK(hc_null(s) == 0);
+	CHECK(hc_chdir(s, hostdir) == 0);
+	CHECK(hc_getcwd(s, buf, sizeof(buf)) == 0 && strcmp(buf, hostdir) == 0);
+	CHECK(hc_chdir(s, "/no/such/dir") == -ENOENT);
+	CHECK(hc_setenv(s, "VMCHECK", "one", 1) == 0);
+	CHECK(hc_setenv(s, "VMCHECK", "two", 0) == 0);
+	CHECK(hc_getenv(s, "VMCHECK", buf, sizeof(buf)) == 0 && strcmp(buf, "one") == 0);
+	CHECK((n = hc_environ(s, &env)) > 0);
+	for (int i = 0; i < n; i++)
+		found |= strcmp(env[i], "VMCHECK=one") == 0;
+	hc_strv_free(env);
+	CHECK(found);
+	CHECK(host_sh(s, "test \"$VMCHECK\" = one && test \"$PWD\" = \"$(pwd -P)\"") == 0);
+	CHECK(hc_unsetenv(s, "VMCHECK") == 0);
+	CHECK(hc_getenv(s, "VMCHECK", buf, sizeof(buf)) == -ENOENT);
+	return 0;
+}
+
+static int check_files(struct hc_session *s)
+{
+	static char big[1u << 20], back[1u << 20];
+	struct stat st;
+	char **names;
+	int h, n, seen = 0;
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 31 + 7);
+	CHECK(hc_chdir(s, hostdir) == 0);
+	CHECK(hc_mkdir(s, "files", 0700) == 0 || hc_stat(s, "files", &st) == 0);
+	CHECK((h = hc_open(s, "files/a", O_RDWR | O_CREAT | O_TRUNC, 0600)) >= 0);
+	CHECK(hc_write(s, h, big, sizeof(big)) == (ssize_t)sizeof(big));
+	CHECK(hc_lseek(s, h, 0, SEEK_SET) == 0);
+	CHECK(hc_read(s, h, back, sizeof(back)) == (ssize_t)sizeof(back));
+	CHECK(memcmp(big, back, sizeof(big)) == 0);
+	CHECK(hc_fstat(s, h, &st) == 0 && st.st_size == (off_t)sizeof(big));
+	CHECK(hc_close(s, h) == 0);
+	CHECK(hc_read(s, h, back, 1) == -EBADF);
+	CHECK(hc_rename(s, "files/a", "files/b") == 0);
+	CHECK(hc_stat(s, "files/a", &st) == -ENOENT);
+	CHECK(hc_lstat(s, "files/b", &st) == 0 && S_ISREG(st.st_mode));
+	CHECK((n = hc_readdir(s, "files", &names)) >= 1);
+	for (int i = 0; i < n; i++)
+		seen |= strcmp(names[i], "b") == 0;
+	hc_strv_free(names);
+	CHECK(seen);
+	CHECK(hc_unlink(s, "files/b") == 0);
+	CHECK(hc_open(s, "files/b", O_RDONLY, 0) == -ENOENT);
+	return 0;
+}
+
+static int check_processes(struct hc_session *s)
+{
+	char *sleeper[] = { S("sleep"), S("100"), NULL };
+	char *echo[] = { S("echo"), S("through a host pipe"), NULL };
+	char *wc[] = { S("wc"), S("-c"), NULL };
+	struct hc_spawn_spec sp = { .path = "sleep", .argv = sleeper };
+	struct hc_session *child;
+	hc_handle_t p[2], out;
+	char buf[64] = "";
+	int status;
+	pid_t pid, a, b;
+
+	CHECK(host_sh(s, "exit 7") == 7);
+	CHECK((pid = hc_spawn(s, &sp)) > 0);
+	CHECK(hc_waitpid(s, pid, &status, WNOHANG) == 0);
+	CHECK(hc_kill(s, pid, SIGTERM) == 0);
+	CHECK(hc_waitpid(s, pid, &status, 0) == pid && WIFSIGNALED(status) &&
+	      WTERMSIG(status) == SIGTERM);
+	sp.path = "no-such-program-anywhere";
+	CHECK(hc_spawn(s, &sp) == -ENOENT);
+	/* echo | wc -c > out, the pipe made and kept on the host */
+	CHECK(hc_chdir(s, hostdir) == 0);
+	CHECK(hc_pipe(s, p) == 0);
+	CHECK((out = hc_open(s, "wc.out", O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
+	sp = (struct hc_spawn_spec){ .path = "echo", .argv = echo, .close_handles = 0 };
+	sp.stdio[1] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = p[1] };
+	CHECK((a = hc_spawn(s, &sp)) > 0);
+	sp = (struct hc_spawn_spec){ .path = "wc", .argv = wc };
+	sp.stdio[0] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = p[0] };
+	sp.stdio[1] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = out };
+	CHECK(hc_close(s, p[1]) == 0);
+	CHECK((b = hc_spawn(s, &sp)) > 0);
+	CHECK(hc_close(s, p[0]) == 0 && hc_close(s, out) == 0);
+	CHECK(hc_waitpid(s, a, &status, 0) == a && hc_waitpid(s, b, &status, 0) == b);
+	CHECK((out = hc_open(s, "wc.out", O_RDONLY, 0)) >= 0);
+	CHECK(hc_read(s, out, buf, sizeof(buf) - 1) > 0 && atoi(buf) == 20);
+	hc_close(s, out);
+	/* fork, then exec in the child shadow */
+	CHECK((pid = hc_fork(s, &child)) > 0);
+	{
+		char *argv[] = { S("sh"), S("-c"), S("exit 3"), NULL };
+		CHECK(hc_exec(child, "sh", argv, NULL) == 0);
+	}
+	hc_session_free_child(child);
+	CHECK(hc_waitpid(s, pid, &status, 0) == pid && WEXITSTATUS(status) == 3);
+	return 0;
+}
+
+static int check_pty_and_sockets(struct hc_session *s)
+{
+	char *argv[] = { S("sh"), S("-c"), S("test -t 0 && test \"$(stty size)\" = \"33 99\""), NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	hc_handle_t m, sl, l, c, a;
+	int status;
+	pid_t pid;
+
+	CHECK(hc_pty_open(s, &m, &sl) == 0);
+	CHECK(hc_pty_resize(s, m, 33, 99) == 0);
+	for (int i = 0; i < 3; i++)
+		sp.stdio[i] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = sl };
+	CHECK((pid = hc_spawn(s, &sp)) > 0);
+	CHECK(hc_waitpid(s, pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0);
+	hc_close(s, sl);
+	hc_close(s, m);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK((l = hc_socket(s, AF_INET, SOCK_STREAM, 0)) >= 0);
+	CHECK(hc_bind(s, l, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	CHECK(hc_listen(s, l, 4) == 0);
+	CHECK(hc_getsockname(s, l, (struct sockaddr *)&sin, &len) == 0 && sin.sin_port != 0);
+	CHECK((c = hc_socket(s, AF_INET, SOCK_STREAM, 0)) >= 0);
+	CHECK(hc_connect_socket(s, c, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	CHECK((a = hc_accept(s, l, NULL, NULL)) >= 0);
+	CHECK(hc_write(s, c, "ping", 4) == 4);
+	{
+		char buf[8] = "";
+		CHECK(hc_read(s, a, buf, sizeof(buf)) == 4 && memcmp(buf, "ping", 4) == 0);
+	}
+	hc_close(s, a);
+	hc_close(s, c);
+	hc_close(s, l);
+	return 0;
+}
+
+/* ---- the race the shadows exist for ---- */
+
+struct racer {
+	int id;
+	int bad;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct hc_session *s = session();
+	char dir[600], want[32], buf[32];
+
+	if (!s) {
+		r->bad = 1;
+		return NULL;
+	}
+	snprintf(dir, sizeof(dir), "%s/www%d", hostdir, r->id);
+	snprintf(want, sizeof(want), "site %d", r->id);
+	for (int i = 0; i < 300 && !r->bad; i++) {
+		int h;
+		ssize_t n;
+		if (hc_chdir(s, dir) != 0 || (h = hc_open(s, "index.html", O_RDONLY, 0)) < 0) {
+			r->bad = 1;
+			break;
+		}
+		n = hc_read(s, h, buf, sizeof(buf) - 1);
+		hc_close(s, h);
+		r->bad = n != (ssize_t)strlen(want) || memcmp(buf, want, (size_t)n) != 0;
+	}
+	hc_disconnect(s);
+	return NULL;
+}
+
+static int check_race(struct hc_session *s)
+{
+	struct racer r[2] = { { 1, 0 }, { 2, 0 } };
+	pthread_t t[2];
+	char line[1400];
+
+	snprintf(line, sizeof(line), "cd '%s' && for i in 1 2; do mkdir -p www$i && "
+		 "printf 'site %%s' $i > www$i/index.html; done", hostdir);
+	CHECK(host_sh(s, line) == 0);
+	for (int i = 0; i < 2; i++)
+		CHECK(pthread_create(&t[i], NULL, race, &r[i]) == 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	CHECK(!r[0].bad && !r[1].bad);
+	return 0;
+}
+
+/* ---- streams ---- */
+
+static void pattern(unsigned char *b, size_t len, size_t at)
+{
+	for (size_t i = 0; i < len; i++)
+		b[i] = (unsigned char)(((at + i) * 2654435761u) >> 13);
+}
+
+static void hex(const unsigned char *h, char out[65])
+{
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+/* Read all of @fd (into @buf up to @len when given), hashing it. Returns: the byte count. */
+static size_t drain(int fd, crypto_hash_sha256_state *h, char *buf, size_t len)
+{
+	static unsigned char chunk[CHUNK];
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR)) {
+		if (n <= 0)
+			continue;
+		if (h)
+			crypto_hash_sha256_update(h, chunk, (unsigned long long)n);
+		if (buf && total < len)
+			memcpy(buf + total, chunk, (size_t)n < len - total ? (size_t)n : len - total);
+		total += (size_t)n;
+	}
+	return total;
+}
+
+/* Guest → host sha256sum, whose answer comes back on a second stream; then host → guest. */
+static int check_streams_big(struct hc_session *s)
+{
+	static unsigned char chunk[CHUNK];
+	char *sum[] = { S("sha256sum"), NULL }, *gen[] = { S("sh"), S("-c"), NULL, NULL };
+	struct hc_spawn_spec sp = { .path = "sha256sum", .argv = sum, .close_handles = 1 };
+	crypto_hash_sha256_state h;
+	unsigned char d[32];
+	char want[65], got[128] = "", line[200];
+	int fds[2], status;
+	hc_handle_t hs[2];
+	pid_t pid;
+
+	CHECK(hc_stream_open_many(s, 2, fds, hs) == 0);
+	sp.stdio[0] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = hs[0] };
+	sp.stdio[1] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = hs[1] };
+	CHECK((pid = hc_spawn(s, &sp)) > 0);
+	crypto_hash_sha256_init(&h);
+	for (size_t at = 0; at < stream_bytes; at += CHUNK) {
+		pattern(chunk, CHUNK, at);
+		crypto_hash_sha256_update(&h, chunk, CHUNK);
+		for (size_t off = 0; off < CHUNK;) {
+			ssize_t n = write(fds[0], chunk + off, CHUNK - off);
+			CHECK(n > 0);
+			off += (size_t)n;
+		}
+	}
+	close(fds[0]);   /* end of file for sha256sum */
+	crypto_hash_sha256_final(&h, d);
+	hex(d, want);
+	drain(fds[1], NULL, got, sizeof(got) - 1);
+	close(fds[1]);
+	CHECK(hc_waitpid(s, pid, &status, 0) == pid && WEXITSTATUS(status) == 0);
+	CHECK(strncmp(got, want, 64) == 0);
+	/* host → guest: the host makes zeros, the guest hashes them */
+	snprintf(line, sizeof(line), "head -c %zu /dev/zero", stream_bytes);
+	gen[2] = line;
+	CHECK((hs[0] = (hc_handle_t)hc_stream_open(s, &fds[0])) >= 0);
+	sp = (struct hc_spawn_spec){ .path = "sh", .argv = gen, .close_handles = 1 };
+	sp.stdio[1] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = hs[0] };
+	CHECK((pid = hc_spawn(s, &sp)) > 0);
+	crypto_hash_sha256_init(&h);
+	CHECK(drain(fds[0], &h, NULL, 0) == stream_bytes);
+	close(fds[0]);
+	CHECK(hc_waitpid(s, pid, &status, 0) == pid && WEXITSTATUS(status) == 0);
+	crypto_hash_sha256_final(&h, d);
+	hex(d, got);
+	memset(chunk, 0, sizeof(chunk));
+	crypto_hash_sha256_init(&h);
+	for (size_t at = 0; at < stream_bytes; at += CHUNK)
+		crypto_hash_sha256_update(&h, chunk, CHUNK);
+	crypto_hash_sha256_final(&h, d);
+	hex(d, want);
+	CHECK(strcmp(got, want) == 0);
+	return 0;
+}
+
+static int check_streams_eof_epipe(struct hc_session *s)
+{
+	char *head[] = { S("head"), S("-c"), S("10"), NULL };
+	struct hc_spawn_spec sp = { .path = "head", .argv = head, .close_handles = 1 };
+	static char buf[65536];
+	int fd, status, err = 0;
+	hc_handle_t h;
+	pid_t pid;
+
+	signal(SIGPIPE, SIG_IGN);
+	CHECK((h = (hc_handle_t)hc_stream_open(s, &fd)) >= 0);
+	sp.stdio[0] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
+	CHECK((pid = hc_spawn(s, &sp)) > 0);
+	memset(buf, 'x', sizeof(buf));
+	for (int i = 0; i < 100000 && err != EPIPE; i++)
+		if (write(fd, buf, sizeof(buf)) < 0)
+			err = errno;
+	CHECK(err == EPIPE);
+	close(fd);
+	CHECK(hc_waitpid(s, pid, &status, 0) == pid);
+	return 0;
+}
+
+/* ---- a guest process killed inside a call ---- */
+
+static int check_killed_mid_call(struct hc_session *s)
+{
+	int fds[2], status, gone = 0;
+	pid_t guest, host_child = 0;
+	char line[64];
+
+	CHECK(pipe(fds) == 0);
+	if ((guest = fork()) == 0) {
+		char *argv[] = { S("sleep"), S("100"), NULL };
+		struct hc_spawn_spec sp = { .path = "sleep", .argv = argv };
+		struct hc_session *g = session();
+		pid_t pid = g ? hc_spawn(g, &sp) : -1;
+		if (write(fds[1], &pid, sizeof(pid)) != sizeof(pid) || pid < 0)
+			_exit(1);
+		hc_waitpid(g, pid, &status, 0);   /* killed in here */
+		_exit(0);
+	}
+	close(fds[1]);
+	CHECK(read(fds[0], &host_child, sizeof(host_child)) == sizeof(host_child));
+	close(fds[0]);
+	CHECK(host_child > 0);
+	usleep(200000);
+	kill(guest, SIGKILL);
+	waitpid(guest, &status, 0);
+	/* a new session sweeps the dead owner's channel; the host's sleep must go */
+	{
+		struct hc_session *other = session();
+		CHECK(other);
+		hc_disconnect(other);
+	}
+	snprintf(line, sizeof(line), "kill -0 %d 2>/dev/null", (int)host_child);
+	for (int i = 0; i < 100 && !gone; i++) {
+		gone = host_sh(s, line) != 0;
+		if (!gone)
+			usleep(100000);
+	}
+	CHECK(gone);
+	return 0;
+}
+
+/* ---- benchmarks ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double null_call_us(struct hc_session *s, int n)
+{
+	double *v = malloc(sizeof(double) * (size_t)n), m;
+
+	for (int i = 0; i < n; i++) {
+		double t0 = now_s();
+		hc_null(s);
+		v[i] = (now_s() - t0) * 1e6;
+	}
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	m = v[n / 2];
+	free(v);
+	return m;
+}
+
+/* Guest → host `cat > /dev/null`: MB/s until the host program has read it all. */
+static double stream_mbps(struct hc_session *s, size_t bytes)
+{
+	static unsigned char chunk[CHUNK];
+	char *argv[] = { S("sh"), S("-c"), S("cat > /dev/null"), NULL };
+	struct hc_spawn_spec sp = { .path = "sh", .argv = argv, .close_handles = 1 };
+	double t0;
+	int fd, status;
+	hc_handle_t h = (hc_handle_t)hc_stream_open(s, &fd);
+	pid_t pid;
+
+	if ((int)h < 0)
+		return 0;
+	sp.stdio[0] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
+	if ((pid = hc_spawn(s, &sp)) < 0)
+		return 0;
+	t0 = now_s();
+	for (size_t at = 0; at < bytes; at += CHUNK)
+		for (size_t off = 0; off < CHUNK;) {
+			ssize_t n = write(fd, chunk + off, CHUNK - off);
+			if (n <= 0)
+				return 0;
+			off += (size_t)n;
+		}
+	close(fd);
+	hc_waitpid(s, pid, &status, 0);
+	return (double)bytes / (now_s() - t0) / 1e6;
+}
+
+static int bench(const char *label)
+{
+	struct hc_session *s = session();
+	double us, mbps;
+
+	if (!s)
+		return 1;
+	null_call_us(s, 50);   /* warm */
+	us = null_call_us(s, 1000);
+	mbps = stream_mbps(s, stream_bytes);
+	printf("bench %s null_call_us %.2f stream_MBps %.1f\n", label, us, mbps);
+	hc_disconnect(s);
+	return us > 0 && mbps > 0 ? 0 : 1;
+}
+
+/* ---- main ---- */
+
+static void run(const char *name, int (*fn)(struct hc_session *))
+{
+	struct hc_session *s = session();
+	double t0 = now_s();
+	int r = s ? fn(s) : -1;
+
+	printf("%s %s (%s, %.1f s)\n", r == 0 ? "ok  " : "FAIL", name, url, now_s() - t0);
+	fflush(stdout);
+	failures += r != 0;
+	if (s)
+		hc_disconnect(s);
+}
+
+int main(int argc, char **argv)
+{
+	const char *bench_label = NULL;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "k:d:b:m:")) != -1) {
+		if (opt == 'k')
+			key = optarg;
+		else if (opt == 'd')
+			hostdir = optarg;
+		else if (opt == 'b')
+			bench_label = optarg;
+		else if (opt == 'm')
+			stream_bytes = (size_t)strtoul(optarg, NULL, 10) << 20;
+		else
+			return 2;
+	}
+	if (optind != argc - 1 || (!hostdir && !bench_label) || sodium_init() < 0) {
+		fprintf(stderr, "usage: guest_check [-k KEYFILE] [-m MiB] -d HOSTDIR URL\n"
+				"       guest_check [-k KEYFILE] [-m MiB] -b LABEL URL\n");
+		return 2;
+	}
+	url = argv[optind];
+	if (bench_label)
+		return bench(bench_label);
+	run("context: cwd, environment", check_context);
+	run("files: open read write seek stat rename readdir unlink", check_files);
+	run("processes: spawn kill wait, host pipe, fork exec", check_processes);
+	run("pty and host sockets", check_pty_and_sockets);
+	run("race: two sessions chdir + relative open", check_race);
+	run("streams: 100 MiB each way, checksummed", check_streams_big);
+	run("streams: EPIPE when the host reader goes", check_streams_eof_epipe);
+	run("a guest process killed mid-call: its host child goes", check_killed_mid_call);
+	printf("%s: %d failed\n", url, failures);
+	return failures ? 1 : 0;
+}
