@@ -60,15 +60,18 @@ static uint32_t this_boot(void)
 	return boot ? boot : 1;
 }
 
-static int owner_alive(const struct hk_channel *c)
+int hk_process_alive(pid_t pid, uint64_t start)
 {
-	pid_t pid = (pid_t)c->owner_pid;
-
-	if (c->owner_boot != this_boot())
-		return 0;   /* claimed before the guest rebooted */
 	if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
 		return 0;
-	return hk_process_start(pid) == c->owner_start;
+	return hk_process_start(pid) == start;
+}
+
+static int owner_alive(const struct hk_channel *c)
+{
+	if (c->owner_boot != this_boot())
+		return 0;   /* claimed before the guest rebooted */
+	return hk_process_alive((pid_t)c->owner_pid, c->owner_start);
 }
 
 int hk_sweep(void *mem, int n, uint32_t peer, const struct hk_doorbell *bell)

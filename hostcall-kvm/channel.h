@@ -47,6 +47,9 @@ int hk_sweep(void *mem, int n, uint32_t peer, const struct hk_doorbell *bell);
 /* hk_process_start - the start time of process @pid (for owner checks), 0 when it is gone. */
 uint64_t hk_process_start(pid_t pid);
 
+/* hk_process_alive - is process @pid still the one that started at @start? */
+int hk_process_alive(pid_t pid, uint64_t start);
+
 /* ---- the host's half ---- */
 
 /*

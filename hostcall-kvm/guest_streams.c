@@ -32,6 +32,15 @@ void hk_guest_streams_init(struct hk_guest_streams *g, struct hk_channel *c, int
 	pthread_mutex_init(&g->lock, NULL);
 }
 
+/* Interrupt the pump thread's sleep: a stream was added, or it must stop. */
+static void wake(struct hk_guest_streams *g)
+{
+	uint64_t one = 1;
+
+	if (write(g->wake_fd, &one, sizeof(one)) < 0)
+		(void)0;   /* the counter is full: the thread is waking anyway */
+}
+
 static void let_go(struct hk_guest_streams *g, int i)
 {
 	close(g->s[i].end.fd);
@@ -180,7 +189,6 @@ static int slot_handed_out(struct hk_guest_streams *g, uint32_t slot, uint32_t g
 int hk_guest_streams_add(struct hk_guest_streams *g, uint32_t slot, uint32_t gen, int *fd)
 {
 	int sv[2], r = 0;
-	uint64_t one = 1;
 
 	if (g->pid != getpid())
 		forget_parent(g);
@@ -202,8 +210,7 @@ int hk_guest_streams_add(struct hk_guest_streams *g, uint32_t slot, uint32_t gen
 		close(sv[1]);
 		return r;
 	}
-	if (write(g->wake_fd, &one, sizeof(one)) < 0)
-		(void)0;   /* the counter is full: the thread is waking anyway */
+	wake(g);
 	*fd = sv[0];
 	return 0;
 }
@@ -215,8 +222,9 @@ void hk_guest_streams_sweep(struct hk_guest_streams *g)
 	for (int i = 0; i < HK_STREAMS; i++) {
 		struct hk_slot *s = hk_slot_at(g->c, i);
 		pid_t pid = (pid_t)s->pump_pid;
-		if (pid <= 0 || (atomic_load_explicit(&s->released, memory_order_acquire) & HK_END_GUEST) ||
-		    hk_process_start(pid) == s->pump_start)
+		if (pid <= 0 || pid == getpid() ||
+		    (atomic_load_explicit(&s->released, memory_order_acquire) & HK_END_GUEST) ||
+		    hk_process_alive(pid, s->pump_start))
 			continue;
 		atomic_fetch_or_explicit(&s->to_host.flags, HK_RING_DONE, memory_order_release);
 		atomic_fetch_or_explicit(&s->to_guest.flags, HK_RING_GONE, memory_order_release);
@@ -230,16 +238,13 @@ void hk_guest_streams_sweep(struct hk_guest_streams *g)
 
 void hk_guest_streams_stop(struct hk_guest_streams *g)
 {
-	uint64_t one = 1;
-
 	if (g->pid != getpid()) {
 		forget_parent(g);
 	} else if (g->started) {
 		pthread_mutex_lock(&g->lock);
 		g->stop = 1;
 		pthread_mutex_unlock(&g->lock);
-		if (write(g->wake_fd, &one, sizeof(one)) < 0)
-			(void)0;
+		wake(g);
 		pthread_join(g->thread, NULL);
 		close(g->wake_fd);
 		g->started = 0;

@@ -166,13 +166,11 @@ static int kvm_pollfds(void *conn, struct pollfd *p, int max, int *busy)
 }
 
 /* After every wake-up: the doorbell is drained first, then every ring is looked at. */
-static int kvm_pump(void *conn, const struct pollfd *p, int n)
+static int kvm_pump(void *conn)
 {
 	struct kvm_conn *k = conn;
 	int rang = drain(k->efd);
 
-	(void)p;
-	(void)n;
 	for (int i = 0; i < HK_STREAMS; i++) {
 		struct kvm_stream *st = &k->streams[i];
 		if (!st->used)

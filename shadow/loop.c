@@ -52,9 +52,9 @@ static int fill_conn(struct shadow *sh, struct pollfd *p, int *busy)
 }
 
 /* Run the connection's own work; what it found on its fd counts as that fd's event. */
-static void run_conn(struct shadow *sh, struct pollfd *p, int at, int n)
+static void run_conn(struct shadow *sh, struct pollfd *p)
 {
-	if (sh->conn_ops && sh->conn_ops->pump && sh->conn_ops->pump(sh->conn, p + at, n))
+	if (sh->conn_ops && sh->conn_ops->pump && sh->conn_ops->pump(sh->conn))
 		p[SLOT_CONN].revents |= POLLIN;
 }
 
@@ -88,7 +88,7 @@ int shadow_poll_once(struct shadow *sh, int timeout_ms, int serve)
 	r = poll(p, (nfds_t)n, busy ? 0 : poll_timeout(sh, timeout_ms));
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;
-	run_conn(sh, p, SLOT_FIXED, conn_n);
+	run_conn(sh, p);
 	handle_side_events(sh, p, SLOT_FIXED + conn_n, n);
 	if (serve && p[SLOT_CONN].revents && sh->conn_ops->serve(sh->conn, sh) < 0)
 		sh->ending = 1;
@@ -136,7 +136,7 @@ int shadow_block(struct shadow *sh, int fd, short events, int64_t deadline_ms)
 	r = poll(p, (nfds_t)n, busy ? 0 : poll_timeout(sh, remaining_ms(deadline_ms)));
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;
-	run_conn(sh, p, conn_at, conn_n);
+	run_conn(sh, p);
 	handle_side_events(sh, p, conn_at + conn_n, n);
 	if (caller_gone(sh, p[SLOT_CONN].revents))
 		return -ECONNRESET;

@@ -45,10 +45,10 @@ struct shadow_conn_ops {
 	/* pollfds - optional: the connection's own fds (at most @max); *@busy: poll without sleeping. */
 	int (*pollfds)(void *conn, struct pollfd *p, int max, int *busy);
 	/*
-	 * pump - optional: after every wake-up, before serve; @p[0..n) as pollfds
-	 * filled them. Returns: nonzero when fd turned out ready (it may consume that).
+	 * pump - optional: after every wake-up, before serve, the connection's own
+	 * work. Returns: nonzero when fd turned out ready (it may consume that).
 	 */
-	int (*pump)(void *conn, const struct pollfd *p, int n);
+	int (*pump)(void *conn);
 };
 
 /* at most this many fds come from a connection's pollfds */
