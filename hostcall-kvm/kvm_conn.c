@@ -165,6 +165,17 @@ static int kvm_pollfds(void *conn, struct pollfd *p, int max, int *busy)
 	return n;
 }
 
+/*
+ * The guest's end let go of slot @s, or never joined it: our end can finish
+ * before the guest dials only when the handle was closed first, as a guest
+ * giving back streams it will not dial does.
+ */
+static int guest_let_go(struct hk_slot *s)
+{
+	return (atomic_load_explicit(&s->released, memory_order_acquire) & HK_END_GUEST) ||
+	       s->pump_pid == 0;
+}
+
 /* After every wake-up: the doorbell is drained first, then every ring is looked at. */
 static int kvm_pump(void *conn)
 {
@@ -180,8 +191,7 @@ static int kvm_pump(void *conn)
 			if (hk_end_finished(&st->end))
 				stream_let_go(k, i, st);
 		}
-		if (st->host_done && (atomic_load_explicit(&hk_slot_at(k->c, i)->released,
-							   memory_order_acquire) & HK_END_GUEST))
+		if (st->host_done && guest_let_go(hk_slot_at(k->c, i)))
 			st->used = 0;
 	}
 	return rang;
