@@ -130,7 +130,7 @@ $(B)/hostcall.pc: hostcall.pc.in
 # ---- tests ----
 TEST_SUPPORT := $(B)/tests/integration/harness.o
 
-$(B)/tests/unit/test_handles: $(B)/tests/unit/test_handles.o $(B)/shadow/handles.o \
+$(B)/tests/unit/test_handles: $(B)/tests/unit/test_handles.o $(B)/shadow/handles.o $(B)/transport/io.o \
 		$(B)/servers/log.o
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka

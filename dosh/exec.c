@@ -78,6 +78,7 @@ pid_t fork_child(struct shell *sh)
 	if (pid == 0) {
 		sh->subshell = 1;
 		sh->interactive = 0;
+		sh->inherited_streams = sh->host_streams;   /* its parent finishes those */
 		jobs_forget(sh);
 		for (int sig = 0; sig < 65; sig++) {
 			if (sh->traps[sig] && *sh->traps[sig]) {   /* a subshell keeps only ignores */
@@ -347,6 +348,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 {
 	builtin_fn fn;
 	struct func *f;
+	struct host_stream *mark = sh->host_streams;
 	char **argv;
 	int argc, special = 0, status;
 	pid_t pid;
@@ -376,7 +378,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 		redirs_close_prepared(n->redirs);
 		status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
 		job_done_foreground(sh);
-		hostio_finish(sh);
+		hostio_finish_to(sh, mark);
 	}
 	sh->exec_in_place = 0;
 	strv_free(argv);

@@ -13,6 +13,8 @@ struct redir_save {
 	int fd[REDIR_SAVE_MAX];
 	int copy[REDIR_SAVE_MAX];   /* -1: the fd was closed before */
 	int n;
+	struct shell *sh;           /* set by redirs_apply(): */
+	struct host_stream *streams;   /* the host files opened before: they stay */
 };
 
 /* redir_open_flags - the open(2) flags of a file redirection (<, >, >>, >|, <>). */
@@ -21,7 +23,7 @@ int redir_open_flags(enum redir_type type);
 int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *save);
 /* redirs_close_prepared - the parent's copies of host targets opened for a child. */
 void redirs_close_prepared(struct redir *r);
-/* redirs_restore - put back what redirs_apply() changed. */
+/* redirs_restore - put back what redirs_apply() changed; finish the host files it opened. */
 void redirs_restore(struct redir_save *save);
 
 /* fork_child - fork; the child is a subshell (no job control, traps reset). Returns: pid. */

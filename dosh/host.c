@@ -176,7 +176,6 @@ static int run_host_builtin(struct shell *sh, struct node *n, int argc, char **a
 	else
 		status = host_unset(sh, hs, argc, argv);
 	redirs_restore(&save);
-	hostio_finish(sh);
 	return status;
 }
 

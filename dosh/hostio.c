@@ -79,9 +79,9 @@ static void drain(int fd)
 		;
 }
 
-void hostio_finish(struct shell *sh)
+void hostio_finish_to(struct shell *sh, const struct host_stream *mark)
 {
-	while (sh->host_streams) {
+	while (sh->host_streams && sh->host_streams != mark) {
 		struct host_stream *s = sh->host_streams;
 		sh->host_streams = s->next;
 		if (s->to_host)
@@ -89,6 +89,17 @@ void hostio_finish(struct shell *sh)
 		close(s->fd);
 		free(s);
 	}
+}
+
+struct host_stream *hostio_detach(struct shell *sh, struct host_stream *mark)
+{
+	struct host_stream *top = sh->host_streams, **link = &top;
+
+	while (*link && *link != mark)
+		link = &(*link)->next;
+	*link = NULL;
+	sh->host_streams = mark;
+	return top == mark ? NULL : top;
 }
 
 void hostio_forget(struct shell *sh)

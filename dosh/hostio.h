@@ -24,8 +24,15 @@ int hostio_open_stream(struct shell *sh, const char *path, int flags);
 /* hostio_prepare - open the host targets of @r now (before a fork). Returns: 0 or -1. */
 int hostio_prepare(struct shell *sh, struct redir *r);
 
-/* hostio_finish - wait until every host file written through a stream has all its bytes. */
-void hostio_finish(struct shell *sh);
+/*
+ * hostio_finish_to - wait until each host file written through a stream opened
+ * since @mark (an earlier sh->host_streams) has all its bytes, and close them:
+ * the streams of enclosing redirections stay open.
+ */
+void hostio_finish_to(struct shell *sh, const struct host_stream *mark);
+
+/* hostio_detach - take the streams opened since @mark off the shell's list. Returns: them. */
+struct host_stream *hostio_detach(struct shell *sh, struct host_stream *mark);
 
 /* hostio_forget - close the guest ends of host-file streams without waiting for them. */
 void hostio_forget(struct shell *sh);

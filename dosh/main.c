@@ -126,6 +126,7 @@ _Noreturn void sh_exit(struct shell *sh, int status)
 	}
 	fflush(stdout);
 	fflush(stderr);
+	hostio_finish_to(sh, sh->inherited_streams);   /* e.g. exec > !log: all its bytes first */
 	if (sh->subshell)
 		_exit(status);
 	host_disconnect(sh);

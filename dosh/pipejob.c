@@ -348,8 +348,8 @@ void pipejob_make_job(struct shell *sh, struct pipe_job *pj)
 	j->pipe = pj;
 	j->stopped = 1;
 	j->pgid = 0;
-	pj->host_streams = sh->host_streams;   /* finished when the job is */
-	sh->host_streams = NULL;
+	pj->host_streams = hostio_detach(sh, pj->mark);   /* finished when the job is */
+	pj->mark = NULL;
 	jobs_say_stopped(j);
 }
 

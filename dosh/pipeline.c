@@ -418,6 +418,7 @@ static struct pipe_job *pipejob_new(struct shell *sh, struct node **cmds, int n)
 		abort();
 	pj->sh = sh;
 	pj->n = n;
+	pj->mark = sh->host_streams;
 	init_stages(pj->st, cmds, n);
 	return pj;
 }
@@ -429,7 +430,7 @@ void pipejob_release(struct pipe_job *pj)
 		hc_close(pj->pl.hs, pj->pl.keyboard);
 	relays_free(&pj->pl.relays);
 	close_kept(&pj->pl);
-	hostio_finish(pj->sh);
+	hostio_finish_to(pj->sh, pj->mark);
 	for (int i = 0; i < pj->pl.nbg; i++)
 		waitpid(pj->pl.bg_relays[i], NULL, 0);
 	free(pj->st);

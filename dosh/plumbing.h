@@ -49,7 +49,8 @@ struct pipe_job {
 	int n;
 	struct plumbing pl;
 	pid_t guest_pgid;                  /* the guest stages' process group, 0: none */
-	struct host_stream *host_streams;  /* host files of guest stages, finished at the end */
+	struct host_stream *host_streams;  /* host files of guest stages, once a job: finished at the end */
+	struct host_stream *mark;          /* the shell's streams from before: not the pipeline's */
 	int stopped;
 };
 

@@ -107,6 +107,10 @@ static void save_fd(struct redir_save *save, int fd)
 
 int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *save)
 {
+	if (save) {
+		save->sh = sh;
+		save->streams = sh->host_streams;
+	}
 	for (; r; r = r->next) {
 		int src;
 		if (save)
@@ -142,6 +146,9 @@ void redirs_restore(struct redir_save *save)
 		}
 	}
 	save->n = 0;
+	if (save->sh)   /* the command is over: its host files get all their bytes now */
+		hostio_finish_to(save->sh, save->streams);
+	save->sh = NULL;
 }
 
 void redirs_close_prepared(struct redir *r)

@@ -88,6 +88,7 @@ struct shell {
 	int cmdsubst_status;           /* status of the last command substitution */
 	int pending_traps[65];
 	struct host_stream *host_streams;  /* guest ends of host-file redirections to finish */
+	struct host_stream *inherited_streams;  /* a subshell's: the ones its parent finishes */
 	char *traps[65];               /* commands for signals; [0] is EXIT */
 	struct job *jobs;
 	char *typeahead;               /* keys a host program left unread, for the next lines */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "guest_streams.h"
+#include "io.h"
 
 #define POLL_MIN_NS 20000L
 #define POLL_MAX_NS 1000000L    /* an idle stream costs a wake-up a millisecond */
@@ -140,6 +141,8 @@ static int start(struct hk_guest_streams *g)
 
 	if ((g->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
 		return -errno;
+	if ((g->wake_fd = hc_fd_lift(g->wake_fd, HC_FD_FLOOR)) < 0)
+		return g->wake_fd;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	r = pthread_create(&g->thread, NULL, pump_thread, g);
@@ -194,6 +197,10 @@ int hk_guest_streams_add(struct hk_guest_streams *g, uint32_t slot, uint32_t gen
 		forget_parent(g);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -errno;
+	if ((sv[1] = hc_fd_lift(sv[1], HC_FD_FLOOR)) < 0) {   /* ours: out of the program's way */
+		close(sv[0]);
+		return sv[1];
+	}
 	pthread_mutex_lock(&g->lock);
 	if (!slot_handed_out(g, slot, gen))
 		r = -EPROTO;

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "ivshmem_peer.h"
 #include "layout.h"
 
@@ -38,6 +39,8 @@ static int recv_msg(int sock, int64_t *value, int *fd)
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
 		    c->cmsg_len == CMSG_LEN(sizeof(int)))
 			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	if (*fd >= 0 && (*fd = hc_fd_lift(*fd, HC_FD_FLOOR)) < 0)
+		return *fd;
 	return 0;
 }
 
@@ -130,6 +133,8 @@ int ivs_peer_join(struct ivs_peer_conn *c, const char *path)
 	strcpy(a.sun_path, path);
 	if ((c->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
+	if ((c->sock = hc_fd_lift(c->sock, HC_FD_FLOOR)) < 0)
+		return c->sock;
 	if (connect(c->sock, (struct sockaddr *)&a, sizeof(a)) != 0) {
 		r = -errno;
 		ivs_peer_leave(c);

@@ -52,6 +52,8 @@ int oncrpc_dial(const struct sockaddr_storage *ss, socklen_t len, int timeout_ms
 	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
+	if ((fd = hc_fd_lift(fd, HC_FD_FLOOR)) < 0)
+		return fd;
 	if (connect(fd, (const struct sockaddr *)ss, len) != 0) {
 		r = errno == EINPROGRESS ? wait_connected(fd, timeout_ms) : -errno;
 		if (r != 0)

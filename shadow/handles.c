@@ -4,26 +4,11 @@
 #include <unistd.h>
 
 #include "handles.h"
+#include "io.h"
 
 int fd_lift(int fd)
 {
-	int nfd;
-
-	if (fd < 0)
-		return -EBADF;
-	if (fd >= SHADOW_FD_FLOOR) {
-		if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
-			nfd = -errno;
-			close(fd);
-			return nfd;
-		}
-		return fd;
-	}
-	nfd = fcntl(fd, F_DUPFD_CLOEXEC, SHADOW_FD_FLOOR);
-	if (nfd < 0)
-		nfd = -errno;
-	close(fd);
-	return nfd;
+	return hc_fd_lift(fd, SHADOW_FD_FLOOR);
 }
 
 void handles_init(struct shadow_handles *t)

@@ -1,5 +1,6 @@
-/* io.c: whole-buffer reads and writes, retrying EINTR and short transfers in one place. */
+/* io.c: whole-buffer reads and writes, retrying EINTR and short transfers in one place; lifted fds. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,4 +48,24 @@ int hc_read_full(int fd, void *buf, size_t len, size_t *got)
 	}
 	*got = n;
 	return 0;
+}
+
+int hc_fd_lift(int fd, int floor)
+{
+	int nfd;
+
+	if (fd < 0)
+		return -EBADF;
+	if (fd >= floor) {
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) == 0)
+			return fd;
+		nfd = -errno;
+		close(fd);
+		return nfd;
+	}
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+	if (nfd < 0)
+		nfd = -errno;
+	close(fd);
+	return nfd;
 }

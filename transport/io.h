@@ -1,4 +1,4 @@
-/* io.h: whole-buffer reads and writes that retry EINTR, once, here. */
+/* io.h: whole-buffer reads and writes that retry EINTR, once, here; descriptors kept out of the way. */
 #ifndef HC_IO_H
 #define HC_IO_H
 
@@ -15,5 +15,15 @@ int hc_write_all(int fd, const void *buf, size_t len);
  * Returns: 0 or -errno.
  */
 int hc_read_full(int fd, void *buf, size_t len, size_t *got);
+
+/* Where libhostcall keeps its own descriptors: above a shell's redirections. */
+#define HC_FD_FLOOR 64
+
+/*
+ * hc_fd_lift - move @fd to @floor or above, close-on-exec, so that a program's
+ * own dup2() (a shell's "exec 3> file") cannot land on it.
+ * Returns: the fd, or -errno (@fd is closed).
+ */
+int hc_fd_lift(int fd, int floor);
 
 #endif

@@ -10,7 +10,7 @@ failed=0
 # read host files as guest files, true only on one machine).
 host_scripts() {
 	export DOSH_HOST="$1"
-	for t in /tests/dosh/host/badinput.sh /tests/dosh/host/files.sh; do
+	for t in /tests/dosh/host/badinput.sh /tests/dosh/host/files.sh /tests/dosh/host/ordering.sh; do
 		name=$(basename "$t" .sh)
 		# the scripts cd to the same directory on both sides
 		rm -rf "$HOSTDIR/sh" && mkdir -p "$HOSTDIR/sh"
