@@ -30,15 +30,12 @@ struct kvm_conn {
 	struct kvm_stream streams[HK_STREAMS];
 };
 
-/* Returns: nonzero when the doorbell had rung. */
+/* Returns: nonzero when the doorbell had rung. One read takes the whole count. */
 static int drain(int efd)
 {
 	uint64_t n;
-	int rang = 0;
 
-	while (read(efd, &n, sizeof(n)) == (ssize_t)sizeof(n))
-		rang = 1;   /* the eventfd is non-blocking (QEMU makes it so, and so do we) */
-	return rang;
+	return read(efd, &n, sizeof(n)) == (ssize_t)sizeof(n);   /* non-blocking: QEMU's and ours */
 }
 
 static int kvm_fd(void *conn)
