@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "errmap.h"
 #include "guest_streams.h"
 #include "ivshmem_peer.h"
 #include "kvm_client.h"
@@ -61,6 +62,43 @@ static int kvm_call(struct hc_transport *t, uint32_t proc, xdrproc_t xargs, void
 		return (int)n;
 	xdrmem_create(&x, (char *)c->msg, (u_int)n, XDR_DECODE);
 	return xres(&x, res) ? 0 : -EPROTO;
+}
+
+/*
+ * A read or write whose bytes go straight between @buf and the channel's bulk
+ * area: only the handle and count are XDR. The one copy left is the guest's own
+ * memory to or from shared memory; the host read()s or write()s it in place.
+ */
+static ssize_t kvm_io(struct hc_transport *t, uint32_t proc, hc_handle h, void *buf, size_t len,
+		      int timeout_ms)
+{
+	struct kvm_transport *k = (struct kvm_transport *)t;
+	struct hk_channel *c = hk_channel_at(k->mem, k->chan);
+	hc_read_args a = { h, (u_int)(len > HK_BULK_MAX ? HK_BULK_MAX : len) };
+	hc_int_res res;
+	ssize_t n;
+	XDR x;
+
+	xdrmem_create(&x, (char *)c->msg, HK_BULK_OFFSET, XDR_ENCODE);
+	if (!xdr_hc_read_args(&x, &a))
+		return -EPROTO;
+	if (proc == HC_WRITE)
+		memcpy(c->msg + HK_BULK_OFFSET, buf, a.count);
+	n = hk_call(k->mem, k->chan, k->gen, proc | HK_PROC_BULK, xdr_getpos(&x), &k->bell,
+		    timeout_ms);
+	if (n < 0)
+		return n;
+	memset(&res, 0, sizeof(res));
+	xdrmem_create(&x, (char *)c->msg, (u_int)n, XDR_DECODE);
+	if (!xdr_hc_int_res(&x, &res))
+		return -EPROTO;
+	if (res.err != HC_OK)
+		return -hc_err_to_errno(res.err);
+	if (res.hc_int_res_u.value < 0 || (u_int)res.hc_int_res_u.value > a.count)
+		return -EPROTO;   /* the host may not claim more than was asked */
+	if (proc == HC_READ)
+		memcpy(buf, c->msg + HK_BULK_OFFSET, (size_t)res.hc_int_res_u.value);
+	return res.hc_int_res_u.value;
 }
 
 /* A ticket on a channel names a stream slot and its generation; no dialling, no round trip. */
@@ -272,6 +310,7 @@ const struct hc_transport_ops kvm_pci_ops = {
 	.open = pci_open,
 	.call = kvm_call,
 	.stream_dial = kvm_stream_dial,
+	.io = kvm_io,
 	.close = kvm_close,
 };
 
@@ -281,5 +320,6 @@ const struct hc_transport_ops kvm_socket_ops = {
 	.open = socket_open,
 	.call = kvm_call,
 	.stream_dial = kvm_stream_dial,
+	.io = kvm_io,
 	.close = kvm_close,
 };

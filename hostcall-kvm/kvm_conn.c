@@ -14,6 +14,8 @@
 #include "kvm_conn.h"
 #include "ring.h"
 
+_Static_assert(HK_BULK_MAX == HC_IO_MAX, "a bulk call carries one read or write");
+
 /* The host's end of a stream slot. */
 struct kvm_stream {
 	int used;                /* handed out, and not yet let go by both ends */
@@ -54,7 +56,12 @@ static int kvm_serve(void *conn, struct shadow *sh)
 	while ((r = hk_fetch(k->c, k->seen, k->buf, &proc, &len, &seq)) == 1) {
 		out = NULL;
 		outlen = 0;
-		r = shadow_call_encoded(sh, proc, k->buf, len, &out, &outlen);
+		if (proc & HK_PROC_BULK)   /* the bytes stay in shared memory: no copy out, no XDR */
+			r = len > HK_BULK_OFFSET ? -EPROTO
+				: shadow_call_bulk(sh, proc & ~HK_PROC_BULK, k->buf, len,
+						   k->c->msg + HK_BULK_OFFSET, &out, &outlen);
+		else
+			r = shadow_call_encoded(sh, proc, k->buf, len, &out, &outlen);
 		if (r == 0 && outlen > HK_MSG_MAX)
 			r = -EMSGSIZE;
 		hk_answer(k->c, seq, r, out, (uint32_t)outlen);

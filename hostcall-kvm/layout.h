@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HK_MAGIC 0x564b4348u        /* "HCKV" */
-#define HK_VERSION 2
+#define HK_VERSION 3               /* 3: bulk read and write */
 #define HK_HEADER_SIZE 65536u
 #define HK_CHANNEL_SIZE (4u << 20)
 #define HK_STREAMS 16               /* stream slots per channel */
@@ -66,6 +66,16 @@ struct hk_channel {
 #define HK_MSG_OFFSET 64u
 #define HK_MSG_MAX (HK_SLOTS_OFFSET - HK_MSG_OFFSET)
 
+/*
+ * A bulk call: HK_PROC_BULK | HC_READ or HC_WRITE. msg holds only the XDR of
+ * an hc_read_args (handle, count), at most HK_BULK_OFFSET bytes; the bytes
+ * themselves lie at msg + HK_BULK_OFFSET, where the host read()s into and
+ * write()s from shared memory directly. The answer is an hc_int_res.
+ */
+#define HK_PROC_BULK 0x80000000u
+#define HK_BULK_OFFSET 4096u
+#define HK_BULK_MAX (1u << 20)          /* HC_IO_MAX */
+
 /* ring flags */
 #define HK_RING_DONE 1u                 /* the producer wrote its last byte: end of file after head */
 #define HK_RING_GONE 2u                 /* the consumer went away: the producer's writer gets EPIPE */
@@ -106,6 +116,7 @@ _Static_assert(HK_RINGS_OFFSET + 2ull * HK_STREAMS * HK_RING_SIZE <= HK_CHANNEL_
 	       "the rings fit the channel");
 
 _Static_assert(offsetof(struct hk_channel, msg) == HK_MSG_OFFSET, "the control block is 64 bytes");
+_Static_assert(HK_BULK_OFFSET + HK_BULK_MAX <= HK_MSG_MAX, "a bulk call's bytes fit the message area");
 _Static_assert(sizeof(struct hk_header) <= HK_HEADER_SIZE, "the header fits its page");
 
 /* hk_total_size - the shared memory for @n channels, a power of two as a PCI BAR must be. */

@@ -92,10 +92,11 @@ bench)
 	initrd bench
 	boot "$work/console" -no-reboot
 	grep '^bench ' "$work/console" | awk '
-		{ us[$2] = $4; mb[$2] = $6 }
+		{ us[$2] = $4; mb[$2] = $6; wr[$2] = $8 }
 		END {
 			printf "vm bench (in the guest, %s): null call kvm: %.1f us, tcp: %.1f us (%.1fx)\n", "'$accel'", us["kvm"], us["tcp"], us["tcp"] / us["kvm"]
 			printf "vm bench: stream guest->host kvm: %.1f MB/s, tcp: %.1f MB/s (%.1fx)\n", mb["kvm"], mb["tcp"], mb["kvm"] / mb["tcp"]
+			printf "vm bench: hc_write 1 MiB pieces kvm: %.1f MB/s, tcp: %.1f MB/s (%.1fx)\n", wr["kvm"], wr["tcp"], wr["kvm"] / wr["tcp"]
 		}'
 	grep -q 'VM-RESULT: 0' "$work/console" || { cat "$work/console"; rc=1; }
 	finish

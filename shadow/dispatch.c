@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmap.h"
 #include "shadow.h"
 #include "transport.h"
 
@@ -94,6 +95,32 @@ static int encode_result(const struct shadow_proc *p, void *res, void **out, siz
 	}
 	*outlen = size;
 	return 0;
+}
+
+int shadow_call_bulk(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
+		     void *bulk, void **out, size_t *outlen)
+{
+	const struct shadow_proc *p = shadow_proc_lookup(proc);
+	static const struct shadow_proc int_result = { .xres = (xdrproc_t)xdr_hc_int_res };
+	hc_read_args a;
+	hc_int_res res = { .err = HC_OK };
+	ssize_t n;
+	XDR x;
+
+	if (!p || (proc != HC_READ && proc != HC_WRITE))
+		return -ENOSYS;
+	if (!shadow_may_call(sh, p))
+		return -EACCES;
+	xdrmem_create(&x, (char *)in, (u_int)inlen, XDR_DECODE);
+	if (!xdr_hc_read_args(&x, &a))
+		return -EPROTO;
+	n = proc == HC_READ ? shadow_read_into(sh, a.handle, bulk, a.count)
+			    : shadow_write_from(sh, a.handle, bulk, a.count);
+	if (n < 0)
+		res.err = hc_err_from_errno((int)-n);
+	else
+		res.hc_int_res_u.value = (int)n;
+	return encode_result(&int_result, &res, out, outlen);
 }
 
 int shadow_call_encoded(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,

@@ -47,29 +47,50 @@ int shadow_close(struct shadow *sh, void *args, void *res)
 	return 0;
 }
 
+/* Handle @h's fd once it is ready for @events, for at most HC_IO_MAX bytes. Returns: fd or -errno. */
+static int io_ready(struct shadow *sh, hc_handle h, size_t count, short events)
+{
+	int fd = handles_fd(&sh->handles, h), w;
+
+	if (count > HC_IO_MAX)
+		return -EINVAL;
+	if (fd < 0)
+		return -EBADF;
+	w = shadow_wait_ready(sh, fd, events, 0);
+	return w < 0 ? w : fd;
+}
+
+ssize_t shadow_read_into(struct shadow *sh, hc_handle h, void *buf, size_t count)
+{
+	int fd = io_ready(sh, h, count, POLLIN);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = read(fd, buf, count);
+	return n < 0 ? -errno : n;
+}
+
+ssize_t shadow_write_from(struct shadow *sh, hc_handle h, const void *buf, size_t count)
+{
+	int fd = io_ready(sh, h, count, POLLOUT);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = write(fd, buf, count);
+	return n < 0 ? -errno : n;
+}
+
 int shadow_read(struct shadow *sh, void *args, void *res)
 {
 	hc_read_args *a = args;
 	hc_data_res *r = res;
-	int fd = handles_fd(&sh->handles, a->handle), w;
-	char *buf;
-	ssize_t n;
+	char *buf = malloc(a->count ? a->count : 1);
+	ssize_t n = buf ? shadow_read_into(sh, a->handle, buf, a->count) : -ENOMEM;
 
-	if (fd < 0 || a->count > HC_IO_MAX) {
-		r->err = fd < 0 ? HC_EBADF : HC_EINVAL;
-		return 0;
-	}
-	if ((w = shadow_wait_ready(sh, fd, POLLIN, 0)) < 0) {
-		r->err = err_of(w);
-		return 0;
-	}
-	if (!(buf = malloc(a->count ? a->count : 1))) {
-		r->err = HC_ENOMEM;
-		return 0;
-	}
-	n = read(fd, buf, a->count);
 	if (n < 0) {
-		r->err = hc_err_from_errno(errno);
+		r->err = err_of((int)n);
 		free(buf);
 		return 0;
 	}
@@ -83,20 +104,10 @@ int shadow_write(struct shadow *sh, void *args, void *res)
 {
 	hc_write_args *a = args;
 	hc_int_res *r = res;
-	int fd = handles_fd(&sh->handles, a->handle), w;
-	ssize_t n;
+	ssize_t n = shadow_write_from(sh, a->handle, a->data.hc_data_val, a->data.hc_data_len);
 
-	if (fd < 0) {
-		r->err = HC_EBADF;
-		return 0;
-	}
-	if ((w = shadow_wait_ready(sh, fd, POLLOUT, 0)) < 0) {
-		r->err = err_of(w);
-		return 0;
-	}
-	n = write(fd, a->data.hc_data_val, a->data.hc_data_len);
-	r->err = n < 0 ? hc_err_from_errno(errno) : HC_OK;
-	r->hc_int_res_u.value = (int)n;
+	r->err = n < 0 ? err_of((int)n) : HC_OK;
+	r->hc_int_res_u.value = n < 0 ? 0 : (int)n;
 	return 0;
 }
 

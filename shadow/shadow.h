@@ -170,6 +170,14 @@ int shadow_may_call(const struct shadow *sh, const struct shadow_proc *proc);
  */
 int shadow_call_encoded(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
 			void **out, size_t *outlen);
+/*
+ * shadow_call_bulk - HC_READ or HC_WRITE whose bytes lie in @bulk (a channel's
+ * shared memory) rather than in the XDR: @in holds only an hc_read_args, the
+ * result is an hc_int_res (the byte count). @bulk must hold HC_IO_MAX bytes.
+ * Returns: 0 or -errno (-ENOSYS: not a bulk procedure, -EPROTO: bad arguments).
+ */
+int shadow_call_bulk(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
+		     void *bulk, void **out, size_t *outlen);
 
 /* ---- procedures, one file per family; each returns 0 and fills its result ---- */
 int shadow_null(struct shadow *sh, void *args, void *res);
@@ -185,6 +193,9 @@ int shadow_environ(struct shadow *sh, void *args, void *res);
 int shadow_open(struct shadow *sh, void *args, void *res);
 int shadow_close(struct shadow *sh, void *args, void *res);
 int shadow_read(struct shadow *sh, void *args, void *res);
+/* shadow_read_into, shadow_write_from - read and write of handle @h, at most HC_IO_MAX. Returns: bytes or -errno. */
+ssize_t shadow_read_into(struct shadow *sh, hc_handle h, void *buf, size_t count);
+ssize_t shadow_write_from(struct shadow *sh, hc_handle h, const void *buf, size_t count);
 int shadow_write(struct shadow *sh, void *args, void *res);
 int shadow_lseek(struct shadow *sh, void *args, void *res);
 int shadow_fstat(struct shadow *sh, void *args, void *res);

@@ -74,6 +74,13 @@ int hc_session_call(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *
 	return call_direct(s, proc, xargs, args, xres, res);
 }
 
+ssize_t hc_session_io(struct hc_session *s, uint32_t proc, hc_handle h, void *buf, size_t len)
+{
+	if (s->child_pid || !s->t->ops->io)
+		return -ENOSYS;
+	return s->t->ops->io(s->t, proc, h, buf, len, s->timeout_ms);
+}
+
 int hc_session_call_err(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args)
 {
 	hc_err e = HC_OK;

@@ -24,8 +24,22 @@ int hc_close(struct hc_session *s, hc_handle_t h)
 ssize_t hc_read(struct hc_session *s, hc_handle_t h, void *buf, size_t len)
 {
 	hc_read_args a = { h, (u_int)(len > HC_IO_MAX ? HC_IO_MAX : len) };
+	ssize_t r = hc_session_io(s, HC_READ, h, buf, a.count);
 
+	if (r != -ENOSYS)
+		return r;
 	return hc_session_call_data(s, HC_READ, (xdrproc_t)xdr_hc_read_args, &a, buf, a.count);
+}
+
+/* One write of at most HC_IO_MAX bytes. Returns: bytes or -errno. */
+static int write_once(struct hc_session *s, hc_handle_t h, const void *buf, size_t n)
+{
+	hc_write_args a = { h, { (u_int)n, (char *)buf } };
+	ssize_t r = hc_session_io(s, HC_WRITE, h, (void *)buf, n);
+
+	if (r != -ENOSYS)
+		return (int)r;
+	return hc_session_call_int(s, HC_WRITE, (xdrproc_t)xdr_hc_write_args, &a);
 }
 
 ssize_t hc_write(struct hc_session *s, hc_handle_t h, const void *buf, size_t len)
@@ -34,8 +48,7 @@ ssize_t hc_write(struct hc_session *s, hc_handle_t h, const void *buf, size_t le
 
 	do {
 		size_t n = len - done > HC_IO_MAX ? HC_IO_MAX : len - done;
-		hc_write_args a = { h, { (u_int)n, (char *)buf + done } };
-		int r = hc_session_call_int(s, HC_WRITE, (xdrproc_t)xdr_hc_write_args, &a);
+		int r = write_once(s, h, (const char *)buf + done, n);
 
 		if (r < 0)
 			return done ? (ssize_t)done : r;

@@ -3,6 +3,7 @@
 #define HC_TRANSPORT_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <rpc/rpc.h>
 
 #include "rpc/hostcall.h"
@@ -37,6 +38,12 @@ struct hc_transport_ops {
 	 */
 	int (*stream_dial)(struct hc_transport *t, const hc_stream_ticket *tickets, int n,
 			   int timeout_ms, int *fds);
+	/*
+	 * io - optional: HC_READ or HC_WRITE (@proc) of at most HC_IO_MAX bytes,
+	 * moved between @buf and the host with no XDR. Returns: bytes or -errno.
+	 */
+	ssize_t (*io)(struct hc_transport *t, uint32_t proc, hc_handle h, void *buf, size_t len,
+		      int timeout_ms);
 	void (*close)(struct hc_transport *t);
 };
 

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "channel.h"
+#include "rpc/hostcall.h"
 #include "harness.h"
 #include "ivshmem_peer.h"
 
@@ -202,6 +203,78 @@ static void garbage_in_a_channel__only_that_session_ends(void **state)
 	hc_disconnect(good);
 }
 
+/* A bulk call written by hand: @count bytes of handle @h. Returns: the hc_int_res or -errno. */
+static int raw_bulk_call(struct ivs_peer_conn *p, int i, uint32_t gen, uint32_t proc, int h,
+			 uint32_t count, hc_int_res *res)
+{
+	struct hk_doorbell bell = { ivs_peer_ring, p };
+	struct hk_channel *c = hk_channel_at(p->mem, i);
+	hc_read_args a = { h, count };
+	ssize_t n;
+	XDR x;
+
+	xdrmem_create(&x, (char *)c->msg, HK_BULK_OFFSET, XDR_ENCODE);
+	assert_true(xdr_hc_read_args(&x, &a));
+	n = hk_call(p->mem, i, gen, proc | HK_PROC_BULK, xdr_getpos(&x), &bell, 5000);
+	if (n < 0)
+		return (int)n;
+	memset(res, 0, sizeof(*res));
+	xdrmem_create(&x, (char *)c->msg, (u_int)n, XDR_DECODE);
+	assert_true(xdr_hc_int_res(&x, res));
+	return 0;
+}
+
+static void bulk_read_write__bytes_intact__bad_lengths_refused(void **state)
+{
+	enum { LEN = 3 * HC_IO_MAX + 12345 };
+	struct hc_session *s = kvm_session_soon();
+	unsigned char *out = malloc(LEN), *in = calloc(1, LEN);
+	char path[] = "/tmp/hctest-bulk-XXXXXX";
+	struct ivs_peer_conn p;
+	struct hk_doorbell bell = { ivs_peer_ring, &p };
+	hc_int_res res;
+	uint32_t gen;
+	size_t got = 0;
+	ssize_t n;
+	int h, i, fd = mkstemp(path);
+
+	(void)state;
+	assert_non_null(s);
+	assert_true(fd >= 0 && out && in);
+	close(fd);
+	for (size_t k = 0; k < LEN; k++)
+		out[k] = (unsigned char)(k * 7 + k / 4096);
+	h = hc_open(s, path, O_RDWR | O_TRUNC, 0600);
+	assert_true(h >= 0);
+	assert_int_equal(hc_write(s, (hc_handle_t)h, out, LEN), LEN);
+	assert_int_equal(hc_lseek(s, (hc_handle_t)h, 0, SEEK_SET), 0);
+	while ((n = hc_read(s, (hc_handle_t)h, in + got, LEN - got)) > 0)
+		got += (size_t)n;
+	assert_int_equal(n, 0);
+	assert_int_equal(got, LEN);
+	assert_memory_equal(in, out, LEN);
+	assert_int_equal(hc_write(s, 999, out, 10), -EBADF);
+	assert_int_equal(hc_read(s, (hc_handle_t)h, in, 0), 0);
+	hc_close(s, (hc_handle_t)h);
+	/* a guest asking for more than the bulk area holds, or sending a long header */
+	assert_int_equal(ivs_peer_join(&p, sock_path), 0);
+	i = hk_claim(p.mem, p.nvectors, p.id, &bell, &gen);
+	assert_true(i >= 0);
+	assert_int_equal(raw_bulk_call(&p, i, gen, HC_READ, 0, HC_IO_MAX + 1, &res), 0);
+	assert_int_equal(res.err, HC_EINVAL);
+	assert_int_equal(raw_bulk_call(&p, i, gen, HC_WRITE, 0, 0xffffffffu, &res), 0);
+	assert_int_equal(res.err, HC_EINVAL);
+	assert_int_equal(raw_bulk_call(&p, i, gen, HC_GETCWD, 0, 1, &res), -ENOSYS);
+	assert_int_equal(hk_call(p.mem, i, gen, HC_READ | HK_PROC_BULK, HK_BULK_OFFSET + 1, &bell,
+				 5000), -EPROTO);
+	hk_close(p.mem, i, gen, &bell);
+	ivs_peer_leave(&p);
+	unlink(path);
+	free(out);
+	free(in);
+	hc_disconnect(s);
+}
+
 /* Open @rounds times @n streams and close both ends: every slot must come back each time. */
 static void streams_round_trip(struct hc_session *s, int rounds, int n)
 {
@@ -365,6 +438,7 @@ int main(void)
 		cmocka_unit_test(streams__child_exits_holding_them__slots_come_back),
 		cmocka_unit_test(stream__reader_not_reading__writer_held_back),
 		cmocka_unit_test(garbage_in_stream_rings__host_lives),
+		cmocka_unit_test(bulk_read_write__bytes_intact__bad_lengths_refused),
 		/* last: it scribbles over the header, after which no new session starts */
 		cmocka_unit_test(garbage_in_a_channel__only_that_session_ends),
 	};

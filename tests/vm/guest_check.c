@@ -474,19 +474,37 @@ static double stream_mbps(struct hc_session *s, size_t bytes)
 	return (double)bytes / (now_s() - t0) / 1e6;
 }
 
+/* hc_write() of 1 MiB pieces to the host's /dev/null: MB/s. */
+static double write_mbps(struct hc_session *s, size_t bytes)
+{
+	static unsigned char piece[1u << 20];
+	int h = hc_open(s, "/dev/null", O_WRONLY, 0);
+	double t0 = now_s();
+
+	if (h < 0)
+		return 0;
+	for (size_t at = 0; at < bytes; at += sizeof(piece))
+		if (hc_write(s, (hc_handle_t)h, piece, sizeof(piece)) != (ssize_t)sizeof(piece))
+			return 0;
+	hc_close(s, (hc_handle_t)h);
+	return (double)bytes / (now_s() - t0) / 1e6;
+}
+
 static int bench(const char *label)
 {
 	struct hc_session *s = session();
-	double us, mbps;
+	double us, mbps, wmbps;
 
 	if (!s)
 		return 1;
 	null_call_us(s, 50);   /* warm */
 	us = null_call_us(s, 1000);
 	mbps = stream_mbps(s, stream_bytes);
-	printf("bench %s null_call_us %.2f stream_MBps %.1f\n", label, us, mbps);
+	wmbps = write_mbps(s, 64u << 20);
+	printf("bench %s null_call_us %.2f stream_MBps %.1f write_MBps %.1f\n", label, us, mbps,
+	       wmbps);
 	hc_disconnect(s);
-	return us > 0 && mbps > 0 ? 0 : 1;
+	return us > 0 && mbps > 0 && wmbps > 0 ? 0 : 1;
 }
 
 /* ---- main ---- */
