@@ -1,6 +1,7 @@
 #!/bin/sh
 # vm.sh: boot the guest under QEMU against a hostcalld started here, both stopped by PID.
-#   check  - guest_check and the dosh host scripts over kvm: and tcp:, a reboot, a power-off
+#   check  - guest_check and the dosh host scripts over kvm: and tcp:, a reboot, a power-off;
+#            then two VMs at once on the same hostcalld, each running guest_check over kvm:
 #   bench  - null call and stream throughput over kvm: beside tcp:, from the same guest
 #   shell  - an interactive dosh in the guest, on the host's hostcalld over kvm:
 set -u
@@ -25,19 +26,19 @@ if grep -qw -e vmx -e svm /proc/cpuinfo && [ -w /dev/kvm ]; then
 	accel=kvm   # vm-facts: a nested KVM without vmx/svm kills Linux guests, so only with them
 fi
 
-# The per-boot files ride in a second cpio appended to the image's.
+# The per-boot files ride in a second cpio appended to the image's: initrd MODE [VM_NAME].
 initrd() {
-	mkdir -p "$work/run"
-	printf 'MODE=%s\nTCP_URL=tcp://10.0.2.2:%s\nHOSTDIR=%s\n' "$1" "$port" "$work/hostdir" \
-		> "$work/run/run.conf"
+	rm -rf "$work/run" && mkdir -p "$work/run"
+	printf 'MODE=%s\nTCP_URL=tcp://10.0.2.2:%s\nHOSTDIR=%s\nVM_NAME=%s\n' "$1" "$port" \
+		"$work/hostdir" "${2:-vm}" > "$work/run/run.conf"
 	cp "$work/key" "$work/run/key"
 	(cd "$work/run" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/run.cpio.gz"
-	cat build/vm/initramfs.cpio.gz "$work/run.cpio.gz" > "$work/initrd"
+	cat build/vm/initramfs.cpio.gz "$work/run.cpio.gz" > "$work/initrd${2:+.$2}"
 }
 
 qemu() {
 	qemu-system-x86_64 -machine q35 -accel $accel -cpu max -m 512 -smp 1 \
-		-kernel build/vm/vmlinuz -initrd "$work/initrd" \
+		-kernel build/vm/vmlinuz -initrd "${INITRD:-$work/initrd}" \
 		-append "console=ttyS0 panic=-1 quiet" -nographic "$@" \
 		-chardev socket,path="$work/kvm.sock",id=hc \
 		-device ivshmem-doorbell,chardev=hc,vectors=$CHANNELS \
@@ -123,6 +124,36 @@ else
 	echo "FAIL power-off: $(shadows) shadow(s) of the VM still running"
 	rc=1
 fi
+if grep -q 'Sanitizer\|runtime error' "$work/hostcalld.log"; then
+	echo "FAIL hostcalld reported a sanitizer error"
+	rc=1
+fi
+
+# Two VMs at once: two peers of one ivshmem server, each with its own channels and shadows.
+mkdir -p "$work/hostdir/a" "$work/hostdir/b"
+initrd pair a
+initrd pair b
+INITRD="$work/initrd.a" boot "$work/console.a" -no-reboot &
+vm_a=$!
+INITRD="$work/initrd.b" boot "$work/console.b" -no-reboot &
+vm_b=$!
+wait $vm_a $vm_b   # not hostcalld's
+for v in a b; do
+	grep -E '^(ok|FAIL) ' "$work/console.$v" | sed "s/^/vm $v: /"
+	if ! grep -q 'VM-RESULT: 0' "$work/console.$v"; then
+		echo "FAIL vm-check: VM $v of the pair; its console:"
+		tail -40 "$work/console.$v"
+		rc=1
+	fi
+done
+if [ "$(grep -c 'peer [0-9]* joined' "$work/hostcalld.log")" -lt 3 ]; then
+	echo "FAIL vm-check: hostcalld did not see the pair join as two more peers"
+	rc=1
+fi
+i=0
+while [ "$(shadows)" -gt 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(shadows)" -eq 0 ] && echo "ok   two VMs at once: both served, every shadow ended" ||
+	{ echo "FAIL two VMs: $(shadows) shadow(s) still running"; rc=1; }
 if grep -q 'Sanitizer\|runtime error' "$work/hostcalld.log"; then
 	echo "FAIL hostcalld reported a sanitizer error"
 	rc=1

@@ -60,6 +60,11 @@ status 0"
 }
 
 case "$mode" in
+pair)
+	# one of two VMs on the same hostcalld at once: a directory of its own on the host
+	guest_check -k /key -d "$HOSTDIR/$VM_NAME" kvm: || failed=1
+	exit $failed
+	;;
 bench)
 	guest_check -b kvm kvm: || failed=1
 	guest_check -k /key -b tcp "$TCP_URL" || failed=1
