@@ -66,8 +66,10 @@ pair)
 	exit $failed
 	;;
 bench)
-	guest_check -b kvm kvm: || failed=1
-	guest_check -k /key -b tcp "$TCP_URL" || failed=1
+	# under TCG the first seconds after boot are slow by fits (the clock source settles):
+	# measure a settled guest
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt 6 ]; do sleep 0.5; done
+	guest_check -k /key -b "$TCP_URL" kvm: || failed=1
 	exit $failed
 	;;
 esac
