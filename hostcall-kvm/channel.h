@@ -31,7 +31,7 @@ void hk_close(void *mem, int i, uint32_t gen, const struct hk_doorbell *bell);
 
 /*
  * hk_call - the request @proc of @len bytes already in channel @i's msg goes to
- * the host; wait for the answer (a short spin, then sleeps of at most 1 ms),
+ * the host; wait for the answer (a short spin, then sleeps of at most 4 ms),
  * at most @timeout_ms. Returns: the answer's length, or -errno (-ETIMEDOUT,
  * -ECONNRESET when the channel is no longer claim @gen, or the host's failure status).
  */
