@@ -62,6 +62,10 @@ for DOSH_HOST in "$(head -1 "$work/addr")" "ivshmem:$work/kvm.sock"; do
 			echo "ok   $label"
 		else
 			fail "$label" "$expected" "$work/$name.host"
+			if grep -q '^exit 124$' "$work/$name.host"; then   # timed out: what the host saw
+				echo "  the last of hostcalld's log:"
+				tail -15 "$work/hostcalld.log" | sed 's/^/  /'
+			fi
 		fi
 	done
 done
