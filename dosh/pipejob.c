@@ -81,11 +81,16 @@ static int taken(int sig)
 
 /* ---- the stages ---- */
 
+/*
+ * One hostcall per host stage, the last stage first: were an upstream stage
+ * signalled first, its death could reach the last one as end of file before
+ * the signal did, and the pipeline would end with status 0 after Ctrl-C.
+ */
 static void signal_hosts(struct pipe_job *pj, int sig)
 {
 	struct hc_session *hs = plumbing_live(&pj->pl);
 
-	for (int i = 0; i < pj->n && hs; i++)
+	for (int i = pj->n - 1; i >= 0 && hs; i--)
 		if (pj->st[i].host && !pj->st[i].done && pj->st[i].pid > 0)
 			hc_kill(hs, -pj->st[i].pid, sig);
 }
