@@ -73,6 +73,18 @@ shadows() {
 	echo $n
 }
 
+# Every shadow of hostcalld ends within 5 s: say so as "ok   $1", or FAIL.
+shadows_end() {
+	i=0
+	while [ "$(shadows)" -gt 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	if [ "$(shadows)" -eq 0 ]; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1: no, $(shadows) shadow(s) still running"
+		rc=1
+	fi
+}
+
 finish() {
 	kill -TERM $daemon
 	wait $daemon
@@ -116,14 +128,7 @@ if [ "$results" -ne 2 ] || grep -q '^FAIL' "$work/console"; then
 	tail -60 "$work/console"
 	rc=1
 fi
-i=0
-while [ "$(shadows)" -gt 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-if [ "$(shadows)" -eq 0 ]; then
-	echo "ok   power-off: every shadow of the VM ended"
-else
-	echo "FAIL power-off: $(shadows) shadow(s) of the VM still running"
-	rc=1
-fi
+shadows_end "power-off: every shadow of the VM ended"
 
 # Two VMs at once: two peers of one ivshmem server, each with its own channels and shadows.
 mkdir -p "$work/hostdir/a" "$work/hostdir/b"
@@ -146,10 +151,7 @@ if [ "$(grep -c 'peer [0-9]* joined' "$work/hostcalld.log")" -lt 3 ]; then
 	echo "FAIL vm-check: hostcalld did not see the pair join as two more peers"
 	rc=1
 fi
-i=0
-while [ "$(shadows)" -gt 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-[ "$(shadows)" -eq 0 ] && echo "ok   two VMs at once: both served, every shadow ended" ||
-	{ echo "FAIL two VMs: $(shadows) shadow(s) still running"; rc=1; }
+shadows_end "two VMs at once: both served, every shadow ended"
 if grep -q 'Sanitizer\|runtime error' "$work/hostcalld.log"; then
 	echo "FAIL hostcalld reported a sanitizer error"
 	rc=1

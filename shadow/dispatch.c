@@ -78,9 +78,9 @@ int shadow_null(struct shadow *sh, void *args, void *res)
 	return 0;
 }
 
-static int encode_result(const struct shadow_proc *p, void *res, void **out, size_t *outlen)
+static int encode_result(xdrproc_t xres, void *res, void **out, size_t *outlen)
 {
-	unsigned long size = xdr_sizeof(p->xres, res);
+	unsigned long size = xdr_sizeof(xres, res);
 	XDR x;
 
 	if (size > HC_CHILD_MSG_MAX)
@@ -89,7 +89,7 @@ static int encode_result(const struct shadow_proc *p, void *res, void **out, siz
 	if (!*out)
 		return -ENOMEM;
 	xdrmem_create(&x, *out, (u_int)size, XDR_ENCODE);
-	if (!p->xres(&x, res)) {
+	if (!xres(&x, res)) {
 		free(*out);
 		return -EPROTO;
 	}
@@ -101,7 +101,6 @@ int shadow_call_bulk(struct shadow *sh, uint32_t proc, const void *in, size_t in
 		     void *bulk, void **out, size_t *outlen)
 {
 	const struct shadow_proc *p = shadow_proc_lookup(proc);
-	static const struct shadow_proc int_result = { .xres = (xdrproc_t)xdr_hc_int_res };
 	hc_read_args a;
 	hc_int_res res = { .err = HC_OK };
 	ssize_t n;
@@ -120,7 +119,7 @@ int shadow_call_bulk(struct shadow *sh, uint32_t proc, const void *in, size_t in
 		res.err = hc_err_from_errno((int)-n);
 	else
 		res.hc_int_res_u.value = (int)n;
-	return encode_result(&int_result, &res, out, outlen);
+	return encode_result((xdrproc_t)xdr_hc_int_res, &res, out, outlen);
 }
 
 int shadow_call_encoded(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
@@ -147,7 +146,7 @@ int shadow_call_encoded(struct shadow *sh, uint32_t proc, const void *in, size_t
 		goto out_free_args;
 	}
 	p->fn(sh, args, res);
-	r = encode_result(p, res, out, outlen);
+	r = encode_result(p->xres, res, out, outlen);
 	xdr_free(p->xres, res);
 out_free_args:
 	xdr_free(p->xargs, args);

@@ -56,12 +56,17 @@ static struct hc_session *session(void)
 	return session_at(url);
 }
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 /* Run a host shell command line; Returns: its exit status, or -1. */
@@ -386,25 +391,17 @@ static int check_streams_eof_epipe(struct hc_session *s)
 
 /* ---- a long call's cost to the guest ---- */
 
-static double cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Waiting in hc_waitpid() for a host `sleep 3` takes under 5 % of a vCPU (the design's bound). */
 static int check_long_call_cpu(struct hc_session *s)
 {
 	char *argv[] = { S("sleep"), S("3"), NULL };
 	struct hc_spawn_spec sp = { .path = "sleep", .argv = argv };
-	double c0 = cpu_s(), w0 = now_s(), share;
+	double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), w0 = now_s(), share;
 	int status;
 	pid_t pid = hc_spawn(s, &sp);
 
 	CHECK(pid > 0 && hc_waitpid(s, pid, &status, 0) == pid && WIFEXITED(status));
-	share = (cpu_s() - c0) / (now_s() - w0);
+	share = (clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0) / (now_s() - w0);
 	printf("  %.2f %% of a vCPU while the host slept\n", share * 100);
 	CHECK(share < 0.05);
 	return 0;
