@@ -295,11 +295,13 @@ int pipejob_foreground(struct pipe_job *pj)
 	catch_signals(pj->sh, &ss);
 	pj->stopped = 0;
 	while (!finished(pj)) {
-		reap_guests(pj, WNOHANG);
-		take_terminal_back(pj);
+		/* signals first: a SIGCHLD taken here is for a child the reap below sees;
+		 * one that comes after it stays blocked until the sleep, which it ends */
 		let_signals_in(&ss);
 		if ((sig = act_on_signals(pj)) != 0)
 			interrupted = sig;
+		reap_guests(pj, WNOHANG);
+		take_terminal_back(pj);
 		if (pj->stopped || finished(pj))
 			break;
 		wait_for_something(pj, &ss);
