@@ -1,8 +1,9 @@
 /*
  * guest_streams.c: the guest pumps its ends of a channel's streams in one
  * thread per process: nothing interrupts the guest, so the thread polls the
- * rings, briefly at first and then at most every millisecond, and sleeps when
- * there are none. A forked child that opens streams starts a thread of its own.
+ * rings: without sleeping for a moment after they last moved, then at growing
+ * intervals up to a millisecond, and sleeps when there are none. A forked
+ * child that opens streams starts a thread of its own.
  */
 #include <errno.h>
 #include <poll.h>
@@ -18,6 +19,7 @@
 #include "guest_streams.h"
 #include "io.h"
 
+#define SPIN_NS 200000L         /* the host empties a full ring in tens of µs; a guest sleep lasts 100 */
 #define POLL_MIN_NS 20000L
 #define POLL_MAX_NS 1000000L    /* an idle stream costs a wake-up a millisecond */
 
@@ -103,9 +105,27 @@ static void sleep_on(struct hk_guest_streams *g, struct pollfd *p, int n, long w
 		(void)0;   /* non-blocking: another pass drained it */
 }
 
-static long next_wait(long wait_ns, int moved, int n)
+static int64_t now_ns(void)
 {
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Within SPIN_NS of the rings last moving: look again at once. */
+static int spinning(int64_t *last_moved, int moved, int n)
+{
+	int64_t now = now_ns();
+
 	if (moved)
+		*last_moved = now;
+	return n > 0 && now - *last_moved < SPIN_NS;
+}
+
+static long next_wait(long wait_ns, int spin, int n)
+{
+	if (spin)
 		return 0;
 	if (n == 0)
 		return -1;                      /* no streams: until one is added */
@@ -119,6 +139,7 @@ static void *pump_thread(void *arg)
 	struct hk_guest_streams *g = arg;
 	struct pollfd p[HK_STREAMS + 1];
 	long wait_ns = 0;
+	int64_t last_moved = 0;
 
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);   /* its short sleeps are meant: no 50 µs slack */
 	pthread_mutex_lock(&g->lock);
@@ -127,7 +148,7 @@ static void *pump_thread(void *arg)
 		pthread_mutex_unlock(&g->lock);
 		if (ring)
 			g->bell->ring(g->bell->ctx, g->vector);
-		if ((wait_ns = next_wait(wait_ns, moved, n)) != 0)
+		if ((wait_ns = next_wait(wait_ns, spinning(&last_moved, moved, n), n)) != 0)
 			sleep_on(g, p, n, wait_ns);
 		pthread_mutex_lock(&g->lock);
 	}

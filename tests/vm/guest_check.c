@@ -473,11 +473,11 @@ static double null_call_us(struct hc_session *s, int n)
 	return m;
 }
 
-/* Guest → host `cat > /dev/null`: MB/s until the host program has read it all. */
-static double stream_mbps(struct hc_session *s, size_t bytes)
+/* Guest → host `cat > /dev/null` (@to_host), or host `head -c` → guest: MB/s until all arrived. */
+static double stream_mbps(struct hc_session *s, size_t bytes, int to_host)
 {
 	static unsigned char chunk[CHUNK];
-	char *argv[] = { S("sh"), S("-c"), S("cat > /dev/null"), NULL };
+	char line[64], *argv[] = { S("sh"), S("-c"), line, NULL };
 	struct hc_spawn_spec sp = { .path = "sh", .argv = argv, .close_handles = 1 };
 	double t0;
 	int fd, status;
@@ -486,11 +486,17 @@ static double stream_mbps(struct hc_session *s, size_t bytes)
 
 	if ((int)h < 0)
 		return 0;
-	sp.stdio[0] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
+	if (to_host)
+		snprintf(line, sizeof(line), "cat > /dev/null");
+	else
+		snprintf(line, sizeof(line), "head -c %zu /dev/zero", bytes);
+	sp.stdio[to_host ? 0 : 1] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
 	if ((pid = hc_spawn(s, &sp)) < 0)
 		return 0;
 	t0 = now_s();
-	for (size_t at = 0; at < bytes; at += CHUNK)
+	if (!to_host && drain(fd, NULL, NULL, 0) != bytes)
+		return 0;
+	for (size_t at = 0; to_host && at < bytes; at += CHUNK)
 		for (size_t off = 0; off < CHUNK;) {
 			ssize_t n = write(fd, chunk + off, CHUNK - off);
 			if (n <= 0)
@@ -525,7 +531,7 @@ static int bench(const char *base_url)
 {
 	struct hc_session *s[2] = { session(), session_at(base_url) };
 	const char *where[2] = { url, base_url };   /* labelled by scheme: kvm, tcp */
-	double us[2][BENCH_ROUNDS], mbps[2], wmbps[2];
+	double us[2][BENCH_ROUNDS], mbps[2], in_mbps[2], wmbps[2];
 	int ok = 1;
 
 	if (!s[0] || !s[1])
@@ -536,15 +542,16 @@ static int bench(const char *base_url)
 		for (int k = 0; k < 2; k++)
 			us[k][r] = null_call_us(s[k], 1000);
 	for (int k = 0; k < 2; k++) {
-		mbps[k] = stream_mbps(s[k], stream_bytes);
+		mbps[k] = stream_mbps(s[k], stream_bytes, 1);
+		in_mbps[k] = stream_mbps(s[k], stream_bytes, 0);
 		wmbps[k] = write_mbps(s[k], 64u << 20);
 	}
 	for (int k = 0; k < 2; k++) {
 		qsort(us[k], BENCH_ROUNDS, sizeof(double), cmp_double);
-		printf("bench %.*s null_call_us %.2f stream_MBps %.1f write_MBps %.1f\n",
+		printf("bench %.*s null_call_us %.2f stream_MBps %.1f write_MBps %.1f stream_in_MBps %.1f\n",
 		       (int)strcspn(where[k], ":"), where[k], us[k][BENCH_ROUNDS / 2], mbps[k],
-		       wmbps[k]);
-		ok &= mbps[k] > 0 && wmbps[k] > 0;
+		       wmbps[k], in_mbps[k]);
+		ok &= mbps[k] > 0 && wmbps[k] > 0 && in_mbps[k] > 0;
 		hc_disconnect(s[k]);
 	}
 	return ok ? 0 : 1;
