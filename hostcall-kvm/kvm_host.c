@@ -45,9 +45,19 @@ int kvm_host_pollfds(struct kvm_host *k, struct pollfd *p, int *kind, int *index
 	return n;
 }
 
+/* A guest may scribble over the header, which stops every new session: put it back. */
+static void heal(struct kvm_host *k)
+{
+	if (hk_layout_heal(k->ivs.mem, k->ivs.size, k->ivs.nvectors, IVS_HOST_PEER))
+		log_warn("kvm: the shared memory's header was overwritten: rewritten");
+}
+
 void kvm_host_on_listen(struct kvm_host *k)
 {
-	int slot = ivs_accept(&k->ivs);
+	int slot;
+
+	heal(k);   /* before the peer maps the memory and checks it */
+	slot = ivs_accept(&k->ivs);
 
 	if (slot >= 0)
 		log_info("kvm: peer %d joined", k->ivs.peers[slot].id);
@@ -93,6 +103,7 @@ int kvm_host_on_doorbell(struct kvm_host *k, int i)
 
 	while (read(k->ivs.host_efd[i], &n, sizeof(n)) == (ssize_t)sizeof(n))
 		;
+	heal(k);
 	state = atomic_load_explicit(&c->state, memory_order_acquire);
 	if (state == HK_CLAIMED)
 		return 1;
@@ -112,6 +123,7 @@ int kvm_host_shadow_ended(struct kvm_host *k, pid_t pid)
 		if (k->shadow[i] == pid) {
 			k->shadow[i] = 0;
 			hk_free(hk_channel_at(k->ivs.mem, i));
+			heal(k);
 			return 1;
 		}
 	}

@@ -29,25 +29,48 @@ uint8_t *hk_ring_data(struct hk_channel *c, int i, int to_guest)
 	return (uint8_t *)c + HK_RINGS_OFFSET + (uint64_t)(2 * i + !!to_guest) * HK_RING_SIZE;
 }
 
+static struct hk_header header_of(uint64_t size, int n, uint32_t host_peer)
+{
+	return (struct hk_header){ .magic = HK_MAGIC, .version = HK_VERSION,
+				   .nchannels = (uint32_t)n, .channel_size = HK_CHANNEL_SIZE,
+				   .header_size = HK_HEADER_SIZE, .msg_max = HK_MSG_MAX,
+				   .host_peer = host_peer, .total_size = size };
+}
+
+/* The fields first, the magic last: a guest that sees it sees the rest. */
+static void write_header(struct hk_header *h, const struct hk_header *want)
+{
+	struct hk_header fields = *want;
+
+	fields.magic = h->magic;
+	memcpy(h, &fields, sizeof(fields));
+	atomic_thread_fence(memory_order_release);
+	h->magic = want->magic;
+}
+
 void hk_layout_init(void *mem, uint64_t size, int n, uint32_t host_peer)
 {
-	struct hk_header *h = mem;
+	struct hk_header want = header_of(size, n, host_peer);
 
-	memset(h, 0, sizeof(*h));
-	h->version = HK_VERSION;
-	h->nchannels = (uint32_t)n;
-	h->channel_size = HK_CHANNEL_SIZE;
-	h->header_size = HK_HEADER_SIZE;
-	h->msg_max = HK_MSG_MAX;
-	h->host_peer = host_peer;
-	h->total_size = size;
+	memset(mem, 0, sizeof(struct hk_header));
 	for (int i = 0; i < n; i++) {
 		struct hk_channel *c = hk_channel_at(mem, i);
 		memset(c, 0, HK_MSG_OFFSET);
 		atomic_store_explicit(&c->state, HK_FREE, memory_order_release);
 	}
 	atomic_thread_fence(memory_order_release);
-	h->magic = HK_MAGIC;   /* last: a guest that sees it sees the rest */
+	write_header(mem, &want);
+}
+
+int hk_layout_heal(void *mem, uint64_t size, int n, uint32_t host_peer)
+{
+	struct hk_header want = header_of(size, n, host_peer), seen;
+
+	memcpy(&seen, mem, sizeof(seen));
+	if (memcmp(&seen, &want, sizeof(seen)) == 0)
+		return 0;
+	write_header(mem, &want);
+	return 1;
 }
 
 int hk_layout_check(const void *mem, uint64_t size)

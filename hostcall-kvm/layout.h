@@ -125,6 +125,12 @@ uint64_t hk_total_size(int n);
 /* hk_layout_init - (host) write the header of fresh memory @mem of @size and free @n channels. */
 void hk_layout_init(void *mem, uint64_t size, int n, uint32_t host_peer);
 
+/*
+ * hk_layout_heal - (host) rewrite the header of @mem as hk_layout_init wrote it,
+ * should a guest have scribbled over it. Returns: nonzero when it had to.
+ */
+int hk_layout_heal(void *mem, uint64_t size, int n, uint32_t host_peer);
+
 /* hk_layout_retire - (host, going away) every session's calls fail now, and no new one starts. */
 void hk_layout_retire(void *mem, int n);
 

@@ -182,7 +182,7 @@ static int claim_soon(struct ivs_peer_conn *p, const struct hk_doorbell *bell, u
 	return i;
 }
 
-static void garbage_in_a_channel__only_that_session_ends(void **state)
+static void garbage_in_a_channel_and_header__only_that_session_ends(void **state)
 {
 	struct ivs_peer_conn p;
 	struct hk_doorbell bell = { ivs_peer_ring, &p };
@@ -212,6 +212,11 @@ static void garbage_in_a_channel__only_that_session_ends(void **state)
 	assert_int_equal(kill(daemon_.pid, 0), 0);
 	ivs_peer_leave(&p);
 	hc_disconnect(good);
+	/* the host puts the header back: a new session starts again */
+	assert_non_null(good = kvm_session_soon());
+	assert_int_equal(hc_getcwd(good, buf, sizeof(buf)), 0);
+	hc_disconnect(good);
+	assert_true(test_log_contains(&daemon_, "header was overwritten"));
 }
 
 /* A bulk call written by hand: @count bytes of handle @h. Returns: the hc_int_res or -errno. */
@@ -284,6 +289,117 @@ static void bulk_read_write__bytes_intact__bad_lengths_refused(void **state)
 	free(out);
 	free(in);
 	hc_disconnect(s);
+}
+
+/* Until killed: random bytes over channel @c's request and bulk area, as a hostile guest's other thread. */
+static pid_t scribble_forever(struct hk_channel *c)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		srand(11);
+		for (;;)
+			for (uint32_t k = 0; k < HK_BULK_OFFSET + 8192; k += 4)
+				memcpy(c->msg + k, &(uint32_t){ (uint32_t)rand() }, 4);
+	}
+	return pid;
+}
+
+/* A known procedure, harmless whatever its arguments, or none; bulk or not. */
+static uint32_t hostile_proc(void)
+{
+	static const uint32_t procs[] = { HC_NULL, HC_INFO, HC_GETCWD, HC_READ, HC_WRITE, 9999,
+					  0x7fffffffu };
+
+	return procs[rand() % 7] | (rand() % 2 ? HK_PROC_BULK : 0);
+}
+
+static uint32_t hostile_len(void)
+{
+	static const uint32_t lens[] = { 0, 8, HK_BULK_OFFSET, HK_BULK_OFFSET + 1, HK_MSG_MAX,
+					 HK_MSG_MAX + 1, 0xffffffffu };
+
+	return rand() % 2 ? (uint32_t)rand() % 16384 : lens[rand() % 7];
+}
+
+/* hk_call without the guest library's own checks, as a hostile guest calls. Returns: as hk_call. */
+static ssize_t raw_call(struct ivs_peer_conn *p, int i, uint32_t gen, uint32_t proc, uint32_t len)
+{
+	struct hk_channel *c = hk_channel_at(p->mem, i);
+	uint32_t seq = atomic_load(&c->req_seq) + 1;
+
+	c->proc = proc;
+	c->len = len;
+	atomic_store(&c->req_seq, seq);
+	ivs_peer_ring(p, i);
+	for (int k = 0; k < 25000; k++) {
+		if (atomic_load(&c->resp_seq) == seq)
+			return c->status < 0 ? c->status : (ssize_t)c->len;
+		if (!hk_still_ours(c, gen))
+			return -ECONNRESET;
+		usleep(200);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * A hostile guest calls with garbage while another process of it rewrites the
+ * request under the host's feet: every call is answered or ends the session,
+ * no answer claims more than the channel holds, neither hostcalld nor a
+ * shadow crashes, and another session keeps working throughout.
+ */
+static void hostile_calls_under_rewrites__answered__host_lives(void **state)
+{
+	struct hc_session *good = kvm_session_soon();
+	static unsigned char piece[HC_IO_MAX];
+	struct ivs_peer_conn p;
+	struct hk_doorbell bell = { ivs_peer_ring, &p };
+	int i = -1, sessions = 0, status, h;
+	uint32_t gen = 0;
+	pid_t scribbler = -1;
+	char cwd[256];
+
+	(void)state;
+	assert_non_null(good);
+	assert_true((h = hc_open(good, "/dev/null", O_WRONLY, 0)) >= 0);
+	assert_int_equal(ivs_peer_join(&p, sock_path), 0);
+	srand(5);
+	for (int round = 0; round < 400; round++) {
+		ssize_t n;
+		if (i < 0) {
+			i = claim_soon(&p, &bell, &gen);
+			assert_true(i >= 0);
+			scribbler = scribble_forever(hk_channel_at(p.mem, i));
+			assert_true(scribbler > 0);
+			sessions++;
+		}
+		n = raw_call(&p, i, gen, hostile_proc(), hostile_len());
+		assert_int_not_equal(n, -ETIMEDOUT);
+		assert_true(n <= (ssize_t)HK_MSG_MAX);
+		if (round % 10 == 0) {
+			assert_int_equal(hc_getcwd(good, cwd, sizeof(cwd)), 0);
+			assert_int_equal(hc_write(good, (hc_handle_t)h, piece, sizeof(piece)),
+					 sizeof(piece));
+		}
+		if (n == -ECONNRESET || round % 100 == 99) {   /* ended by the host, or by us */
+			kill(scribbler, SIGKILL);
+			assert_int_equal(waitpid(scribbler, &status, 0), scribbler);
+			hk_close(p.mem, i, gen, &bell);
+			i = -1;
+		}
+	}
+	if (i >= 0) {
+		kill(scribbler, SIGKILL);
+		waitpid(scribbler, &status, 0);
+		hk_close(p.mem, i, gen, &bell);
+	}
+	ivs_peer_leave(&p);
+	assert_int_equal(kill(daemon_.pid, 0), 0);
+	assert_false(test_log_contains(&daemon_, "killed by signal"));   /* no shadow crashed */
+	assert_int_equal(hc_getcwd(good, cwd, sizeof(cwd)), 0);
+	print_message("hostile calls: 400 in %d sessions\n", sessions);
+	hc_close(good, (hc_handle_t)h);
+	hc_disconnect(good);
 }
 
 /* Open @rounds times @n streams and close both ends: every slot must come back each time. */
@@ -450,8 +566,9 @@ int main(void)
 		cmocka_unit_test(stream__reader_not_reading__writer_held_back),
 		cmocka_unit_test(garbage_in_stream_rings__host_lives),
 		cmocka_unit_test(bulk_read_write__bytes_intact__bad_lengths_refused),
-		/* last: it scribbles over the header, after which no new session starts */
-		cmocka_unit_test(garbage_in_a_channel__only_that_session_ends),
+		cmocka_unit_test(hostile_calls_under_rewrites__answered__host_lives),
+		/* last: it scribbles over the whole header */
+		cmocka_unit_test(garbage_in_a_channel_and_header__only_that_session_ends),
 	};
 
 	return cmocka_run_group_tests_name("kvm", tests, group_setup, group_teardown);
