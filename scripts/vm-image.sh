@@ -1,7 +1,7 @@
 #!/bin/sh
 # vm-image.sh: the guest image in build/vm: a Debian cloud kernel (fetched with apt-get
 # download and unpacked with dpkg -x, never installed) and an initramfs of busybox-static,
-# the virtio-net modules, dosh and guest_check with the shared libraries they load (Debian's
+# the virtio-net modules, dosh, guest_check and four integration tests with the shared libraries they load (Debian's
 # libtirpc.a needs GSS-API, which krb5 ships only as a shared library), and the dosh host scripts.
 set -eu
 cd "$(dirname "$0")/.."
@@ -9,7 +9,11 @@ VM=build/vm
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover
 net_failover virtio_net"
 
-make -s -j"$(nproc)" build/bin/dosh build/tests/vm/guest_check
+# the integration tests of the hostcall API; those of hostcalld itself run on the host only
+ITESTS="build/tests/integration/test_session build/tests/integration/test_proc
+build/tests/integration/test_stream build/tests/integration/test_race"
+
+make -s -j"$(nproc)" build/bin/dosh build/tests/vm/guest_check $ITESTS
 mkdir -p $VM
 
 if [ ! -f $VM/vmlinuz ]; then
@@ -24,9 +28,9 @@ root=$VM/root
 rm -rf $root
 mkdir -p $root/bin $root/lib/modules $root/tests/dosh/host $root/proc $root/sys $root/dev $root/tmp
 cp /bin/busybox $root/bin/busybox
-cp build/bin/dosh build/tests/vm/guest_check $root/bin/
+cp build/bin/dosh build/tests/vm/guest_check $ITESTS $root/bin/
 # the binaries' shared libraries, at the paths the dynamic loader looks in
-ldd build/bin/dosh build/tests/vm/guest_check | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' |
+ldd build/bin/dosh build/tests/vm/guest_check $ITESTS | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' |
 	sort -u | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"

@@ -162,12 +162,55 @@ static void exec_daemon(struct test_daemon *d, const char *addr, const char *con
 	_exit(127);
 }
 
+int test_remote(void)
+{
+	return getenv("HC_TEST_URL") != NULL;
+}
+
+/* Remote: the daemon is $HC_TEST_URL's; our directory is a new one under $HC_TEST_DIR on its host. */
+static int remote_start(struct test_daemon *d)
+{
+	static int made;
+	const char *top = getenv("HC_TEST_DIR"), *key = getenv("HC_TEST_KEY");
+	struct hc_session *s;
+	int r;
+
+	if (!top)
+		return -EINVAL;
+	snprintf(d->tcp_url, sizeof(d->tcp_url), "%s", getenv("HC_TEST_URL"));
+	snprintf(d->key, sizeof(d->key), "%s", key ? key : "");
+	snprintf(d->dir, sizeof(d->dir), "%s/itest-%d-%d", top, (int)getpid(), made++);
+	if (!(s = test_connect(d)))
+		return -ECONNREFUSED;
+	r = hc_mkdir(s, d->dir, 0700);
+	hc_disconnect(s);
+	return r;
+}
+
+static int remote_stop(struct test_daemon *d)
+{
+	char *argv[] = { (char *)"rm", (char *)"-rf", d->dir, NULL };
+	struct hc_spawn_spec sp = { .path = "rm", .argv = argv };
+	struct hc_session *s = test_connect(d);
+	int status = -1;
+	pid_t pid;
+
+	if (!s)
+		return -1;
+	if ((pid = hc_spawn(s, &sp)) > 0)
+		hc_waitpid(s, pid, &status, 0);
+	hc_disconnect(s);
+	return status == 0 ? 0 : -1;
+}
+
 int test_daemon_start(struct test_daemon *d, const char *const *extra)
 {
 	char addr[300];
 	long long deadline;
 
 	memset(d, 0, sizeof(*d));
+	if (test_remote())
+		return remote_start(d);
 	snprintf(d->dir, sizeof(d->dir), "/tmp/hctest.XXXXXX");
 	if (!mkdtemp(d->dir))
 		return -errno;
@@ -235,6 +278,8 @@ int test_daemon_stop(struct test_daemon *d)
 	long long deadline = test_now_ms() + 10000;
 	int status = -1;
 
+	if (test_remote())
+		return remote_stop(d);
 	if (d->pid <= 0)
 		return -1;
 	kill(d->pid, SIGTERM);
@@ -268,7 +313,7 @@ struct hc_session *test_connect(struct test_daemon *d)
 	int r, tries = 0;
 
 	/* a channel a closed session left may still be being freed by the host */
-	while ((r = hc_connect(url, d->key, &s)) == -EBUSY && ++tries < 200)
+	while ((r = hc_connect(url, d->key[0] ? d->key : NULL, &s)) == -EBUSY && ++tries < 200)
 		usleep(10000);
 	if (r != 0)
 		fprintf(stderr, "hc_connect(%s): %s\n", url, strerror(-r));
@@ -355,7 +400,7 @@ int test_count_fds(pid_t pid)
 int test_log_contains(struct test_daemon *d, const char *needle)
 {
 	char line[4096];
-	FILE *f = fopen(d->log, "r");
+	FILE *f = d->log[0] ? fopen(d->log, "r") : NULL;
 	int found = 0;
 
 	if (!f)
@@ -364,4 +409,48 @@ int test_log_contains(struct test_daemon *d, const char *needle)
 		found = strstr(line, needle) != NULL;
 	fclose(f);
 	return found;
+}
+
+/* A file on the daemon's host: through @s when it is another machine's, else directly. */
+int test_read_host_file(struct hc_session *s, const char *path, char *buf, size_t len)
+{
+	ssize_t n = 0, got = 0;
+	int fd;
+
+	if (!test_remote()) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return -errno;
+		while (got < (ssize_t)len - 1 && (n = read(fd, buf + got, len - 1 - (size_t)got)) > 0)
+			got += n;
+		close(fd);
+	} else {
+		if ((fd = hc_open(s, path, O_RDONLY, 0)) < 0)
+			return fd;
+		while (got < (ssize_t)len - 1 &&
+		       (n = hc_read(s, (hc_handle_t)fd, buf + got, len - 1 - (size_t)got)) > 0)
+			got += n;
+		hc_close(s, (hc_handle_t)fd);
+	}
+	buf[got] = '\0';
+	return n < 0 ? (int)n : (int)got;
+}
+
+int test_write_host_file(struct hc_session *s, const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd;
+
+	if (!test_remote()) {
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+			return -errno;
+		n = write(fd, text, len);
+		close(fd);
+	} else {
+		if ((fd = hc_open(s, path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
+			return fd;
+		n = hc_write(s, (hc_handle_t)fd, text, len);
+		hc_close(s, (hc_handle_t)fd);
+	}
+	return n == (ssize_t)len ? 0 : -EIO;
 }

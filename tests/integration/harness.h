@@ -1,4 +1,7 @@
-/* harness.h: integration-test support: a real hostcalld on a random loopback port, by PID. */
+/*
+ * harness.h: integration-test support: a real hostcalld on a random loopback port, by PID;
+ * or, with HC_TEST_URL set, the one behind that URL on another machine (a VM's host).
+ */
 #ifndef HC_HARNESS_H
 #define HC_HARNESS_H
 
@@ -17,12 +20,22 @@ struct test_daemon {
 };
 
 /*
+ * test_remote - is the daemon another machine's: HC_TEST_URL (kvm:, tcp://…), with
+ * HC_TEST_KEY and HC_TEST_DIR, a directory on its host for the tests' files. Its
+ * processes and files are then reached only through hostcalls, and it is not ours to stop.
+ */
+int test_remote(void);
+/*
  * test_daemon_start - run hostcalld (from $HOSTCALLD) with tcp and unix
  * listeners and @extra arguments (NULL-terminated, may be NULL); wait for it.
+ * Remote (test_remote()): only make the test directory on its host, ignoring @extra.
  * Returns: 0 or -errno.
  */
 int test_daemon_start(struct test_daemon *d, const char *const *extra);
-/* test_daemon_stop - SIGTERM, wait (10 s at most, then SIGKILL). Returns: its wait status. */
+/*
+ * test_daemon_stop - SIGTERM, wait (10 s at most, then SIGKILL). Returns: its wait status.
+ * A remote one is left running: only its test directory goes (0, or -1 when it could not).
+ */
 int test_daemon_stop(struct test_daemon *d);
 /* test_over_channels - is HC_TEST_TRANSPORT=ivshmem: the daemon serves channels, and sessions use them. */
 int test_over_channels(void);
@@ -36,7 +49,7 @@ int test_wait_gone(const pid_t *pids, int n, int ms);
 int test_children_of(pid_t ppid, pid_t *out, int max);
 /* test_count_fds - open descriptors of process @pid (-1 on error). */
 int test_count_fds(pid_t pid);
-/* test_log_contains - whether the daemon's log holds @needle. */
+/* test_log_contains - whether the daemon's log holds @needle (never, for a remote one). */
 int test_log_contains(struct test_daemon *d, const char *needle);
 /* test_now_ms - a monotonic clock. */
 long long test_now_ms(void);
@@ -48,6 +61,10 @@ double test_now_us(void);
  * Returns: the child's pid, or -1.
  */
 pid_t test_discard_server(size_t chunk, int *port);
+/* test_read_host_file - up to @len - 1 bytes of @path on the daemon's host, NUL-ended. Returns: bytes or -errno. */
+int test_read_host_file(struct hc_session *s, const char *path, char *buf, size_t len);
+/* test_write_host_file - @path on the daemon's host holds @text. Returns: 0 or -errno. */
+int test_write_host_file(struct hc_session *s, const char *path, const char *text);
 /* test_median - the median of @v[0..n) (sorts @v). */
 double test_median(double *v, int n);
 /* test_null_call_us - the median time of @n hc_null() calls on @s, in microseconds. */

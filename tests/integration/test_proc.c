@@ -99,12 +99,29 @@ static void spawn__wnohang_then_kill__status_signaled(void **state)
 	assert_int_equal(WTERMSIG(status), SIGKILL);
 }
 
+/* Poll up to @ms until process @pid on the host is gone (asked the host's `kill -0` when remote). */
+static int host_pid_gone(pid_t pid, int ms)
+{
+	char script[64];
+	int status = 0;
+
+	if (!test_remote())
+		return test_wait_gone(&pid, 1, ms);
+	snprintf(script, sizeof(script), "kill -0 %d 2>/dev/null", (int)pid);
+	for (long long end = test_now_ms() + ms; test_now_ms() < end; usleep(20000)) {
+		pid_t p = spawn_sh(script, NULL);
+		if (p > 0 && hc_waitpid(s, p, &status, 0) == p && WIFEXITED(status) &&
+		    WEXITSTATUS(status) != 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void kill__process_group__reaches_grandchildren(void **state)
 {
-	char marker[512], script[1024];
+	char marker[512], script[1024], text[32];
 	int status = -1;
 	pid_t pid, grandchild = 0;
-	FILE *f;
 
 	(void)state;
 	snprintf(marker, sizeof(marker), "%s/grandchild.pid", daemon_.dir);
@@ -113,30 +130,22 @@ static void kill__process_group__reaches_grandchildren(void **state)
 	assert_true(pid > 0);
 	for (int i = 0; i < 500 && grandchild <= 0; i++) {
 		usleep(10000);
-		if ((f = fopen(marker, "r"))) {
-			if (fscanf(f, "%d", &grandchild) != 1)
-				grandchild = 0;
-			fclose(f);
-		}
+		if (test_read_host_file(s, marker, text, sizeof(text)) > 0 &&
+		    sscanf(text, "%d", &grandchild) != 1)
+			grandchild = 0;
 	}
 	assert_true(grandchild > 0);
 	assert_int_equal(hc_kill(s, -pid, SIGTERM), 0);
 	assert_int_equal(hc_waitpid(s, pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
-	assert_true(test_wait_gone(&grandchild, 1, 2000));
+	assert_true(host_pid_gone(grandchild, 2000));
 	assert_int_equal(hc_kill(s, 1, SIGTERM), -ESRCH);   /* not the session's child */
 	assert_int_equal(hc_kill(s, -1, SIGTERM), -ESRCH);
 }
 
 static void read_file(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	assert_true(test_read_host_file(s, path, buf, len) >= 0);
 }
 
 static void fork_dup2_exec__same_result_as_spawn(void **state)

@@ -26,7 +26,8 @@ static void null_and_info__tcp__answer_with_shadow_pid(void **state)
 	assert_non_null(s);
 	assert_int_equal(hc_null(s), 0);
 	assert_int_equal(hc_info(s, &info), 0);
-	assert_int_equal(info.uid, getuid());
+	if (!test_remote())   /* another machine's users are its own */
+		assert_int_equal(info.uid, getuid());
 	assert_true(info.shadow_pid > 0);
 	assert_int_not_equal(info.shadow_pid, test_group_daemon.pid);
 	assert_int_equal(info.protocol_version, 1);
@@ -38,6 +39,8 @@ static void unix_session__same_uid__needs_no_key(void **state)
 	struct hc_session *s = NULL;
 
 	(void)state;
+	if (test_remote())
+		skip();   /* a unix socket is not reachable from another machine */
 	assert_int_equal(hc_connect(test_group_daemon.unix_url, NULL, &s), 0);
 	assert_int_equal(hc_null(s), 0);
 	hc_disconnect(s);
@@ -134,11 +137,12 @@ static void readdir__many_entries__all_listed(void **state)
 	n = hc_readdir(s, dir, &names);
 	assert_int_equal(n, 1200);
 	hc_strv_free(names);
-	for (int i = 0; i < 1200; i++) {
+	for (int i = 0; i < 1200 && !test_remote(); i++) {   /* remote: removed with the test directory */
 		snprintf(path, sizeof(path), "%s/entry-%04d", dir, i);
 		unlink(path);
 	}
-	rmdir(dir);
+	if (!test_remote())
+		rmdir(dir);
 	hc_disconnect(s);
 }
 

@@ -164,7 +164,8 @@ static void pump_both_ways__100MiB_through_host_file__checksums_match(void **sta
 	assert_int_equal(read_all(fd, NULL, NULL, 0), 0);   /* the pump closes once the file has it all */
 	close(fd);
 	rss_after = rss_kib(shadow_pid);
-	assert_true(rss_after - rss_before < 32 * 1024);   /* back-pressure: no buffering of 100 MiB */
+	if (!test_remote())   /* the shadow's memory is seen only on its own machine */
+		assert_true(rss_after - rss_before < 32 * 1024);   /* back-pressure: no buffering of 100 MiB */
 
 	file = hc_open(s, path, O_RDONLY, 0);
 	st = hc_stream_open(s, &fd);

@@ -1,6 +1,7 @@
 #!/bin/sh
-# guest.sh: inside the VM: guest_check and the dosh host scripts over kvm: and tcp:, a reboot
-# that must not trouble hostcalld, and a session left running for the power-off (check);
+# guest.sh: inside the VM: guest_check, the API's integration tests and the dosh host scripts
+# over kvm: and tcp:, a reboot that must not trouble hostcalld, and a session left running
+# for the power-off (check);
 # or the benchmarks (bench).
 mode=$1
 export DOSH_KEY=/key DOSH_ABS=/bin/dosh
@@ -23,6 +24,20 @@ host_scripts() {
 		else
 			echo "FAIL dosh host/$name ($1)"
 			diff "/tests/dosh/host/$name.out" /tmp/$name.got | head -20
+			failed=$((failed + 1))
+		fi
+	done
+}
+
+# The integration tests of the hostcall API, against the host's hostcalld at $1.
+integration() {
+	for t in test_session test_proc test_stream test_race; do
+		out=$(HC_TEST_URL="$1" HC_TEST_KEY=/key HC_TEST_DIR="$HOSTDIR" timeout 600 $t 2>&1)
+		if [ $? -eq 0 ]; then
+			echo "ok   integration $t ($1): $(echo "$out" | grep -c '^\[       OK \]') passed, $(echo "$out" | grep '^\[  SKIPPED \] [a-z]' | sort -u | wc -l) skipped"
+		else
+			echo "FAIL integration $t ($1)"
+			echo "$out" | grep -vE '^\[ RUN|OK \]' | tail -20
 			failed=$((failed + 1))
 		fi
 	done
@@ -95,6 +110,7 @@ if dosh --host kvm: -c "!test -e '$HOSTDIR/booted-once'"; then
 fi
 for url in kvm: "$TCP_URL"; do
 	guest_check -k /key -d "$HOSTDIR" "$url" || failed=$((failed + 1))
+	integration "$url"
 	host_scripts "$url"
 	examples "$url"
 done
