@@ -1,8 +1,10 @@
 #!/bin/sh
 # vm-image.sh: the guest image in build/vm: a Debian cloud kernel (fetched with apt-get
 # download and unpacked with dpkg -x, never installed) and an initramfs of busybox-static,
-# the virtio-net modules, dosh, guest_check and four integration tests with the shared libraries they load (Debian's
-# libtirpc.a needs GSS-API, which krb5 ships only as a shared library), and the dosh host scripts.
+# the virtio-net modules, dosh, guest_check and four integration tests with the shared
+# libraries they load, and the dosh host scripts. Not static: Debian's libtirpc.a needs
+# MIT's GSS-API, which krb5 ships only shared; Heimdal's static one does not fit it (no
+# GSS_C_NT_HOSTBASED_SERVICE variable) and needs com_err, also only shared.
 set -eu
 cd "$(dirname "$0")/.."
 VM=build/vm
