@@ -34,7 +34,9 @@ integration() {
 	for t in test_session test_proc test_stream test_race; do
 		out=$(HC_TEST_URL="$1" HC_TEST_KEY=/key HC_TEST_DIR="$HOSTDIR" timeout 600 $t 2>&1)
 		if [ $? -eq 0 ]; then
-			echo "ok   integration $t ($1): $(echo "$out" | grep -c '^\[       OK \]') passed, $(echo "$out" | grep '^\[  SKIPPED \] [a-z]' | sort -u | wc -l) skipped"
+			passed=$(echo "$out" | grep -c '^\[       OK \]')
+			skipped=$(echo "$out" | grep '^\[  SKIPPED \] [a-z]' | sort -u | wc -l)
+			echo "ok   integration $t ($1): $passed passed, $skipped skipped"
 		else
 			echo "FAIL integration $t ($1)"
 			echo "$out" | grep -vE '^\[ RUN|OK \]' | tail -20
