@@ -1,6 +1,6 @@
 # Guest and host contexts stay apart; host builtins; variables expand on the guest.
 cd "$HOSTDIR"; !cd "$HOSTDIR"
-mkdir -p sub; !cd sub; pwd | sed "s|$HOSTDIR|HOSTDIR|"; !pwd | sed "s|$HOSTDIR|HOSTDIR|"
+mkdir -p sub; !mkdir -p sub; !cd sub; pwd | sed "s|$HOSTDIR|HOSTDIR|"; !pwd | sed "s|$HOSTDIR|HOSTDIR|"
 GVAR=guest-value
 !echo "$GVAR"
 !export HVAR=host-value

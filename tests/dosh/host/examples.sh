@@ -8,5 +8,5 @@ printf 'int main(void) { return 0; }\n' > guestprog.c
 !cd "$HOSTDIR"
 cat guestprog.c | !sh -c 'cat > printed.txt'
 !cat printed.txt
-echo "host file text" > hostfile.txt
+!sh -c 'echo "host file text" > hostfile.txt'
 cat < !hostfile.txt
