@@ -48,7 +48,8 @@ LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/
 	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c \
 	transport/keyfile.c transport/auth.c transport/io.c rpc/oncrpc_client.c \
 	hostcall-kvm/layout.c hostcall-kvm/channel.c hostcall-kvm/ivshmem_peer.c \
-	hostcall-kvm/kvm_client.c hostcall-kvm/ring.c hostcall-kvm/guest_streams.c
+	hostcall-kvm/kvm_client.c hostcall-kvm/kvm_pci.c hostcall-kvm/ring.c \
+	hostcall-kvm/guest_streams.c
 SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 	shadow/context.c shadow/files.c shadow/proc.c shadow/children.c \
 	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c shadow/pty.c
@@ -125,6 +126,7 @@ $(B)/tests/vm/guest_check: $(B)/tests/vm/guest_check.o $(LIBA)
 
 $(B)/hostcall.pc: hostcall.pc.in
 	$(call say,GEN,$@)
+	@mkdir -p $(@D)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' $< > $@
 
 # ---- tests ----

@@ -31,7 +31,8 @@ void hk_close(void *mem, int i, uint32_t gen, const struct hk_doorbell *bell);
 
 /*
  * hk_call - the request @proc of @len bytes already in channel @i's msg goes to
- * the host; wait for the answer (a short spin, then sleeps of at most 4 ms),
+ * the host; wait for the answer (a short spin, then sleeps doubling to 4 ms, and
+ * in a long call up to 1/16 of the time waited, at most 20 ms),
  * at most @timeout_ms. Returns: the answer's length, or -errno (-ETIMEDOUT,
  * -ECONNRESET when the channel is no longer claim @gen, or the host's failure status).
  */

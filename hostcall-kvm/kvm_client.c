@@ -3,14 +3,8 @@
  * device inside a VM and rings its doorbell register; ivshmem: joins the
  * server's socket as a peer from a host process, ringing eventfds instead.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -18,12 +12,7 @@
 #include "guest_streams.h"
 #include "ivshmem_peer.h"
 #include "kvm_client.h"
-
-#define IVSHMEM_VENDOR 0x1af4
-#define IVSHMEM_DEVICE 0x1110
-#define REG_IVPOSITION 2         /* BAR0 registers, in 32-bit words */
-#define REG_DOORBELL 3
-#define BAR0_SIZE 256
+#include "kvm_pci.h"
 
 struct kvm_transport {
 	struct hc_transport base;
@@ -35,10 +24,7 @@ struct kvm_transport {
 	uint32_t peer;
 	struct hk_doorbell bell;
 	struct hk_guest_streams streams;
-	/* kvm: */
-	uint64_t mem_size;
-	volatile uint32_t *regs;
-	uint32_t host_peer;
+	struct hk_pci pci;       /* kvm: */
 	/* ivshmem: */
 	struct ivs_peer_conn sock_peer;
 	int by_socket;
@@ -129,14 +115,10 @@ static void kvm_close(struct hc_transport *t)
 		hk_guest_streams_stop(&k->streams);
 	if (k->chan >= 0 && k->owner == getpid())
 		hk_close(k->mem, k->chan, k->gen, &k->bell);
-	if (k->by_socket) {
+	if (k->by_socket)
 		ivs_peer_leave(&k->sock_peer);
-	} else {
-		if (k->mem)
-			munmap(k->mem, k->mem_size);
-		if (k->regs)
-			munmap((void *)k->regs, BAR0_SIZE);
-	}
+	else
+		hk_pci_unmap(&k->pci);
 	free(k);
 }
 
@@ -180,127 +162,23 @@ static int socket_open(const char *where, struct hc_transport **out)
 
 /* ---- kvm: the ivshmem PCI device inside a VM ---- */
 
-static void pci_ring(void *ctx, int v)
-{
-	struct kvm_transport *k = ctx;
-
-	k->regs[REG_DOORBELL] = (k->host_peer << 16) | (uint32_t)v;   /* the hypercall */
-}
-
-static long read_hex(const char *dir, const char *name)
-{
-	char path[600], buf[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(f = fopen(path, "re")))
-		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return strtol(buf, NULL, 16);
-}
-
-static int is_ivshmem(const char *dir)
-{
-	return read_hex(dir, "vendor") == IVSHMEM_VENDOR && read_hex(dir, "device") == IVSHMEM_DEVICE;
-}
-
-/* The first ivshmem device in sysfs. */
-static int find_device(char *dir, size_t len)
-{
-	const char *base = "/sys/bus/pci/devices";
-	DIR *d = opendir(base);
-	struct dirent *e;
-	int found = 0;
-
-	if (!d)
-		return -ENODEV;
-	while (!found && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(dir, len, "%s/%s", base, e->d_name);
-		found = is_ivshmem(dir);
-	}
-	closedir(d);
-	return found ? 0 : -ENODEV;
-}
-
-static void *map_resource(const char *dir, const char *name, uint64_t *size)
-{
-	char path[600];
-	struct stat st;
-	void *p;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(path, O_RDWR | O_SYNC | O_CLOEXEC)) < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0 || st.st_size <= 0) {
-		close(fd);
-		return NULL;
-	}
-	*size = (uint64_t)st.st_size;
-	p = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/* Memory decoding may be off until the device is enabled (microvm leaves it so). */
-static void enable(const char *dir)
-{
-	char path[600];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/enable", dir);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
-		if (write(fd, "1", 1) < 0)
-			(void)0;   /* already enabled, or not ours to enable: the maps tell */
-		close(fd);
-	}
-}
-
-static int map_device(struct kvm_transport *k, const char *dir)
-{
-	uint64_t regs_size;
-	int n;
-
-	enable(dir);
-	if (!(k->regs = map_resource(dir, "resource0", &regs_size)))
-		return errno ? -errno : -ENODEV;
-	if (!(k->mem = map_resource(dir, "resource2", &k->mem_size)))
-		return errno ? -errno : -ENODEV;
-	if ((n = hk_layout_check(k->mem, k->mem_size)) < 0)
-		return n;
-	k->nchannels = n;
-	k->host_peer = ((const struct hk_header *)k->mem)->host_peer;
-	k->peer = k->regs[REG_IVPOSITION];
-	return 0;
-}
-
 static int pci_open(const char *where, struct hc_transport **out)
 {
 	struct kvm_transport *k = calloc(1, sizeof(*k));
-	char dir[512];
 	int r;
 
 	if (!k)
 		return -ENOMEM;
 	k->base.ops = &kvm_pci_ops;
 	k->chan = -1;
-	k->bell = (struct hk_doorbell){ pci_ring, k };
-	if (*where) {
-		snprintf(dir, sizeof(dir), "%s", where);
-		r = is_ivshmem(dir) ? 0 : -ENODEV;
-	} else {
-		r = find_device(dir, sizeof(dir));
-	}
-	if (r == 0)
-		r = map_device(k, dir);
-	if (r != 0) {
+	if ((r = hk_pci_map(where, &k->pci)) != 0) {
 		kvm_close(&k->base);
 		return r;
 	}
+	k->mem = k->pci.mem;
+	k->nchannels = k->pci.nchannels;
+	k->peer = k->pci.peer;
+	k->bell = (struct hk_doorbell){ hk_pci_ring, &k->pci };
 	return claim(k, out);
 }
 

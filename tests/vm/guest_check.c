@@ -1,8 +1,9 @@
 /*
  * guest_check.c: run inside a VM: every family of hostcalls, the concurrency
- * race, 100 MiB streams each way and a guest process killed mid-call, against
- * hostcalld on the host through one URL (kvm: or tcp:); --bench measures instead.
- * Nothing here looks at the host but through hostcalls.
+ * race, 100 MiB streams each way, a guest process killed mid-call and (kvm:) a
+ * hostile one writing garbage into its channel and the header, against hostcalld on the host
+ * through one URL (kvm: or tcp:); --bench measures instead. Nothing here looks
+ * at the host but through hostcalls.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,10 @@
 
 #include <sodium.h>
 
+#include "channel.h"
 #include "hostcall.h"
+#include "kvm_pci.h"
+#include "rpc/hostcall.h"
 
 #define S(x) ((char *)(x))
 #define CHUNK (256u << 10)
@@ -30,6 +34,7 @@
 static const char *url, *key, *hostdir;
 static size_t stream_bytes = 100u << 20;
 static int failures;
+static int shared_memory_shared;   /* -s: another VM shares the memory: its header is left alone */
 
 #define CHECK(cond)                                                                       \
 	do {                                                                              \
@@ -557,6 +562,96 @@ static int bench(const char *base_url)
 	return ok ? 0 : 1;
 }
 
+/* ---- a hostile process (kvm:) ---- */
+
+static int claim_soon(struct hk_pci *p, const struct hk_doorbell *bell, uint32_t *gen)
+{
+	int i;
+
+	for (int k = 0; k < 300 && (i = hk_claim(p->mem, p->nchannels, p->peer, bell, gen)) == -EBUSY;
+	     k++)
+		usleep(10000);   /* a channel still being freed */
+	return i;
+}
+
+/* A request longer than the channel, written by hand: the host must end the session. Returns: 1 if it did. */
+static int oversize_request_ends_session(struct hk_pci *p, int i, uint32_t gen)
+{
+	struct hk_channel *c = hk_channel_at(p->mem, i);
+
+	c->len = 0xfffffff0u;
+	atomic_fetch_add(&c->req_seq, 1);
+	hk_pci_ring(p, i);
+	for (int k = 0; k < 500 && hk_still_ours(c, gen); k++)
+		usleep(10000);
+	return !hk_still_ours(c, gen);
+}
+
+/* Random bytes over the whole header; then, once our session on @i ends, the host rewrites it. Returns: 1 if it did. */
+static int scribbled_header_healed(struct hk_pci *p, int i, uint32_t gen, const struct hk_doorbell *bell)
+{
+	for (uint32_t k = 0; k < HK_HEADER_SIZE; k += 4)
+		*(volatile uint32_t *)((char *)p->mem + k) = (uint32_t)rand();
+	hk_close(p->mem, i, gen, bell);
+	for (int k = 0; k < 500 && hk_layout_check(p->mem, p->mem_size) < 0; k++)
+		usleep(10000);
+	return hk_layout_check(p->mem, p->mem_size) == p->nchannels;
+}
+
+/*
+ * Random bytes in a channel of our own, under known procedures (bulk or not)
+ * and an oversized length: every call answered or the session ended, and @s,
+ * another session, served throughout. Last, random bytes over the header:
+ * @s still served, and a new session starts once the host has rewritten it.
+ */
+static int check_hostile_channel(struct hc_session *s)
+{
+	static const uint32_t procs[] = { HC_NULL, HC_INFO, HC_GETCWD, HC_READ, HC_WRITE, 9999 };
+	struct hk_pci p;
+	struct hk_doorbell bell = { hk_pci_ring, &p };
+	struct hc_session *after;
+	uint32_t gen = 0;
+	int i = -1, sessions = 0;
+	char cwd[256];
+
+	CHECK(hk_pci_map(url + strlen("kvm:"), &p) == 0);
+	srand(3);
+	for (int round = 0; round < 200; round++) {
+		struct hk_channel *c;
+		ssize_t n;
+		if (i < 0 && (i = claim_soon(&p, &bell, &gen)) >= 0)
+			sessions++;
+		CHECK(i >= 0);
+		c = hk_channel_at(p.mem, i);
+		for (int k = 0; k < 8192; k++)
+			c->msg[k] = (uint8_t)rand();
+		n = hk_call(p.mem, i, gen, procs[rand() % 6] | (rand() % 2 ? HK_PROC_BULK : 0),
+			    (uint32_t)rand() % 8192, &bell, 5000);
+		CHECK(n != -ETIMEDOUT);
+		if (n != -ECONNRESET && round % 25 == 24)
+			CHECK(oversize_request_ends_session(&p, i, gen));
+		if (n == -ECONNRESET || round % 25 == 24) {
+			hk_close(p.mem, i, gen, &bell);
+			i = -1;
+		}
+		if (round % 10 == 0)
+			CHECK(hc_getcwd(s, cwd, sizeof(cwd)) == 0);
+	}
+	CHECK(i >= 0 || (i = claim_soon(&p, &bell, &gen)) >= 0);
+	if (shared_memory_shared)
+		hk_close(p.mem, i, gen, &bell);
+	else
+		CHECK(scribbled_header_healed(&p, i, gen, &bell));
+	hk_pci_unmap(&p);
+	CHECK(hc_getcwd(s, cwd, sizeof(cwd)) == 0);
+	CHECK((after = session()) != NULL);
+	CHECK(hc_getcwd(after, cwd, sizeof(cwd)) == 0);
+	hc_disconnect(after);
+	printf("  200 calls of garbage in %d sessions%s\n", sessions,
+	       shared_memory_shared ? "" : ", then the header");
+	return 0;
+}
+
 /* ---- main ---- */
 
 static void run(const char *name, int (*fn)(struct hc_session *))
@@ -577,7 +672,7 @@ int main(int argc, char **argv)
 	const char *bench_base = NULL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "k:d:b:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "k:d:b:m:s")) != -1) {
 		if (opt == 'k')
 			key = optarg;
 		else if (opt == 'd')
@@ -586,11 +681,13 @@ int main(int argc, char **argv)
 			bench_base = optarg;
 		else if (opt == 'm')
 			stream_bytes = (size_t)strtoul(optarg, NULL, 10) << 20;
+		else if (opt == 's')
+			shared_memory_shared = 1;
 		else
 			return 2;
 	}
 	if (optind != argc - 1 || (!hostdir && !bench_base) || sodium_init() < 0) {
-		fprintf(stderr, "usage: guest_check [-k KEYFILE] [-m MiB] -d HOSTDIR URL\n"
+		fprintf(stderr, "usage: guest_check [-k KEYFILE] [-m MiB] [-s] -d HOSTDIR URL\n"
 				"       guest_check [-k KEYFILE] [-m MiB] -b BASELINE_URL URL\n");
 		return 2;
 	}
@@ -606,6 +703,11 @@ int main(int argc, char **argv)
 	run("streams: EPIPE when the host reader goes", check_streams_eof_epipe);
 	run("a guest process killed mid-call: its host child goes", check_killed_mid_call);
 	run("waiting on a host sleep 3: under 5 % of a vCPU", check_long_call_cpu);
+	if (strncmp(url, "kvm:", 4) == 0)
+		run(shared_memory_shared ? "a hostile process: garbage in its channel ends its session only"
+					 : "a hostile process: garbage in its channel and the header ends its "
+					   "session only",
+		    check_hostile_channel);
 	printf("%s: %d failed\n", url, failures);
 	return failures ? 1 : 0;
 }
