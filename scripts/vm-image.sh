@@ -4,7 +4,8 @@
 # the virtio-net modules, dosh, guest_check and four integration tests with the shared
 # libraries they load, and the dosh host scripts. Not static: Debian's libtirpc.a needs
 # MIT's GSS-API, which krb5 ships only shared; Heimdal's static one does not fit it (no
-# GSS_C_NT_HOSTBASED_SERVICE variable) and needs com_err, also only shared.
+# GSS_C_NT_HOSTBASED_SERVICE variable) and needs com_err, also only shared; and Debian
+# ships cmocka, which the integration tests link, only shared too.
 set -eu
 cd "$(dirname "$0")/.."
 VM=build/vm
