@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -150,6 +151,8 @@ static void *pump_thread(void *arg)
 			g->bell->ring(g->bell->ctx, g->vector);
 		if ((wait_ns = next_wait(wait_ns, spinning(&last_moved, moved, n), n)) != 0)
 			sleep_on(g, p, n, wait_ns);
+		else if (!moved)
+			sched_yield();   /* on one vCPU, the reader of what we moved goes first */
 		pthread_mutex_lock(&g->lock);
 	}
 	pthread_mutex_unlock(&g->lock);

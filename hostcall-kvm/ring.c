@@ -9,6 +9,7 @@
 
 #define MASK (HK_RING_SIZE - 1)
 #define PUMP_ROUNDS 16   /* then the other streams and the calls get their turn */
+#define GUEST_PIECE (HK_RING_SIZE / 4)   /* the guest frees a ring in pieces: the host refills behind */
 
 void hk_end_init(struct hk_end *e, int fd, struct hk_channel *c, int i, int is_host)
 {
@@ -133,6 +134,8 @@ static int pump_in(struct hk_end *e)
 		e->in_done = 1;
 		return 1;
 	}
+	if (!e->is_host && avail > GUEST_PIECE)
+		avail = GUEST_PIECE;
 	m.msg_iovlen = (size_t)pieces(e->in_data, e->in_tail, avail, iov);
 	n = sendmsg(e->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
@@ -158,7 +161,7 @@ int hk_end_pump(struct hk_end *e)
 		more = pump_out(e);
 		more |= pump_in(e);
 		any |= more;
-	} while (more && ++rounds < PUMP_ROUNDS);
+	} while (more && !e->bell_due && ++rounds < PUMP_ROUNDS);   /* a due doorbell rings first */
 	return any;
 }
 
