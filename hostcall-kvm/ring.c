@@ -9,7 +9,6 @@
 
 #define MASK (HK_RING_SIZE - 1)
 #define PUMP_ROUNDS 16   /* then the other streams and the calls get their turn */
-#define GUEST_PIECE (HK_RING_SIZE / 4)   /* the guest frees a ring in pieces: the host refills behind */
 
 void hk_end_init(struct hk_end *e, int fd, struct hk_channel *c, int i, int is_host)
 {
@@ -134,8 +133,6 @@ static int pump_in(struct hk_end *e)
 		e->in_done = 1;
 		return 1;
 	}
-	if (!e->is_host && avail > GUEST_PIECE)
-		avail = GUEST_PIECE;
 	m.msg_iovlen = (size_t)pieces(e->in_data, e->in_tail, avail, iov);
 	n = sendmsg(e->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
