@@ -1,9 +1,9 @@
 /*
  * guest_check.c: run inside a VM: every family of hostcalls, the concurrency
  * race, 100 MiB streams each way, a guest process killed mid-call and (kvm:) a
- * hostile one writing garbage into its channel and the header, against hostcalld on the host
- * through one URL (kvm: or tcp:); --bench measures instead. Nothing here looks
- * at the host but through hostcalls.
+ * hostile one writing garbage into its channel and the header, against
+ * hostcalld on the host through one URL (kvm: or tcp:); --bench measures
+ * instead. Nothing here looks at the host but through hostcalls.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -544,7 +544,9 @@ static double local_socketpair_mbps(size_t bytes)
 		_exit(0);
 	}
 	close(sv[1]);
-	mbps = pid > 0 && drain(sv[0], NULL, NULL, 0) == bytes ? (double)bytes / (now_s() - t0) / 1e6 : 0;
+	mbps = 0;
+	if (pid > 0 && drain(sv[0], NULL, NULL, 0) == bytes)
+		mbps = (double)bytes / (now_s() - t0) / 1e6;
 	close(sv[0]);
 	if (pid > 0)
 		waitpid(pid, &status, 0);
@@ -608,7 +610,7 @@ static int claim_soon(struct hk_pci *p, const struct hk_doorbell *bell, uint32_t
 	return i;
 }
 
-/* A request longer than the channel, written by hand: the host must end the session. Returns: 1 if it did. */
+/* A request longer than the channel: the host must end the session. Returns: 1 if it did. */
 static int oversize_request_ends_session(struct hk_pci *p, int i, uint32_t gen)
 {
 	struct hk_channel *c = hk_channel_at(p->mem, i);
@@ -621,8 +623,12 @@ static int oversize_request_ends_session(struct hk_pci *p, int i, uint32_t gen)
 	return !hk_still_ours(c, gen);
 }
 
-/* Random bytes over the whole header; then, once our session on @i ends, the host rewrites it. Returns: 1 if it did. */
-static int scribbled_header_healed(struct hk_pci *p, int i, uint32_t gen, const struct hk_doorbell *bell)
+/*
+ * Random bytes over the whole header; then, once our session on @i ends, the
+ * host rewrites it. Returns: 1 if it did.
+ */
+static int scribbled_header_healed(struct hk_pci *p, int i, uint32_t gen,
+				   const struct hk_doorbell *bell)
 {
 	for (uint32_t k = 0; k < HK_HEADER_SIZE; k += 4)
 		*(volatile uint32_t *)((char *)p->mem + k) = (uint32_t)rand();
