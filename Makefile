@@ -46,13 +46,15 @@ GEN_XDR := $(B)/gen/rpc/hostcall_xdr.c
 
 LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/api_proc.c \
 	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c \
-	transport/keyfile.c transport/auth.c transport/io.c rpc/oncrpc_client.c \
+	transport/keyfile.c transport/auth.c transport/io.c transport/api_fs.c transport/api_fs_data.c \
+	rpc/oncrpc_client.c \
 	hostcall-kvm/layout.c hostcall-kvm/channel.c hostcall-kvm/ivshmem_peer.c \
 	hostcall-kvm/kvm_client.c hostcall-kvm/kvm_pci.c hostcall-kvm/ring.c \
 	hostcall-kvm/guest_streams.c
 SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 	shadow/context.c shadow/files.c shadow/proc.c shadow/children.c \
-	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c shadow/pty.c
+	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c shadow/pty.c \
+	shadow/fs.c shadow/fs_data.c
 SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
 	rpc/oncrpc_server.c rpc/oncrpc_listen.c \
 	hostcall-kvm/ivshmem_server.c hostcall-kvm/kvm_host.c hostcall-kvm/kvm_conn.c
@@ -61,7 +63,12 @@ DOSH_SRC := dosh/main.c dosh/input.c dosh/arena.c dosh/lexer.c dosh/parser.c dos
 	dosh/expand.c dosh/arith.c dosh/glob.c dosh/exec.c dosh/redir.c dosh/pipeline.c dosh/pipejob.c \
 	dosh/host.c dosh/hostio.c dosh/hostpty.c servers/display.c dosh/jobs.c dosh/builtins.c dosh/builtins_io.c
 
+HOSTFS_SRC := hostfs/main.c hostfs/session.c hostfs/inode.c hostfs/ops.c hostfs/ops_data.c
+FUSE_CFLAGS := $(shell pkg-config --cflags fuse3)
+FUSE_LIBS := $(shell pkg-config --libs fuse3)
+
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rpc/hostcall_xdr.o
+HOSTFS_OBJ := $(HOSTFS_SRC:%.c=$(B)/%.o)
 DOSH_OBJ := $(DOSH_SRC:%.c=$(B)/%.o)
 SHADOW_OBJ := $(SHADOW_SRC:%.c=$(B)/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.c=$(B)/%.o)
@@ -70,6 +77,7 @@ LIBA := $(B)/libhostcall.a
 LIBSO := $(B)/libhostcall.so
 HOSTCALLD := $(B)/bin/hostcalld
 DOSH := $(B)/bin/dosh
+HOSTFS := $(B)/bin/hostfs
 
 UNIT_TESTS := xdr errmap registry keyfile url auth handles
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
@@ -79,7 +87,7 @@ CHANNEL_TESTS := session race proc stream lifecycle
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
 BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh $(B)/tests/bench/bench_kvm
 
-all: $(LIBA) $(LIBSO) $(HOSTCALLD) $(DOSH) $(B)/hostcall.pc
+all: $(LIBA) $(LIBSO) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(B)/hostcall.pc
 
 # ---- generated code ----
 $(GEN_H): rpc/hostcall.x
@@ -119,6 +127,16 @@ $(DOSH): $(DOSH_OBJ) $(LIBA)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -ledit
+
+$(B)/hostfs/%.o: hostfs/%.c $(GEN_H)
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(FUSE_CFLAGS) $(WARN) -c -o $@ $<
+
+$(HOSTFS): $(HOSTFS_OBJ) $(LIBA)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(FUSE_LIBS)
 
 $(B)/tests/vm/guest_check: $(B)/tests/vm/guest_check.o $(LIBA)
 	$(call say,LD,$@)
@@ -166,7 +184,7 @@ fuzz: build/fuzz/fuzz_parser
 		r=$$?; tail -4 build/fuzz/log; [ $$r -eq 0 ] && echo "fuzz_parser: no crash in $(FUZZ_SECONDS) s"; \
 		exit $$r
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH)
+tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS)
 
 check:
 	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests

@@ -28,7 +28,8 @@ struct hc_session *host_session(struct shell *sh)
 	if (r != 0) {
 		sh->host = NULL;
 		sh_error(sh, "cannot reach the host at %s: %s", sh->host_url,
-			 r == -ENOKEY ? "no key: set DOSH_KEY=FILE or use --key" : strerror(-r));
+			 r == -ENOKEY ? "no key: set DOSH_KEY=FILE or use --key" :
+			 *hc_connect_error() ? hc_connect_error() : strerror(-r));
 		return NULL;
 	}
 	if (sh->host_lost) {

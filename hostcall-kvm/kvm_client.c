@@ -55,20 +55,22 @@ static int kvm_call(struct hc_transport *t, uint32_t proc, xdrproc_t xargs, void
  * area: only the handle and count are XDR. The one copy left is the guest's own
  * memory to or from shared memory; the host read()s or write()s it in place.
  */
-static ssize_t kvm_io(struct hc_transport *t, uint32_t proc, hc_handle h, void *buf, size_t len,
-		      int timeout_ms)
+static ssize_t kvm_io(struct hc_transport *t, uint32_t proc, hc_handle h, uint64_t off, void *buf,
+		      size_t len, int timeout_ms)
 {
 	struct kvm_transport *k = (struct kvm_transport *)t;
 	struct hk_channel *c = hk_channel_at(k->mem, k->chan);
-	hc_read_args a = { h, (u_int)(len > HK_BULK_MAX ? HK_BULK_MAX : len) };
+	hc_pread_args a = { h, off, (u_int)(len > HK_BULK_MAX ? HK_BULK_MAX : len) };
+	hc_read_args ra = { h, a.count };
+	int positional = proc == HC_PREAD || proc == HC_PWRITE;
 	hc_int_res res;
 	ssize_t n;
 	XDR x;
 
 	xdrmem_create(&x, (char *)c->msg, HK_BULK_OFFSET, XDR_ENCODE);
-	if (!xdr_hc_read_args(&x, &a))
+	if (!(positional ? xdr_hc_pread_args(&x, &a) : xdr_hc_read_args(&x, &ra)))
 		return -EPROTO;
-	if (proc == HC_WRITE)
+	if (proc == HC_WRITE || proc == HC_PWRITE)
 		memcpy(c->msg + HK_BULK_OFFSET, buf, a.count);
 	n = hk_call(k->mem, k->chan, k->gen, proc | HK_PROC_BULK, xdr_getpos(&x), &k->bell,
 		    timeout_ms);
@@ -82,7 +84,7 @@ static ssize_t kvm_io(struct hc_transport *t, uint32_t proc, hc_handle h, void *
 		return -hc_err_to_errno(res.err);
 	if (res.hc_int_res_u.value < 0 || (u_int)res.hc_int_res_u.value > a.count)
 		return -EPROTO;   /* the host may not claim more than was asked */
-	if (proc == HC_READ)
+	if (proc == HC_READ || proc == HC_PREAD)
 		memcpy(buf, c->msg + HK_BULK_OFFSET, (size_t)res.hc_int_res_u.value);
 	return res.hc_int_res_u.value;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "transport.h"
 
 uint64_t hk_total_size(int n)
 {
@@ -83,8 +84,12 @@ int hk_layout_check(const void *mem, uint64_t size)
 	atomic_thread_fence(memory_order_acquire);
 	if (h.magic != HK_MAGIC)
 		return -ENODEV;   /* no hostcalld behind this memory (yet) */
-	if (h.version != HK_VERSION)
+	if (h.version != HK_VERSION) {
+		hc_set_connect_error("the host's hostcalld lays out shared memory version %u; this "
+				     "client reads version %d: install the same version on both sides",
+				     h.version, HK_VERSION);
 		return -EPROTONOSUPPORT;
+	}
 	if (h.nchannels == 0 || h.nchannels > HK_CHANNELS_MAX || h.channel_size != HK_CHANNEL_SIZE ||
 	    h.header_size != HK_HEADER_SIZE || h.msg_max != HK_MSG_MAX ||
 	    h.header_size + (uint64_t)h.nchannels * h.channel_size > size)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #define HK_MAGIC 0x564b4348u        /* "HCKV" */
-#define HK_VERSION 3               /* 3: bulk read and write */
+#define HK_VERSION 4               /* 3: bulk read and write; 4: protocol 2, bulk pread and pwrite */
 #define HK_HEADER_SIZE 65536u
 #define HK_CHANNEL_SIZE (4u << 20)
 #define HK_STREAMS 16               /* stream slots per channel */
@@ -67,10 +67,11 @@ struct hk_channel {
 #define HK_MSG_MAX (HK_SLOTS_OFFSET - HK_MSG_OFFSET)
 
 /*
- * A bulk call: HK_PROC_BULK | HC_READ or HC_WRITE. msg holds only the XDR of
- * an hc_read_args (handle, count), at most HK_BULK_OFFSET bytes; the bytes
- * themselves lie at msg + HK_BULK_OFFSET, where the host read()s into and
- * write()s from shared memory directly. The answer is an hc_int_res.
+ * A bulk call: HK_PROC_BULK | HC_READ, HC_WRITE, HC_PREAD or HC_PWRITE. msg
+ * holds only the XDR of an hc_read_args (handle, count) or, positional, an
+ * hc_pread_args (handle, offset, count), at most HK_BULK_OFFSET bytes; the
+ * bytes themselves lie at msg + HK_BULK_OFFSET, where the host read()s into
+ * and write()s from shared memory directly. The answer is an hc_int_res.
  */
 #define HK_PROC_BULK 0x80000000u
 #define HK_BULK_OFFSET 4096u

@@ -4,8 +4,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -37,6 +40,13 @@ typedef int hc_handle_t;
  * an unknown scheme, -EACCES when authentication fails).
  */
 int hc_connect(const char *url, const char *keyfile, struct hc_session **out);
+
+/*
+ * hc_connect_error - why this thread's last failed hc_connect() failed, where
+ * more can be said than its errno (a daemon of another protocol version says
+ * which versions it speaks); "" when nothing more is known.
+ */
+const char *hc_connect_error(void);
 
 /* hc_disconnect - end a session; the host ends its shadow and children. */
 void hc_disconnect(struct hc_session *s);
@@ -106,6 +116,128 @@ int hc_rename(struct hc_session *s, const char *from, const char *to);
 int hc_readdir(struct hc_session *s, const char *path, char ***out);
 /* hc_pipe - a host pipe: @h[0] the read end, @h[1] the write end. Returns: 0 or -errno. */
 int hc_pipe(struct hc_session *s, hc_handle_t h[2]);
+
+/* ---- the file system: handles that stay valid across renames, *at calls on them ---- */
+/*
+ * These are what hostfs is built on. A directory or file is named by an
+ * O_PATH handle from hc_fs_lookup() (never following a symlink), released
+ * with hc_fs_forget(); every other call names a directory handle and one path
+ * component, or the handle itself with an empty name and AT_EMPTY_PATH.
+ * Flags are the local ones (O_*, AT_*, RENAME_*, XATTR_*, FALLOC_FL_*, LOCK_*).
+ */
+
+/* The most bytes one read, write, pread or pwrite hostcall moves. */
+#define HC_IO_MAX_BYTES (1 << 20)
+/* The directory handle that means the shadow's current directory. */
+#define HC_AT_CWD_HANDLE (-100)
+
+struct hc_fs_entry {
+	hc_handle_t handle;   /* an O_PATH handle on the entry */
+	struct stat st;       /* its attributes, as the host has them (st_ino, st_nlink, ns times) */
+};
+
+/* hc_fs_lookup - @name under @dir (HC_AT_CWD_HANDLE: then a path). Returns: 0 or -errno. */
+int hc_fs_lookup(struct hc_session *s, hc_handle_t dir, const char *name, struct hc_fs_entry *e);
+/* hc_fs_forget - close @n handles (at most 1024) in one call. Returns: 0 or -errno. */
+int hc_fs_forget(struct hc_session *s, const hc_handle_t *h, int n);
+/* hc_fs_fstatat - as fstatat(2); @flags AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. Returns: 0 or -errno. */
+int hc_fs_fstatat(struct hc_session *s, hc_handle_t dir, const char *name, struct stat *st,
+		  int flags);
+/*
+ * hc_fs_openat - as openat(2); an empty @name reopens handle @dir itself.
+ * With O_CREAT, *@path_handle (if not NULL) gets an O_PATH handle on the file
+ * too. @st (may be NULL) gets its attributes. Returns: the open handle or -errno.
+ */
+int hc_fs_openat(struct hc_session *s, hc_handle_t dir, const char *name, int flags, mode_t mode,
+		 hc_handle_t *path_handle, struct stat *st);
+/* hc_fs_pread, hc_fs_pwrite - positional I/O, at most 1 MiB a call. Returns: bytes or -errno. */
+ssize_t hc_fs_pread(struct hc_session *s, hc_handle_t h, void *buf, size_t len, uint64_t off);
+ssize_t hc_fs_pwrite(struct hc_session *s, hc_handle_t h, const void *buf, size_t len,
+		     uint64_t off);
+/* hc_fs_ftruncate - of an open file or an O_PATH handle. Returns: 0 or -errno. */
+int hc_fs_ftruncate(struct hc_session *s, hc_handle_t h, uint64_t length);
+/* hc_fs_fsync - fsync(2), or fdatasync(2) when @datasync. Returns: 0 or -errno. */
+int hc_fs_fsync(struct hc_session *s, hc_handle_t h, int datasync);
+/* hc_fs_fallocate - @mode 0 or FALLOC_FL_KEEP_SIZE, _PUNCH_HOLE, _ZERO_RANGE. Returns: 0 or -errno. */
+int hc_fs_fallocate(struct hc_session *s, hc_handle_t h, int mode, uint64_t off, uint64_t len);
+/* hc_fs_copy_file_range - copied on the host, at most 1 MiB a call. Returns: bytes or -errno. */
+ssize_t hc_fs_copy_file_range(struct hc_session *s, hc_handle_t in, uint64_t in_off,
+			      hc_handle_t out, uint64_t out_off, size_t len);
+/* hc_fs_utimensat - as utimensat(2) (UTIME_NOW, UTIME_OMIT). Returns: 0 or -errno. */
+int hc_fs_utimensat(struct hc_session *s, hc_handle_t dir, const char *name,
+		    const struct timespec ts[2], int flags);
+/* hc_fs_fchmodat, hc_fs_fchownat - as their system calls ((uid_t)-1: unchanged). Returns: 0 or -errno. */
+int hc_fs_fchmodat(struct hc_session *s, hc_handle_t dir, const char *name, mode_t mode,
+		   int flags);
+int hc_fs_fchownat(struct hc_session *s, hc_handle_t dir, const char *name, uid_t uid, gid_t gid,
+		   int flags);
+/*
+ * hc_fs_mknodat - make @name: a directory (S_IFDIR in @mode), a FIFO, a regular
+ * file, a socket or a device; @e gets its entry. Returns: 0 or -errno.
+ */
+int hc_fs_mknodat(struct hc_session *s, hc_handle_t dir, const char *name, mode_t mode,
+		  dev_t rdev, struct hc_fs_entry *e);
+/* hc_fs_unlinkat - as unlinkat(2); AT_REMOVEDIR for a directory. Returns: 0 or -errno. */
+int hc_fs_unlinkat(struct hc_session *s, hc_handle_t dir, const char *name, int flags);
+/* hc_fs_renameat2 - as renameat2(2): RENAME_NOREPLACE, RENAME_EXCHANGE. Returns: 0 or -errno. */
+int hc_fs_renameat2(struct hc_session *s, hc_handle_t olddir, const char *oldname,
+		    hc_handle_t newdir, const char *newname, unsigned flags);
+/*
+ * hc_fs_linkat - as linkat(2); an empty @oldname with AT_EMPTY_PATH links the
+ * inode of handle @olddir. @e gets the new name's entry. Returns: 0 or -errno.
+ */
+int hc_fs_linkat(struct hc_session *s, hc_handle_t olddir, const char *oldname,
+		 hc_handle_t newdir, const char *newname, int flags, struct hc_fs_entry *e);
+/* hc_fs_symlinkat - as symlinkat(2); @e gets its entry. Returns: 0 or -errno. */
+int hc_fs_symlinkat(struct hc_session *s, const char *target, hc_handle_t dir, const char *name,
+		    struct hc_fs_entry *e);
+/* hc_fs_readlinkat - the target, NUL-ended, in @buf (an empty @name: handle @dir's). Returns: its length or -errno. */
+ssize_t hc_fs_readlinkat(struct hc_session *s, hc_handle_t dir, const char *name, char *buf,
+			 size_t len);
+/* hc_fs_fstatfs - the host file system holding @h. Returns: 0 or -errno. */
+int hc_fs_fstatfs(struct hc_session *s, hc_handle_t h, struct statvfs *st);
+/* hc_fs_faccessat - as faccessat(2): AT_EACCESS, AT_EMPTY_PATH. Returns: 0 or -errno. */
+int hc_fs_faccessat(struct hc_session *s, hc_handle_t dir, const char *name, int mode, int flags);
+/*
+ * hc_fs_getxattr, hc_fs_listxattr - as their system calls: @size 0 asks only
+ * the size, a short @buf gives -ERANGE. Returns: the size or -errno.
+ */
+ssize_t hc_fs_getxattr(struct hc_session *s, hc_handle_t h, const char *name, void *buf,
+		       size_t size);
+ssize_t hc_fs_listxattr(struct hc_session *s, hc_handle_t h, char *buf, size_t size);
+/* hc_fs_setxattr, hc_fs_removexattr - XATTR_CREATE, XATTR_REPLACE. Returns: 0 or -errno. */
+int hc_fs_setxattr(struct hc_session *s, hc_handle_t h, const char *name, const void *value,
+		   size_t size, int flags);
+int hc_fs_removexattr(struct hc_session *s, hc_handle_t h, const char *name);
+/*
+ * hc_fs_lock - a record lock of open file @h's description (an OFD lock on the
+ * host; l_whence must be SEEK_SET): F_SETLK unless @test, which is F_GETLK and
+ * fills @fl with the conflicting lock (or F_UNLCK). Never blocks: -EAGAIN.
+ * Returns: 0 or -errno.
+ */
+int hc_fs_lock(struct hc_session *s, hc_handle_t h, struct flock *fl, int test);
+/* hc_fs_flock - LOCK_SH, LOCK_EX or LOCK_UN; never blocks: -EWOULDBLOCK. Returns: 0 or -errno. */
+int hc_fs_flock(struct hc_session *s, hc_handle_t h, int op);
+
+struct hc_fs_dirent {
+	char *name;
+	unsigned char type;    /* DT_* */
+	uint64_t ino;
+	uint64_t cookie;       /* where a read after this entry starts */
+	int has_entry;         /* plus: looked up too */
+	struct hc_fs_entry entry;
+};
+/*
+ * hc_fs_getdents - entries of open directory @h from @cookie (0: the start), at
+ * most about @max_bytes of names; with @plus each is looked up too (forget its
+ * handle). *@out is freed with hc_fs_dirents_free(); *@eof is set at the end.
+ * Returns: the count or -errno.
+ */
+int hc_fs_getdents(struct hc_session *s, hc_handle_t h, uint64_t cookie, size_t max_bytes,
+		   int plus, struct hc_fs_dirent **out, int *eof);
+void hc_fs_dirents_free(struct hc_fs_dirent *d, int n);
+/* hc_fs_poll - wait up to @timeout_ms (at most 10 s) for POLLIN/POLLOUT on @h. Returns: the revents or -errno. */
+int hc_fs_poll(struct hc_session *s, hc_handle_t h, short events, int timeout_ms);
 
 /* ---- processes ---- */
 

@@ -71,6 +71,29 @@ err:
 	return r;
 }
 
+static int clnt_stat_to_errno(enum clnt_stat st);
+
+/* The NULL call first: a daemon of another protocol version says which it speaks. */
+static int probe_version(struct oncrpc_transport *t)
+{
+	struct timeval tv = { CONNECT_TIMEOUT_MS / 1000, 0 };
+	struct rpc_err e;
+	enum clnt_stat st;
+
+	st = clnt_call(t->clnt, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void,
+		       NULL, tv);
+	if (st == RPC_SUCCESS)
+		return 0;
+	if (st != RPC_PROGVERSMISMATCH)
+		return clnt_stat_to_errno(st);
+	clnt_geterr(t->clnt, &e);
+	hc_set_connect_error("the host's hostcalld speaks protocol %lu to %lu; this client speaks %d: "
+			     "install the same version on both sides",
+			     (unsigned long)e.re_vers.low, (unsigned long)e.re_vers.high,
+			     HC_PROTOCOL_VERSION);
+	return -EPROTONOSUPPORT;
+}
+
 static int oncrpc_open(const char *scheme, const char *where, struct hc_transport **out,
 		       const struct hc_transport_ops *ops)
 {
@@ -96,13 +119,17 @@ static int oncrpc_open(const char *scheme, const char *where, struct hc_transpor
 	}
 	nb.buf = &t->addr;
 	nb.len = nb.maxlen = t->addrlen;
-	t->clnt = clnt_vc_create(t->fd, &nb, HOSTCALL_PROG, HOSTCALL_V1, 0, 0);
+	t->clnt = clnt_vc_create(t->fd, &nb, HOSTCALL_PROG, HOSTCALL_V2, 0, 0);
 	if (!t->clnt) {
 		r = -ECONNREFUSED;
 		goto err_close;
 	}
+	if ((r = probe_version(t)) != 0)
+		goto err_destroy;
 	*out = &t->base;
 	return 0;
+err_destroy:
+	clnt_destroy(t->clnt);
 err_close:
 	close(t->fd);
 err_free:

@@ -27,12 +27,27 @@ static void reply(SVCXPRT *xprt, const struct shadow_proc *p, void *args, void *
 	xdr_free(p->xres, res);
 }
 
+/* A client of another protocol version: told which versions this daemon speaks, and logged once. */
+static void refuse_version(struct svc_req *rq, SVCXPRT *xprt)
+{
+	static int logged;
+
+	if (!logged++)
+		log_warn("refused a client of protocol %u: this hostcalld speaks protocol %d",
+			 (unsigned)rq->rq_vers, HC_PROTOCOL_VERSION);
+	svcerr_progvers(xprt, HOSTCALL_V2, HOSTCALL_V2);
+}
+
 /* In front of every procedure: look it up, check the session may call it, bound its size. */
 static void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 {
 	const struct shadow_proc *p = shadow_proc_lookup(rq->rq_proc);
 	void *args, *res;
 
+	if (rq->rq_vers != HOSTCALL_V2) {
+		refuse_version(rq, xprt);
+		return;
+	}
 	if (!p) {
 		svcerr_noproc(xprt);
 		return;
@@ -73,7 +88,9 @@ int oncrpc_conn_open(int fd, struct shadow *sh, void **out)
 		free(c);
 		return -ENOMEM;
 	}
-	if (!svc_register(c->xprt, HOSTCALL_PROG, HOSTCALL_V1, dispatch, 0)) {
+	/* version 1 too, only to refuse it with a reason */
+	if (!svc_register(c->xprt, HOSTCALL_PROG, HOSTCALL_V2, dispatch, 0) ||
+	    !svc_register(c->xprt, HOSTCALL_PROG, HC_PROTOCOL_VERSION - 1, dispatch, 0)) {
 		svc_destroy(c->xprt);
 		free(c);
 		return -EIO;

@@ -56,6 +56,35 @@ static const struct shadow_proc procs[] = {
 	PROC(HC_PTY_RESIZE, shadow_pty_resize, hc_winsize, hc_err, 0),
 	PROC(HC_PTY_UNREAD, shadow_pty_unread, hc_handle, hc_data_res, 0),
 	PROC(HC_STREAM_UNREAD, shadow_stream_unread, hc_handle, hc_data_res, 0),
+	PROC(HC_LOOKUP, shadow_lookup, hc_lookup_args, hc_entry_res, 0),
+	PROC(HC_FORGET, shadow_forget, hc_handle_list, hc_err, 0),
+	PROC(HC_FSTATAT, shadow_fstatat, hc_at_args, hc_attr_res, 0),
+	PROC(HC_OPENAT, shadow_openat, hc_openat_args, hc_opened_res, 0),
+	PROC(HC_PREAD, shadow_pread, hc_pread_args, hc_data_res, 0),
+	PROC(HC_PWRITE, shadow_pwrite, hc_pwrite_args, hc_int_res, 0),
+	PROC(HC_FTRUNCATE, shadow_ftruncate, hc_truncate_args, hc_err, 0),
+	PROC(HC_FSYNC, shadow_fsync, hc_fsync_args, hc_err, 0),
+	PROC(HC_FALLOCATE, shadow_fallocate, hc_fallocate_args, hc_err, 0),
+	PROC(HC_COPY_FILE_RANGE, shadow_copy_file_range, hc_copy_range_args, hc_int_res, 0),
+	PROC(HC_UTIMENSAT, shadow_utimensat, hc_utimens_args, hc_err, 0),
+	PROC(HC_FCHMODAT, shadow_fchmodat, hc_chmod_args, hc_err, 0),
+	PROC(HC_FCHOWNAT, shadow_fchownat, hc_chown_args, hc_err, 0),
+	PROC(HC_MKNODAT, shadow_mknodat, hc_mknod_args, hc_entry_res, 0),
+	PROC(HC_UNLINKAT, shadow_unlinkat, hc_at_args, hc_err, 0),
+	PROC(HC_RENAMEAT2, shadow_renameat2, hc_rename2_args, hc_err, 0),
+	PROC(HC_LINKAT, shadow_linkat, hc_link_args, hc_entry_res, 0),
+	PROC(HC_SYMLINKAT, shadow_symlinkat, hc_symlink_args, hc_entry_res, 0),
+	PROC(HC_READLINKAT, shadow_readlinkat, hc_at_args, hc_path_res, 0),
+	PROC(HC_FSTATFS, shadow_fstatfs, hc_handle, hc_statfs_res, 0),
+	PROC(HC_FACCESSAT, shadow_faccessat, hc_access_args, hc_err, 0),
+	PROC(HC_GETXATTR, shadow_getxattr, hc_xattr_args, hc_xattr_res, 0),
+	PROC(HC_SETXATTR, shadow_setxattr, hc_setxattr_args, hc_err, 0),
+	PROC(HC_LISTXATTR, shadow_listxattr, hc_xattr_args, hc_xattr_res, 0),
+	PROC(HC_REMOVEXATTR, shadow_removexattr, hc_xattr_args, hc_err, 0),
+	PROC(HC_LOCK, shadow_lock, hc_lock_args, hc_lock_res, 0),
+	PROC(HC_FLOCK, shadow_flock, hc_flock_args, hc_err, 0),
+	PROC(HC_GETDENTS, shadow_getdents, hc_getdents_args, hc_dents_res, 0),
+	PROC(HC_POLL, shadow_poll, hc_poll_args, hc_int_res, 0),
 };
 
 const struct shadow_proc *shadow_proc_lookup(uint32_t proc)
@@ -97,24 +126,50 @@ static int encode_result(xdrproc_t xres, void *res, void **out, size_t *outlen)
 	return 0;
 }
 
+/* A bulk call's header: HC_READ/HC_WRITE carry an hc_read_args, HC_PREAD/HC_PWRITE an hc_pread_args. */
+static int decode_bulk(uint32_t proc, const void *in, size_t inlen, hc_pread_args *a)
+{
+	hc_read_args ra;
+	XDR x;
+
+	xdrmem_create(&x, (char *)in, (u_int)inlen, XDR_DECODE);
+	if (proc == HC_PREAD || proc == HC_PWRITE)
+		return xdr_hc_pread_args(&x, a) ? 0 : -EPROTO;
+	if (!xdr_hc_read_args(&x, &ra))
+		return -EPROTO;
+	*a = (hc_pread_args){ ra.handle, 0, ra.count };
+	return 0;
+}
+
+static ssize_t run_bulk(struct shadow *sh, uint32_t proc, const hc_pread_args *a, void *bulk)
+{
+	switch (proc) {
+	case HC_READ:
+		return shadow_read_into(sh, a->handle, bulk, a->count);
+	case HC_WRITE:
+		return shadow_write_from(sh, a->handle, bulk, a->count);
+	case HC_PREAD:
+		return shadow_pread_into(sh, a->handle, a->offset, bulk, a->count);
+	default:
+		return shadow_pwrite_from(sh, a->handle, a->offset, bulk, a->count);
+	}
+}
+
 int shadow_call_bulk(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
 		     void *bulk, void **out, size_t *outlen)
 {
 	const struct shadow_proc *p = shadow_proc_lookup(proc);
-	hc_read_args a;
 	hc_int_res res = { .err = HC_OK };
+	hc_pread_args a;
 	ssize_t n;
-	XDR x;
 
-	if (!p || (proc != HC_READ && proc != HC_WRITE))
+	if (!p || (proc != HC_READ && proc != HC_WRITE && proc != HC_PREAD && proc != HC_PWRITE))
 		return -ENOSYS;
 	if (!shadow_may_call(sh, p))
 		return -EACCES;
-	xdrmem_create(&x, (char *)in, (u_int)inlen, XDR_DECODE);
-	if (!xdr_hc_read_args(&x, &a))
+	if (decode_bulk(proc, in, inlen, &a) != 0)
 		return -EPROTO;
-	n = proc == HC_READ ? shadow_read_into(sh, a.handle, bulk, a.count)
-			    : shadow_write_from(sh, a.handle, bulk, a.count);
+	n = run_bulk(sh, proc, &a, bulk);
 	if (n < 0)
 		res.err = hc_err_from_errno((int)-n);
 	else

@@ -2,21 +2,33 @@
 #ifndef HC_HANDLES_H
 #define HC_HANDLES_H
 
-#define SHADOW_HANDLE_MAX 1024
+/* The table starts this big and grows, by doubling, up to its session's limit. */
+#define SHADOW_HANDLES_START 1024
+/* No session holds more, whatever the descriptor limit. */
+#define SHADOW_HANDLES_CAP (1 << 20)
 /* Every descriptor the shadow keeps sits at or above this, close-on-exec. */
 #define SHADOW_FD_FLOOR 64
+/* Descriptors kept back from the handles: the shadow's own, a child's set-up, a readdir. */
+#define SHADOW_FD_RESERVE 64
 
 enum handle_state { HANDLE_FREE = 0, HANDLE_OPEN, HANDLE_PENDING };
 
 struct shadow_handles {
-	int fd[SHADOW_HANDLE_MAX];
-	unsigned char state[SHADOW_HANDLE_MAX];
+	int *fd;
+	unsigned char *state;
+	int cap;                 /* entries allocated */
+	int limit;               /* the most the session may hold */
+	int used;
+	int low_free;            /* no free handle below this one */
 };
 
 /* fd_lift - move @fd to SHADOW_FD_FLOOR or above, close-on-exec. Returns: the fd or -errno (closes @fd). */
 int fd_lift(int fd);
 
-void handles_init(struct shadow_handles *t);
+/* handles_init - an empty table of at most @limit handles. Returns: 0 or -ENOMEM. */
+int handles_init(struct shadow_handles *t, int limit);
+/* handles_limit_from_rlimit - raise RLIMIT_NOFILE to its hard limit; the handles a session may hold under it. */
+int handles_limit_from_rlimit(void);
 /* handles_add - give @fd (lifted here) a handle. Returns: the handle, or -EMFILE (closes @fd). */
 int handles_add(struct shadow_handles *t, int fd);
 /* handles_reserve - a handle whose descriptor arrives later. Returns: it or -EMFILE. */
@@ -29,7 +41,7 @@ int handles_fd(const struct shadow_handles *t, int h);
 int handles_take(struct shadow_handles *t, int h);
 /* handles_close - close @h (open or reserved). Returns: 0 or -EBADF. */
 int handles_close(struct shadow_handles *t, int h);
-/* handles_close_all - close every handle. */
+/* handles_close_all - close every handle and free the table. */
 void handles_close_all(struct shadow_handles *t);
 
 #endif

@@ -67,7 +67,8 @@ int shadow_init(struct shadow *sh, const struct shadow_opts *opts, int ctl_fd)
 	sh->opts = *opts;
 	sh->authenticated = opts->authenticated;
 	sh->sig_fd = -1;
-	handles_init(&sh->handles);
+	if ((r = handles_init(&sh->handles, handles_limit_from_rlimit())) != 0)
+		return r;
 	signal(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
 		return -errno;

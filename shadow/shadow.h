@@ -171,9 +171,10 @@ int shadow_may_call(const struct shadow *sh, const struct shadow_proc *proc);
 int shadow_call_encoded(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
 			void **out, size_t *outlen);
 /*
- * shadow_call_bulk - HC_READ or HC_WRITE whose bytes lie in @bulk (a channel's
- * shared memory) rather than in the XDR: @in holds only an hc_read_args, the
- * result is an hc_int_res (the byte count). @bulk must hold HC_IO_MAX bytes.
+ * shadow_call_bulk - HC_READ, HC_WRITE, HC_PREAD or HC_PWRITE whose bytes lie
+ * in @bulk (a channel's shared memory) rather than in the XDR: @in holds only
+ * an hc_read_args (positional: an hc_pread_args), the result is an hc_int_res
+ * (the byte count). @bulk must hold HC_IO_MAX bytes.
  * Returns: 0 or -errno (-ENOSYS: not a bulk procedure, -EPROTO: bad arguments).
  */
 int shadow_call_bulk(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
@@ -224,6 +225,40 @@ int shadow_stream_unread(struct shadow *sh, void *args, void *res);
 int shadow_pty_open(struct shadow *sh, void *args, void *res);
 int shadow_pty_resize(struct shadow *sh, void *args, void *res);
 int shadow_pty_unread(struct shadow *sh, void *args, void *res);
+/* fs.c and fs_data.c: the file system */
+int shadow_lookup(struct shadow *sh, void *args, void *res);
+int shadow_forget(struct shadow *sh, void *args, void *res);
+int shadow_fstatat(struct shadow *sh, void *args, void *res);
+int shadow_openat(struct shadow *sh, void *args, void *res);
+int shadow_pread(struct shadow *sh, void *args, void *res);
+int shadow_pwrite(struct shadow *sh, void *args, void *res);
+int shadow_ftruncate(struct shadow *sh, void *args, void *res);
+int shadow_fsync(struct shadow *sh, void *args, void *res);
+int shadow_fallocate(struct shadow *sh, void *args, void *res);
+int shadow_copy_file_range(struct shadow *sh, void *args, void *res);
+int shadow_utimensat(struct shadow *sh, void *args, void *res);
+int shadow_fchmodat(struct shadow *sh, void *args, void *res);
+int shadow_fchownat(struct shadow *sh, void *args, void *res);
+int shadow_mknodat(struct shadow *sh, void *args, void *res);
+int shadow_unlinkat(struct shadow *sh, void *args, void *res);
+int shadow_renameat2(struct shadow *sh, void *args, void *res);
+int shadow_linkat(struct shadow *sh, void *args, void *res);
+int shadow_symlinkat(struct shadow *sh, void *args, void *res);
+int shadow_readlinkat(struct shadow *sh, void *args, void *res);
+int shadow_fstatfs(struct shadow *sh, void *args, void *res);
+int shadow_faccessat(struct shadow *sh, void *args, void *res);
+int shadow_getxattr(struct shadow *sh, void *args, void *res);
+int shadow_setxattr(struct shadow *sh, void *args, void *res);
+int shadow_listxattr(struct shadow *sh, void *args, void *res);
+int shadow_removexattr(struct shadow *sh, void *args, void *res);
+int shadow_lock(struct shadow *sh, void *args, void *res);
+int shadow_flock(struct shadow *sh, void *args, void *res);
+int shadow_getdents(struct shadow *sh, void *args, void *res);
+int shadow_poll(struct shadow *sh, void *args, void *res);
+/* shadow_pread_into, shadow_pwrite_from - positional I/O of handle @h, at most HC_IO_MAX. Returns: bytes or -errno. */
+ssize_t shadow_pread_into(struct shadow *sh, hc_handle h, uint64_t off, void *buf, size_t count);
+ssize_t shadow_pwrite_from(struct shadow *sh, hc_handle h, uint64_t off, const void *buf,
+			   size_t count);
 
 /* ---- children.c: the children table ---- */
 struct shadow_child *children_add(struct shadow *sh, pid_t pid, pid_t pgid);

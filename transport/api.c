@@ -1,6 +1,8 @@
 /* api.c: sessions (connect, authenticate, call) and the context and file hostcalls. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,11 +76,12 @@ int hc_session_call(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *
 	return call_direct(s, proc, xargs, args, xres, res);
 }
 
-ssize_t hc_session_io(struct hc_session *s, uint32_t proc, hc_handle h, void *buf, size_t len)
+ssize_t hc_session_io(struct hc_session *s, uint32_t proc, hc_handle h, uint64_t off, void *buf,
+		      size_t len)
 {
 	if (s->child_pid || !s->t->ops->io)
 		return -ENOSYS;
-	return s->t->ops->io(s->t, proc, h, buf, len, s->timeout_ms);
+	return s->t->ops->io(s->t, proc, h, off, buf, len, s->timeout_ms);
 }
 
 int hc_session_call_err(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args)
@@ -177,11 +180,28 @@ static int authenticate_with_file(struct hc_session *s, const char *keyfile)
 	return r;
 }
 
+static _Thread_local char connect_error[512];
+
+void hc_set_connect_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(connect_error, sizeof(connect_error), fmt, ap);
+	va_end(ap);
+}
+
+const char *hc_connect_error(void)
+{
+	return connect_error;
+}
+
 int hc_connect(const char *url, const char *keyfile, struct hc_session **out)
 {
 	struct hc_session *s;
 	int r;
 
+	connect_error[0] = '\0';
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;

@@ -24,7 +24,7 @@ int hc_close(struct hc_session *s, hc_handle_t h)
 ssize_t hc_read(struct hc_session *s, hc_handle_t h, void *buf, size_t len)
 {
 	hc_read_args a = { h, (u_int)(len > HC_IO_MAX ? HC_IO_MAX : len) };
-	ssize_t r = hc_session_io(s, HC_READ, h, buf, a.count);
+	ssize_t r = hc_session_io(s, HC_READ, h, 0, buf, a.count);
 
 	if (r != -ENOSYS)
 		return r;
@@ -35,7 +35,7 @@ ssize_t hc_read(struct hc_session *s, hc_handle_t h, void *buf, size_t len)
 static int write_once(struct hc_session *s, hc_handle_t h, const void *buf, size_t n)
 {
 	hc_write_args a = { h, { (u_int)n, (char *)buf } };
-	ssize_t r = hc_session_io(s, HC_WRITE, h, (void *)buf, n);
+	ssize_t r = hc_session_io(s, HC_WRITE, h, 0, (void *)buf, n);
 
 	if (r != -ENOSYS)
 		return (int)r;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "errmap.h"
 
@@ -27,7 +28,9 @@ static const struct { hc_err code; int local; } errors[] = {
 	{ HC_ECONNRESET, ECONNRESET }, { HC_EISCONN, EISCONN }, { HC_ENOTCONN, ENOTCONN },
 	{ HC_ETIMEDOUT, ETIMEDOUT }, { HC_ECONNREFUSED, ECONNREFUSED },
 	{ HC_EHOSTUNREACH, EHOSTUNREACH }, { HC_EALREADY, EALREADY },
-	{ HC_EINPROGRESS, EINPROGRESS }, { HC_EAUTH, EACCES },
+	{ HC_EINPROGRESS, EINPROGRESS }, { HC_EDEADLK, EDEADLK }, { HC_ENOLCK, ENOLCK },
+	{ HC_ENODATA, ENODATA }, { HC_ESTALE, ESTALE }, { HC_EDQUOT, EDQUOT },
+	{ HC_EAUTH, EACCES },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -83,6 +86,8 @@ static const struct { int code; int local; } oflags[] = {
 	{ HC_O_CREAT, O_CREAT }, { HC_O_EXCL, O_EXCL }, { HC_O_TRUNC, O_TRUNC },
 	{ HC_O_APPEND, O_APPEND }, { HC_O_NOFOLLOW, O_NOFOLLOW },
 	{ HC_O_DIRECTORY, O_DIRECTORY }, { HC_O_NONBLOCK, O_NONBLOCK },
+	{ HC_O_SYNC, O_SYNC }, { HC_O_DSYNC, O_DSYNC }, { HC_O_NOATIME, O_NOATIME },
+	{ HC_O_DIRECT, O_DIRECT },
 };
 
 int hc_oflags_to_local(int hflags)
@@ -115,7 +120,7 @@ int hc_oflags_from_local(int flags)
 	if (acc == O_ACCMODE)
 		return -1;
 	for (size_t i = 0; i < COUNT(oflags); i++) {
-		if (rest & oflags[i].local) {
+		if ((rest & oflags[i].local) == oflags[i].local) {   /* O_SYNC holds O_DSYNC's bit */
 			out |= oflags[i].code;
 			rest &= ~oflags[i].local;
 		}
@@ -137,7 +142,7 @@ hc_ftype hc_ftype_from_mode(mode_t mode)
 	return HC_FT_UNKNOWN;
 }
 
-static mode_t ftype_to_fmt(hc_ftype t)
+mode_t hc_ftype_to_mode(hc_ftype t)
 {
 	for (size_t i = 0; i < COUNT(ftypes); i++)
 		if (ftypes[i].type == t)
@@ -165,7 +170,7 @@ void hc_stat_from_local(const struct stat *st, hc_fstatus *out)
 void hc_stat_to_local(const hc_fstatus *in, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_mode = ftype_to_fmt(in->type) | (in->perm & 07777);
+	st->st_mode = hc_ftype_to_mode(in->type) | (in->perm & 07777);
 	st->st_size = (off_t)in->size;
 	st->st_ino = (ino_t)in->ino;
 	st->st_dev = (dev_t)in->dev;
@@ -176,4 +181,41 @@ void hc_stat_to_local(const hc_fstatus *in, struct stat *st)
 	st->st_mtim.tv_sec = (time_t)in->mtime_sec;
 	st->st_mtim.tv_nsec = in->mtime_nsec;
 	st->st_ctim.tv_sec = (time_t)in->ctime_sec;
+}
+
+void hc_attr_from_statx(const struct statx *stx, hc_attr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ino = stx->stx_ino;
+	out->dev = makedev(stx->stx_dev_major, stx->stx_dev_minor);
+	out->type = hc_ftype_from_mode(stx->stx_mode);
+	out->perm = stx->stx_mode & 07777;
+	out->nlink = stx->stx_nlink;
+	out->uid = stx->stx_uid;
+	out->gid = stx->stx_gid;
+	out->rdev = makedev(stx->stx_rdev_major, stx->stx_rdev_minor);
+	out->size = stx->stx_size;
+	out->blocks = stx->stx_blocks;
+	out->blksize = stx->stx_blksize;
+	out->atime = (hc_timespec){ stx->stx_atime.tv_sec, stx->stx_atime.tv_nsec };
+	out->mtime = (hc_timespec){ stx->stx_mtime.tv_sec, stx->stx_mtime.tv_nsec };
+	out->ctime = (hc_timespec){ stx->stx_ctime.tv_sec, stx->stx_ctime.tv_nsec };
+}
+
+void hc_attr_to_stat(const hc_attr *in, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = (ino_t)in->ino;
+	st->st_dev = (dev_t)in->dev;
+	st->st_mode = hc_ftype_to_mode(in->type) | (in->perm & 07777);
+	st->st_nlink = in->nlink;
+	st->st_uid = in->uid;
+	st->st_gid = in->gid;
+	st->st_rdev = (dev_t)in->rdev;
+	st->st_size = (off_t)in->size;
+	st->st_blocks = (blkcnt_t)in->blocks;
+	st->st_blksize = (blksize_t)in->blksize;
+	st->st_atim = (struct timespec){ (time_t)in->atime.sec, (long)in->atime.nsec };
+	st->st_mtim = (struct timespec){ (time_t)in->mtime.sec, (long)in->mtime.nsec };
+	st->st_ctim = (struct timespec){ (time_t)in->ctime.sec, (long)in->ctime.nsec };
 }

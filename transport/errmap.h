@@ -19,6 +19,11 @@ int hc_oflags_from_local(int flags);
 /* hc_stat_from_local / hc_stat_to_local - file status. */
 void hc_stat_from_local(const struct stat *st, hc_fstatus *out);
 void hc_stat_to_local(const hc_fstatus *in, struct stat *st);
+/* hc_attr_from_statx / hc_attr_to_stat - the file system's attributes (hc_attr), statx-level. */
+void hc_attr_from_statx(const struct statx *stx, hc_attr *out);
+void hc_attr_to_stat(const hc_attr *in, struct stat *st);
+/* hc_ftype_to_mode - the S_IFMT bits of a protocol file type (0 for HC_FT_UNKNOWN). */
+mode_t hc_ftype_to_mode(hc_ftype t);
 /* hc_ftype_from_mode - the protocol file type of a st_mode. */
 hc_ftype hc_ftype_from_mode(mode_t mode);
 

@@ -33,11 +33,12 @@ ssize_t hc_session_call_data(struct hc_session *s, uint32_t proc, xdrproc_t xarg
 			     void *buf, size_t len);
 
 /*
- * hc_session_io - HC_READ or HC_WRITE through the transport's own bulk path,
- * where it has one (not in a forked child's session).
+ * hc_session_io - HC_READ, HC_WRITE, HC_PREAD or HC_PWRITE (at @off) through
+ * the transport's own bulk path, where it has one (not in a forked child's session).
  * Returns: bytes, -errno, or -ENOSYS when the caller must use XDR instead.
  */
-ssize_t hc_session_io(struct hc_session *s, uint32_t proc, hc_handle h, void *buf, size_t len);
+ssize_t hc_session_io(struct hc_session *s, uint32_t proc, hc_handle h, uint64_t off, void *buf,
+		      size_t len);
 
 /* hc_session_call_int - a call whose result is an hc_int_res. Returns: the value or -errno. */
 int hc_session_call_int(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args);

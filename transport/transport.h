@@ -39,11 +39,12 @@ struct hc_transport_ops {
 	int (*stream_dial)(struct hc_transport *t, const hc_stream_ticket *tickets, int n,
 			   int timeout_ms, int *fds);
 	/*
-	 * io - optional: HC_READ or HC_WRITE (@proc) of at most HC_IO_MAX bytes,
-	 * moved between @buf and the host with no XDR. Returns: bytes or -errno.
+	 * io - optional: HC_READ, HC_WRITE, HC_PREAD or HC_PWRITE (@proc; @off for
+	 * the last two) of at most HC_IO_MAX bytes, moved between @buf and the
+	 * host with no XDR. Returns: bytes or -errno.
 	 */
-	ssize_t (*io)(struct hc_transport *t, uint32_t proc, hc_handle h, void *buf, size_t len,
-		      int timeout_ms);
+	ssize_t (*io)(struct hc_transport *t, uint32_t proc, hc_handle h, uint64_t off, void *buf,
+		      size_t len, int timeout_ms);
 	void (*close)(struct hc_transport *t);
 };
 
@@ -81,6 +82,12 @@ static inline int hc_transport_needs_key(const struct hc_transport *t)
  * Returns: the ops table, or NULL when no backend has that scheme.
  */
 const struct hc_transport_ops *hc_transport_lookup(const char *url, const char **where);
+
+/*
+ * hc_set_connect_error - say why the hc_connect() now failing failed, beyond its
+ * errno (read back with hc_connect_error()); printf-style.
+ */
+void hc_set_connect_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* hc_transport_open - look up @url's backend and open it. Returns: 0 or -errno. */
 int hc_transport_open(const char *url, struct hc_transport **out);

@@ -59,7 +59,7 @@ static CLIENT *raw_client(int *fd)
 	*fd = raw_connect();
 	if (*fd < 0)
 		return NULL;
-	return clnt_vc_create(*fd, &nb, HOSTCALL_PROG, HOSTCALL_V1, 0, 0);
+	return clnt_vc_create(*fd, &nb, HOSTCALL_PROG, HOSTCALL_V2, 0, 0);
 }
 
 static struct timeval tv5 = { 5, 0 };
@@ -84,6 +84,31 @@ static void wrong_key__refused_and_logged(void **state)
 	write_key(bad, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", 0600);
 	/* the client notices first: the host's proof does not match its key */
 	assert_int_equal(hc_connect(daemon_.tcp_url, bad, &s), -EACCES);
+}
+
+static void other_protocol_version__refused_with_versions_logged(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct netbuf nb = { sizeof(sin), sizeof(sin), &sin };
+	struct rpc_err e;
+	int fd = raw_connect();
+	CLIENT *c;
+
+	(void)state;
+	assert_true(fd >= 0);
+	c = clnt_vc_create(fd, &nb, HOSTCALL_PROG, HC_PROTOCOL_VERSION - 1, 0, 0);
+	assert_non_null(c);
+	assert_int_equal(clnt_call(c, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void,
+				   NULL, tv5), RPC_PROGVERSMISMATCH);
+	clnt_geterr(c, &e);
+	assert_int_equal(e.re_vers.low, HC_PROTOCOL_VERSION);
+	assert_int_equal(e.re_vers.high, HC_PROTOCOL_VERSION);
+	clnt_destroy(c);
+	close(fd);
+	for (int i = 0; i < 50 && !test_log_contains(&daemon_, "refused a client of protocol 1"); i++)
+		usleep(20000);
+	assert_true(test_log_contains(&daemon_, "refused a client of protocol 1: this hostcalld "
+						"speaks protocol 2"));
 }
 
 static int authenticate_raw(CLIENT *c, const char *keyfile);
@@ -370,6 +395,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(wrong_key__refused_and_logged, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrong_proof__host_refuses_logs_and_closes, setup, teardown),
+		cmocka_unit_test_setup_teardown(other_protocol_version__refused_with_versions_logged, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(client_key__world_readable__refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(calls_before_auth__refused_but_null_answered, setup, teardown),
 		cmocka_unit_test_setup_teardown(silent_connection__closed_after_auth_timeout, setup, teardown),

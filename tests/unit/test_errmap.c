@@ -60,7 +60,9 @@ static void signals__round_trip_and_unknown(void **state)
 static void open_flags__round_trip_and_rejects(void **state)
 {
 	static const int flags[] = { O_RDONLY, O_WRONLY | O_CREAT | O_TRUNC, O_RDWR | O_APPEND,
-				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW, O_WRONLY | O_CREAT | O_EXCL };
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW, O_WRONLY | O_CREAT | O_EXCL,
+				     O_WRONLY | O_SYNC, O_WRONLY | O_DSYNC, O_RDONLY | O_NOATIME,
+				     O_RDWR | O_DIRECT };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
@@ -68,7 +70,8 @@ static void open_flags__round_trip_and_rejects(void **state)
 	assert_int_equal(hc_oflags_to_local(3), -1);            /* no such access mode */
 	assert_int_equal(hc_oflags_to_local(1 << 20), -1);      /* unknown bit */
 	assert_int_equal(hc_oflags_from_local(O_RDONLY | O_CLOEXEC), HC_O_RDONLY);
-	assert_int_equal(hc_oflags_from_local(O_SYNC), -1);
+	assert_int_equal(hc_oflags_from_local(O_DSYNC), HC_O_DSYNC);   /* not taken for O_SYNC */
+	assert_int_equal(hc_oflags_from_local(O_PATH), -1);
 }
 
 static void stat__round_trip__fields_kept(void **state)

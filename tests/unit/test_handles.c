@@ -10,13 +10,14 @@
 
 #include "handles.h"
 
+#define TABLE_LIMIT (SHADOW_HANDLES_START * 2 + 5)   /* grows twice, the last time short of double */
+
 static struct shadow_handles t;
 
 static int setup(void **state)
 {
 	(void)state;
-	handles_init(&t);
-	return 0;
+	return handles_init(&t, TABLE_LIMIT);
 }
 
 static int teardown(void **state)
@@ -47,7 +48,7 @@ static void bad_handles__ebadf(void **state)
 {
 	(void)state;
 	assert_int_equal(handles_fd(&t, -1), -EBADF);
-	assert_int_equal(handles_fd(&t, SHADOW_HANDLE_MAX), -EBADF);
+	assert_int_equal(handles_fd(&t, TABLE_LIMIT), -EBADF);
 	assert_int_equal(handles_fd(&t, 0x7fffffff), -EBADF);
 	assert_int_equal(handles_fd(&t, 3), -EBADF);
 	assert_int_equal(handles_take(&t, 3), -EBADF);
@@ -74,12 +75,22 @@ static void table_full__emfile_and_fd_closed(void **state)
 	int fd;
 
 	(void)state;
-	for (int i = 0; i < SHADOW_HANDLE_MAX; i++)
-		assert_true(handles_reserve(&t) >= 0);
+	for (int i = 0; i < TABLE_LIMIT; i++)
+		assert_int_equal(handles_reserve(&t), i);
 	fd = open("/dev/null", O_RDONLY);
 	assert_int_equal(handles_add(&t, fd), -EMFILE);
 	assert_int_equal(fcntl(fd, F_GETFD), -1);
 	assert_int_equal(handles_reserve(&t), -EMFILE);
+	assert_int_equal(handles_close(&t, 7), 0);
+	assert_int_equal(handles_reserve(&t), 7);   /* the lowest free handle is used again */
+}
+
+static void limit__raised_to_hard_and_bounded(void **state)
+{
+	int n = handles_limit_from_rlimit();
+
+	(void)state;
+	assert_true(n >= 16 && n <= SHADOW_HANDLES_CAP);
 }
 
 int main(void)
@@ -89,6 +100,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_handles__ebadf, setup, teardown),
 		cmocka_unit_test_setup_teardown(reserve_then_fill__usable_only_when_filled, setup, teardown),
 		cmocka_unit_test_setup_teardown(table_full__emfile_and_fd_closed, setup, teardown),
+		cmocka_unit_test(limit__raised_to_hard_and_bounded),
 	};
 
 	return cmocka_run_group_tests_name("handles", tests, NULL, NULL);

@@ -1,0 +1,164 @@
+/* inode.c: hostfs's inode table: one entry per host (dev, ino), holding its O_PATH handle and lookup count. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "hostfs.h"
+
+/* The bucket of (@dev, @ino) among @n, a power of two. */
+static size_t bucket_of(size_t n, uint64_t dev, uint64_t ino)
+{
+	uint64_t h = (dev * 0x9e3779b97f4a7c15ull) ^ (ino * 0xc2b2ae3d27d4eb4full);
+
+	return (size_t)(h >> 17) & (n - 1);
+}
+
+struct hf_inode *hf_inode_of(fuse_ino_t nodeid)
+{
+	return nodeid == FUSE_ROOT_ID ? &hf.root : (struct hf_inode *)(uintptr_t)nodeid;
+}
+
+int hf_inode_handle(struct hostfs *f, struct hf_inode *in)
+{
+	if (!hf_live(f))
+		return -EIO;
+	return in->gen == f->gen ? in->handle : -ESTALE;
+}
+
+static int rehash(struct hostfs *f)
+{
+	size_t n = f->nbuckets ? f->nbuckets * 2 : 1024;
+	struct hf_inode **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->nbuckets; i++) {
+		for (struct hf_inode *in = f->buckets[i], *next; in; in = next) {
+			size_t k = bucket_of(n, in->dev, in->ino);
+			next = in->next;
+			in->next = b[k];
+			b[k] = in;
+		}
+	}
+	free(f->buckets);
+	f->buckets = b;
+	f->nbuckets = n;
+	return 0;
+}
+
+static struct hf_inode *find(struct hostfs *f, uint64_t dev, uint64_t ino)
+{
+	if (!f->nbuckets)
+		return NULL;
+	for (struct hf_inode *in = f->buckets[bucket_of(f->nbuckets, dev, ino)]; in; in = in->next)
+		if (in->dev == dev && in->ino == ino)
+			return in;
+	return NULL;
+}
+
+/* A known inode: one handle is enough, so the new one goes (or replaces a stale one). */
+static struct hf_inode *known(struct hostfs *f, struct hf_inode *in, const struct hc_fs_entry *e)
+{
+	if (in->gen == f->gen) {
+		hf_drop(f, e->handle);
+	} else {
+		in->handle = e->handle;   /* looked up again after a reconnect: live again */
+		in->gen = f->gen;
+	}
+	in->nlookup++;
+	in->type = e->st.st_mode & S_IFMT;
+	return in;
+}
+
+/* Put @in into the table. Returns: 0 or -ENOMEM. */
+static int insert(struct hostfs *f, struct hf_inode *in)
+{
+	size_t k;
+
+	if (f->count + 1 > f->nbuckets * 2 && rehash(f) != 0)
+		return -ENOMEM;
+	k = bucket_of(f->nbuckets, in->dev, in->ino);
+	in->next = f->buckets[k];
+	f->buckets[k] = in;
+	f->count++;
+	return 0;
+}
+
+int hf_inode_set_root(struct hostfs *f, const struct hc_fs_entry *e)
+{
+	struct hf_inode *r = &f->root;
+	int fresh = r->gen == 0 && r->nlookup == 0;
+
+	if (!fresh && (r->dev != (uint64_t)e->st.st_dev || r->ino != (uint64_t)e->st.st_ino))
+		return -ESTALE;   /* the root is another directory now */
+	r->dev = e->st.st_dev;
+	r->ino = e->st.st_ino;
+	r->handle = e->handle;
+	r->gen = f->gen;
+	r->nlookup = 1;
+	r->type = S_IFDIR;
+	return fresh ? insert(f, r) : 0;
+}
+
+struct hf_inode *hf_inode_add(struct hostfs *f, const struct hc_fs_entry *e)
+{
+	struct hf_inode *in = find(f, e->st.st_dev, e->st.st_ino);
+
+	if (in == &f->root || (in && in->nlookup))
+		return known(f, in, e);
+	if (!in) {
+		if (!(in = calloc(1, sizeof(*in)))) {
+			hf_drop(f, e->handle);
+			return NULL;
+		}
+		in->dev = e->st.st_dev;
+		in->ino = e->st.st_ino;
+		if (insert(f, in) != 0) {
+			free(in);
+			hf_drop(f, e->handle);
+			return NULL;
+		}
+	}
+	in->handle = e->handle;
+	in->gen = f->gen;
+	in->nlookup = 1;
+	in->type = e->st.st_mode & S_IFMT;
+	return in;
+}
+
+static void unlink_inode(struct hostfs *f, struct hf_inode *in)
+{
+	struct hf_inode **p = &f->buckets[bucket_of(f->nbuckets, in->dev, in->ino)];
+
+	while (*p && *p != in)
+		p = &(*p)->next;
+	if (*p)
+		*p = in->next;
+	f->count--;
+}
+
+void hf_inode_forget(struct hostfs *f, struct hf_inode *in, uint64_t n)
+{
+	if (in == &f->root)
+		return;
+	in->nlookup = n >= in->nlookup ? 0 : in->nlookup - n;
+	if (in->nlookup)
+		return;
+	if (in->gen == f->gen)
+		hf_drop(f, in->handle);
+	unlink_inode(f, in);
+	free(in);
+}
+
+void hf_inode_free_all(struct hostfs *f)
+{
+	for (size_t i = 0; i < f->nbuckets; i++) {
+		for (struct hf_inode *in = f->buckets[i], *next; in; in = next) {
+			next = in->next;
+			if (in != &f->root)
+				free(in);
+		}
+	}
+	free(f->buckets);
+	f->buckets = NULL;
+	f->nbuckets = f->count = 0;
+}

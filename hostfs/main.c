@@ -1,0 +1,161 @@
+/* main.c: hostfs: mount the host's file system, as the session's shadow sees it, at a guest directory. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostfs.h"
+
+struct hostfs hf = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: hostfs [--host URL] [--key FILE] [--root HOSTDIR] [-f] [-o OPTIONS] MOUNTPOINT\n"
+		"  --host URL      hostcalld: tcp://HOST:PORT, unix:/PATH or kvm: (default $DOSH_HOST)\n"
+		"  --key FILE      the shared key (default $DOSH_KEY)\n"
+		"  --root HOSTDIR  the host directory to mount (default /)\n"
+		"  -f              stay in the foreground\n"
+		"  -o cache=never|auto|always, attr_timeout=S, entry_timeout=S, and FUSE mount options\n");
+}
+
+static int parse_cache(struct hf_options *o, const char *v)
+{
+	static const struct { const char *name; enum hf_cache c; double timeout; } modes[] = {
+		{ "never", HF_CACHE_NEVER, 0 }, { "auto", HF_CACHE_AUTO, 1 },
+		{ "always", HF_CACHE_ALWAYS, 60 },
+	};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(v, modes[i].name) == 0) {
+			o->cache = modes[i].c;
+			o->attr_timeout = o->entry_timeout = modes[i].timeout;
+			return 0;
+		}
+	}
+	fprintf(stderr, "hostfs: cache=%s: say never, auto or always\n", v);
+	return -EINVAL;
+}
+
+static int parse_seconds(const char *opt, const char *v, double *out)
+{
+	char *end;
+
+	*out = strtod(v, &end);
+	if (*v && !*end && *out >= 0)
+		return 0;
+	fprintf(stderr, "hostfs: %s=%s: not a number of seconds\n", opt, v);
+	return -EINVAL;
+}
+
+/* Take hostfs's own options out of one -o list; the rest is appended to @fuse_opts for FUSE. */
+static int parse_o(struct hf_options *o, char *list, char *fuse_opts, size_t cap, double t[2])
+{
+	for (char *save, *opt = strtok_r(list, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(opt, '=');
+		int r = 0;
+		if (eq && strncmp(opt, "cache=", 6) == 0)
+			r = parse_cache(o, eq + 1);
+		else if (eq && strncmp(opt, "attr_timeout=", 13) == 0)
+			r = parse_seconds("attr_timeout", eq + 1, &t[0]);
+		else if (eq && strncmp(opt, "entry_timeout=", 14) == 0)
+			r = parse_seconds("entry_timeout", eq + 1, &t[1]);
+		else if (strlen(fuse_opts) + strlen(opt) + 2 < cap)
+			strcat(strcat(fuse_opts, ","), opt);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_opts, size_t cap)
+{
+	static const struct option longs[] = {
+		{ "host", required_argument, NULL, 'H' }, { "key", required_argument, NULL, 'k' },
+		{ "root", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	double t[2] = { -1, -1 };
+	int c;
+
+	o->url = getenv("DOSH_HOST");
+	o->key = getenv("DOSH_KEY");
+	o->root = "/";
+	parse_cache(o, "auto");
+	while ((c = getopt_long(argc, argv, "fo:h", longs, NULL)) != -1) {
+		switch (c) {
+		case 'H': o->url = optarg; break;
+		case 'k': o->key = optarg; break;
+		case 'r': o->root = optarg; break;
+		case 'f': o->foreground = 1; break;
+		case 'o':
+			if (parse_o(o, optarg, fuse_opts, cap, t) != 0)
+				return -EINVAL;
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (t[0] >= 0)
+		o->attr_timeout = t[0];
+	if (t[1] >= 0)
+		o->entry_timeout = t[1];
+	if (optind != argc - 1 || !o->url || !*o->url) {
+		if (!o->url || !*o->url)
+			fprintf(stderr, "hostfs: no host: give --host URL or set DOSH_HOST\n");
+		usage(stderr);
+		return -EINVAL;
+	}
+	o->mountpoint = argv[optind];
+	return 0;
+}
+
+static int serve(struct fuse_session *se, const struct hf_options *o)
+{
+	struct fuse_loop_config *cfg;
+	int r;
+
+	if (fuse_set_signal_handlers(se) != 0)
+		return -EIO;
+	if (fuse_session_mount(se, o->mountpoint) != 0) {
+		fuse_remove_signal_handlers(se);
+		return -EIO;
+	}
+	fuse_daemonize(o->foreground);
+	cfg = fuse_loop_cfg_create();
+	fuse_loop_cfg_set_clone_fd(cfg, 0);
+	fuse_loop_cfg_set_max_threads(cfg, 16);
+	r = fuse_session_loop_mt(se, cfg);
+	fuse_loop_cfg_destroy(cfg);
+	fuse_session_unmount(se);
+	fuse_remove_signal_handlers(se);
+	return r == 0 ? 0 : -EIO;
+}
+
+int main(int argc, char **argv)
+{
+	char fuse_opts[4096] = "fsname=hostfs,subtype=hostfs,max_read=1048576";
+	char *fargv[] = { argv[0], (char *)"-o", fuse_opts, NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(3, fargv);
+	struct fuse_session *se;
+	int r;
+
+	if (parse_args(argc, argv, &hf.opt, fuse_opts, sizeof(fuse_opts)) != 0)
+		return 2;
+	if ((r = hf_connect(&hf)) != 0) {
+		fprintf(stderr, "hostfs: cannot reach the host at %s: %s\n", hf.opt.url,
+			*hc_connect_error() ? hc_connect_error() : strerror(-r));
+		return 1;
+	}
+	se = fuse_session_new(&args, &hf_ops, sizeof(hf_ops), &hf);
+	r = se ? serve(se, &hf.opt) : -EINVAL;
+	if (se)
+		fuse_session_destroy(se);
+	pthread_mutex_lock(&hf.lock);
+	hf_inode_free_all(&hf);
+	free(hf.dropped);
+	hc_disconnect(hf.s);
+	pthread_mutex_unlock(&hf.lock);
+	return r == 0 ? 0 : 1;
+}

@@ -1,0 +1,555 @@
+/* ops_data.c: hostfs's FUSE operations on open files and directories, extended attributes and locks. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hostfs.h"
+
+#define DIR_BATCH_BYTES (256 * 1024)
+#define LOCK_RETRY_MAX_MS 50
+
+static void unlock_reply_err(fuse_req_t req, int r)
+{
+	r = hf_check(&hf, r);
+	pthread_mutex_unlock(&hf.lock);
+	fuse_reply_err(req, -r);
+}
+
+/* The open flags the host is asked for: what the kernel leaves to the file system. */
+static int host_open_flags(int flags)
+{
+	int keep = O_ACCMODE | O_APPEND | O_TRUNC | O_NONBLOCK | O_SYNC | O_DSYNC | O_DIRECTORY;
+
+	flags &= keep;
+	if (hf.opt.cache == HF_CACHE_ALWAYS && (flags & O_ACCMODE) == O_WRONLY)
+		flags = (flags & ~O_ACCMODE) | O_RDWR;   /* the writeback cache reads pages in */
+	if (hf.opt.cache == HF_CACHE_ALWAYS)
+		flags &= ~O_APPEND;                      /* the kernel places appends itself */
+	return flags;
+}
+
+/* How the kernel may cache the file just opened with attributes @st. */
+static void cache_policy(struct hf_inode *in, const struct stat *st, struct fuse_file_info *fi)
+{
+	if (hf.opt.cache == HF_CACHE_NEVER) {
+		fi->direct_io = 1;
+	} else if (hf.opt.cache == HF_CACHE_ALWAYS) {
+		fi->keep_cache = 1;
+	} else {
+		fi->keep_cache = in->mtime.tv_sec == st->st_mtim.tv_sec &&
+				 in->mtime.tv_nsec == st->st_mtim.tv_nsec && in->size == st->st_size;
+	}
+	in->mtime = st->st_mtim;
+	in->size = st->st_size;
+	if (!S_ISREG(st->st_mode)) {
+		fi->direct_io = 1;
+		fi->nonseekable = S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode);
+	}
+}
+
+void hf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hf_inode *in;
+	struct stat st;
+	int h = hf_lock_inode(&hf, ino, &in), fh;
+
+	if (h < 0) {
+		fuse_reply_err(req, -h);
+		return;
+	}
+	if (S_ISFIFO(in->type) || S_ISSOCK(in->type) || S_ISCHR(in->type) || S_ISBLK(in->type)) {
+		unlock_reply_err(req, -ENXIO);   /* a host pipe or device: use /hostpipe */
+		return;
+	}
+	fh = hf_check(&hf, hc_fs_openat(hf.s, h, "", host_open_flags(fi->flags), 0, NULL, &st));
+	if (fh < 0) {
+		unlock_reply_err(req, fh);
+		return;
+	}
+	cache_policy(in, &st, fi);
+	pthread_mutex_unlock(&hf.lock);
+	fi->fh = (uint64_t)fh;
+	if (fuse_reply_open(req, fi) != 0) {
+		pthread_mutex_lock(&hf.lock);
+		hf_drop(&hf, fh);
+		pthread_mutex_unlock(&hf.lock);
+	}
+}
+
+void hf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+	       struct fuse_file_info *fi)
+{
+	struct fuse_entry_param ep;
+	struct hc_fs_entry e;
+	struct hf_inode *dir, *in;
+	int flags = host_open_flags(fi->flags) | O_CREAT | (fi->flags & O_EXCL) | O_NOFOLLOW;
+	int h = hf_lock_inode(&hf, parent, &dir), fh;
+
+	if (h < 0) {
+		fuse_reply_err(req, -h);
+		return;
+	}
+	fh = hf_check(&hf, hc_fs_openat(hf.s, h, name, flags, mode, &e.handle, &e.st));
+	if (fh < 0) {
+		unlock_reply_err(req, fh);
+		return;
+	}
+	if (!(in = hf_inode_add(&hf, &e))) {
+		hf_drop(&hf, fh);
+		unlock_reply_err(req, -ENOMEM);
+		return;
+	}
+	cache_policy(in, &e.st, fi);
+	pthread_mutex_unlock(&hf.lock);
+	memset(&ep, 0, sizeof(ep));
+	ep.ino = (fuse_ino_t)(uintptr_t)in;
+	ep.attr = e.st;
+	ep.attr_timeout = hf.opt.attr_timeout;
+	ep.entry_timeout = hf.opt.entry_timeout;
+	fi->fh = (uint64_t)fh;
+	if (fuse_reply_create(req, &ep, fi) != 0) {
+		pthread_mutex_lock(&hf.lock);
+		hf_drop(&hf, fh);
+		hf_inode_forget(&hf, in, 1);
+		pthread_mutex_unlock(&hf.lock);
+	}
+}
+
+/* hf.lock and the live session for a request on open file @fi. Returns: 0 or -errno (unlocked then). */
+static int lock_file(fuse_ino_t ino)
+{
+	struct hf_inode *in;
+	int h = hf_lock_inode(&hf, ino, &in);
+
+	return h < 0 ? h : 0;
+}
+
+void hf_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	char *buf = malloc(size ? size : 1);
+	ssize_t n;
+	int r = buf ? lock_file(ino) : -ENOMEM;
+
+	if (r != 0) {
+		free(buf);
+		fuse_reply_err(req, -r);
+		return;
+	}
+	n = hf_check(&hf, (int)hc_fs_pread(hf.s, (hc_handle_t)fi->fh, buf, size, (uint64_t)off));
+	pthread_mutex_unlock(&hf.lock);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+	free(buf);
+}
+
+void hf_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+	      struct fuse_file_info *fi)
+{
+	ssize_t n;
+	int r = lock_file(ino);
+
+	if (r != 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	n = hf_check(&hf, (int)hc_fs_pwrite(hf.s, (hc_handle_t)fi->fh, buf, size, (uint64_t)off));
+	pthread_mutex_unlock(&hf.lock);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_write(req, (size_t)n);
+}
+
+/* A close of a descriptor: POSIX drops the closing process's record locks on the file. */
+void hf_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct flock fl = { .l_type = F_UNLCK, .l_whence = SEEK_SET };
+	int r = lock_file(ino);
+
+	if (r != 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	r = fi->lock_owner ? hc_fs_lock(hf.s, (hc_handle_t)fi->fh, &fl, 0) : 0;
+	unlock_reply_err(req, r == -EBADF ? 0 : r);
+}
+
+void hf_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	pthread_mutex_lock(&hf.lock);
+	if (hf.s)
+		hf_drop(&hf, (hc_handle_t)fi->fh);
+	hf_flush_dropped(&hf);
+	pthread_mutex_unlock(&hf.lock);
+	fuse_reply_err(req, 0);
+}
+
+void hf_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
+{
+	int r = lock_file(ino);
+
+	if (r != 0)
+		fuse_reply_err(req, -r);
+	else
+		unlock_reply_err(req, hc_fs_fsync(hf.s, (hc_handle_t)fi->fh, datasync));
+}
+
+void hf_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len,
+		  struct fuse_file_info *fi)
+{
+	int r = lock_file(ino);
+
+	if (r != 0)
+		fuse_reply_err(req, -r);
+	else
+		unlock_reply_err(req, hc_fs_fallocate(hf.s, (hc_handle_t)fi->fh, mode,
+						      (uint64_t)off, (uint64_t)len));
+}
+
+void hf_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
+			struct fuse_file_info *fi_in, fuse_ino_t ino_out, off_t off_out,
+			struct fuse_file_info *fi_out, size_t len, int flags)
+{
+	ssize_t n;
+	int r = flags ? -EINVAL : lock_file(ino_in);
+
+	(void)ino_out;
+	if (r != 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	n = hf_check(&hf, (int)hc_fs_copy_file_range(hf.s, (hc_handle_t)fi_in->fh, (uint64_t)off_in,
+						     (hc_handle_t)fi_out->fh, (uint64_t)off_out,
+						     len));
+	pthread_mutex_unlock(&hf.lock);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_write(req, (size_t)n);
+}
+
+/* ---- directories: one open directory on the host, read in large batches ---- */
+
+struct hf_dir {
+	hc_handle_t handle;
+	struct hc_fs_dirent *ents;
+	int n, eof, plus;
+	uint64_t base;           /* the cookie the batch was read from */
+	unsigned gen;
+};
+
+/* Let go of a batch; entries looked up but never given to the kernel lose their handles. */
+static void batch_free(struct hf_dir *d)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->ents[i].has_entry && d->gen == hf.gen)
+			hf_drop(&hf, d->ents[i].entry.handle);
+	hc_fs_dirents_free(d->ents, d->n);
+	d->ents = NULL;
+	d->n = 0;
+}
+
+void hf_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hf_inode *in;
+	struct hf_dir *d = calloc(1, sizeof(*d));
+	int h = d ? hf_lock_inode(&hf, ino, &in) : -ENOMEM, fh;
+
+	if (h < 0) {
+		free(d);
+		fuse_reply_err(req, -h);
+		return;
+	}
+	fh = hf_check(&hf, hc_fs_openat(hf.s, h, "", O_RDONLY | O_DIRECTORY, 0, NULL, NULL));
+	if (fh < 0) {
+		free(d);
+		unlock_reply_err(req, fh);
+		return;
+	}
+	d->handle = fh;
+	d->gen = hf.gen;
+	pthread_mutex_unlock(&hf.lock);
+	fi->fh = (uint64_t)(uintptr_t)d;
+	fi->cache_readdir = hf.opt.cache == HF_CACHE_ALWAYS;
+	if (fuse_reply_open(req, fi) != 0) {
+		pthread_mutex_lock(&hf.lock);
+		hf_drop(&hf, fh);
+		pthread_mutex_unlock(&hf.lock);
+		free(d);
+	}
+}
+
+/* The index in the batch of the entry after cookie @off, reading a new batch if needed. */
+static int batch_at(struct hf_dir *d, uint64_t off, int plus, int *at)
+{
+	int r;
+
+	if (d->gen != hf.gen)
+		return -ESTALE;
+	if (d->plus == plus && d->ents && off == d->base) {
+		*at = 0;
+		return 0;
+	}
+	for (int i = 0; d->plus == plus && i < d->n; i++) {
+		if (d->ents[i].cookie == off) {
+			*at = i + 1;
+			if (*at < d->n || d->eof)
+				return 0;
+		}
+	}
+	batch_free(d);
+	r = hc_fs_getdents(hf.s, d->handle, off, DIR_BATCH_BYTES, plus, &d->ents, &d->eof);
+	if (r < 0)
+		return r;
+	d->n = r;
+	d->base = off;
+	d->plus = plus;
+	*at = 0;
+	return 0;
+}
+
+/* One entry into @buf; a plus entry hands its handle to the inode table. Returns: its size, 0 if full. */
+static size_t add_entry(fuse_req_t req, char *buf, size_t left, struct hc_fs_dirent *e, int plus)
+{
+	struct stat st = { .st_ino = e->ino, .st_mode = (mode_t)e->type << 12 };
+	struct fuse_entry_param ep;
+	struct hf_inode *in;
+	size_t n;
+
+	if (!plus)
+		return fuse_add_direntry(req, buf, left, e->name, &st, (off_t)e->cookie);
+	memset(&ep, 0, sizeof(ep));
+	ep.attr = e->has_entry ? e->entry.st : st;
+	if (e->has_entry) {
+		ep.attr_timeout = hf.opt.attr_timeout;
+		ep.entry_timeout = hf.opt.entry_timeout;
+	}
+	n = fuse_add_direntry_plus(req, buf, left, e->name, &ep, (off_t)e->cookie);
+	if (n > left || !e->has_entry)
+		return n;
+	if ((in = hf_inode_add(&hf, &e->entry))) {
+		ep.ino = in == &hf.root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)in;
+		fuse_add_direntry_plus(req, buf, left, e->name, &ep, (off_t)e->cookie);
+	}
+	e->has_entry = 0;   /* the table has it now (or dropped it) */
+	return n;
+}
+
+static void read_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		     struct fuse_file_info *fi, int plus)
+{
+	struct hf_dir *d = (struct hf_dir *)(uintptr_t)fi->fh;
+	char *buf = malloc(size);
+	size_t used = 0;
+	int at = 0, r = buf ? lock_file(ino) : -ENOMEM;
+
+	if (r != 0) {
+		free(buf);
+		fuse_reply_err(req, -r);
+		return;
+	}
+	for (;;) {
+		if ((r = hf_check(&hf, batch_at(d, (uint64_t)off, plus, &at))) != 0 || at >= d->n)
+			break;
+		for (; at < d->n; at++) {
+			size_t n = add_entry(req, buf + used, size - used, &d->ents[at], plus);
+			if (n > size - used)
+				goto full;
+			used += n;
+			off = (off_t)d->ents[at].cookie;
+		}
+		if (d->eof)
+			break;
+	}
+full:
+	pthread_mutex_unlock(&hf.lock);
+	if (r != 0 && used == 0)
+		fuse_reply_err(req, -r);
+	else
+		fuse_reply_buf(req, buf, used);
+	free(buf);
+}
+
+void hf_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		struct fuse_file_info *fi)
+{
+	read_dir(req, ino, size, off, fi, 0);
+}
+
+void hf_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	read_dir(req, ino, size, off, fi, 1);
+}
+
+void hf_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hf_dir *d = (struct hf_dir *)(uintptr_t)fi->fh;
+
+	(void)ino;
+	pthread_mutex_lock(&hf.lock);
+	batch_free(d);
+	if (d->gen == hf.gen)
+		hf_drop(&hf, d->handle);
+	hf_flush_dropped(&hf);
+	pthread_mutex_unlock(&hf.lock);
+	free(d);
+	fuse_reply_err(req, 0);
+}
+
+/* ---- locks: the host never blocks; a waiting lock is retried here, and interruptible ---- */
+
+static void nap(int ms)
+{
+	struct timespec ts = { 0, (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+void hf_getlk(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, struct flock *lock)
+{
+	int r = lock_file(ino);
+
+	if (r != 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	r = hf_check(&hf, hc_fs_lock(hf.s, (hc_handle_t)fi->fh, lock, 1));
+	pthread_mutex_unlock(&hf.lock);
+	if (r != 0)
+		fuse_reply_err(req, -r);
+	else
+		fuse_reply_lock(req, lock);
+}
+
+/* Try @try until it stops saying -EAGAIN, or only once unless @wait; a signal ends the wait. */
+static int retry_lock(fuse_req_t req, fuse_ino_t ino, int wait,
+		      int (*try)(struct fuse_file_info *, void *), struct fuse_file_info *fi,
+		      void *arg)
+{
+	int r, ms = 1;
+
+	for (;;) {
+		if ((r = lock_file(ino)) != 0)
+			return r;
+		r = hf_check(&hf, try(fi, arg));
+		pthread_mutex_unlock(&hf.lock);
+		if (r != -EAGAIN || !wait)
+			return r;
+		if (fuse_req_interrupted(req))
+			return -EINTR;
+		nap(ms);
+		ms = ms * 2 > LOCK_RETRY_MAX_MS ? LOCK_RETRY_MAX_MS : ms * 2;
+	}
+}
+
+static int try_record_lock(struct fuse_file_info *fi, void *arg)
+{
+	return hc_fs_lock(hf.s, (hc_handle_t)fi->fh, arg, 0);
+}
+
+static int try_flock(struct fuse_file_info *fi, void *arg)
+{
+	int r = hc_fs_flock(hf.s, (hc_handle_t)fi->fh, *(int *)arg);
+
+	return r == -EWOULDBLOCK ? -EAGAIN : r;
+}
+
+void hf_setlk(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, struct flock *lock,
+	      int sleep)
+{
+	fuse_reply_err(req, -retry_lock(req, ino, sleep, try_record_lock, fi, lock));
+}
+
+void hf_flock(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op)
+{
+	int r = retry_lock(req, ino, !(op & LOCK_NB), try_flock, fi, &op);
+
+	fuse_reply_err(req, r == -EAGAIN ? EWOULDBLOCK : -r);
+}
+
+void hf_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+	     struct fuse_pollhandle *ph)
+{
+	int r = lock_file(ino);
+
+	if (ph)
+		fuse_pollhandle_destroy(ph);   /* a host file is always ready: nothing to notify later */
+	if (r != 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	r = hf_check(&hf, hc_fs_poll(hf.s, (hc_handle_t)fi->fh, POLLIN | POLLOUT, 0));
+	pthread_mutex_unlock(&hf.lock);
+	if (r < 0)
+		fuse_reply_err(req, -r);
+	else
+		fuse_reply_poll(req, (unsigned)r);
+}
+
+/* ---- extended attributes, on the inode's O_PATH handle ---- */
+
+void hf_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,
+		 size_t size, int flags)
+{
+	struct hf_inode *in;
+	int h = hf_lock_inode(&hf, ino, &in);
+
+	if (h < 0)
+		fuse_reply_err(req, -h);
+	else
+		unlock_reply_err(req, hc_fs_setxattr(hf.s, h, name, value, size, flags));
+}
+
+/* GETXATTR (@name) or LISTXATTR (@name NULL): the size when @size is 0, else the bytes. */
+static void xattr_reply(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	struct hf_inode *in;
+	char *buf = size ? malloc(size) : NULL;
+	int h = size && !buf ? -ENOMEM : hf_lock_inode(&hf, ino, &in);
+	ssize_t n;
+
+	if (h < 0) {
+		free(buf);
+		fuse_reply_err(req, -h);
+		return;
+	}
+	n = name ? hc_fs_getxattr(hf.s, h, name, buf, size) : hc_fs_listxattr(hf.s, h, buf, size);
+	n = hf_check(&hf, (int)n);
+	pthread_mutex_unlock(&hf.lock);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else if (!size)
+		fuse_reply_xattr(req, (size_t)n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+	free(buf);
+}
+
+void hf_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	xattr_reply(req, ino, name, size);
+}
+
+void hf_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	xattr_reply(req, ino, NULL, size);
+}
+
+void hf_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	struct hf_inode *in;
+	int h = hf_lock_inode(&hf, ino, &in);
+
+	if (h < 0)
+		fuse_reply_err(req, -h);
+	else
+		unlock_reply_err(req, hc_fs_removexattr(hf.s, h, name));
+}

@@ -1,0 +1,76 @@
+/* session.c: hostfs's one session with hostcalld: connecting, the root, losing it and reconnecting. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostfs.h"
+
+#define DROP_BATCH 256
+
+static int connect_root(struct hostfs *f, struct hc_session *s)
+{
+	struct hc_fs_entry e;
+	int r = hc_fs_lookup(s, HC_AT_CWD_HANDLE, f->opt.root, &e);
+
+	if (r != 0)
+		return r;
+	if (!S_ISDIR(e.st.st_mode)) {
+		hc_close(s, e.handle);
+		return -ENOTDIR;
+	}
+	return hf_inode_set_root(f, &e);
+}
+
+int hf_connect(struct hostfs *f)
+{
+	struct hc_session *s;
+	int r = hc_connect(f->opt.url, f->opt.key, &s);
+
+	if (r != 0)
+		return r;
+	f->gen++;
+	f->ndropped = 0;   /* handles of a lost session are nobody's now */
+	if ((r = connect_root(f, s)) != 0) {
+		hc_disconnect(s);
+		return r;
+	}
+	f->s = s;
+	return 0;
+}
+
+struct hc_session *hf_live(struct hostfs *f)
+{
+	if (!f->s && hf_connect(f) == 0)
+		fprintf(stderr, "hostfs: reconnected to %s; files opened before are stale\n",
+			f->opt.url);
+	return f->s;
+}
+
+int hf_check(struct hostfs *f, int r)
+{
+	if (r != -ECONNRESET && r != -ETIMEDOUT && r != -EPIPE && r != -ECONNREFUSED)
+		return r;
+	if (f->s) {
+		fprintf(stderr, "hostfs: lost the session with %s: %s\n", f->opt.url, strerror(-r));
+		hc_disconnect(f->s);
+		f->s = NULL;
+	}
+	return -EIO;
+}
+
+void hf_flush_dropped(struct hostfs *f)
+{
+	if (f->ndropped && f->s)
+		hf_check(f, hc_fs_forget(f->s, f->dropped, f->ndropped));
+	f->ndropped = 0;
+}
+
+void hf_drop(struct hostfs *f, hc_handle_t h)
+{
+	if (!f->dropped && !(f->dropped = calloc(DROP_BATCH, sizeof(*f->dropped))))
+		return;   /* the handle stays open in the shadow until the session ends */
+	f->dropped[f->ndropped++] = h;
+	if (f->ndropped == DROP_BATCH)
+		hf_flush_dropped(f);
+}
