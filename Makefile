@@ -163,6 +163,10 @@ $(B)/tests/integration/test_%: $(B)/tests/integration/test_%.o $(TEST_SUPPORT) $
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
 
+$(B)/tests/hostfs/fs_semantics: $(B)/tests/hostfs/fs_semantics.o $(LIBA)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
+
 $(B)/tests/bench/bench_%: $(B)/tests/bench/bench_%.o $(TEST_SUPPORT) $(LIBA)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
@@ -184,7 +188,7 @@ fuzz: build/fuzz/fuzz_parser
 		r=$$?; tail -4 build/fuzz/log; [ $$r -eq 0 ] && echo "fuzz_parser: no crash in $(FUZZ_SECONDS) s"; \
 		exit $$r
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS)
+tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(B)/tests/hostfs/fs_semantics
 
 check:
 	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests
@@ -193,7 +197,8 @@ check:
 		$(INTEG_TESTS:%=build/san/tests/integration/test_%) \
 		$(CHANNEL_TESTS:%='env HC_TEST_TRANSPORT=ivshmem build/san/tests/integration/test_%') \
 		tests/dosh/run.sh \
-		tests/dosh/interactive.sh
+		tests/dosh/interactive.sh \
+		tests/hostfs/run.sh
 	$(Q)$(MAKE) --no-print-directory vm-check VM_HOSTCALLD=build/san/bin/hostcalld
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
