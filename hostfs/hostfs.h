@@ -21,14 +21,19 @@ struct hf_inode {
 	mode_t type;             /* S_IFMT */
 	struct timespec mtime;   /* at the last open, for cache=auto */
 	off_t size;
+	uint64_t parent_dev, parent_ino;   /* where the kernel last found it, and as what: */
+	char *name;              /* what the reaper asks the kernel to forget */
 	struct hf_inode *next;   /* hash chain */
+	struct hf_inode *older, *newer;   /* least recently looked up first */
 };
 
 struct hf_options {
 	const char *url, *key, *root, *mountpoint;
 	enum hf_cache cache;
 	int foreground;
+	int pipes;               /* --pipes: the host pipes, not the host's files */
 	double attr_timeout, entry_timeout;
+	size_t max_inodes;       /* beyond this many, the kernel is asked to forget the oldest */
 };
 
 struct hostfs {
@@ -39,8 +44,13 @@ struct hostfs {
 	struct hf_inode root;
 	struct hf_inode **buckets;
 	size_t nbuckets, count;
+	char pipe_dir[4096];     /* --pipes: the host directory of the FIFOs */
 	hc_handle_t *dropped;    /* handles to forget at the next call */
 	int ndropped;
+	struct hf_inode lru;     /* the list head: lru.newer is the oldest */
+	struct fuse_session *se;
+	pthread_cond_t reap;     /* wakes the reaper */
+	int stopping;
 };
 
 extern struct hostfs hf;
@@ -62,8 +72,16 @@ void hf_flush_dropped(struct hostfs *f);
 struct hf_inode *hf_inode_of(fuse_ino_t nodeid);
 /* hf_inode_handle - @in's handle in the live session. Returns: it or -ESTALE / -EIO. */
 int hf_inode_handle(struct hostfs *f, struct hf_inode *in);
-/* hf_inode_add - the inode of entry @e, new or known (one more lookup). Returns: it or NULL. */
-struct hf_inode *hf_inode_add(struct hostfs *f, const struct hc_fs_entry *e);
+/*
+ * hf_inode_add - the inode of entry @e, new or known (one more lookup), found
+ * as @name in directory @parent. Returns: it or NULL.
+ */
+struct hf_inode *hf_inode_add(struct hostfs *f, const struct hc_fs_entry *e, fuse_ino_t parent,
+			      const char *name);
+/* hf_nodeid - the node id the kernel knows @in by. */
+fuse_ino_t hf_nodeid(const struct hostfs *f, const struct hf_inode *in);
+/* hf_reaper - a thread: while more than max_inodes are known, the kernel is asked to forget the oldest. */
+void *hf_reaper(void *arg);
 /* hf_inode_set_root - the root's entry, at connect and reconnect. Returns: 0 or -errno. */
 int hf_inode_set_root(struct hostfs *f, const struct hc_fs_entry *e);
 /* hf_inode_forget - @n fewer lookups; at none the inode and its handle go. */
@@ -71,10 +89,20 @@ void hf_inode_forget(struct hostfs *f, struct hf_inode *in, uint64_t n);
 /* hf_inode_free_all - at unmount. */
 void hf_inode_free_all(struct hostfs *f);
 
+/* ---- pipes.c: hostfs --pipes ---- */
+extern const struct fuse_lowlevel_ops hp_ops;
+/*
+ * hp_pipe_dir - the session user's pipe directory on the host, made 0700 if
+ * absent: $XDG_RUNTIME_DIR/hostcall/pipe, else /tmp/hostcall-pipe-UID.
+ * Returns: 0 or -errno (-EPERM when it is not the user's own, 0700).
+ */
+int hp_pipe_dir(struct hc_session *s, char *out, size_t len);
+
 /* ---- ops.c: names and attributes; ops_data.c: open files, directories, xattrs, locks ---- */
 extern const struct fuse_lowlevel_ops hf_ops;
-/* hf_reply_entry - answer a lookup-like request with @e (r: the call's result). */
-void hf_reply_entry(fuse_req_t req, struct hostfs *f, int r, const struct hc_fs_entry *e);
+/* hf_reply_entry - answer a lookup-like request with @e, @name in @parent (r: the call's result). */
+void hf_reply_entry(fuse_req_t req, struct hostfs *f, int r, const struct hc_fs_entry *e,
+		    fuse_ino_t parent, const char *name);
 /* hf_timeouts - the attribute and entry timeouts of the cache mode. */
 double hf_attr_timeout(const struct hostfs *f);
 /* hf_lock_inode - take hf.lock and @ino's live handle. Returns: it or -errno (unlocked then). */

@@ -1,6 +1,8 @@
 /* inode.c: hostfs's inode table: one entry per host (dev, ino), holding its O_PATH handle and lookup count. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "hostfs.h"
 
@@ -55,6 +57,45 @@ static struct hf_inode *find(struct hostfs *f, uint64_t dev, uint64_t ino)
 	return NULL;
 }
 
+fuse_ino_t hf_nodeid(const struct hostfs *f, const struct hf_inode *in)
+{
+	return in == &f->root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)in;
+}
+
+static void lru_unlink(struct hf_inode *in)
+{
+	if (in->older)
+		in->older->newer = in->newer;
+	if (in->newer)
+		in->newer->older = in->older;
+	in->older = in->newer = NULL;
+}
+
+/* @in was looked up now: it goes to the new end, and remembers where it was found. */
+static void touch(struct hostfs *f, struct hf_inode *in, fuse_ino_t parent, const char *name)
+{
+	char *n;
+
+	if (in == &f->root)
+		return;
+	if (!f->lru.newer)
+		f->lru.newer = f->lru.older = &f->lru;
+	lru_unlink(in);
+	in->older = f->lru.older;
+	in->newer = &f->lru;
+	f->lru.older->newer = in;
+	f->lru.older = in;
+	if (name && (n = strdup(name))) {
+		struct hf_inode *dir = hf_inode_of(parent);
+		free(in->name);
+		in->name = n;
+		in->parent_dev = dir->dev;
+		in->parent_ino = dir->ino;
+	}
+	if (f->count > f->opt.max_inodes)
+		pthread_cond_signal(&f->reap);
+}
+
 /* A known inode: one handle is enough, so the new one goes (or replaces a stale one). */
 static struct hf_inode *known(struct hostfs *f, struct hf_inode *in, const struct hc_fs_entry *e)
 {
@@ -99,25 +140,27 @@ int hf_inode_set_root(struct hostfs *f, const struct hc_fs_entry *e)
 	return fresh ? insert(f, r) : 0;
 }
 
-struct hf_inode *hf_inode_add(struct hostfs *f, const struct hc_fs_entry *e)
+struct hf_inode *hf_inode_add(struct hostfs *f, const struct hc_fs_entry *e, fuse_ino_t parent,
+			      const char *name)
 {
 	struct hf_inode *in = find(f, e->st.st_dev, e->st.st_ino);
 
-	if (in == &f->root || (in && in->nlookup))
+	if (in) {
+		touch(f, in, parent, name);
 		return known(f, in, e);
-	if (!in) {
-		if (!(in = calloc(1, sizeof(*in)))) {
-			hf_drop(f, e->handle);
-			return NULL;
-		}
-		in->dev = e->st.st_dev;
-		in->ino = e->st.st_ino;
-		if (insert(f, in) != 0) {
-			free(in);
-			hf_drop(f, e->handle);
-			return NULL;
-		}
 	}
+	if (!(in = calloc(1, sizeof(*in)))) {
+		hf_drop(f, e->handle);
+		return NULL;
+	}
+	in->dev = e->st.st_dev;
+	in->ino = e->st.st_ino;
+	if (insert(f, in) != 0) {
+		free(in);
+		hf_drop(f, e->handle);
+		return NULL;
+	}
+	touch(f, in, parent, name);
 	in->handle = e->handle;
 	in->gen = f->gen;
 	in->nlookup = 1;
@@ -146,6 +189,8 @@ void hf_inode_forget(struct hostfs *f, struct hf_inode *in, uint64_t n)
 	if (in->gen == f->gen)
 		hf_drop(f, in->handle);
 	unlink_inode(f, in);
+	lru_unlink(in);
+	free(in->name);
 	free(in);
 }
 
@@ -154,11 +199,78 @@ void hf_inode_free_all(struct hostfs *f)
 	for (size_t i = 0; i < f->nbuckets; i++) {
 		for (struct hf_inode *in = f->buckets[i], *next; in; in = next) {
 			next = in->next;
-			if (in != &f->root)
+			if (in != &f->root) {
+				free(in->name);
 				free(in);
+			}
 		}
 	}
 	free(f->buckets);
 	f->buckets = NULL;
 	f->nbuckets = f->count = 0;
+}
+
+#define REAP_BATCH 512
+
+struct reap_item {
+	uint64_t parent_dev, parent_ino;
+	char *name;
+};
+
+/* The oldest inodes beyond the bound, as (parent, name) copies (hf.lock held). Returns: how many. */
+static int reap_pick(struct hostfs *f, struct reap_item *items)
+{
+	size_t over = f->count > f->opt.max_inodes ? f->count - f->opt.max_inodes : 0;
+	int n = 0;
+
+	if (over)
+		over += f->opt.max_inodes / 8;   /* below the bound again, by a margin */
+	for (struct hf_inode *in = f->lru.newer; in && in != &f->lru && n < REAP_BATCH &&
+	     (size_t)n < over; in = in->newer) {
+		if (!in->name || !(items[n].name = strdup(in->name)))
+			continue;
+		items[n].parent_dev = in->parent_dev;
+		items[n++].parent_ino = in->parent_ino;
+	}
+	return n;
+}
+
+/* Ask the kernel to drop one name, if its directory is still one the kernel knows. */
+static void reap_one(struct hostfs *f, const struct reap_item *it)
+{
+	struct hf_inode *dir;
+	fuse_ino_t parent = 0;
+
+	pthread_mutex_lock(&f->lock);
+	if ((dir = find(f, it->parent_dev, it->parent_ino)) && S_ISDIR(dir->type))
+		parent = hf_nodeid(f, dir);
+	pthread_mutex_unlock(&f->lock);
+	if (parent)
+		fuse_lowlevel_notify_inval_entry(f->se, parent, it->name, strlen(it->name));
+}
+
+void *hf_reaper(void *arg)
+{
+	struct hostfs *f = arg;
+	struct reap_item items[REAP_BATCH];
+
+	pthread_mutex_lock(&f->lock);
+	while (!f->stopping) {
+		int n = reap_pick(f, items);
+		if (n == 0) {
+			pthread_cond_wait(&f->reap, &f->lock);
+			continue;
+		}
+		pthread_mutex_unlock(&f->lock);
+		for (int i = 0; i < n; i++) {
+			reap_one(f, &items[i]);
+			free(items[i].name);
+		}
+		pthread_mutex_lock(&f->lock);
+		if (f->count > f->opt.max_inodes)   /* the kernel forgets at its own pace */
+			pthread_cond_timedwait(&f->reap, &f->lock,
+					       &(struct timespec){ time(NULL) + 1, 0 });
+	}
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
 }

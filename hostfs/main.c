@@ -7,17 +7,25 @@
 
 #include "hostfs.h"
 
-struct hostfs hf = { .lock = PTHREAD_MUTEX_INITIALIZER };
+#define MAX_INODES_DEFAULT 8192
+
+struct hostfs hf = { .lock = PTHREAD_MUTEX_INITIALIZER, .reap = PTHREAD_COND_INITIALIZER };
 
 static void usage(FILE *to)
 {
 	fprintf(to,
 		"usage: hostfs [--host URL] [--key FILE] [--root HOSTDIR] [-f] [-o OPTIONS] MOUNTPOINT\n"
+		"       hostfs --pipes [--host URL] [--key FILE] [-f] MOUNTPOINT\n"
 		"  --host URL      hostcalld: tcp://HOST:PORT, unix:/PATH or kvm: (default $DOSH_HOST)\n"
 		"  --key FILE      the shared key (default $DOSH_KEY)\n"
 		"  --root HOSTDIR  the host directory to mount (default /)\n"
+		"  --pipes         mount the host pipes: opening NAME opens (making it if absent) the\n"
+		"                  host FIFO NAME in $XDG_RUNTIME_DIR/hostcall/pipe on the host\n"
+		"                  (else /tmp/hostcall-pipe-UID), which host programs open too\n"
 		"  -f              stay in the foreground\n"
-		"  -o cache=never|auto|always, attr_timeout=S, entry_timeout=S, and FUSE mount options\n");
+		"  -o cache=never|auto|always, attr_timeout=S, entry_timeout=S, max_inodes=N (host\n"
+		"     handles held, default %d), and FUSE mount options (allow_other, ro, ...)\n",
+		MAX_INODES_DEFAULT);
 }
 
 static int parse_cache(struct hf_options *o, const char *v)
@@ -49,6 +57,19 @@ static int parse_seconds(const char *opt, const char *v, double *out)
 	return -EINVAL;
 }
 
+static int parse_count(const char *opt, const char *v, size_t *out)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (*v && !*end && n >= 64 && n <= (1ul << 24)) {
+		*out = n;
+		return 0;
+	}
+	fprintf(stderr, "hostfs: %s=%s: give a count from 64 to 16777216\n", opt, v);
+	return -EINVAL;
+}
+
 /* Take hostfs's own options out of one -o list; the rest is appended to @fuse_opts for FUSE. */
 static int parse_o(struct hf_options *o, char *list, char *fuse_opts, size_t cap, double t[2])
 {
@@ -61,6 +82,8 @@ static int parse_o(struct hf_options *o, char *list, char *fuse_opts, size_t cap
 			r = parse_seconds("attr_timeout", eq + 1, &t[0]);
 		else if (eq && strncmp(opt, "entry_timeout=", 14) == 0)
 			r = parse_seconds("entry_timeout", eq + 1, &t[1]);
+		else if (eq && strncmp(opt, "max_inodes=", 11) == 0)
+			r = parse_count("max_inodes", eq + 1, &o->max_inodes);
 		else if (strlen(fuse_opts) + strlen(opt) + 2 < cap)
 			strcat(strcat(fuse_opts, ","), opt);
 		if (r)
@@ -74,6 +97,7 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 	static const struct option longs[] = {
 		{ "host", required_argument, NULL, 'H' }, { "key", required_argument, NULL, 'k' },
 		{ "root", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+		{ "pipes", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	double t[2] = { -1, -1 };
@@ -82,6 +106,7 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 	o->url = getenv("DOSH_HOST");
 	o->key = getenv("DOSH_KEY");
 	o->root = "/";
+	o->max_inodes = MAX_INODES_DEFAULT;
 	parse_cache(o, "auto");
 	while ((c = getopt_long(argc, argv, "fo:h", longs, NULL)) != -1) {
 		switch (c) {
@@ -89,6 +114,7 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 		case 'k': o->key = optarg; break;
 		case 'r': o->root = optarg; break;
 		case 'f': o->foreground = 1; break;
+		case 'p': o->pipes = 1; break;
 		case 'o':
 			if (parse_o(o, optarg, fuse_opts, cap, t) != 0)
 				return -EINVAL;
@@ -111,9 +137,28 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 	return 0;
 }
 
+/* The reaper runs beside the loop, from mount to unmount. */
+static int start_reaper(struct fuse_session *se, pthread_t *t)
+{
+	hf.se = se;
+	return hf.opt.pipes ? 0 : pthread_create(t, NULL, hf_reaper, &hf);
+}
+
+static void stop_reaper(pthread_t t)
+{
+	if (hf.opt.pipes)
+		return;
+	pthread_mutex_lock(&hf.lock);
+	hf.stopping = 1;
+	pthread_cond_signal(&hf.reap);
+	pthread_mutex_unlock(&hf.lock);
+	pthread_join(t, NULL);
+}
+
 static int serve(struct fuse_session *se, const struct hf_options *o)
 {
 	struct fuse_loop_config *cfg;
+	pthread_t reaper;
 	int r;
 
 	if (fuse_set_signal_handlers(se) != 0)
@@ -123,11 +168,17 @@ static int serve(struct fuse_session *se, const struct hf_options *o)
 		return -EIO;
 	}
 	fuse_daemonize(o->foreground);
+	if (start_reaper(se, &reaper) != 0) {
+		fuse_session_unmount(se);
+		fuse_remove_signal_handlers(se);
+		return -EAGAIN;
+	}
 	cfg = fuse_loop_cfg_create();
 	fuse_loop_cfg_set_clone_fd(cfg, 0);
 	fuse_loop_cfg_set_max_threads(cfg, 16);
 	r = fuse_session_loop_mt(se, cfg);
 	fuse_loop_cfg_destroy(cfg);
+	stop_reaper(reaper);
 	fuse_session_unmount(se);
 	fuse_remove_signal_handlers(se);
 	return r == 0 ? 0 : -EIO;
@@ -148,7 +199,12 @@ int main(int argc, char **argv)
 			*hc_connect_error() ? hc_connect_error() : strerror(-r));
 		return 1;
 	}
-	se = fuse_session_new(&args, &hf_ops, sizeof(hf_ops), &hf);
+	if (hf.opt.pipes)
+		printf("hostfs: host pipes in %s on the host: opening %s/NAME opens NAME there\n",
+		       hf.pipe_dir, hf.opt.mountpoint);
+	fflush(stdout);
+	se = hf.opt.pipes ? fuse_session_new(&args, &hp_ops, sizeof(hp_ops), &hf)
+			  : fuse_session_new(&args, &hf_ops, sizeof(hf_ops), &hf);
 	r = se ? serve(se, &hf.opt) : -EINVAL;
 	if (se)
 		fuse_session_destroy(se);

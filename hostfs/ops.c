@@ -32,13 +32,18 @@ static void reply_done(fuse_req_t req, struct hostfs *f, int r)
 	fuse_reply_err(req, -r);
 }
 
-void hf_reply_entry(fuse_req_t req, struct hostfs *f, int r, const struct hc_fs_entry *e)
+void hf_reply_entry(fuse_req_t req, struct hostfs *f, int r, const struct hc_fs_entry *e,
+		    fuse_ino_t parent, const char *name)
 {
 	struct fuse_entry_param ep;
 	struct hf_inode *in;
 
 	r = hf_check(f, r);
-	if (r == 0 && !(in = hf_inode_add(f, e)))
+	if (r == -EMFILE && f->count > 256) {
+		f->opt.max_inodes = f->count * 3 / 4;   /* the host holds fewer than we thought */
+		pthread_cond_signal(&f->reap);
+	}
+	if (r == 0 && !(in = hf_inode_add(f, e, parent, name)))
 		r = -ENOMEM;
 	pthread_mutex_unlock(&f->lock);
 	if (r != 0) {
@@ -46,12 +51,15 @@ void hf_reply_entry(fuse_req_t req, struct hostfs *f, int r, const struct hc_fs_
 		return;
 	}
 	memset(&ep, 0, sizeof(ep));
-	ep.ino = in == &f->root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)in;
+	ep.ino = hf_nodeid(f, in);
 	ep.attr = e->st;
 	ep.attr_timeout = f->opt.attr_timeout;
 	ep.entry_timeout = f->opt.entry_timeout;
-	if (fuse_reply_entry(req, &ep) != 0)
+	if (fuse_reply_entry(req, &ep) != 0) {
+		pthread_mutex_lock(&f->lock);
 		hf_inode_forget(f, in, 1);   /* the kernel never took it */
+		pthread_mutex_unlock(&f->lock);
+	}
 }
 
 static void hf_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -64,7 +72,7 @@ static void hf_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_err(req, -h);
 		return;
 	}
-	hf_reply_entry(req, &hf, hc_fs_lookup(hf.s, h, name, &e), &e);
+	hf_reply_entry(req, &hf, hc_fs_lookup(hf.s, h, name, &e), &e, parent, name);
 }
 
 static void hf_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
@@ -189,7 +197,7 @@ static void make(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
 		fuse_reply_err(req, -h);
 		return;
 	}
-	hf_reply_entry(req, &hf, hc_fs_mknodat(hf.s, h, name, mode, rdev, &e), &e);
+	hf_reply_entry(req, &hf, hc_fs_mknodat(hf.s, h, name, mode, rdev, &e), &e, parent, name);
 }
 
 static void hf_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
@@ -234,7 +242,7 @@ static void hf_symlink(fuse_req_t req, const char *target, fuse_ino_t parent, co
 		fuse_reply_err(req, -h);
 		return;
 	}
-	hf_reply_entry(req, &hf, hc_fs_symlinkat(hf.s, target, h, name, &e), &e);
+	hf_reply_entry(req, &hf, hc_fs_symlinkat(hf.s, target, h, name, &e), &e, parent, name);
 }
 
 /* The live handles of two inodes, under one lock. Returns: 0 or -errno (unlocked then). */
@@ -271,7 +279,8 @@ static void hf_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const 
 		fuse_reply_err(req, -r);
 		return;
 	}
-	hf_reply_entry(req, &hf, hc_fs_linkat(hf.s, h, "", to, newname, AT_EMPTY_PATH, &e), &e);
+	hf_reply_entry(req, &hf, hc_fs_linkat(hf.s, h, "", to, newname, AT_EMPTY_PATH, &e), &e,
+		       newparent, newname);
 }
 
 static void hf_statfs(fuse_req_t req, fuse_ino_t ino)

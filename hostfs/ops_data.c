@@ -98,7 +98,7 @@ void hf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		unlock_reply_err(req, fh);
 		return;
 	}
-	if (!(in = hf_inode_add(&hf, &e))) {
+	if (!(in = hf_inode_add(&hf, &e, parent, name))) {
 		hf_drop(&hf, fh);
 		unlock_reply_err(req, -ENOMEM);
 		return;
@@ -106,7 +106,7 @@ void hf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	cache_policy(in, &e.st, fi);
 	pthread_mutex_unlock(&hf.lock);
 	memset(&ep, 0, sizeof(ep));
-	ep.ino = (fuse_ino_t)(uintptr_t)in;
+	ep.ino = hf_nodeid(&hf, in);
 	ep.attr = e.st;
 	ep.attr_timeout = hf.opt.attr_timeout;
 	ep.entry_timeout = hf.opt.entry_timeout;
@@ -315,8 +315,9 @@ static int batch_at(struct hf_dir *d, uint64_t off, int plus, int *at)
 	return 0;
 }
 
-/* One entry into @buf; a plus entry hands its handle to the inode table. Returns: its size, 0 if full. */
-static size_t add_entry(fuse_req_t req, char *buf, size_t left, struct hc_fs_dirent *e, int plus)
+/* One entry into @buf; a plus entry hands its handle to the inode table. Returns: its size. */
+static size_t add_entry(fuse_req_t req, fuse_ino_t dir, char *buf, size_t left,
+			struct hc_fs_dirent *e, int plus)
 {
 	struct stat st = { .st_ino = e->ino, .st_mode = (mode_t)e->type << 12 };
 	struct fuse_entry_param ep;
@@ -334,8 +335,8 @@ static size_t add_entry(fuse_req_t req, char *buf, size_t left, struct hc_fs_dir
 	n = fuse_add_direntry_plus(req, buf, left, e->name, &ep, (off_t)e->cookie);
 	if (n > left || !e->has_entry)
 		return n;
-	if ((in = hf_inode_add(&hf, &e->entry))) {
-		ep.ino = in == &hf.root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)in;
+	if ((in = hf_inode_add(&hf, &e->entry, dir, e->name))) {
+		ep.ino = hf_nodeid(&hf, in);
 		fuse_add_direntry_plus(req, buf, left, e->name, &ep, (off_t)e->cookie);
 	}
 	e->has_entry = 0;   /* the table has it now (or dropped it) */
@@ -359,7 +360,7 @@ static void read_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		if ((r = hf_check(&hf, batch_at(d, (uint64_t)off, plus, &at))) != 0 || at >= d->n)
 			break;
 		for (; at < d->n; at++) {
-			size_t n = add_entry(req, buf + used, size - used, &d->ents[at], plus);
+			size_t n = add_entry(req, ino, buf + used, size - used, &d->ents[at], plus);
 			if (n > size - used)
 				goto full;
 			used += n;

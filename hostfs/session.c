@@ -31,7 +31,9 @@ int hf_connect(struct hostfs *f)
 		return r;
 	f->gen++;
 	f->ndropped = 0;   /* handles of a lost session are nobody's now */
-	if ((r = connect_root(f, s)) != 0) {
+	if (f->opt.pipes && (r = hp_pipe_dir(s, f->pipe_dir, sizeof(f->pipe_dir))) == 0)
+		f->opt.root = f->pipe_dir;
+	if (r != 0 || (r = connect_root(f, s)) != 0) {
 		hc_disconnect(s);
 		return r;
 	}

@@ -1,0 +1,527 @@
+/*
+ * pipes.c: hostfs --pipes: each name is a host FIFO in the session user's pipe directory, and each
+ * open of it a session of its own, so that a blocked open, read or write holds up nothing else.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hostfs.h"
+
+#define PIPE_WAIT_MS 500         /* a blocked read or write looks for a signal this often */
+#define PIPE_WATCH_MS 100        /* a poll watcher lets reads and writes in this often */
+#define PIPE_WRITE_CHUNK 65536   /* as much as a host pipe holds */
+#define PIPE_OPEN_TIMEOUT_MS INT_MAX
+
+/* One open of a host pipe: its own session and the FIFO's handle in it. */
+struct hp_pipe {
+	pthread_mutex_t lock;
+	struct hc_session *s;
+	hc_handle_t h;
+	int nonblock;
+	pthread_t watcher;       /* waits for a poll()ing guest's events */
+	int watching, closing;
+	struct fuse_pollhandle *ph;
+	short want;
+};
+
+/* One name the kernel looked up; the FIFO itself may not exist yet. */
+struct hp_name {
+	uint64_t nlookup;
+	char name[];
+};
+
+static int valid_name(const char *name)
+{
+	return *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 && !strchr(name, '/') &&
+	       strlen(name) <= NAME_MAX;
+}
+
+/* ---- the pipe directory on the host ---- */
+
+static int own_dir(struct hc_session *s, const char *dir, unsigned uid)
+{
+	struct stat st;
+	int r = hc_mkdir(s, dir, 0700);
+
+	if (r != 0 && r != -EEXIST)
+		return r;
+	if ((r = hc_lstat(s, dir, &st)) != 0)
+		return r;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != uid || (st.st_mode & 077)) {
+		fprintf(stderr, "hostfs: %s on the host is not a directory of the user's own with "
+			"mode 0700: not using it\n", dir);
+		return -EPERM;
+	}
+	return 0;
+}
+
+int hp_pipe_dir(struct hc_session *s, char *out, size_t len)
+{
+	struct hc_session_info info;
+	char xdg[2048], base[3000];
+	int r;
+
+	if ((r = hc_info(s, &info)) != 0)
+		return r;
+	if (hc_getenv(s, "XDG_RUNTIME_DIR", xdg, sizeof(xdg)) == 0 && xdg[0] == '/') {
+		snprintf(base, sizeof(base), "%s/hostcall", xdg);
+		if ((r = own_dir(s, base, info.uid)) != 0)
+			return r;
+		snprintf(out, len, "%s/pipe", base);
+	} else {
+		snprintf(out, len, "/tmp/hostcall-pipe-%u", info.uid);
+	}
+	return own_dir(s, out, info.uid);
+}
+
+/* ---- names ---- */
+
+/* What a pipe name looks like: a regular file to the guest's kernel, so it never makes a guest FIFO of it. */
+static void pipe_attr(const char *name, const struct stat *host, struct stat *st)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	memset(st, 0, sizeof(*st));
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	st->st_ino = host ? host->st_ino : (h | 1ull << 63);
+	st->st_mode = S_IFREG | (host ? host->st_mode & 0777 : 0600);
+	st->st_nlink = 1;
+	st->st_uid = host ? host->st_uid : getuid();
+	st->st_gid = host ? host->st_gid : getgid();
+	if (host) {
+		st->st_atim = host->st_atim;
+		st->st_mtim = host->st_mtim;
+		st->st_ctim = host->st_ctim;
+	}
+}
+
+/* @name's attributes as the pipe directory has them (the FIFO may be absent). Returns: 0 or -errno. */
+static int name_attr(const char *name, struct stat *st)
+{
+	struct stat host;
+	int h, r;
+
+	pthread_mutex_lock(&hf.lock);
+	h = hf_inode_handle(&hf, &hf.root);
+	r = h < 0 ? h : hf_check(&hf, hc_fs_fstatat(hf.s, h, name, &host, AT_SYMLINK_NOFOLLOW));
+	pthread_mutex_unlock(&hf.lock);
+	if (r == -ENOENT) {
+		pipe_attr(name, NULL, st);
+		return 0;
+	}
+	if (r == 0 && !S_ISFIFO(host.st_mode))
+		return -ENOENT;   /* something else lies there: not a pipe of ours */
+	if (r == 0)
+		pipe_attr(name, &host, st);
+	return r;
+}
+
+static void hp_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fuse_entry_param ep;
+	struct hp_name *n;
+	int r;
+
+	if (parent != FUSE_ROOT_ID || !valid_name(name)) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	memset(&ep, 0, sizeof(ep));
+	if ((r = name_attr(name, &ep.attr)) != 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	if (!(n = calloc(1, sizeof(*n) + strlen(name) + 1))) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	strcpy(n->name, name);
+	n->nlookup = 1;
+	ep.ino = (fuse_ino_t)(uintptr_t)n;
+	if (fuse_reply_entry(req, &ep) != 0)
+		free(n);
+}
+
+static void hp_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	struct hp_name *n = (struct hp_name *)(uintptr_t)ino;
+
+	if (ino != FUSE_ROOT_ID && (n->nlookup -= nlookup < n->nlookup ? nlookup : n->nlookup) == 0)
+		free(n);
+	fuse_reply_none(req);
+}
+
+static void hp_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct stat st;
+	int r = 0;
+
+	(void)fi;
+	if (ino == FUSE_ROOT_ID) {
+		memset(&st, 0, sizeof(st));
+		st.st_ino = 1;
+		st.st_mode = S_IFDIR | 0755;
+		st.st_nlink = 2;
+	} else {
+		r = name_attr(((struct hp_name *)(uintptr_t)ino)->name, &st);
+	}
+	if (r != 0)
+		fuse_reply_err(req, -r);
+	else
+		fuse_reply_attr(req, &st, 0);
+}
+
+/* O_TRUNC, chmod, utimes: a pipe keeps no data, so there is nothing to change. */
+static void hp_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid,
+		       struct fuse_file_info *fi)
+{
+	(void)attr;
+	(void)valid;
+	hp_getattr(req, ino, fi);
+}
+
+static void hp_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	int h, r;
+
+	if (parent != FUSE_ROOT_ID || !valid_name(name)) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	pthread_mutex_lock(&hf.lock);
+	h = hf_inode_handle(&hf, &hf.root);
+	r = h < 0 ? h : hf_check(&hf, hc_fs_unlinkat(hf.s, h, name, 0));
+	pthread_mutex_unlock(&hf.lock);
+	fuse_reply_err(req, -r);
+}
+
+static void hp_refuse(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	(void)parent;
+	(void)name;
+	(void)mode;
+	fuse_reply_err(req, EINVAL);   /* only pipes live here, made by opening them */
+}
+
+static void hp_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	struct hc_fs_dirent *d = NULL;
+	char *buf = malloc(size);
+	size_t used = 0;
+	int h, n = 0, eof = 1;
+
+	(void)ino;
+	(void)fi;
+	pthread_mutex_lock(&hf.lock);
+	h = hf_inode_handle(&hf, &hf.root);
+	h = h < 0 ? h : hf_check(&hf, hc_fs_openat(hf.s, h, "", O_RDONLY | O_DIRECTORY, 0, NULL, NULL));
+	if (h >= 0) {
+		n = hf_check(&hf, hc_fs_getdents(hf.s, h, (uint64_t)off, size * 4, 0, &d, &eof));
+		hc_close(hf.s, h);
+	}
+	pthread_mutex_unlock(&hf.lock);
+	if (h < 0 || n < 0 || !buf) {
+		free(buf);
+		fuse_reply_err(req, h < 0 ? -h : n < 0 ? -n : ENOMEM);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		size_t k;
+		if (d[i].type != DT_FIFO && strcmp(d[i].name, ".") && strcmp(d[i].name, ".."))
+			continue;
+		st = (struct stat){ .st_ino = d[i].ino, .st_mode = d[i].type == DT_FIFO ? S_IFREG : S_IFDIR };
+		k = fuse_add_direntry(req, buf + used, size - used, d[i].name, &st, (off_t)d[i].cookie);
+		if (k > size - used)
+			break;
+		used += k;
+	}
+	hc_fs_dirents_free(d, n);
+	fuse_reply_buf(req, buf, used);
+	free(buf);
+}
+
+/* ---- opening: mkfifo if absent, then a session of its own opens it, blocking as FIFOs do ---- */
+
+static int make_fifo(const char *name)
+{
+	struct hc_fs_entry e;
+	int h, r;
+
+	pthread_mutex_lock(&hf.lock);
+	h = hf_inode_handle(&hf, &hf.root);
+	r = h < 0 ? h : hf_check(&hf, hc_fs_mknodat(hf.s, h, name, S_IFIFO | 0600, 0, &e));
+	if (r == 0)
+		hc_close(hf.s, e.handle);
+	pthread_mutex_unlock(&hf.lock);
+	return r == -EEXIST ? 0 : r;
+}
+
+/* A signal came while the open waits for the other end: be that other end for a moment. */
+static void open_interrupted(fuse_req_t req, void *data)
+{
+	const char *name = data;
+	int h, fh;
+
+	(void)req;
+	pthread_mutex_lock(&hf.lock);
+	h = hf_inode_handle(&hf, &hf.root);
+	fh = h < 0 ? h : hc_fs_openat(hf.s, h, name, O_RDWR | O_NONBLOCK | O_NOFOLLOW, 0, NULL, NULL);
+	if (fh >= 0)
+		hc_close(hf.s, fh);
+	pthread_mutex_unlock(&hf.lock);
+}
+
+static int open_pipe(fuse_req_t req, const char *name, int flags, struct hp_pipe *p)
+{
+	char path[8192];
+	int r;
+
+	if ((r = hc_connect(hf.opt.url, hf.opt.key, &p->s)) != 0)
+		return r == -ECONNREFUSED || r == -ECONNRESET ? -EIO : r;
+	snprintf(path, sizeof(path), "%s/%s", hf.opt.root, name);
+	hc_set_timeout(p->s, PIPE_OPEN_TIMEOUT_MS);
+	fuse_req_interrupt_func(req, open_interrupted, (void *)name);
+	p->h = hc_open(p->s, path, (flags & (O_ACCMODE | O_NONBLOCK)) | O_NOFOLLOW, 0);
+	fuse_req_interrupt_func(req, NULL, NULL);
+	hc_set_timeout(p->s, HC_DEFAULT_TIMEOUT_MS);
+	if (p->h >= 0 && fuse_req_interrupted(req)) {
+		hc_close(p->s, p->h);
+		p->h = -EINTR;
+	}
+	if (p->h < 0) {
+		r = p->h;
+		hc_disconnect(p->s);
+		return r;
+	}
+	p->nonblock = (flags & O_NONBLOCK) != 0;
+	return 0;
+}
+
+static void hp_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hp_name *n = (struct hp_name *)(uintptr_t)ino;
+	struct hp_pipe *p;
+	int r;
+
+	if (ino == FUSE_ROOT_ID) {
+		fuse_reply_err(req, EISDIR);
+		return;
+	}
+	if (!(p = calloc(1, sizeof(*p)))) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	if ((r = make_fifo(n->name)) != 0 || (r = open_pipe(req, n->name, fi->flags, p)) != 0) {
+		free(p);
+		fuse_reply_err(req, -r);
+		return;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	fi->fh = (uint64_t)(uintptr_t)p;
+	fi->direct_io = 1;
+	fi->nonseekable = 1;
+	if (fuse_reply_open(req, fi) != 0) {
+		hc_disconnect(p->s);
+		free(p);
+	}
+}
+
+/* ---- reading and writing: wait on the host in short polls, so a signal is seen ---- */
+
+/* Until the pipe is ready for @events (its lock held). Returns: 0, -EAGAIN (non-blocking) or -errno. */
+static int wait_ready(fuse_req_t req, struct hp_pipe *p, short events)
+{
+	for (;;) {
+		int r = hc_fs_poll(p->s, p->h, events, p->nonblock ? 0 : PIPE_WAIT_MS);
+		if (r < 0)
+			return r == -ECONNRESET || r == -ETIMEDOUT ? -EIO : r;
+		if (r & (events | POLLHUP | POLLERR))
+			return 0;
+		if (p->nonblock)
+			return -EAGAIN;
+		if (fuse_req_interrupted(req))
+			return -EINTR;
+	}
+}
+
+static void hp_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	struct hp_pipe *p = (struct hp_pipe *)(uintptr_t)fi->fh;
+	char *buf = malloc(size ? size : 1);
+	ssize_t n;
+
+	(void)ino;
+	(void)off;
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	n = wait_ready(req, p, POLLIN);
+	if (n == 0)
+		n = hc_read(p->s, p->h, buf, size > HC_IO_MAX_BYTES ? HC_IO_MAX_BYTES : size);
+	pthread_mutex_unlock(&p->lock);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+	free(buf);
+}
+
+/* The pipe's reader is gone: as the kernel's pipes do, SIGPIPE to the writer, then EPIPE. */
+static void broken_pipe(fuse_req_t req)
+{
+	kill(fuse_req_ctx(req)->pid, SIGPIPE);
+}
+
+static void hp_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+		     struct fuse_file_info *fi)
+{
+	struct hp_pipe *p = (struct hp_pipe *)(uintptr_t)fi->fh;
+	size_t done = 0;
+	ssize_t r = 0;
+
+	(void)ino;
+	(void)off;
+	pthread_mutex_lock(&p->lock);
+	while (done < size) {
+		size_t chunk = size - done > PIPE_WRITE_CHUNK ? PIPE_WRITE_CHUNK : size - done;
+		if ((r = wait_ready(req, p, POLLOUT)) != 0 ||
+		    (r = hc_write(p->s, p->h, buf + done, chunk)) < 0)
+			break;
+		done += (size_t)r;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (r == -EPIPE && done == 0)
+		broken_pipe(req);
+	if (done || r >= 0)
+		fuse_reply_write(req, done);
+	else
+		fuse_reply_err(req, (int)-r);
+}
+
+/* ---- poll: answered now; if nothing is ready, a watcher tells the kernel when it is ---- */
+
+static void *watch(void *arg)
+{
+	struct hp_pipe *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->closing) {
+		int r = hc_fs_poll(p->s, p->h, p->want, PIPE_WATCH_MS);
+		if (r < 0 || (r & (p->want | POLLHUP | POLLERR)))
+			break;
+		pthread_mutex_unlock(&p->lock);
+		sched_yield();   /* let a read or write in between */
+		pthread_mutex_lock(&p->lock);
+	}
+	if (p->ph && !p->closing)
+		fuse_lowlevel_notify_poll(p->ph);
+	if (p->ph)
+		fuse_pollhandle_destroy(p->ph);
+	p->ph = NULL;
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static void stop_watching(struct hp_pipe *p)
+{
+	if (!p->watching)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->closing = 1;
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->watcher, NULL);
+	p->watching = p->closing = 0;
+}
+
+static void hp_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		    struct fuse_pollhandle *ph)
+{
+	struct hp_pipe *p = (struct hp_pipe *)(uintptr_t)fi->fh;
+	short want = (short)(fi->flags & O_ACCMODE) == O_RDONLY ? POLLIN
+		     : (fi->flags & O_ACCMODE) == O_WRONLY ? POLLOUT : (POLLIN | POLLOUT);
+	int r;
+
+	(void)ino;
+	pthread_mutex_lock(&p->lock);
+	r = hc_fs_poll(p->s, p->h, want, 0);
+	pthread_mutex_unlock(&p->lock);
+	if (r < 0) {
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		fuse_reply_err(req, -r);
+		return;
+	}
+	if (ph && !(r & (want | POLLHUP | POLLERR))) {
+		stop_watching(p);
+		p->ph = ph;
+		p->want = want;
+		p->watching = pthread_create(&p->watcher, NULL, watch, p) == 0;
+		if (!p->watching) {
+			fuse_pollhandle_destroy(ph);
+			p->ph = NULL;
+		}
+	} else if (ph) {
+		fuse_pollhandle_destroy(ph);
+	}
+	fuse_reply_poll(req, (unsigned)r);
+}
+
+static void hp_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct hp_pipe *p = (struct hp_pipe *)(uintptr_t)fi->fh;
+
+	(void)ino;
+	stop_watching(p);
+	hc_close(p->s, p->h);
+	hc_disconnect(p->s);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	fuse_reply_err(req, 0);
+}
+
+static void hp_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs st = { .f_bsize = 4096, .f_namemax = NAME_MAX };
+
+	(void)ino;
+	fuse_reply_statfs(req, &st);
+}
+
+static void hp_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	conn->max_write = HC_IO_MAX_BYTES;
+	conn->max_read = HC_IO_MAX_BYTES;
+	conn->want |= conn->capable & FUSE_CAP_ATOMIC_O_TRUNC;
+	conn->want &= ~(unsigned)(FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_READDIRPLUS);
+}
+
+const struct fuse_lowlevel_ops hp_ops = {
+	.init = hp_init,
+	.lookup = hp_lookup,
+	.forget = hp_forget,
+	.getattr = hp_getattr,
+	.setattr = hp_setattr,
+	.unlink = hp_unlink,
+	.mkdir = hp_refuse,
+	.readdir = hp_readdir,
+	.open = hp_open,
+	.read = hp_read,
+	.write = hp_write,
+	.poll = hp_poll,
+	.release = hp_release,
+	.statfs = hp_statfs,
+};
