@@ -34,6 +34,7 @@ struct hf_options {
 	int pipes;               /* --pipes: the host pipes, not the host's files */
 	double attr_timeout, entry_timeout;
 	size_t max_inodes;       /* beyond this many, the kernel is asked to forget the oldest */
+	double timeout;          /* seconds a hostcall may take before the session counts as lost */
 };
 
 struct hostfs {
@@ -64,6 +65,9 @@ struct hc_session *hf_live(struct hostfs *f);
 int hf_check(struct hostfs *f, int r);
 /* hf_drop - forget @h at the host with the next batch (hf.lock held). */
 void hf_drop(struct hostfs *f, hc_handle_t h);
+/* hf_fh_of, hf_fh_handle - an open file's FUSE fh: its handle and session. Returns: the handle or -ESTALE. */
+uint64_t hf_fh_of(const struct hostfs *f, hc_handle_t h);
+hc_handle_t hf_fh_handle(const struct hostfs *f, uint64_t fh);
 /* hf_flush_dropped - send the batch now (hf.lock held). */
 void hf_flush_dropped(struct hostfs *f);
 

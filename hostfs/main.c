@@ -24,8 +24,9 @@ static void usage(FILE *to)
 		"                  (else /tmp/hostcall-pipe-UID), which host programs open too\n"
 		"  -f              stay in the foreground\n"
 		"  -o cache=never|auto|always, attr_timeout=S, entry_timeout=S, max_inodes=N (host\n"
-		"     handles held, default %d), and FUSE mount options (allow_other, ro, ...)\n",
-		MAX_INODES_DEFAULT);
+		"     handles held, default %d), timeout=S (a hostcall's longest wait, default %d),\n"
+		"     and FUSE mount options (allow_other, ro, ...)\n",
+		MAX_INODES_DEFAULT, HC_DEFAULT_TIMEOUT_MS / 1000);
 }
 
 static int parse_cache(struct hf_options *o, const char *v)
@@ -82,6 +83,8 @@ static int parse_o(struct hf_options *o, char *list, char *fuse_opts, size_t cap
 			r = parse_seconds("attr_timeout", eq + 1, &t[0]);
 		else if (eq && strncmp(opt, "entry_timeout=", 14) == 0)
 			r = parse_seconds("entry_timeout", eq + 1, &t[1]);
+		else if (eq && strncmp(opt, "timeout=", 8) == 0)
+			r = parse_seconds("timeout", eq + 1, &o->timeout);
 		else if (eq && strncmp(opt, "max_inodes=", 11) == 0)
 			r = parse_count("max_inodes", eq + 1, &o->max_inodes);
 		else if (strlen(fuse_opts) + strlen(opt) + 2 < cap)
@@ -107,6 +110,7 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 	o->key = getenv("DOSH_KEY");
 	o->root = "/";
 	o->max_inodes = MAX_INODES_DEFAULT;
+	o->timeout = HC_DEFAULT_TIMEOUT_MS / 1000.0;
 	parse_cache(o, "auto");
 	while ((c = getopt_long(argc, argv, "fo:h", longs, NULL)) != -1) {
 		switch (c) {
@@ -127,6 +131,10 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 		o->attr_timeout = t[0];
 	if (t[1] >= 0)
 		o->entry_timeout = t[1];
+	if (o->timeout < 0.1 || o->timeout > 86400) {
+		fprintf(stderr, "hostfs: timeout=%g: give 0.1 to 86400 seconds\n", o->timeout);
+		return -EINVAL;
+	}
 	if (optind != argc - 1 || !o->url || !*o->url) {
 		if (!o->url || !*o->url)
 			fprintf(stderr, "hostfs: no host: give --host URL or set DOSH_HOST\n");
@@ -181,7 +189,7 @@ static int serve(struct fuse_session *se, const struct hf_options *o)
 	stop_reaper(reaper);
 	fuse_session_unmount(se);
 	fuse_remove_signal_handlers(se);
-	return r == 0 ? 0 : -EIO;
+	return r >= 0 ? 0 : r;   /* > 0: ended by that signal (SIGTERM, SIGINT, SIGHUP), cleanly */
 }
 
 int main(int argc, char **argv)

@@ -161,7 +161,7 @@ static void hf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int va
 		fuse_reply_err(req, -h);
 		return;
 	}
-	r = hf_check(&hf, set_attrs(h, fi ? (int)fi->fh : -1, attr, valid));
+	r = hf_check(&hf, set_attrs(h, fi ? hf_fh_handle(&hf, fi->fh) : -1, attr, valid));
 	if (r != 0)
 		reply_done(req, &hf, r);
 	else

@@ -72,10 +72,11 @@ void hf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	cache_policy(in, &st, fi);
 	pthread_mutex_unlock(&hf.lock);
-	fi->fh = (uint64_t)fh;
+	fi->fh = hf_fh_of(&hf, fh);
 	if (fuse_reply_open(req, fi) != 0) {
 		pthread_mutex_lock(&hf.lock);
-		hf_drop(&hf, fh);
+		if (hf_fh_handle(&hf, fi->fh) >= 0)
+			hf_drop(&hf, fh);
 		pthread_mutex_unlock(&hf.lock);
 	}
 }
@@ -110,7 +111,7 @@ void hf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	ep.attr = e.st;
 	ep.attr_timeout = hf.opt.attr_timeout;
 	ep.entry_timeout = hf.opt.entry_timeout;
-	fi->fh = (uint64_t)fh;
+	fi->fh = hf_fh_of(&hf, fh);
 	if (fuse_reply_create(req, &ep, fi) != 0) {
 		pthread_mutex_lock(&hf.lock);
 		hf_drop(&hf, fh);
@@ -119,27 +120,40 @@ void hf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	}
 }
 
-/* hf.lock and the live session for a request on open file @fi. Returns: 0 or -errno (unlocked then). */
-static int lock_file(fuse_ino_t ino)
+/*
+ * hf.lock, the live session and the host handle of open file @fi, which must
+ * be of this session. Returns: 0 or -errno (unlocked then: -ESTALE for a file
+ * opened before a reconnect).
+ */
+static int lock_file(const struct fuse_file_info *fi, hc_handle_t *fh)
 {
-	struct hf_inode *in;
-	int h = hf_lock_inode(&hf, ino, &in);
-
-	return h < 0 ? h : 0;
+	pthread_mutex_lock(&hf.lock);
+	if (!hf_live(&hf)) {
+		pthread_mutex_unlock(&hf.lock);
+		return -EIO;
+	}
+	if ((*fh = hf_fh_handle(&hf, fi->fh)) < 0) {
+		pthread_mutex_unlock(&hf.lock);
+		return *fh;
+	}
+	hf_flush_dropped(&hf);
+	return 0;
 }
 
 void hf_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	char *buf = malloc(size ? size : 1);
+	hc_handle_t fh;
 	ssize_t n;
-	int r = buf ? lock_file(ino) : -ENOMEM;
+	int r = buf ? lock_file(fi, &fh) : -ENOMEM;
 
+	(void)ino;
 	if (r != 0) {
 		free(buf);
 		fuse_reply_err(req, -r);
 		return;
 	}
-	n = hf_check(&hf, (int)hc_fs_pread(hf.s, (hc_handle_t)fi->fh, buf, size, (uint64_t)off));
+	n = hf_check(&hf, (int)hc_fs_pread(hf.s, fh, buf, size, (uint64_t)off));
 	pthread_mutex_unlock(&hf.lock);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
@@ -151,14 +165,16 @@ void hf_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse
 void hf_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 	      struct fuse_file_info *fi)
 {
+	hc_handle_t fh;
 	ssize_t n;
-	int r = lock_file(ino);
+	int r = lock_file(fi, &fh);
 
+	(void)ino;
 	if (r != 0) {
 		fuse_reply_err(req, -r);
 		return;
 	}
-	n = hf_check(&hf, (int)hc_fs_pwrite(hf.s, (hc_handle_t)fi->fh, buf, size, (uint64_t)off));
+	n = hf_check(&hf, (int)hc_fs_pwrite(hf.s, fh, buf, size, (uint64_t)off));
 	pthread_mutex_unlock(&hf.lock);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
@@ -170,13 +186,15 @@ void hf_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_
 void hf_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct flock fl = { .l_type = F_UNLCK, .l_whence = SEEK_SET };
-	int r = lock_file(ino);
+	hc_handle_t fh;
+	int r = lock_file(fi, &fh);
 
+	(void)ino;
 	if (r != 0) {
-		fuse_reply_err(req, -r);
+		fuse_reply_err(req, r == -ESTALE ? 0 : -r);
 		return;
 	}
-	r = fi->lock_owner ? hc_fs_lock(hf.s, (hc_handle_t)fi->fh, &fl, 0) : 0;
+	r = fi->lock_owner ? hc_fs_lock(hf.s, fh, &fl, 0) : 0;
 	unlock_reply_err(req, r == -EBADF ? 0 : r);
 }
 
@@ -184,8 +202,8 @@ void hf_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
 	pthread_mutex_lock(&hf.lock);
-	if (hf.s)
-		hf_drop(&hf, (hc_handle_t)fi->fh);
+	if (hf.s && hf_fh_handle(&hf, fi->fh) >= 0)
+		hf_drop(&hf, hf_fh_handle(&hf, fi->fh));
 	hf_flush_dropped(&hf);
 	pthread_mutex_unlock(&hf.lock);
 	fuse_reply_err(req, 0);
@@ -193,41 +211,49 @@ void hf_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 void hf_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
 {
-	int r = lock_file(ino);
+	hc_handle_t fh;
+	int r = lock_file(fi, &fh);
 
+	(void)ino;
 	if (r != 0)
 		fuse_reply_err(req, -r);
 	else
-		unlock_reply_err(req, hc_fs_fsync(hf.s, (hc_handle_t)fi->fh, datasync));
+		unlock_reply_err(req, hc_fs_fsync(hf.s, fh, datasync));
 }
 
 void hf_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len,
 		  struct fuse_file_info *fi)
 {
-	int r = lock_file(ino);
+	hc_handle_t fh;
+	int r = lock_file(fi, &fh);
 
+	(void)ino;
 	if (r != 0)
 		fuse_reply_err(req, -r);
 	else
-		unlock_reply_err(req, hc_fs_fallocate(hf.s, (hc_handle_t)fi->fh, mode,
-						      (uint64_t)off, (uint64_t)len));
+		unlock_reply_err(req, hc_fs_fallocate(hf.s, fh, mode, (uint64_t)off, (uint64_t)len));
 }
 
 void hf_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 			struct fuse_file_info *fi_in, fuse_ino_t ino_out, off_t off_out,
 			struct fuse_file_info *fi_out, size_t len, int flags)
 {
+	hc_handle_t in, out;
 	ssize_t n;
-	int r = flags ? -EINVAL : lock_file(ino_in);
+	int r = flags ? -EINVAL : lock_file(fi_in, &in);
 
+	(void)ino_in;
 	(void)ino_out;
+	if (r == 0 && (out = hf_fh_handle(&hf, fi_out->fh)) < 0) {
+		pthread_mutex_unlock(&hf.lock);
+		r = out;
+	}
 	if (r != 0) {
 		fuse_reply_err(req, -r);
 		return;
 	}
-	n = hf_check(&hf, (int)hc_fs_copy_file_range(hf.s, (hc_handle_t)fi_in->fh, (uint64_t)off_in,
-						     (hc_handle_t)fi_out->fh, (uint64_t)off_out,
-						     len));
+	n = hf_check(&hf, (int)hc_fs_copy_file_range(hf.s, in, (uint64_t)off_in, out,
+						     (uint64_t)off_out, len));
 	pthread_mutex_unlock(&hf.lock);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
@@ -348,8 +374,12 @@ static void read_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	struct hf_dir *d = (struct hf_dir *)(uintptr_t)fi->fh;
 	char *buf = malloc(size);
+	struct hf_inode *in;
 	size_t used = 0;
-	int at = 0, r = buf ? lock_file(ino) : -ENOMEM;
+	int at = 0, r = buf ? hf_lock_inode(&hf, ino, &in) : -ENOMEM;
+
+	if (r > 0)
+		r = 0;   /* the directory's handle: the open one in fi is what is read */
 
 	if (r != 0) {
 		free(buf);
@@ -416,13 +446,15 @@ static void nap(int ms)
 
 void hf_getlk(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, struct flock *lock)
 {
-	int r = lock_file(ino);
+	hc_handle_t fh;
+	int r = lock_file(fi, &fh);
 
+	(void)ino;
 	if (r != 0) {
 		fuse_reply_err(req, -r);
 		return;
 	}
-	r = hf_check(&hf, hc_fs_lock(hf.s, (hc_handle_t)fi->fh, lock, 1));
+	r = hf_check(&hf, hc_fs_lock(hf.s, fh, lock, 1));
 	pthread_mutex_unlock(&hf.lock);
 	if (r != 0)
 		fuse_reply_err(req, -r);
@@ -431,16 +463,16 @@ void hf_getlk(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, struct 
 }
 
 /* Try @try until it stops saying -EAGAIN, or only once unless @wait; a signal ends the wait. */
-static int retry_lock(fuse_req_t req, fuse_ino_t ino, int wait,
-		      int (*try)(struct fuse_file_info *, void *), struct fuse_file_info *fi,
-		      void *arg)
+static int retry_lock(fuse_req_t req, int wait, int (*try)(hc_handle_t, void *),
+		      struct fuse_file_info *fi, void *arg)
 {
+	hc_handle_t fh;
 	int r, ms = 1;
 
 	for (;;) {
-		if ((r = lock_file(ino)) != 0)
+		if ((r = lock_file(fi, &fh)) != 0)
 			return r;
-		r = hf_check(&hf, try(fi, arg));
+		r = hf_check(&hf, try(fh, arg));
 		pthread_mutex_unlock(&hf.lock);
 		if (r != -EAGAIN || !wait)
 			return r;
@@ -451,14 +483,14 @@ static int retry_lock(fuse_req_t req, fuse_ino_t ino, int wait,
 	}
 }
 
-static int try_record_lock(struct fuse_file_info *fi, void *arg)
+static int try_record_lock(hc_handle_t fh, void *arg)
 {
-	return hc_fs_lock(hf.s, (hc_handle_t)fi->fh, arg, 0);
+	return hc_fs_lock(hf.s, fh, arg, 0);
 }
 
-static int try_flock(struct fuse_file_info *fi, void *arg)
+static int try_flock(hc_handle_t fh, void *arg)
 {
-	int r = hc_fs_flock(hf.s, (hc_handle_t)fi->fh, *(int *)arg);
+	int r = hc_fs_flock(hf.s, fh, *(int *)arg);
 
 	return r == -EWOULDBLOCK ? -EAGAIN : r;
 }
@@ -466,12 +498,15 @@ static int try_flock(struct fuse_file_info *fi, void *arg)
 void hf_setlk(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, struct flock *lock,
 	      int sleep)
 {
-	fuse_reply_err(req, -retry_lock(req, ino, sleep, try_record_lock, fi, lock));
+	(void)ino;
+	fuse_reply_err(req, -retry_lock(req, sleep, try_record_lock, fi, lock));
 }
 
 void hf_flock(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op)
 {
-	int r = retry_lock(req, ino, !(op & LOCK_NB), try_flock, fi, &op);
+	int r = retry_lock(req, !(op & LOCK_NB), try_flock, fi, &op);
+
+	(void)ino;
 
 	fuse_reply_err(req, r == -EAGAIN ? EWOULDBLOCK : -r);
 }
@@ -479,15 +514,17 @@ void hf_flock(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op)
 void hf_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 	     struct fuse_pollhandle *ph)
 {
-	int r = lock_file(ino);
+	hc_handle_t fh;
+	int r = lock_file(fi, &fh);
 
+	(void)ino;
 	if (ph)
 		fuse_pollhandle_destroy(ph);   /* a host file is always ready: nothing to notify later */
 	if (r != 0) {
 		fuse_reply_err(req, -r);
 		return;
 	}
-	r = hf_check(&hf, hc_fs_poll(hf.s, (hc_handle_t)fi->fh, POLLIN | POLLOUT, 0));
+	r = hf_check(&hf, hc_fs_poll(hf.s, fh, POLLIN | POLLOUT, 0));
 	pthread_mutex_unlock(&hf.lock);
 	if (r < 0)
 		fuse_reply_err(req, -r);

@@ -29,6 +29,7 @@ int hf_connect(struct hostfs *f)
 
 	if (r != 0)
 		return r;
+	hc_set_timeout(s, (int)(f->opt.timeout * 1000));
 	f->gen++;
 	f->ndropped = 0;   /* handles of a lost session are nobody's now */
 	if (f->opt.pipes && (r = hp_pipe_dir(s, f->pipe_dir, sizeof(f->pipe_dir))) == 0)
@@ -75,4 +76,14 @@ void hf_drop(struct hostfs *f, hc_handle_t h)
 	f->dropped[f->ndropped++] = h;
 	if (f->ndropped == DROP_BATCH)
 		hf_flush_dropped(f);
+}
+
+uint64_t hf_fh_of(const struct hostfs *f, hc_handle_t h)
+{
+	return (uint64_t)f->gen << 32 | (uint32_t)h;
+}
+
+hc_handle_t hf_fh_handle(const struct hostfs *f, uint64_t fh)
+{
+	return (unsigned)(fh >> 32) == f->gen ? (hc_handle_t)(uint32_t)fh : -ESTALE;
 }

@@ -102,6 +102,8 @@ done
 kill "$daemon" && wait "$daemon"
 result "hostfs/hostcalld exits cleanly" $? | tee -a "$work/results"
 daemon=
+HOSTCALLD="$HOSTCALLD" HOSTFS="$PWD/$HOSTFS" timeout 600 sh tests/hostfs/faults.sh |
+	tee -a "$work/results"
 for log in "$work/hostcalld.log" "$work/hostfs.log"; do
 	if grep -q 'Sanitizer\|runtime error' "$log"; then
 		result "hostfs/no sanitizer report in $(basename "$log")" 1 | tee -a "$work/results"
