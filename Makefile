@@ -226,6 +226,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(HOSTCALLD) $(DESTDIR)$(PREFIX)/sbin/hostcalld
 	install -m 0755 $(DOSH) $(DESTDIR)$(PREFIX)/bin/dosh
+	install -m 0755 $(HOSTFS) $(DESTDIR)$(PREFIX)/bin/hostfs
 	install -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libhostcall.a
 	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libhostcall.so.1
 	ln -sf libhostcall.so.1 $(DESTDIR)$(PREFIX)/lib/libhostcall.so
@@ -233,6 +234,7 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' hostcall.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostcall.pc
 	install -m 0644 man/hostcalld.8 $(DESTDIR)$(PREFIX)/share/man/man8/hostcalld.8
 	install -m 0644 man/dosh.1 $(DESTDIR)$(PREFIX)/share/man/man1/dosh.1
+	install -m 0644 man/hostfs.1 $(DESTDIR)$(PREFIX)/share/man/man1/hostfs.1
 
 run:
 	$(Q)scripts/run.sh

@@ -16,6 +16,7 @@ static void usage(FILE *to)
 	fprintf(to,
 		"usage: hostfs [--host URL] [--key FILE] [--root HOSTDIR] [-f] [-o OPTIONS] MOUNTPOINT\n"
 		"       hostfs --pipes [--host URL] [--key FILE] [-f] MOUNTPOINT\n"
+		"       hostfs [-o key=FILE,root=HOSTDIR,pipes,...] URL MOUNTPOINT   (fstab's form)\n"
 		"  --host URL      hostcalld: tcp://HOST:PORT, unix:/PATH or kvm: (default $DOSH_HOST)\n"
 		"  --key FILE      the shared key (default $DOSH_KEY)\n"
 		"  --root HOSTDIR  the host directory to mount (default /)\n"
@@ -83,6 +84,12 @@ static int parse_o(struct hf_options *o, char *list, char *fuse_opts, size_t cap
 			r = parse_seconds("attr_timeout", eq + 1, &t[0]);
 		else if (eq && strncmp(opt, "entry_timeout=", 14) == 0)
 			r = parse_seconds("entry_timeout", eq + 1, &t[1]);
+		else if (eq && strncmp(opt, "key=", 4) == 0)   /* as fstab gives them */
+			o->key = eq + 1;
+		else if (eq && strncmp(opt, "root=", 5) == 0)
+			o->root = eq + 1;
+		else if (strcmp(opt, "pipes") == 0)
+			o->pipes = 1;
 		else if (eq && strncmp(opt, "timeout=", 8) == 0)
 			r = parse_seconds("timeout", eq + 1, &o->timeout);
 		else if (eq && strncmp(opt, "max_inodes=", 11) == 0)
@@ -135,6 +142,8 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 		fprintf(stderr, "hostfs: timeout=%g: give 0.1 to 86400 seconds\n", o->timeout);
 		return -EINVAL;
 	}
+	if (optind == argc - 2)
+		o->url = argv[optind++];   /* hostfs URL MOUNTPOINT, as mount.fuse3 runs it from fstab */
 	if (optind != argc - 1 || !o->url || !*o->url) {
 		if (!o->url || !*o->url)
 			fprintf(stderr, "hostfs: no host: give --host URL or set DOSH_HOST\n");
@@ -216,6 +225,7 @@ int main(int argc, char **argv)
 	r = se ? serve(se, &hf.opt) : -EINVAL;
 	if (se)
 		fuse_session_destroy(se);
+	fuse_opt_free_args(&args);   /* what fuse_session_new added to them */
 	pthread_mutex_lock(&hf.lock);
 	hf_inode_free_all(&hf);
 	free(hf.dropped);

@@ -22,7 +22,11 @@ cleanup() {
 	[ -n "$hostfs_pid" ] && kill "$hostfs_pid" 2>/dev/null
 	[ -n "$ns" ] && kill "$ns" 2>/dev/null
 	[ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
-	rm -rf "$work"
+	if [ "$failed" -ne 0 ]; then
+		echo "$(basename "$0"): logs kept in $work" >&2
+	else
+		rm -rf "$work"
+	fi
 }
 trap cleanup EXIT
 

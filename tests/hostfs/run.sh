@@ -71,7 +71,11 @@ daemon=
 
 cleanup() {
 	[ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
-	rm -rf "$work"
+	if grep -q "^FAIL" "$work/results" 2>/dev/null; then
+		echo "$(basename "$0"): logs kept in $work" >&2
+	else
+		rm -rf "$work"
+	fi
 }
 trap cleanup EXIT
 
