@@ -212,10 +212,11 @@ vm-shell: all $(B)/tests/vm/guest_check
 
 bench:
 	$(Q)$(MAKE) --no-print-directory B=build/bench $(BENCH_BINS:$(B)/%=build/bench/%) \
-		build/bench/bin/hostcalld build/bench/bin/dosh
+		build/bench/bin/hostcalld build/bench/bin/dosh build/bench/bin/hostfs
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_core
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld DOSH=build/bench/bin/dosh build/bench/tests/bench/bench_dosh
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_kvm
+	$(Q)HOSTCALLD=build/bench/bin/hostcalld HOSTFS=build/bench/bin/hostfs scripts/bench-hostfs.sh
 	$(Q)$(MAKE) --no-print-directory all build/tests/vm/guest_check
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld scripts/vm.sh bench
 	$(Q)scripts/bench-ssh.sh

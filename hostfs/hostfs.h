@@ -46,6 +46,8 @@ struct hostfs {
 	struct hf_inode **buckets;
 	size_t nbuckets, count;
 	char pipe_dir[4096];     /* --pipes: the host directory of the FIFOs */
+	unsigned char *locked;   /* by open file handle: a lock was taken through it */
+	size_t nlocked;
 	hc_handle_t *dropped;    /* handles to forget at the next call */
 	int ndropped;
 	struct hf_inode lru;     /* the list head: lru.newer is the oldest */

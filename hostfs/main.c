@@ -229,6 +229,7 @@ int main(int argc, char **argv)
 	pthread_mutex_lock(&hf.lock);
 	hf_inode_free_all(&hf);
 	free(hf.dropped);
+	free(hf.locked);
 	hc_disconnect(hf.s);
 	pthread_mutex_unlock(&hf.lock);
 	return r == 0 ? 0 : 1;

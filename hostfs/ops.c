@@ -116,56 +116,42 @@ static void hf_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		reply_attr(req, h);
 }
 
-static struct timespec set_time(int valid, int set, int now, const struct timespec *t)
+/* FUSE's setattr as one SETATTR hostcall. */
+static int set_attrs(int h, int fh, const struct stat *a, int valid, struct stat *out)
 {
-	if (valid & now)
-		return (struct timespec){ 0, UTIME_NOW };
-	if (valid & set)
-		return *t;
-	return (struct timespec){ 0, UTIME_OMIT };
-}
+	struct stat v = *a;
+	int set = (valid & FUSE_SET_ATTR_MODE ? HC_FS_SET_MODE : 0) |
+		  (valid & FUSE_SET_ATTR_UID ? HC_FS_SET_UID : 0) |
+		  (valid & FUSE_SET_ATTR_GID ? HC_FS_SET_GID : 0) |
+		  (valid & FUSE_SET_ATTR_SIZE ? HC_FS_SET_SIZE : 0) |
+		  (valid & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_ATIME_NOW) ? HC_FS_SET_ATIME : 0) |
+		  (valid & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW) ? HC_FS_SET_MTIME : 0);
 
-static int set_times(int h, int fh, const struct stat *a, int valid)
-{
-	struct timespec ts[2] = {
-		set_time(valid, FUSE_SET_ATTR_ATIME, FUSE_SET_ATTR_ATIME_NOW, &a->st_atim),
-		set_time(valid, FUSE_SET_ATTR_MTIME, FUSE_SET_ATTR_MTIME_NOW, &a->st_mtim),
-	};
-
-	return hc_fs_utimensat(hf.s, fh >= 0 ? fh : h, "", ts, AT_EMPTY_PATH);
-}
-
-static int set_attrs(int h, int fh, const struct stat *a, int valid)
-{
-	int r = 0;
-
-	if (valid & FUSE_SET_ATTR_MODE)
-		r = hc_fs_fchmodat(hf.s, h, "", a->st_mode, AT_EMPTY_PATH);
-	if (r == 0 && (valid & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
-		r = hc_fs_fchownat(hf.s, h, "", valid & FUSE_SET_ATTR_UID ? a->st_uid : (uid_t)-1,
-				   valid & FUSE_SET_ATTR_GID ? a->st_gid : (gid_t)-1, AT_EMPTY_PATH);
-	if (r == 0 && (valid & FUSE_SET_ATTR_SIZE))
-		r = hc_fs_ftruncate(hf.s, fh >= 0 ? fh : h, (uint64_t)a->st_size);
-	if (r == 0 && (valid & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME)))
-		r = set_times(h, fh, a, valid);
-	return r;
+	if (valid & FUSE_SET_ATTR_ATIME_NOW)
+		v.st_atim.tv_nsec = UTIME_NOW;
+	if (valid & FUSE_SET_ATTR_MTIME_NOW)
+		v.st_mtim.tv_nsec = UTIME_NOW;
+	return hc_fs_setattr(hf.s, h, fh, &v, set, out);
 }
 
 static void hf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid,
 		       struct fuse_file_info *fi)
 {
 	struct hf_inode *in;
-	int h = hf_lock_inode(&hf, ino, &in), r;
+	struct stat st;
+	int h = hf_lock_inode(&hf, ino, &in), fh, r;
 
 	if (h < 0) {
 		fuse_reply_err(req, -h);
 		return;
 	}
-	r = hf_check(&hf, set_attrs(h, fi ? hf_fh_handle(&hf, fi->fh) : -1, attr, valid));
+	fh = fi ? hf_fh_handle(&hf, fi->fh) : -1;
+	r = hf_check(&hf, set_attrs(h, fh < 0 ? -1 : fh, attr, valid, &st));
+	pthread_mutex_unlock(&hf.lock);
 	if (r != 0)
-		reply_done(req, &hf, r);
+		fuse_reply_err(req, -r);
 	else
-		reply_attr(req, h);
+		fuse_reply_attr(req, &st, hf.opt.attr_timeout);
 }
 
 static void hf_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -318,10 +304,14 @@ static void hf_init(void *userdata, struct fuse_conn_info *conn)
 	conn->max_write = HC_IO_MAX_BYTES;
 	conn->max_read = HC_IO_MAX_BYTES;   /* as the max_read mount option says */
 	conn->max_readahead = HC_IO_MAX_BYTES;
+	/*
+	 * HANDLE_KILLPRIV: the host's kernel drops set-id bits and security.capability
+	 * when the shadow writes, truncates or chowns, so the guest's kernel need not
+	 * ask for that xattr before every write.
+	 */
 	conn->want |= conn->capable & (FUSE_CAP_POSIX_LOCKS | FUSE_CAP_FLOCK_LOCKS |
 				       FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO |
-				       FUSE_CAP_DONT_MASK);
-	conn->want &= ~(unsigned)FUSE_CAP_HANDLE_KILLPRIV;   /* the host clears set-id bits itself */
+				       FUSE_CAP_DONT_MASK | FUSE_CAP_HANDLE_KILLPRIV);
 	if (hf.opt.cache == HF_CACHE_ALWAYS)
 		conn->want |= conn->capable & FUSE_CAP_WRITEBACK_CACHE;
 	else

@@ -182,6 +182,29 @@ void hf_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_
 		fuse_reply_write(req, (size_t)n);
 }
 
+/* Remember that a lock was taken through open file @fh (hf.lock held). */
+static void mark_locked(hc_handle_t fh)
+{
+	size_t n = hf.nlocked;
+	unsigned char *l;
+
+	if ((size_t)fh >= n) {
+		while (n <= (size_t)fh)
+			n = n ? n * 2 : 1024;
+		if (!(l = realloc(hf.locked, n)))
+			return;   /* then flush unlocks as if none had been taken: harmless */
+		memset(l + hf.nlocked, 0, n - hf.nlocked);
+		hf.locked = l;
+		hf.nlocked = n;
+	}
+	hf.locked[fh] = 1;
+}
+
+static int was_locked(hc_handle_t fh)
+{
+	return (size_t)fh < hf.nlocked && hf.locked[fh];
+}
+
 /* A close of a descriptor: POSIX drops the closing process's record locks on the file. */
 void hf_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
@@ -194,7 +217,7 @@ void hf_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, r == -ESTALE ? 0 : -r);
 		return;
 	}
-	r = fi->lock_owner ? hc_fs_lock(hf.s, fh, &fl, 0) : 0;
+	r = fi->lock_owner && was_locked(fh) ? hc_fs_lock(hf.s, fh, &fl, 0) : 0;
 	unlock_reply_err(req, r == -EBADF ? 0 : r);
 }
 
@@ -202,8 +225,12 @@ void hf_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
 	pthread_mutex_lock(&hf.lock);
-	if (hf.s && hf_fh_handle(&hf, fi->fh) >= 0)
-		hf_drop(&hf, hf_fh_handle(&hf, fi->fh));
+	if (hf.s && hf_fh_handle(&hf, fi->fh) >= 0) {
+		hc_handle_t fh = hf_fh_handle(&hf, fi->fh);
+		hf_drop(&hf, fh);
+		if (was_locked(fh))
+			hf.locked[fh] = 0;   /* its number may come back for another file */
+	}
 	hf_flush_dropped(&hf);
 	pthread_mutex_unlock(&hf.lock);
 	fuse_reply_err(req, 0);
@@ -473,6 +500,8 @@ static int retry_lock(fuse_req_t req, int wait, int (*try)(hc_handle_t, void *),
 		if ((r = lock_file(fi, &fh)) != 0)
 			return r;
 		r = hf_check(&hf, try(fh, arg));
+		if (r == 0)
+			mark_locked(fh);
 		pthread_mutex_unlock(&hf.lock);
 		if (r != -EAGAIN || !wait)
 			return r;

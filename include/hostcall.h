@@ -166,6 +166,22 @@ ssize_t hc_fs_copy_file_range(struct hc_session *s, hc_handle_t in, uint64_t in_
 /* hc_fs_utimensat - as utimensat(2) (UTIME_NOW, UTIME_OMIT). Returns: 0 or -errno. */
 int hc_fs_utimensat(struct hc_session *s, hc_handle_t dir, const char *name,
 		    const struct timespec ts[2], int flags);
+/* What hc_fs_setattr() changes. */
+#define HC_FS_SET_MODE 1
+#define HC_FS_SET_UID 2
+#define HC_FS_SET_GID 4
+#define HC_FS_SET_SIZE 8
+#define HC_FS_SET_ATIME 16
+#define HC_FS_SET_MTIME 32
+/*
+ * hc_fs_setattr - chmod, chown, truncate and utimens of the inode behind O_PATH
+ * handle @h in one call, in that order, as @valid (HC_FS_SET_*) says; @file
+ * (-1: none) is a file open on it, through which size and times are set. @st
+ * holds the new values (st_atim, st_mtim may be UTIME_NOW); @out gets the
+ * attributes after. Returns: 0 or -errno.
+ */
+int hc_fs_setattr(struct hc_session *s, hc_handle_t h, hc_handle_t file, const struct stat *st,
+		  int valid, struct stat *out);
 /* hc_fs_fchmodat, hc_fs_fchownat - as their system calls ((uid_t)-1: unchanged). Returns: 0 or -errno. */
 int hc_fs_fchmodat(struct hc_session *s, hc_handle_t dir, const char *name, mode_t mode,
 		   int flags);

@@ -4,6 +4,13 @@
 
 #include "transport.h"
 
+/*
+ * The record buffers of both ends (libtirpc's default on a server fd is 4000
+ * bytes: a 1 MiB read then leaves in 263 writes); a read or write's bytes and
+ * their header fit one.
+ */
+#define ONCRPC_BUF_SIZE (HC_IO_MAX + 4096)
+
 extern const struct hc_transport_ops oncrpc_tcp_ops;
 extern const struct hc_transport_ops oncrpc_unix_ops;
 

@@ -8,6 +8,7 @@
 #include <rpc/rpc.h>
 
 #include "log.h"
+#include "oncrpc_client.h"
 #include "oncrpc_server.h"
 
 struct oncrpc_conn {
@@ -83,7 +84,7 @@ int oncrpc_conn_open(int fd, struct shadow *sh, void **out)
 	if (!c)
 		return -ENOMEM;
 	c->fd = fd;
-	c->xprt = svc_fd_create(fd, 0, 0);
+	c->xprt = svc_fd_create(fd, ONCRPC_BUF_SIZE, ONCRPC_BUF_SIZE);
 	if (!c->xprt) {
 		free(c);
 		return -ENOMEM;

@@ -85,6 +85,7 @@ static const struct shadow_proc procs[] = {
 	PROC(HC_FLOCK, shadow_flock, hc_flock_args, hc_err, 0),
 	PROC(HC_GETDENTS, shadow_getdents, hc_getdents_args, hc_dents_res, 0),
 	PROC(HC_POLL, shadow_poll, hc_poll_args, hc_int_res, 0),
+	PROC(HC_SETATTR, shadow_setattr, hc_setattr_args, hc_attr_res, 0),
 };
 
 const struct shadow_proc *shadow_proc_lookup(uint32_t proc)

@@ -365,35 +365,41 @@ int shadow_faccessat(struct shadow *sh, void *args, void *res)
 	return 0;
 }
 
+/* chmod of @name under @fd, or (name "") of the inode behind @fd itself. Returns: 0 or -errno. */
+static int chmod_at(int fd, const char *name, mode_t m, int flags)
+{
+	char p[FS_PROC_PATH_LEN];
+
+	if (*name)
+		return fchmodat(fd, name, m, flags & HC_AT_SYMLINK_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0)
+		       == 0 ? 0 : -errno;
+	fs_proc_path(fd, p);
+	return chmod(p, m) == 0 ? 0 : -errno;
+}
+
 int shadow_fchmodat(struct shadow *sh, void *args, void *res)
 {
 	hc_chmod_args *a = args;
-	int fd = at(sh, a->dir, a->name, a->flags), e;
-	char p[FS_PROC_PATH_LEN];
-	mode_t m = a->mode & 07777;
+	int fd = at(sh, a->dir, a->name, a->flags);
 
-	if (fd < 0 && fd != AT_FDCWD) {
-		e = fd;
-	} else if (*a->name) {
-		e = fchmodat(fd, a->name, m, a->flags & HC_AT_SYMLINK_NOFOLLOW ? AT_SYMLINK_NOFOLLOW : 0)
-			    == 0 ? 0 : -errno;
-	} else {
-		fs_proc_path(fd, p);
-		e = chmod(p, m) == 0 ? 0 : -errno;
-	}
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = err_of(fd < 0 && fd != AT_FDCWD ? fd
+				: chmod_at(fd, a->name, a->mode & 07777, a->flags));
 	return 0;
+}
+
+static int chown_at(int fd, const char *name, int uid, int gid, int flags)
+{
+	return fchownat(fd, name, (uid_t)uid, (gid_t)gid,
+			at_flags(flags) & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) == 0 ? 0 : -errno;
 }
 
 int shadow_fchownat(struct shadow *sh, void *args, void *res)
 {
 	hc_chown_args *a = args;
-	int fd = at(sh, a->dir, a->name, a->flags), e;
+	int fd = at(sh, a->dir, a->name, a->flags);
 
-	e = fd < 0 && fd != AT_FDCWD ? fd
-		: fchownat(fd, a->name, (uid_t)a->uid, (gid_t)a->gid,
-			   at_flags(a->flags) & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) == 0 ? 0 : -errno;
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = err_of(fd < 0 && fd != AT_FDCWD ? fd
+				: chown_at(fd, a->name, a->uid, a->gid, a->flags));
 	return 0;
 }
 
@@ -409,26 +415,64 @@ static int time_of(const hc_timespec *t, struct timespec *out)
 	return 0;
 }
 
+/* utimensat of @name under @fd, or (name "") of the inode behind @fd itself. Returns: 0 or -errno. */
+static int utimens_at(int fd, const char *name, const hc_timespec *at, const hc_timespec *mt,
+		      int flags)
+{
+	struct timespec ts[2];
+	char p[FS_PROC_PATH_LEN];
+	int e;
+
+	if ((e = time_of(at, &ts[0])) != 0 || (e = time_of(mt, &ts[1])) != 0)
+		return e;
+	if (*name)
+		return utimensat(fd, name, ts, at_flags(flags) & AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -errno;
+	if (!fs_is_opath(fd))
+		return futimens(fd, ts) == 0 ? 0 : -errno;
+	fs_proc_path(fd, p);
+	return utimensat(AT_FDCWD, p, ts, 0) == 0 ? 0 : -errno;
+}
+
 int shadow_utimensat(struct shadow *sh, void *args, void *res)
 {
 	hc_utimens_args *a = args;
-	int fd = at(sh, a->dir, a->name, a->flags), e;
-	struct timespec ts[2];
-	char p[FS_PROC_PATH_LEN];
+	int fd = at(sh, a->dir, a->name, a->flags);
 
-	if (fd < 0 && fd != AT_FDCWD)
-		e = fd;
-	else if ((e = time_of(&a->atime, &ts[0])) != 0 || (e = time_of(&a->mtime, &ts[1])) != 0)
-		;
-	else if (*a->name)
-		e = utimensat(fd, a->name, ts, at_flags(a->flags) & AT_SYMLINK_NOFOLLOW) == 0 ? 0
-			    : -errno;
-	else if (!fs_is_opath(fd))
-		e = futimens(fd, ts) == 0 ? 0 : -errno;
-	else {
-		fs_proc_path(fd, p);
-		e = utimensat(AT_FDCWD, p, ts, 0) == 0 ? 0 : -errno;
-	}
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = err_of(fd < 0 && fd != AT_FDCWD ? fd
+				: utimens_at(fd, a->name, &a->atime, &a->mtime, a->flags));
+	return 0;
+}
+
+/* The changes of one SETATTR, in the order the kernel expects them. Returns: 0 or -errno. */
+static int set_attrs(int fd, int file, const hc_setattr_args *a)
+{
+	static const hc_timespec omit = { 0, HC_UTIME_OMIT };
+	int e = 0, via = file >= 0 ? file : fd;
+
+	if (a->valid & HC_SET_MODE)
+		e = chmod_at(fd, "", a->perm & 07777, HC_AT_EMPTY_PATH);
+	if (e == 0 && (a->valid & (HC_SET_UID | HC_SET_GID)))
+		e = chown_at(fd, "", a->valid & HC_SET_UID ? a->uid : -1,
+			     a->valid & HC_SET_GID ? a->gid : -1, HC_AT_EMPTY_PATH);
+	if (e == 0 && (a->valid & HC_SET_SIZE))
+		e = fs_truncate(via, a->size);
+	if (e == 0 && (a->valid & (HC_SET_ATIME | HC_SET_MTIME)))
+		e = utimens_at(via, "", a->valid & HC_SET_ATIME ? &a->atime : &omit,
+			       a->valid & HC_SET_MTIME ? &a->mtime : &omit, HC_AT_EMPTY_PATH);
+	return e;
+}
+
+int shadow_setattr(struct shadow *sh, void *args, void *res)
+{
+	hc_setattr_args *a = args;
+	hc_attr_res *r = res;
+	int fd = handles_fd(&sh->handles, a->handle), file = -1, e;
+
+	if (a->file >= 0 && (file = handles_fd(&sh->handles, a->file)) < 0)
+		fd = file;
+	e = fd < 0 ? fd : set_attrs(fd, file, a);
+	if (e == 0)
+		e = fs_statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, &r->hc_attr_res_u.attr);
+	r->err = err_of(e);
 	return 0;
 }

@@ -2,6 +2,8 @@
 #ifndef HC_SHADOW_FS_H
 #define HC_SHADOW_FS_H
 
+#include <stdint.h>
+
 #include "rpc/hostcall.h"
 
 struct shadow;
@@ -18,6 +20,8 @@ void fs_proc_path(int fd, char buf[FS_PROC_PATH_LEN]);
 int fs_is_opath(int fd);
 /* fs_statx - statx of @name under @dirfd into @attr. Returns: 0 or -errno. */
 int fs_statx(int dirfd, const char *name, int flags, hc_attr *attr);
+/* fs_truncate - of an open file, or of the inode behind an O_PATH descriptor. Returns: 0 or -errno. */
+int fs_truncate(int fd, uint64_t length);
 /* fs_lookup_entry - an O_PATH handle on @name under @dirfd, never following it, and its attributes. */
 int fs_lookup_entry(struct shadow *sh, int dirfd, const char *name, hc_entry *e);
 

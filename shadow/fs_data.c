@@ -76,23 +76,24 @@ int shadow_pwrite(struct shadow *sh, void *args, void *res)
 	return 0;
 }
 
+int fs_truncate(int fd, uint64_t length)
+{
+	char p[FS_PROC_PATH_LEN];
+
+	if (length > INT64_MAX)
+		return -EINVAL;
+	if (!fs_is_opath(fd))
+		return ftruncate(fd, (off_t)length) == 0 ? 0 : -errno;
+	fs_proc_path(fd, p);
+	return truncate(p, (off_t)length) == 0 ? 0 : -errno;
+}
+
 int shadow_ftruncate(struct shadow *sh, void *args, void *res)
 {
 	hc_truncate_args *a = args;
-	int fd = handles_fd(&sh->handles, a->handle), e;
-	char p[FS_PROC_PATH_LEN];
+	int fd = handles_fd(&sh->handles, a->handle);
 
-	if (fd < 0) {
-		e = fd;
-	} else if (a->length > INT64_MAX) {
-		e = -EINVAL;
-	} else if (fs_is_opath(fd)) {
-		fs_proc_path(fd, p);
-		e = truncate(p, (off_t)a->length) == 0 ? 0 : -errno;
-	} else {
-		e = ftruncate(fd, (off_t)a->length) == 0 ? 0 : -errno;
-	}
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = err_of(fd < 0 ? fd : fs_truncate(fd, a->length));
 	return 0;
 }
 

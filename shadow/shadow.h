@@ -255,6 +255,7 @@ int shadow_lock(struct shadow *sh, void *args, void *res);
 int shadow_flock(struct shadow *sh, void *args, void *res);
 int shadow_getdents(struct shadow *sh, void *args, void *res);
 int shadow_poll(struct shadow *sh, void *args, void *res);
+int shadow_setattr(struct shadow *sh, void *args, void *res);
 /* shadow_pread_into, shadow_pwrite_from - positional I/O of handle @h, at most HC_IO_MAX. Returns: bytes or -errno. */
 ssize_t shadow_pread_into(struct shadow *sh, hc_handle h, uint64_t off, void *buf, size_t count);
 ssize_t shadow_pwrite_from(struct shadow *sh, hc_handle h, uint64_t off, const void *buf,

@@ -8,6 +8,11 @@
 #include "errmap.h"
 #include "session.h"
 
+_Static_assert(HC_FS_SET_MODE == HC_SET_MODE && HC_FS_SET_UID == HC_SET_UID &&
+	       HC_FS_SET_GID == HC_SET_GID && HC_FS_SET_SIZE == HC_SET_SIZE &&
+	       HC_FS_SET_ATIME == HC_SET_ATIME && HC_FS_SET_MTIME == HC_SET_MTIME,
+	       "hc_fs_setattr's flags are the protocol's");
+
 int hc_fs_at_flags(int flags)
 {
 	int known = AT_SYMLINK_NOFOLLOW | AT_REMOVEDIR | AT_EMPTY_PATH | AT_SYMLINK_FOLLOW |
@@ -255,4 +260,27 @@ int hc_fs_utimensat(struct hc_session *s, hc_handle_t dir, const char *name,
 	a.atime = time_to_wire(&ts[0]);
 	a.mtime = time_to_wire(&ts[1]);
 	return hc_session_call_err(s, HC_UTIMENSAT, (xdrproc_t)xdr_hc_utimens_args, &a);
+}
+
+int hc_fs_setattr(struct hc_session *s, hc_handle_t h, hc_handle_t file, const struct stat *st,
+		  int valid, struct stat *out)
+{
+	hc_setattr_args a = { h, file, (u_int)valid, st->st_mode & 07777, (int)st->st_uid,
+			      (int)st->st_gid, (u_quad_t)st->st_size, time_to_wire(&st->st_atim),
+			      time_to_wire(&st->st_mtim) };
+	hc_attr_res res;
+	int r;
+
+	if (valid & ~(HC_SET_MODE | HC_SET_UID | HC_SET_GID | HC_SET_SIZE | HC_SET_ATIME |
+		      HC_SET_MTIME) || st->st_size < 0)
+		return -EINVAL;
+	memset(&res, 0, sizeof(res));
+	r = hc_session_call(s, HC_SETATTR, (xdrproc_t)xdr_hc_setattr_args, &a,
+			    (xdrproc_t)xdr_hc_attr_res, &res);
+	if (r)
+		return r;
+	if (res.err != HC_OK)
+		return -hc_err_to_errno(res.err);
+	hc_attr_to_stat(&res.hc_attr_res_u.attr, out);
+	return 0;
 }

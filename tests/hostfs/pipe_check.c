@@ -1,4 +1,4 @@
-/* pipe_check.c: checks that a hostfs --pipes mount joins guest opens to host FIFOs as FIFOs behave. */
+/* pipe_check.c: checks that hostfs --pipes joins guest opens to host FIFOs as FIFOs behave. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -44,6 +44,8 @@
 #define READ_CHUNK MIB
 #define RECORD 4096
 #define RECORDS 200
+#define PAUSE_MS 35000     /* a host reader pauses longer than a hostcall may take */
+#define PAUSED_LEN (512 * (size_t)1024)
 #define STALL_OPENS 20    /* opens blocked at once while another pipe must still flow */
 
 _Static_assert(RECORD <= PIPE_BUF, "a record must be a write the kernel keeps whole");
@@ -287,7 +289,8 @@ static void open_fails_(const char *path, int flags, int want, const char *file,
 
 	if (fd >= 0) {
 		close(fd);
-		print_error("open(%s, %#o) succeeded, wanted %s\n", path, (unsigned)flags, strerror(want));
+		print_error("open(%s, %#o) succeeded, wanted %s\n", path, (unsigned)flags,
+			    strerror(want));
 		_fail(file, line);
 	} else if (e != want) {
 		print_error("open(%s, %#o): %s, wanted %s\n", path, (unsigned)flags, strerror(e),
@@ -373,7 +376,8 @@ static void link_await_kid(const struct link *l, int ms, const char *what)
 
 	if (c < 0)
 		fail_msg("the child did not report %s within %d ms (%s)", what, ms,
-			 c == AWAIT_EOF ? "it is gone" : c == AWAIT_TIMEOUT ? "timed out" : "error");
+			 c == AWAIT_EOF ? "it is gone"
+			 : c == AWAIT_TIMEOUT ? "timed out" : "error");
 }
 
 /* In a child: */
@@ -464,7 +468,7 @@ static int kid_wait(pid_t pid)
 	return reap(pid);
 }
 
-/* kid_wait_within - reap @pid if it ends within @ms. Returns: as kid_wait(), or -2 (still running). */
+/* kid_wait_within - reap @pid if it ends within @ms. Returns: as kid_wait(), or -2 (running). */
 static int kid_wait_within(pid_t pid, int ms)
 {
 	double end = now_s() + ms / 1000.0;
@@ -493,7 +497,8 @@ static void assert_kid_ok_(pid_t pid, const char *what, const char *file, int li
 	if (st == 128 + SIGALRM)
 		print_error("the %s child hung: its alarm went off\n", what);
 	else if (st > 128)
-		print_error("the %s child died of signal %d (%s)\n", what, st - 128, strsignal(st - 128));
+		print_error("the %s child died of signal %d (%s)\n", what, st - 128,
+			    strsignal(st - 128));
 	else
 		print_error("the %s child failed: exit status %d\n", what, st);
 	_fail(file, line);
@@ -618,18 +623,22 @@ static int same_or_say(const unsigned char *got, const unsigned char *want, size
 
 /*
  * check_stream - read @in in READ_CHUNK reads to its end: it must be exactly @len bytes of
- * stream @seed; with @fwd, pass each piece on there too. Returns: 0 or -1 (said why).
+ * stream @seed, of which the first @skip were taken already; with @fwd, pass each piece on
+ * there too. Returns: 0 or -1 (said why).
  */
-static int check_stream(struct end in, uint64_t seed, size_t len, const struct end *fwd,
-			const char *who)
+static int check_stream(struct end in, uint64_t seed, size_t len, size_t skip,
+			const struct end *fwd, const char *who)
 {
 	unsigned char *got = malloc(READ_CHUNK), *want = malloc(READ_CHUNK);
 	struct stream st;
-	size_t off = 0;
+	size_t off = skip;
 	ssize_t n = 0;
-	int r = got && want ? 0 : said(who, "out of memory");
+	int r = !got || !want ? said(who, "out of memory")
+		: skip > READ_CHUNK ? said(who, "cannot skip %zu bytes", skip) : 0;
 
 	stream_init(&st, seed);
+	if (r == 0)
+		stream_fill(&st, want, skip);
 	while (r == 0 && (n = end_read(in, got, READ_CHUNK)) > 0) {
 		if (off + (size_t)n > len) {
 			r = said(who, "%zu bytes and more, wanted %zu", off + (size_t)n, len);
@@ -660,7 +669,7 @@ enum host_op {
 	H_WRITE,         /* the text data */
 	H_READ_SOME,     /* one read of at most arg bytes, which must bring at least one */
 	H_SEND_STREAM,   /* arg bytes of stream seed */
-	H_CHECK_STREAM,  /* read to the end: exactly arg bytes of stream seed */
+	H_CHECK_STREAM,  /* read to the end: arg bytes of stream seed, less what H_READ_SOME took */
 	H_CHECK_RECORDS, /* read to the end, count RECORD-byte records in shared->count */
 	H_SLEEP,         /* arg ms */
 	H_UNTIL,         /* until arg ms after shared->stamp[0] */
@@ -700,6 +709,7 @@ struct host_job {
 struct host_ctx {
 	struct hc_session *s;
 	hc_handle_t h;
+	size_t taken;   /* bytes H_READ_SOME took, which H_CHECK_STREAM then skips */
 	char path[PATH_MAX];
 	char who[64];
 };
@@ -761,8 +771,10 @@ static int host_read_some(struct host_ctx *c, size_t max)
 	char buf[4096];
 	ssize_t n = hc_read(c->s, c->h, buf, max < sizeof(buf) ? max : sizeof(buf));
 
-	if (n > 0)
+	if (n > 0) {
+		c->taken += (size_t)n;
 		return 0;
+	}
 	return said(c->who, "hc_read: %s", n == 0 ? "end of file" : strerror((int)-n));
 }
 
@@ -800,7 +812,8 @@ static int host_step(struct host_ctx *c, const struct host_step *st, const struc
 	case H_WRITE: return host_write(c, st->data);
 	case H_READ_SOME: return host_read_some(c, (size_t)st->arg);
 	case H_SEND_STREAM: return send_stream(e, st->seed, (size_t)st->arg, c->who);
-	case H_CHECK_STREAM: return check_stream(e, st->seed, (size_t)st->arg, NULL, c->who);
+	case H_CHECK_STREAM:
+		return check_stream(e, st->seed, (size_t)st->arg, c->taken, NULL, c->who);
 	case H_CHECK_RECORDS: return host_check_records(c);
 	case H_SLEEP: sleep_ms(st->arg); return 0;
 	case H_UNTIL: sleep_until(shared->stamp[0] + (double)st->arg / 1000); return 0;
@@ -819,7 +832,8 @@ static int host_kid(const void *arg)
 	struct host_ctx c = { .h = -1 };
 	int r;
 
-	if (snprintf(c.path, sizeof(c.path), "%s/%s", env.hostdir, job->name) >= (int)sizeof(c.path))
+	r = snprintf(c.path, sizeof(c.path), "%s/%s", env.hostdir, job->name);
+	if (r < 0 || r >= (int)sizeof(c.path))
 		return 2;
 	snprintf(c.who, sizeof(c.who), "host side of %s", job->name);
 	if ((r = hc_connect(env.url, env.key, &c.s)) != 0)
@@ -1017,8 +1031,9 @@ static void bulk_to_guest(void)
 	double t0 = now_s();
 	pid_t kid = host_start(&job);
 	int fd = xopen(guest_path(name), O_RDONLY);
+	struct end in = { NULL, fd };
 
-	assert_int_equal(check_stream((struct end){ NULL, fd }, 12, BULK_LEN, NULL, "guest reader"), 0);
+	assert_int_equal(check_stream(in, 12, BULK_LEN, 0, NULL, "guest reader"), 0);
 	xclose(fd);
 	assert_kid_ok(kid, "host writer");
 	report_rate("host -> guest", BULK_LEN, now_s() - t0);
@@ -1038,7 +1053,8 @@ static void bulk__100mib_each_way__every_byte_arrives(void **state)
 static void eof__host_writes_abc_and_closes__abc_then_0(void **state)
 {
 	const char *name = pipe_name();
-	struct host_job job = { .name = name, .steps = { S_OPEN(O_WRONLY), S_WRITE("abc"), S_CLOSE } };
+	struct host_job job = { .name = name,
+				.steps = { S_OPEN(O_WRONLY), S_WRITE("abc"), S_CLOSE } };
 	pid_t kid;
 	char buf[16];
 	int fd;
@@ -1076,17 +1092,20 @@ static void write__host_reader_closes__epipe_within_5s(void **state)
 	while ((n = write(fd, chunk, sizeof(chunk))) > 0) {
 		sent += (size_t)n;
 		if (shared->stamp[2] > 0 && now_s() - shared->stamp[2] > 5.0)
-			fail_msg("writes still succeed 5 s after the host reader closed (%zu bytes)", sent);
+			fail_msg("writes still succeed 5 s after the host reader closed (%zu B)",
+				 sent);
 	}
 	e = errno;
 	t = now_s();
 	assert_kid_ok(kid, "host reader");
 	if (n == 0 || e != EPIPE)
-		fail_msg("write after %zu bytes: %s, wanted EPIPE", sent, n ? strerror(e) : "returned 0");
+		fail_msg("write after %zu bytes: %s, wanted EPIPE", sent,
+			 n ? strerror(e) : "returned 0");
 	if (t < shared->stamp[1])
 		fail_msg("EPIPE %.3f s before the host reader closed", shared->stamp[1] - t);
 	if (t - shared->stamp[2] > 5.0)
-		fail_msg("EPIPE %.2f s after the host reader closed, wanted within 5 s", t - shared->stamp[2]);
+		fail_msg("EPIPE %.2f s after the host reader closed, wanted within 5 s",
+			 t - shared->stamp[2]);
 	xclose(fd);
 }
 
@@ -1112,6 +1131,24 @@ static void write__host_reader_closes__sigpipe_kills_writer(void **state)
 			 128 + SIGPIPE);
 }
 
+static void write__host_reader_pauses_35s__write_waits_and_no_byte_lost(void **state)
+{
+	const char *name = pipe_name();
+	struct host_job job = { .name = name,
+				.steps = { S_OPEN(O_RDONLY), S_SLEEP(1000), S_READ_SOME(4096),
+					   S_SLEEP(PAUSE_MS), S_CHECK(31, PAUSED_LEN), S_CLOSE } };
+	pid_t kid;
+	int fd;
+
+	(void)state;
+	arm(PAUSE_MS / 1000 + TEST_ALARM_S);
+	kid = host_start(&job);
+	fd = xopen(guest_path(name), O_WRONLY);
+	assert_int_equal(send_stream((struct end){ NULL, fd }, 31, PAUSED_LEN, "guest writer"), 0);
+	xclose(fd);
+	assert_kid_ok(kid, "host reader");
+}
+
 /* ---- 4. opens wait for the other end ---- */
 
 /* open_waits - a guest open(@flags) returns only once the host opens (@host_flags) 300 ms later. */
@@ -1120,8 +1157,8 @@ static void open_waits(int flags, int host_flags)
 	const char *name = pipe_name();
 	struct link l;
 	struct host_job job = { .name = name, .link = &l,
-				.steps = { S_FIFO, S_UNTIL(300), S_STAMP(1), S_OPEN(host_flags), S_AWAIT,
-					   S_CLOSE } };
+				.steps = { S_FIFO, S_UNTIL(300), S_STAMP(1), S_OPEN(host_flags),
+					   S_AWAIT, S_CLOSE } };
 	double t;
 	pid_t kid;
 	int fd;
@@ -1135,10 +1172,11 @@ static void open_waits(int flags, int host_flags)
 	xclose(fd);
 	assert_kid_ok(kid, "host side");
 	if (t - shared->stamp[0] < 0.25)
-		fail_msg("open returned after %.3f s, before the host opened the other end (at %.3f s)",
+		fail_msg("open returned after %.3f s, before the host opened its end (%.3f s)",
 			 t - shared->stamp[0], shared->stamp[1] - shared->stamp[0]);
 	if (t - shared->stamp[1] > 5.0)
-		fail_msg("open returned %.2f s after the host opened, wanted within 5 s", t - shared->stamp[1]);
+		fail_msg("open returned %.2f s after the host opened, wanted within 5 s",
+			 t - shared->stamp[1]);
 }
 
 static void open_rdonly__host_writer_300ms_later__waits_for_it(void **state)
@@ -1189,6 +1227,32 @@ static void read_nonblock__host_writer_silent__eagain(void **state)
 	xclose(fd);
 }
 
+static void read__o_nonblock_cleared_by_fcntl__waits_for_data(void **state)
+{
+	const char *name = pipe_name();
+	struct link l;
+	struct host_job job = { .name = name, .link = &l,
+				.steps = { S_OPEN(O_WRONLY), S_TELL, S_SLEEP(300), S_STAMP(1),
+					   S_WRITE("q"), S_AWAIT, S_CLOSE } };
+	pid_t kid;
+	char c;
+	int fd;
+
+	(void)state;
+	link_open(&l);
+	fd = xopen(guest_path(name), O_RDONLY | O_NONBLOCK);   /* so as not to wait in open */
+	kid = host_start(&job);
+	link_await_kid(&l, 5000, "its open");
+	SYS(fcntl(fd, F_SETFL, 0));
+	assert_count(read(fd, &c, 1), 1);   /* blocking again: waits for the byte */
+	if (now_s() < shared->stamp[1])
+		fail_msg("read returned before the host wrote");
+	assert_int_equal(c, 'q');
+	link_tell_kid(&l);
+	assert_kid_ok(kid, "host writer");
+	xclose(fd);
+}
+
 static void open_wronly_nonblock__no_reader__enxio(void **state)
 {
 	const char *name = pipe_name();
@@ -1208,8 +1272,8 @@ static void assert_poll_(struct pollfd *p, int ms, int want_n, short want_any, c
 	n = poll(p, 1, ms);
 	if (n == want_n && (want_n == 0 || (p->revents & want_any)))
 		return;
-	print_error("poll(%d ms): %d, revents %#x; wanted %d%s\n", ms, n, (unsigned)p->revents, want_n,
-		    want_n ? " with the events asked" : "");
+	print_error("poll(%d ms): %d, revents %#x; wanted %d%s\n", ms, n, (unsigned)p->revents,
+		    want_n, want_n ? " with the events asked" : "");
 	_fail(file, line);
 }
 #define assert_poll(p, ms, n, any) assert_poll_((p), (ms), (n), (any), __FILE__, __LINE__)
@@ -1219,8 +1283,8 @@ static void poll__silent_then_byte_then_close__0_pollin_hup(void **state)
 	const char *name = pipe_name();
 	struct link l;
 	struct host_job job = { .name = name, .link = &l,
-				.steps = { S_OPEN(O_WRONLY), S_TELL, S_AWAIT, S_SLEEP(300), S_STAMP(1),
-					   S_WRITE("p"), S_AWAIT, S_CLOSE, S_TELL } };
+				.steps = { S_OPEN(O_WRONLY), S_TELL, S_AWAIT, S_SLEEP(300),
+					   S_STAMP(1), S_WRITE("p"), S_AWAIT, S_CLOSE, S_TELL } };
 	struct pollfd p = { .events = POLLIN };
 	pid_t kid;
 	double t;
@@ -1238,7 +1302,8 @@ static void poll__silent_then_byte_then_close__0_pollin_hup(void **state)
 	if (t < shared->stamp[1])
 		fail_msg("POLLIN %.3f s before the host wrote", shared->stamp[1] - t);
 	if (t - shared->stamp[1] > 3.0)
-		fail_msg("POLLIN %.2f s after the host wrote, wanted within 3 s", t - shared->stamp[1]);
+		fail_msg("POLLIN %.2f s after the host wrote, wanted within 3 s",
+			 t - shared->stamp[1]);
 	assert_count(read(p.fd, &c, 1), 1);
 	assert_int_equal(c, 'p');
 	link_tell_kid(&l);
@@ -1253,7 +1318,8 @@ static void poll__writer_with_host_reader__pollout_then_pollerr(void **state)
 {
 	const char *name = pipe_name();
 	struct link l;
-	struct host_job job = { .name = name, .link = &l, .steps = { S_OPEN(O_RDONLY), S_AWAIT, S_CLOSE } };
+	struct host_job job = { .name = name, .link = &l,
+				.steps = { S_OPEN(O_RDONLY), S_AWAIT, S_CLOSE } };
 	struct pollfd p = { .events = POLLOUT };
 	pid_t kid;
 
@@ -1356,7 +1422,7 @@ static void write__two_writers_4096_byte_records__none_torn(void **state)
 	assert_kid_ok(kb, "writer B");
 	assert_kid_ok(host, "host reader");
 	if (shared->count[0] != RECORDS || shared->count[1] != RECORDS || shared->count[2] != 0)
-		fail_msg("%lld bytes: %lld whole A records, %lld whole B, %lld torn; wanted %d, %d, 0",
+		fail_msg("%lld bytes: %lld whole A records, %lld B, %lld torn; wanted %d, %d, 0",
 			 shared->count[3], shared->count[0], shared->count[1], shared->count[2],
 			 RECORDS, RECORDS);
 }
@@ -1384,7 +1450,8 @@ static int host_relay_kid(const void *arg)
 		said(who, "hc_open: %s", strerror(hi < 0 ? -hi : -ho));
 		r = 4;
 	}
-	if (!r && check_stream((struct end){ s, hi }, 21, DUAL_LEN, &(struct end){ s, ho }, who) != 0)
+	if (!r && check_stream((struct end){ s, hi }, 21, DUAL_LEN, 0, &(struct end){ s, ho },
+			       who) != 0)
 		r = 5;
 	if (ho >= 0 && hc_close(s, ho) != 0 && !r)
 		r = 6;
@@ -1411,7 +1478,7 @@ static void pipes__two_at_once_20mib_each__both_intact(void **state)
 	host = kid_start(host_relay_kid, &relay, NULL);
 	writer = kid_start(guest_stream_kid, &g, NULL);
 	fd = xopen(guest_path(p2), O_RDONLY);
-	assert_int_equal(check_stream((struct end){ NULL, fd }, 21, DUAL_LEN, NULL, "guest reader"), 0);
+	assert_int_equal(check_stream((struct end){ NULL, fd }, 21, DUAL_LEN, 0, NULL, "guest"), 0);
 	xclose(fd);
 	assert_kid_ok(writer, "guest writer");
 	assert_kid_ok(host, "host relay");
@@ -1422,7 +1489,8 @@ static void pipes__20_opens_blocked__another_pipe_still_flows(void **state)
 {
 	static struct guest_job blocked[STALL_OPENS];
 	const char *probe = pipe_name();
-	struct host_job job = { .name = probe, .steps = { S_OPEN(O_WRONLY), S_WRITE("abc"), S_CLOSE } };
+	struct host_job job = { .name = probe,
+				.steps = { S_OPEN(O_WRONLY), S_WRITE("abc"), S_CLOSE } };
 	struct guest_job g;
 	pid_t host, reader;
 	int st;
@@ -1501,7 +1569,8 @@ static void readdir__fifo_made_on_host__listed_as_regular_file(void **state)
 		fail_msg("%s is listed with d_type %d, wanted DT_REG (%d)", name, type, DT_REG);
 	SYS(lstat(guest_path(name), &st));
 	if (!S_ISREG(st.st_mode))
-		fail_msg("%s has mode %#o in the mount, wanted a regular file", name, (unsigned)st.st_mode);
+		fail_msg("%s has mode %#o in the mount, wanted a regular file", name,
+			 (unsigned)st.st_mode);
 }
 
 static void unlink__opened_pipe__host_fifo_gone(void **state)
@@ -1544,7 +1613,7 @@ static int pc_enter(void **state)
 	return 0;
 }
 
-/* poke_names - be each name's other end for a moment, so that a guest open blocked on it returns. */
+/* poke_names - be each name's other end for a moment, so that guest opens blocked on it return. */
 static void poke_names(void)
 {
 	for (int i = 0; i < tracked.nnames; i++) {
@@ -1555,7 +1624,7 @@ static void poke_names(void)
 	}
 }
 
-/* release_kids - kill and reap the children, unblocking opens they wait in. Returns: how many stay. */
+/* release_kids - kill and reap the children, unblocking their opens. Returns: how many stay. */
 static int release_kids(void)
 {
 	double end = now_s() + 10;
@@ -1610,7 +1679,8 @@ static int pc_leave(void **state)
 		bad++;
 	}
 	if ((fds = count_fds()) != tracked.fds_before) {
-		print_error("%d descriptors open after the test, %d before\n", fds, tracked.fds_before);
+		print_error("%d descriptors open after the test, %d before\n", fds,
+			    tracked.fds_before);
 		bad++;
 	}
 	alarm(0);
@@ -1623,7 +1693,8 @@ static int pc_group_setup(void **state)
 	int r;
 
 	(void)state;
-	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
 	if (shared == MAP_FAILED) {
 		print_error("mmap: %s\n", strerror(errno));
 		return -1;
@@ -1633,7 +1704,8 @@ static int pc_group_setup(void **state)
 		return -1;
 	}
 	if ((r = hc_stat(env.hc, env.hostdir, &st)) != 0 || !S_ISDIR(st.st_mode)) {
-		print_error("the host's %s: %s\n", env.hostdir, r ? strerror(-r) : "not a directory");
+		print_error("the host's %s: %s\n", env.hostdir,
+			    r ? strerror(-r) : "not a directory");
 		return -1;
 	}
 	print_message("guest %s, host %s through %s\n", env.mnt, env.hostdir, env.url);
@@ -1658,10 +1730,12 @@ static int pc_run(void)
 		PC_TEST(eof__host_writes_abc_and_closes__abc_then_0),
 		PC_TEST(write__host_reader_closes__epipe_within_5s),
 		PC_TEST(write__host_reader_closes__sigpipe_kills_writer),
+		PC_TEST(write__host_reader_pauses_35s__write_waits_and_no_byte_lost),
 		PC_TEST(open_rdonly__host_writer_300ms_later__waits_for_it),
 		PC_TEST(open_wronly__host_reader_300ms_later__waits_for_it),
 		PC_TEST(open_rdonly_nonblock__no_writer__at_once_and_read_0),
 		PC_TEST(read_nonblock__host_writer_silent__eagain),
+		PC_TEST(read__o_nonblock_cleared_by_fcntl__waits_for_data),
 		PC_TEST(open_wronly_nonblock__no_reader__enxio),
 		PC_TEST(poll__silent_then_byte_then_close__0_pollin_hup),
 		PC_TEST(poll__writer_with_host_reader__pollout_then_pollerr),
@@ -1676,7 +1750,8 @@ static int pc_run(void)
 		PC_TEST(lseek__open_pipe__espipe),
 	};
 
-	return cmocka_run_group_tests_name("hostfs_pipes", tests, pc_group_setup, pc_group_teardown);
+	return cmocka_run_group_tests_name("hostfs_pipes", tests, pc_group_setup,
+					   pc_group_teardown);
 }
 
 /* ---- configuration and supervision ---- */
@@ -1711,7 +1786,7 @@ static int has_prefix(const char *name)
 	return strncmp(name, env.prefix, strlen(env.prefix)) == 0;
 }
 
-/* unlink_leftovers_in_mount - whatever of this run's names the mount still lists. Returns: how many. */
+/* unlink_leftovers_in_mount - this run's names still in the mount, removed. Returns: how many. */
 static int unlink_leftovers_in_mount(void)
 {
 	DIR *d = opendir(env.mnt);
@@ -1727,7 +1802,7 @@ static int unlink_leftovers_in_mount(void)
 	return n;
 }
 
-/* unlink_leftovers_on_host - this run's names still on the host, removed there. Returns: how many. */
+/* unlink_leftovers_on_host - this run's names still on the host, removed. Returns: how many. */
 static int unlink_leftovers_on_host(void)
 {
 	struct hc_session *s;
@@ -1793,7 +1868,7 @@ static int pc_supervise(void)
 	on_host = unlink_leftovers_on_host();
 	alarm(0);
 	if (in_mount || on_host)
-		fprintf(stderr, "pipe_check: %d names left in the mount, %d more on the host: removed\n",
+		fprintf(stderr, "pipe_check: %d names were left in the mount, %d on the host\n",
 			in_mount, on_host);
 	return status != 0 || on_host != 0;
 }
