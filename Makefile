@@ -164,7 +164,7 @@ $(B)/tests/integration/test_%: $(B)/tests/integration/test_%.o $(TEST_SUPPORT) $
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(B)/tests/hostfs/fs_semantics: $(B)/tests/hostfs/fs_semantics.o $(LIBA)
+$(B)/tests/hostfs/%: $(B)/tests/hostfs/%.o $(LIBA)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -189,7 +189,9 @@ fuzz: build/fuzz/fuzz_parser
 		r=$$?; tail -4 build/fuzz/log; [ $$r -eq 0 ] && echo "fuzz_parser: no crash in $(FUZZ_SECONDS) s"; \
 		exit $$r
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(B)/tests/hostfs/fs_semantics
+HOSTFS_TESTS := $(B)/tests/hostfs/fs_semantics $(B)/tests/hostfs/pipe_check
+
+tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(HOSTFS_TESTS)
 
 check:
 	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests

@@ -192,7 +192,7 @@ static int serve(struct fuse_session *se, const struct hf_options *o)
 	}
 	cfg = fuse_loop_cfg_create();
 	fuse_loop_cfg_set_clone_fd(cfg, 0);
-	fuse_loop_cfg_set_max_threads(cfg, 16);
+	fuse_loop_cfg_set_max_threads(cfg, 64);   /* waiting locks hold one each */
 	r = fuse_session_loop_mt(se, cfg);
 	fuse_loop_cfg_destroy(cfg);
 	stop_reaper(reaper);

@@ -23,8 +23,8 @@
 struct hp_pipe {
 	pthread_mutex_t lock;
 	struct hc_session *s;
-	hc_handle_t h;
-	int nonblock;
+	hc_handle_t h;           /* non-blocking on the host */
+	int accmode;             /* O_RDONLY, O_WRONLY or O_RDWR */
 	pthread_t watcher;       /* waits for a poll()ing guest's events */
 	int watching, closing;
 	struct fuse_pollhandle *ph;
@@ -266,7 +266,10 @@ static int make_fifo(const char *name)
 	return r == -EEXIST ? 0 : r;
 }
 
-/* A signal came while the open waits for the other end: be that other end for a moment. */
+/*
+ * A signal came while the open waits for the other end: be that other end for a
+ * moment (a host program waiting to open the same pipe then opens it too).
+ */
 static void open_interrupted(fuse_req_t req, void *data)
 {
 	const char *name = data;
@@ -281,6 +284,30 @@ static void open_interrupted(fuse_req_t req, void *data)
 	pthread_mutex_unlock(&hf.lock);
 }
 
+/* The open, as a FIFO's open blocks; then a non-blocking open of it, so the shadow never waits. */
+static int open_host_end(fuse_req_t req, struct hp_pipe *p, const char *path, const char *name,
+			 int flags)
+{
+	int acc = flags & O_ACCMODE, h, nb;
+
+	hc_set_timeout(p->s, PIPE_OPEN_TIMEOUT_MS);
+	fuse_req_interrupt_func(req, open_interrupted, (void *)name);
+	h = hc_open(p->s, path, acc | (flags & O_NONBLOCK) | O_NOFOLLOW, 0);
+	fuse_req_interrupt_func(req, NULL, NULL);
+	hc_set_timeout(p->s, HC_DEFAULT_TIMEOUT_MS);
+	if (h >= 0 && fuse_req_interrupted(req)) {
+		hc_close(p->s, h);
+		return -EINTR;
+	}
+	if (h < 0 || (flags & O_NONBLOCK))
+		return h;
+	nb = hc_fs_openat(p->s, h, "", acc | O_NONBLOCK, 0, NULL, NULL);
+	if (nb < 0)
+		return h;   /* the other end left meanwhile: the blocking one still says so */
+	hc_close(p->s, h);
+	return nb;
+}
+
 static int open_pipe(fuse_req_t req, const char *name, int flags, struct hp_pipe *p)
 {
 	char path[8192];
@@ -289,69 +316,203 @@ static int open_pipe(fuse_req_t req, const char *name, int flags, struct hp_pipe
 	if ((r = hc_connect(hf.opt.url, hf.opt.key, &p->s)) != 0)
 		return r == -ECONNREFUSED || r == -ECONNRESET ? -EIO : r;
 	snprintf(path, sizeof(path), "%s/%s", hf.opt.root, name);
-	hc_set_timeout(p->s, PIPE_OPEN_TIMEOUT_MS);
-	fuse_req_interrupt_func(req, open_interrupted, (void *)name);
-	p->h = hc_open(p->s, path, (flags & (O_ACCMODE | O_NONBLOCK)) | O_NOFOLLOW, 0);
-	fuse_req_interrupt_func(req, NULL, NULL);
-	hc_set_timeout(p->s, HC_DEFAULT_TIMEOUT_MS);
-	if (p->h >= 0 && fuse_req_interrupted(req)) {
-		hc_close(p->s, p->h);
-		p->h = -EINTR;
-	}
-	if (p->h < 0) {
+	if ((p->h = open_host_end(req, p, path, name, flags)) < 0) {
 		r = p->h;
 		hc_disconnect(p->s);
 		return r;
 	}
-	p->nonblock = (flags & O_NONBLOCK) != 0;
+	p->accmode = flags & O_ACCMODE;
 	return 0;
+}
+
+/* A request that may wait, carried out on a thread of its own so that no FUSE worker waits. */
+struct hp_job {
+	fuse_req_t req;
+	struct fuse_file_info fi;
+	struct hp_pipe *pipe;
+	size_t size;
+	size_t written;          /* of a write: what went before the wait */
+	int write;
+	char data[];             /* the name to open, or the bytes a write has left */
+};
+
+static void run_job(struct hp_job *job, void *(*fn)(void *))
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, fn, job) != 0)
+		fn(job);   /* no thread to spare: wait here */
+	pthread_attr_destroy(&attr);
+}
+
+static void *open_job(void *arg)
+{
+	struct hp_job *job = arg;
+	struct hp_pipe *p = calloc(1, sizeof(*p));
+	int r = p ? make_fifo(job->data) : -ENOMEM;
+
+	if (r == 0)
+		r = open_pipe(job->req, job->data, job->fi.flags, p);
+	if (r != 0) {
+		free(p);
+		fuse_reply_err(job->req, -r);
+		free(job);
+		return NULL;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	job->fi.fh = (uint64_t)(uintptr_t)p;
+	job->fi.direct_io = 1;
+	job->fi.nonseekable = 1;
+	if (fuse_reply_open(job->req, &job->fi) != 0) {
+		hc_disconnect(p->s);
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+	}
+	free(job);
+	return NULL;
 }
 
 static void hp_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hp_name *n = (struct hp_name *)(uintptr_t)ino;
-	struct hp_pipe *p;
-	int r;
+	struct hp_job *job;
 
 	if (ino == FUSE_ROOT_ID) {
 		fuse_reply_err(req, EISDIR);
 		return;
 	}
-	if (!(p = calloc(1, sizeof(*p)))) {
+	if (!(job = calloc(1, sizeof(*job) + strlen(n->name) + 1))) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	if ((r = make_fifo(n->name)) != 0 || (r = open_pipe(req, n->name, fi->flags, p)) != 0) {
-		free(p);
-		fuse_reply_err(req, -r);
-		return;
-	}
-	pthread_mutex_init(&p->lock, NULL);
-	fi->fh = (uint64_t)(uintptr_t)p;
-	fi->direct_io = 1;
-	fi->nonseekable = 1;
-	if (fuse_reply_open(req, fi) != 0) {
-		hc_disconnect(p->s);
-		free(p);
-	}
+	job->req = req;
+	job->fi = *fi;
+	strcpy(job->data, n->name);
+	run_job(job, open_job);
 }
 
-/* ---- reading and writing: wait on the host in short polls, so a signal is seen ---- */
+/* ---- reading and writing: the host end never blocks; waits are short host polls, so signals are seen ---- */
 
-/* Until the pipe is ready for @events (its lock held). Returns: 0, -EAGAIN (non-blocking) or -errno. */
+/* Until the pipe may be ready for @events (its lock held). Returns: 0, -EINTR or -errno. */
 static int wait_ready(fuse_req_t req, struct hp_pipe *p, short events)
 {
 	for (;;) {
-		int r = hc_fs_poll(p->s, p->h, events, p->nonblock ? 0 : PIPE_WAIT_MS);
+		int r = hc_fs_poll(p->s, p->h, events, PIPE_WAIT_MS);
 		if (r < 0)
 			return r == -ECONNRESET || r == -ETIMEDOUT ? -EIO : r;
 		if (r & (events | POLLHUP | POLLERR))
 			return 0;
-		if (p->nonblock)
-			return -EAGAIN;
 		if (fuse_req_interrupted(req))
 			return -EINTR;
 	}
+}
+
+/* One read, or -EAGAIN when nothing is there and a writer is. */
+static ssize_t read_once(struct hp_pipe *p, char *buf, size_t size)
+{
+	return hc_read(p->s, p->h, buf, size > HC_IO_MAX_BYTES ? HC_IO_MAX_BYTES : size);
+}
+
+/* Write what fits now, in pieces a pipe holds; a piece of up to PIPE_BUF goes whole or not at all. */
+static ssize_t write_some(struct hp_pipe *p, const char *buf, size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		size_t chunk = size - done > PIPE_WRITE_CHUNK ? PIPE_WRITE_CHUNK : size - done;
+		ssize_t r = hc_write(p->s, p->h, buf + done, chunk);
+		if (r < 0)
+			return done ? (ssize_t)done : r;
+		done += (size_t)r;
+		if ((size_t)r < chunk)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+/* The pipe's reader is gone: as the kernel's pipes do, SIGPIPE to the writer, then EPIPE. */
+static void broken_pipe(fuse_req_t req)
+{
+	pid_t pid = fuse_req_ctx(req)->pid;
+
+	if (pid > 0)   /* 0: a writer outside hostfs's pid namespace, which cannot be named */
+		kill(pid, SIGPIPE);
+}
+
+static void reply_read(fuse_req_t req, const char *buf, ssize_t n)
+{
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+}
+
+static void reply_write(fuse_req_t req, ssize_t n)
+{
+	if (n == -EPIPE)
+		broken_pipe(req);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_write(req, (size_t)n);
+}
+
+/* A read or write that found the pipe empty or full, waiting for it on its own thread. */
+static void *io_job(void *arg)
+{
+	struct hp_job *job = arg;
+	struct hp_pipe *p = job->pipe;
+	char *buf = job->write ? job->data : malloc(job->size ? job->size : 1);
+	size_t done = 0;
+	ssize_t n = buf ? -EAGAIN : -ENOMEM;
+
+	pthread_mutex_lock(&p->lock);
+	while (buf && (n == -EAGAIN || (job->write && n >= 0 && done < job->size))) {
+		int w = wait_ready(job->req, p, job->write ? POLLOUT : POLLIN);
+		if (w < 0) {
+			n = done ? 0 : w;
+			break;
+		}
+		n = job->write ? write_some(p, buf + done, job->size - done) : read_once(p, buf, job->size);
+		if (job->write && n > 0)
+			done += (size_t)n;
+	}
+	pthread_mutex_unlock(&p->lock);
+	done += job->written;
+	if (job->write)
+		reply_write(job->req, done ? (ssize_t)done : n);
+	else
+		reply_read(job->req, buf, n);
+	if (!job->write)
+		free(buf);
+	free(job);
+	return NULL;
+}
+
+/*
+ * Start the waiting part of a read or write; @data, @size: the bytes a write has
+ * left, after the @written that went at once.
+ */
+static void wait_job(fuse_req_t req, struct hp_pipe *p, int write, const char *data, size_t size,
+		     size_t written)
+{
+	struct hp_job *job = calloc(1, sizeof(*job) + (write ? size : 0));
+
+	if (!job) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	job->req = req;
+	job->pipe = p;
+	job->size = size;
+	job->written = written;
+	job->write = write;
+	if (write)
+		memcpy(job->data, data, size);   /* FUSE reuses its buffer once this returns */
+	run_job(job, io_job);
 }
 
 static void hp_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -368,47 +529,32 @@ static void hp_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	pthread_mutex_lock(&p->lock);
-	n = wait_ready(req, p, POLLIN);
-	if (n == 0)
-		n = hc_read(p->s, p->h, buf, size > HC_IO_MAX_BYTES ? HC_IO_MAX_BYTES : size);
+	n = read_once(p, buf, size);
 	pthread_mutex_unlock(&p->lock);
-	if (n < 0)
-		fuse_reply_err(req, (int)-n);
+	if (n == -EAGAIN && !(fi->flags & O_NONBLOCK))
+		wait_job(req, p, 0, NULL, size, 0);
 	else
-		fuse_reply_buf(req, buf, (size_t)n);
+		reply_read(req, buf, n);
 	free(buf);
-}
-
-/* The pipe's reader is gone: as the kernel's pipes do, SIGPIPE to the writer, then EPIPE. */
-static void broken_pipe(fuse_req_t req)
-{
-	kill(fuse_req_ctx(req)->pid, SIGPIPE);
 }
 
 static void hp_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
 	struct hp_pipe *p = (struct hp_pipe *)(uintptr_t)fi->fh;
-	size_t done = 0;
-	ssize_t r = 0;
+	ssize_t n;
 
 	(void)ino;
 	(void)off;
 	pthread_mutex_lock(&p->lock);
-	while (done < size) {
-		size_t chunk = size - done > PIPE_WRITE_CHUNK ? PIPE_WRITE_CHUNK : size - done;
-		if ((r = wait_ready(req, p, POLLOUT)) != 0 ||
-		    (r = hc_write(p->s, p->h, buf + done, chunk)) < 0)
-			break;
-		done += (size_t)r;
-	}
+	n = write_some(p, buf, size);
 	pthread_mutex_unlock(&p->lock);
-	if (r == -EPIPE && done == 0)
-		broken_pipe(req);
-	if (done || r >= 0)
-		fuse_reply_write(req, done);
+	if (fi->flags & O_NONBLOCK || (n >= 0 && (size_t)n == size) || (n < 0 && n != -EAGAIN))
+		reply_write(req, n);
+	else if (n > 0)
+		wait_job(req, p, 1, buf + n, size - (size_t)n, (size_t)n);
 	else
-		fuse_reply_err(req, (int)-r);
+		wait_job(req, p, 1, buf, size, 0);
 }
 
 /* ---- poll: answered now; if nothing is ready, a watcher tells the kernel when it is ---- */
@@ -450,8 +596,9 @@ static void hp_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 		    struct fuse_pollhandle *ph)
 {
 	struct hp_pipe *p = (struct hp_pipe *)(uintptr_t)fi->fh;
-	short want = (short)(fi->flags & O_ACCMODE) == O_RDONLY ? POLLIN
-		     : (fi->flags & O_ACCMODE) == O_WRONLY ? POLLOUT : (POLLIN | POLLOUT);
+	short can = p->accmode == O_RDONLY ? POLLIN : p->accmode == O_WRONLY ? POLLOUT
+		    : (POLLIN | POLLOUT);
+	short want = (short)(fi->poll_events & can) ? (short)(fi->poll_events & can) : can;
 	int r;
 
 	(void)ino;

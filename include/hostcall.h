@@ -95,7 +95,11 @@ void hc_strv_free(char **v);
 int hc_open(struct hc_session *s, const char *path, int flags, mode_t mode);
 /* hc_close - close a handle. Returns: 0 or -errno. */
 int hc_close(struct hc_session *s, hc_handle_t h);
-/* hc_read - read up to @len bytes (split into calls of at most 1 MiB). Returns: bytes or -errno. */
+/*
+ * hc_read - read up to @len bytes (split into calls of at most 1 MiB), waiting on
+ * the host until the handle is readable, unless it was opened O_NONBLOCK (then
+ * -EAGAIN); hc_write the same way. Returns: bytes or -errno.
+ */
 ssize_t hc_read(struct hc_session *s, hc_handle_t h, void *buf, size_t len);
 /* hc_write - write @len bytes (split into calls of at most 1 MiB). Returns: bytes or -errno. */
 ssize_t hc_write(struct hc_session *s, hc_handle_t h, const void *buf, size_t len);

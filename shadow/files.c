@@ -47,15 +47,21 @@ int shadow_close(struct shadow *sh, void *args, void *res)
 	return 0;
 }
 
-/* Handle @h's fd once it is ready for @events, for at most HC_IO_MAX bytes. Returns: fd or -errno. */
+/*
+ * Handle @h's fd once it is ready for @events, for at most HC_IO_MAX bytes; a
+ * non-blocking one at once (its read or write then says EAGAIN, never waits).
+ * Returns: fd or -errno.
+ */
 static int io_ready(struct shadow *sh, hc_handle h, size_t count, short events)
 {
-	int fd = handles_fd(&sh->handles, h), w;
+	int fd = handles_fd(&sh->handles, h), fl, w;
 
 	if (count > HC_IO_MAX)
 		return -EINVAL;
 	if (fd < 0)
 		return -EBADF;
+	if ((fl = fcntl(fd, F_GETFL)) >= 0 && (fl & O_NONBLOCK))
+		return fd;
 	w = shadow_wait_ready(sh, fd, events, 0);
 	return w < 0 ? w : fd;
 }

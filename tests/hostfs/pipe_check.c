@@ -1544,13 +1544,22 @@ static void host_mkfifo(const char *name)
 	hc_fs_forget(env.hc, &e.handle, 1);
 }
 
-static void mkdir__in_mount__einval(void **state)
+/*
+ * Every single-component name already names a pipe (so that opening it makes
+ * one), so making anything else there fails with EEXIST, and a name of two
+ * components with ENOTDIR; neither leaves anything on the host.
+ */
+static void mkdir_and_subpaths__refused__nothing_on_host(void **state)
 {
 	const char *name = pipe_name();
+	char sub[PATH_MAX];
 	struct stat st;
 
 	(void)state;
-	SYS_ERR(mkdir(guest_path(name), 0700), EINVAL);
+	SYS_ERR(mkdir(guest_path(name), 0700), EEXIST);
+	SYS_ERR(symlink("x", guest_path(name)), EEXIST);
+	snprintf(sub, sizeof(sub), "%s/x", guest_path(name));
+	SYS_ERR(open(sub, O_WRONLY | O_CREAT | O_NONBLOCK, 0600), ENOTDIR);
 	HC(hc_lstat(env.hc, host_path(name), &st), -ENOENT);
 }
 
@@ -1744,7 +1753,7 @@ static int pc_run(void)
 		PC_TEST(write__two_writers_4096_byte_records__none_torn),
 		PC_TEST(pipes__two_at_once_20mib_each__both_intact),
 		PC_TEST(pipes__20_opens_blocked__another_pipe_still_flows),
-		PC_TEST(mkdir__in_mount__einval),
+		PC_TEST(mkdir_and_subpaths__refused__nothing_on_host),
 		PC_TEST(readdir__fifo_made_on_host__listed_as_regular_file),
 		PC_TEST(unlink__opened_pipe__host_fifo_gone),
 		PC_TEST(lseek__open_pipe__espipe),

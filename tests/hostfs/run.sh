@@ -9,6 +9,7 @@ B="${B:-build}"
 HOSTCALLD="${HOSTCALLD:-$B/bin/hostcalld}"
 HOSTFS="${HOSTFS:-$B/bin/hostfs}"
 SEMANTICS="${SEMANTICS:-$B/tests/hostfs/fs_semantics}"
+PIPE_CHECK="${PIPE_CHECK:-$B/tests/hostfs/pipe_check}"
 USER_ID=65534
 
 result() {   # name, status
@@ -58,6 +59,31 @@ guest_side() {   # url label
 	result "hostfs/programs ($2)" $?
 	unmount_hostfs
 	result "hostfs/unmount ($2)" $?
+	pipes_side "$1" "$2"
+}
+
+# The host pipes: hostcalld's XDG_RUNTIME_DIR holds them.
+pipes_side() {   # url label
+	"$HOSTFS" --pipes --host "$1" --key "$work/host/key" -f -o allow_other "$work/pipes" \
+		>"$work/pipes.$2.out" 2>>"$work/hostfs.log" &
+	pipes_pid=$!
+	i=0
+	until mountpoint -q "$work/pipes"; do
+		[ $i -lt 200 ] || { result "hostfs/pipes mount ($2)" 1; return; }
+		sleep 0.05
+		i=$((i + 1))
+	done
+	grep -q "$work/host/xdg/hostcall/pipe" "$work/pipes.$2.out"
+	result "hostfs/pipes says where the host end is ($2)" $?
+	env HOSTPIPE_MNT="$work/pipes" HOSTPIPE_HOSTDIR="$work/host/xdg/hostcall/pipe" \
+		DOSH_HOST="$1" DOSH_KEY="$work/host/key" timeout 600 "$PIPE_CHECK" \
+		> "$work/pipes.$2.log" 2>&1
+	st=$?
+	result "hostfs/pipes ($2)" $st
+	[ $st -eq 0 ] || grep -E 'FAIL|ERROR|LINE' "$work/pipes.$2.log" | head -20
+	grep -E 'MB/s' "$work/pipes.$2.log" | sed "s/^/  ($2) /"
+	fusermount3 -u "$work/pipes" && wait "$pipes_pid"
+	result "hostfs/pipes unmount ($2)" $?
 }
 
 if [ "${1:-}" = guest ]; then
@@ -66,7 +92,7 @@ if [ "${1:-}" = guest ]; then
 fi
 
 work=$(mktemp -d /tmp/hostfs-test.XXXXXX)
-export work HOSTFS SEMANTICS
+export work HOSTFS SEMANTICS PIPE_CHECK
 daemon=
 
 cleanup() {
@@ -81,13 +107,18 @@ trap cleanup EXIT
 
 start_daemon() {
 	chmod 755 "$work"
-	mkdir -p "$work/host/data" "$work/host/full" "$work/mnt" "$work/local"
+	mkdir -p "$work/host/data" "$work/host/full" "$work/host/xdg" "$work/mnt" "$work/pipes" \
+		"$work/local"
 	chown -R "$USER_ID:$USER_ID" "$work/host"
+	chmod 700 "$work/host/xdg"
 	# the daemon's own namespace: a small tmpfs only it sees, then its user's identity
 	unshare -m --propagation private sh -c '
 		mount -t tmpfs -o size=4m,mode=0755,uid=$2,gid=$2 hostfs-full "$1/host/full" || exit 1
-		exec setpriv --reuid=$2 --regid=$2 --clear-groups "$3" --listen tcp://127.0.0.1:0 \
-			--key "$1/host/key" --address-file "$1/host/addr" --kvm "$1/host/kvm.sock"' \
+		export XDG_RUNTIME_DIR="$1/host/xdg"
+		exec setpriv --reuid=$2 --regid=$2 --clear-groups "$3" \
+			--listen tcp://127.0.0.1:0 \
+			--key "$1/host/key" --address-file "$1/host/addr" --kvm "$1/host/kvm.sock" \
+			--channels 32' \
 		sh "$work" "$USER_ID" "$PWD/$HOSTCALLD" 2>"$work/hostcalld.log" &
 	daemon=$!
 	i=0
