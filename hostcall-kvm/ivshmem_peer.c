@@ -11,7 +11,9 @@
 
 #include "io.h"
 #include "ivshmem_peer.h"
+#include "ivshmem_server.h"
 #include "layout.h"
+#include "transport.h"
 
 #define JOIN_TIMEOUT_MS 5000
 
@@ -33,6 +35,11 @@ static int recv_msg(int sock, int64_t *value, int *fd)
 	if (poll(&p, 1, JOIN_TIMEOUT_MS) != 1)
 		return -ETIMEDOUT;
 	n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	if (n == 0) {
+		hc_set_connect_error("the ivshmem server hung up: it serves no more peers (at most %d)",
+				     IVS_PEERS_MAX);
+		return -EBUSY;
+	}
 	if (n != (ssize_t)sizeof(*value))
 		return n < 0 ? -errno : -EPROTO;
 	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
