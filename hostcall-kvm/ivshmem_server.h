@@ -6,7 +6,7 @@
 
 #include "layout.h"
 
-#define IVS_PEERS_MAX 16
+#define IVS_PEERS_MAX 64               /* QEMUs, and host processes joining by ivshmem: (a hostfs pipe open is one) */
 #define IVS_HOST_PEER 0
 
 struct ivs_peer {
