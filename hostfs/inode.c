@@ -223,14 +223,18 @@ static int reap_pick(struct hostfs *f, struct reap_item *items)
 	size_t over = f->count > f->opt.max_inodes ? f->count - f->opt.max_inodes : 0;
 	int n = 0;
 
+	struct hf_inode *in = f->lru.newer, *next;
+	int seen = 0;
+
 	if (over)
 		over += f->opt.max_inodes / 8;   /* below the bound again, by a margin */
-	for (struct hf_inode *in = f->lru.newer; in && in != &f->lru && n < REAP_BATCH &&
-	     (size_t)n < over; in = in->newer) {
-		if (!in->name || !(items[n].name = strdup(in->name)))
-			continue;
-		items[n].parent_dev = in->parent_dev;
-		items[n++].parent_ino = in->parent_ino;
+	for (; in && in != &f->lru && n < REAP_BATCH && (size_t)seen < over; in = next, seen++) {
+		next = in->newer;
+		if (in->name && (items[n].name = strdup(in->name))) {
+			items[n].parent_dev = in->parent_dev;
+			items[n++].parent_ino = in->parent_ino;
+		}
+		touch(f, in, 0, NULL);   /* to the new end: one the kernel keeps (in use) does not stall the rest */
 	}
 	return n;
 }

@@ -1,9 +1,11 @@
 /* main.c: hostfs: mount the host's file system, as the session's shadow sees it, at a guest directory. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hostfs.h"
 
@@ -102,6 +104,25 @@ static int parse_o(struct hf_options *o, char *list, char *fuse_opts, size_t cap
 	return 0;
 }
 
+/*
+ * The key and a unix: socket as absolute paths: every reconnect and every pipe
+ * open reads them again, after fuse_daemonize() has changed to "/".
+ * Returns: 0 or -ENOMEM.
+ */
+static int absolute_paths(struct hf_options *o)
+{
+	static char key[PATH_MAX], url[PATH_MAX + 8], cwd[PATH_MAX];
+
+	if (o->key && o->key[0] != '/' && realpath(o->key, key))
+		o->key = key;
+	if (strncmp(o->url, "unix:", 5) == 0 && o->url[5] != '/' && getcwd(cwd, sizeof(cwd))) {
+		if ((size_t)snprintf(url, sizeof(url), "unix:%s/%s", cwd, o->url + 5) >= sizeof(url))
+			return -ENAMETOOLONG;
+		o->url = url;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_opts, size_t cap)
 {
 	static const struct option longs[] = {
@@ -151,7 +172,7 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 		return -EINVAL;
 	}
 	o->mountpoint = argv[optind];
-	return 0;
+	return absolute_paths(o);
 }
 
 /* The reaper runs beside the loop, from mount to unmount. */
@@ -172,6 +193,21 @@ static void stop_reaper(pthread_t t)
 	pthread_join(t, NULL);
 }
 
+/*
+ * The session was opened before fuse_daemonize() forked, so that an unreachable
+ * host is said at once; it belongs to the parent, now gone (over kvm: the parent
+ * claimed the channel, which the next claim sweeps as a dead owner's): the
+ * daemon opens its own. Nothing was opened through the first one yet.
+ */
+static void reconnect_as_daemon(void)
+{
+	pthread_mutex_lock(&hf.lock);
+	hc_disconnect(hf.s);
+	hf.s = NULL;
+	hf_live(&hf);
+	pthread_mutex_unlock(&hf.lock);
+}
+
 static int serve(struct fuse_session *se, const struct hf_options *o)
 {
 	struct fuse_loop_config *cfg;
@@ -185,6 +221,8 @@ static int serve(struct fuse_session *se, const struct hf_options *o)
 		return -EIO;
 	}
 	fuse_daemonize(o->foreground);
+	if (!o->foreground)
+		reconnect_as_daemon();
 	if (start_reaper(se, &reaper) != 0) {
 		fuse_session_unmount(se);
 		fuse_remove_signal_handlers(se);

@@ -71,8 +71,8 @@ void hf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	cache_policy(in, &st, fi);
+	fi->fh = hf_fh_of(&hf, fh);   /* under the lock: of this session, not of a reconnect's */
 	pthread_mutex_unlock(&hf.lock);
-	fi->fh = hf_fh_of(&hf, fh);
 	if (fuse_reply_open(req, fi) != 0) {
 		pthread_mutex_lock(&hf.lock);
 		if (hf_fh_handle(&hf, fi->fh) >= 0)
@@ -105,16 +105,17 @@ void hf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		return;
 	}
 	cache_policy(in, &e.st, fi);
+	fi->fh = hf_fh_of(&hf, fh);
 	pthread_mutex_unlock(&hf.lock);
 	memset(&ep, 0, sizeof(ep));
 	ep.ino = hf_nodeid(&hf, in);
 	ep.attr = e.st;
 	ep.attr_timeout = hf.opt.attr_timeout;
 	ep.entry_timeout = hf.opt.entry_timeout;
-	fi->fh = hf_fh_of(&hf, fh);
 	if (fuse_reply_create(req, &ep, fi) != 0) {
 		pthread_mutex_lock(&hf.lock);
-		hf_drop(&hf, fh);
+		if (hf_fh_handle(&hf, fi->fh) >= 0)
+			hf_drop(&hf, fh);
 		hf_inode_forget(&hf, in, 1);
 		pthread_mutex_unlock(&hf.lock);
 	}
@@ -346,8 +347,8 @@ static int batch_at(struct hf_dir *d, uint64_t off, int plus, int *at)
 
 	if (d->gen != hf.gen)
 		return -ESTALE;
-	if (d->plus == plus && d->ents && off == d->base) {
-		*at = 0;
+	if (d->plus == plus && d->ents && off == d->base && off != 0) {
+		*at = 0;   /* at 0 it is read again: rewinddir() must see what changed */
 		return 0;
 	}
 	for (int i = 0; d->plus == plus && i < d->n; i++) {
@@ -524,20 +525,65 @@ static int try_flock(hc_handle_t fh, void *arg)
 	return r == -EWOULDBLOCK ? -EAGAIN : r;
 }
 
+/* A lock that must wait, waited for on a thread of its own: no FUSE worker is held by it. */
+struct lock_wait {
+	fuse_req_t req;
+	struct fuse_file_info fi;   /* its fh */
+	int is_flock, op;
+	struct flock fl;
+};
+
+static void reply_lock_result(fuse_req_t req, int is_flock, int r)
+{
+	fuse_reply_err(req, is_flock && r == -EAGAIN ? EWOULDBLOCK : -r);
+}
+
+static void *lock_waiter(void *arg)
+{
+	struct lock_wait *w = arg;
+	int r = w->is_flock ? retry_lock(w->req, 1, try_flock, &w->fi, &w->op)
+			    : retry_lock(w->req, 1, try_record_lock, &w->fi, &w->fl);
+
+	reply_lock_result(w->req, w->is_flock, r);
+	free(w);
+	return NULL;
+}
+
+/* Try once here; if the lock is held and the caller waits, wait on a new thread. */
+static void lock_or_wait(fuse_req_t req, struct fuse_file_info *fi, int wait, int is_flock,
+			 int op, const struct flock *fl)
+{
+	struct lock_wait *w;
+	pthread_attr_t attr;
+	pthread_t t;
+	int r = is_flock ? retry_lock(req, 0, try_flock, fi, &op)
+			 : retry_lock(req, 0, try_record_lock, fi, (void *)fl);
+
+	if (r != -EAGAIN || !wait || !(w = calloc(1, sizeof(*w)))) {
+		reply_lock_result(req, is_flock, r);
+		return;
+	}
+	*w = (struct lock_wait){ req, *fi, is_flock, op, *fl };
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, lock_waiter, w) != 0)
+		lock_waiter(w);   /* no thread to spare: wait here */
+	pthread_attr_destroy(&attr);
+}
+
 void hf_setlk(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, struct flock *lock,
 	      int sleep)
 {
 	(void)ino;
-	fuse_reply_err(req, -retry_lock(req, sleep, try_record_lock, fi, lock));
+	lock_or_wait(req, fi, sleep, 0, 0, lock);
 }
 
 void hf_flock(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op)
 {
-	int r = retry_lock(req, !(op & LOCK_NB), try_flock, fi, &op);
+	static const struct flock none;
 
 	(void)ino;
-
-	fuse_reply_err(req, r == -EAGAIN ? EWOULDBLOCK : -r);
+	lock_or_wait(req, fi, !(op & LOCK_NB), 1, op, &none);
 }
 
 void hf_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,

@@ -25,8 +25,8 @@ struct hp_pipe {
 	struct hc_session *s;
 	hc_handle_t h;           /* non-blocking on the host */
 	int accmode;             /* O_RDONLY, O_WRONLY or O_RDWR */
-	pthread_t watcher;       /* waits for a poll()ing guest's events */
-	int watching, closing;
+	pthread_cond_t done;     /* the watcher has ended */
+	int watching, closing;   /* a watcher waits for a poll()ing guest's events */
 	struct fuse_pollhandle *ph;
 	short want;
 };
@@ -211,42 +211,58 @@ static void hp_refuse(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
 	fuse_reply_err(req, EINVAL);   /* only pipes live here, made by opening them */
 }
 
+/* The pipes (and . and ..) of one batch from @*off into @buf; *@off moves past the batch. */
+static int list_batch(fuse_req_t req, hc_handle_t dir, char *buf, size_t size, size_t *used,
+		      off_t *off, int *eof)
+{
+	struct hc_fs_dirent *d = NULL;
+	int n = hf_check(&hf, hc_fs_getdents(hf.s, dir, (uint64_t)*off, size * 4, 0, &d, eof));
+
+	for (int i = 0; i < n; i++) {
+		struct stat st = { .st_ino = d[i].ino, .st_mode = d[i].type == DT_FIFO ? S_IFREG : S_IFDIR };
+		size_t k;
+		if (d[i].type != DT_FIFO && strcmp(d[i].name, ".") && strcmp(d[i].name, ".."))
+			continue;   /* DT_UNKNOWN too: the pipe directory's own file system tells types */
+		k = fuse_add_direntry(req, buf + *used, size - *used, d[i].name, &st, (off_t)d[i].cookie);
+		if (k > size - *used) {
+			*eof = 0;
+			break;
+		}
+		*used += k;
+		*off = (off_t)d[i].cookie;
+	}
+	if (n > 0 && *used == 0)
+		*off = (off_t)d[n - 1].cookie;   /* a batch of other files: go on after it */
+	if (n == 0)
+		*eof = 1;
+	hc_fs_dirents_free(d, n);
+	return n < 0 ? n : 0;
+}
+
 static void hp_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		       struct fuse_file_info *fi)
 {
-	struct hc_fs_dirent *d = NULL;
+	struct hf_inode *root;
 	char *buf = malloc(size);
 	size_t used = 0;
-	int h, n = 0, eof = 1;
+	int h = buf ? hf_lock_inode(&hf, ino, &root) : -ENOMEM, dir, eof = 0, r = 0;
 
-	(void)ino;
 	(void)fi;
-	pthread_mutex_lock(&hf.lock);
-	h = hf_inode_handle(&hf, &hf.root);
-	h = h < 0 ? h : hf_check(&hf, hc_fs_openat(hf.s, h, "", O_RDONLY | O_DIRECTORY, 0, NULL, NULL));
-	if (h >= 0) {
-		n = hf_check(&hf, hc_fs_getdents(hf.s, h, (uint64_t)off, size * 4, 0, &d, &eof));
-		hc_close(hf.s, h);
-	}
-	pthread_mutex_unlock(&hf.lock);
-	if (h < 0 || n < 0 || !buf) {
+	if (h < 0) {
 		free(buf);
-		fuse_reply_err(req, h < 0 ? -h : n < 0 ? -n : ENOMEM);
+		fuse_reply_err(req, -h);
 		return;
 	}
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-		size_t k;
-		if (d[i].type != DT_FIFO && strcmp(d[i].name, ".") && strcmp(d[i].name, ".."))
-			continue;
-		st = (struct stat){ .st_ino = d[i].ino, .st_mode = d[i].type == DT_FIFO ? S_IFREG : S_IFDIR };
-		k = fuse_add_direntry(req, buf + used, size - used, d[i].name, &st, (off_t)d[i].cookie);
-		if (k > size - used)
-			break;
-		used += k;
-	}
-	hc_fs_dirents_free(d, n);
-	fuse_reply_buf(req, buf, used);
+	dir = hf_check(&hf, hc_fs_openat(hf.s, h, "", O_RDONLY | O_DIRECTORY, 0, NULL, NULL));
+	while (dir >= 0 && r == 0 && used == 0 && !eof)
+		r = list_batch(req, dir, buf, size, &used, &off, &eof);
+	if (dir >= 0 && hf.s)
+		hc_close(hf.s, dir);
+	pthread_mutex_unlock(&hf.lock);
+	if (dir < 0 || (r < 0 && used == 0))
+		fuse_reply_err(req, dir < 0 ? -dir : -r);
+	else
+		fuse_reply_buf(req, buf, used);
 	free(buf);
 }
 
@@ -266,21 +282,37 @@ static int make_fifo(const char *name)
 	return r == -EEXIST ? 0 : r;
 }
 
+/* An open waiting for the other end, and the end a signal opens to release it. */
+struct open_wait {
+	const char *name;
+	hc_handle_t helper;      /* -1, or an O_RDWR end on the main session, held until the open returns */
+};
+
 /*
- * A signal came while the open waits for the other end: be that other end for a
- * moment (a host program waiting to open the same pipe then opens it too).
+ * A signal came while the open waits for the other end: be that other end until
+ * it returns (a host program waiting to open the same pipe then opens it too).
+ * Called at once if the signal came before the wait began.
  */
 static void open_interrupted(fuse_req_t req, void *data)
 {
-	const char *name = data;
-	int h, fh;
+	struct open_wait *w = data;
+	int h;
 
 	(void)req;
 	pthread_mutex_lock(&hf.lock);
 	h = hf_inode_handle(&hf, &hf.root);
-	fh = h < 0 ? h : hc_fs_openat(hf.s, h, name, O_RDWR | O_NONBLOCK | O_NOFOLLOW, 0, NULL, NULL);
-	if (fh >= 0)
-		hc_close(hf.s, fh);
+	if (h >= 0 && w->helper < 0)
+		w->helper = hc_fs_openat(hf.s, h, w->name, O_RDWR | O_NONBLOCK | O_NOFOLLOW, 0, NULL,
+					 NULL);
+	pthread_mutex_unlock(&hf.lock);
+}
+
+static void helper_close(struct open_wait *w)
+{
+	pthread_mutex_lock(&hf.lock);
+	if (w->helper >= 0 && hf.s)
+		hc_close(hf.s, w->helper);
+	w->helper = -1;
 	pthread_mutex_unlock(&hf.lock);
 }
 
@@ -288,12 +320,14 @@ static void open_interrupted(fuse_req_t req, void *data)
 static int open_host_end(fuse_req_t req, struct hp_pipe *p, const char *path, const char *name,
 			 int flags)
 {
+	struct open_wait w = { name, -1 };
 	int acc = flags & O_ACCMODE, h, nb;
 
 	hc_set_timeout(p->s, PIPE_OPEN_TIMEOUT_MS);
-	fuse_req_interrupt_func(req, open_interrupted, (void *)name);
+	fuse_req_interrupt_func(req, open_interrupted, &w);
 	h = hc_open(p->s, path, acc | (flags & O_NONBLOCK) | O_NOFOLLOW, 0);
 	fuse_req_interrupt_func(req, NULL, NULL);
+	helper_close(&w);
 	hc_set_timeout(p->s, HC_DEFAULT_TIMEOUT_MS);
 	if (h >= 0 && fuse_req_interrupted(req)) {
 		hc_close(p->s, h);
@@ -363,11 +397,13 @@ static void *open_job(void *arg)
 		return NULL;
 	}
 	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->done, NULL);
 	job->fi.fh = (uint64_t)(uintptr_t)p;
 	job->fi.direct_io = 1;
 	job->fi.nonseekable = 1;
 	if (fuse_reply_open(job->req, &job->fi) != 0) {
 		hc_disconnect(p->s);
+		pthread_cond_destroy(&p->done);
 		pthread_mutex_destroy(&p->lock);
 		free(p);
 	}
@@ -396,18 +432,19 @@ static void hp_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 /* ---- reading and writing: the host end never blocks; waits are short host polls, so signals are seen ---- */
 
-/* Until the pipe may be ready for @events (its lock held). Returns: 0, -EINTR or -errno. */
-static int wait_ready(fuse_req_t req, struct hp_pipe *p, short events)
+/*
+ * One short host poll for @events (p->lock held). Returns: 0 when the pipe may
+ * be ready, -EAGAIN when not yet, -EINTR after a signal, or -errno.
+ */
+static int wait_once(fuse_req_t req, struct hp_pipe *p, short events)
 {
-	for (;;) {
-		int r = hc_fs_poll(p->s, p->h, events, PIPE_WAIT_MS);
-		if (r < 0)
-			return r == -ECONNRESET || r == -ETIMEDOUT ? -EIO : r;
-		if (r & (events | POLLHUP | POLLERR))
-			return 0;
-		if (fuse_req_interrupted(req))
-			return -EINTR;
-	}
+	int r = hc_fs_poll(p->s, p->h, events, PIPE_WAIT_MS);
+
+	if (r < 0)
+		return r == -ECONNRESET || r == -ETIMEDOUT ? -EIO : r;
+	if (r & (events | POLLHUP | POLLERR))
+		return 0;
+	return fuse_req_interrupted(req) ? -EINTR : -EAGAIN;
 }
 
 /* One read, or -EAGAIN when nothing is there and a writer is. */
@@ -460,7 +497,28 @@ static void reply_write(fuse_req_t req, ssize_t n)
 		fuse_reply_write(req, (size_t)n);
 }
 
-/* A read or write that found the pipe empty or full, waiting for it on its own thread. */
+/* One round of a waiting read or write: a short host poll, then the call (p->lock held). */
+static ssize_t io_round(struct hp_job *job, char *buf, size_t *done)
+{
+	struct hp_pipe *p = job->pipe;
+	int w = wait_once(job->req, p, job->write ? POLLOUT : POLLIN);
+	ssize_t n;
+
+	if (w != 0)
+		return w;   /* -EAGAIN: nothing yet; -EINTR, -EIO */
+	n = job->write ? write_some(p, buf + *done, job->size - *done) : read_once(p, buf, job->size);
+	if (job->write && n > 0) {
+		*done += (size_t)n;
+		if (*done < job->size)
+			return -EAGAIN;
+	}
+	return n;
+}
+
+/*
+ * A read or write that found the pipe empty or full, waiting for it on its own
+ * thread; the lock is let go between rounds, so a poll() or the watcher get in.
+ */
 static void *io_job(void *arg)
 {
 	struct hp_job *job = arg;
@@ -469,18 +527,11 @@ static void *io_job(void *arg)
 	size_t done = 0;
 	ssize_t n = buf ? -EAGAIN : -ENOMEM;
 
-	pthread_mutex_lock(&p->lock);
-	while (buf && (n == -EAGAIN || (job->write && n >= 0 && done < job->size))) {
-		int w = wait_ready(job->req, p, job->write ? POLLOUT : POLLIN);
-		if (w < 0) {
-			n = done ? 0 : w;
-			break;
-		}
-		n = job->write ? write_some(p, buf + done, job->size - done) : read_once(p, buf, job->size);
-		if (job->write && n > 0)
-			done += (size_t)n;
+	while (n == -EAGAIN) {
+		pthread_mutex_lock(&p->lock);
+		n = io_round(job, buf, &done);
+		pthread_mutex_unlock(&p->lock);
 	}
-	pthread_mutex_unlock(&p->lock);
 	done += job->written;
 	if (job->write)
 		reply_write(job->req, done ? (ssize_t)done : n);
@@ -559,6 +610,7 @@ static void hp_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 
 /* ---- poll: answered now; if nothing is ready, a watcher tells the kernel when it is ---- */
 
+/* The watcher: a detached thread, at most one per open pipe, that tells the kernel once it is ready. */
 static void *watch(void *arg)
 {
 	struct hp_pipe *p = arg;
@@ -577,19 +629,42 @@ static void *watch(void *arg)
 	if (p->ph)
 		fuse_pollhandle_destroy(p->ph);
 	p->ph = NULL;
+	p->watching = 0;
+	pthread_cond_signal(&p->done);
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
+/* Give @ph to the watcher, starting it if none runs (p->lock held). */
+static void watch_for(struct hp_pipe *p, struct fuse_pollhandle *ph, short want)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	if (p->ph)
+		fuse_pollhandle_destroy(p->ph);   /* the newer poll of the same file replaces it */
+	p->ph = ph;
+	p->want = want;
+	if (p->watching)
+		return;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	p->watching = pthread_create(&t, &attr, watch, p) == 0;
+	pthread_attr_destroy(&attr);
+	if (!p->watching) {
+		fuse_pollhandle_destroy(ph);
+		p->ph = NULL;
+	}
+}
+
+/* At release: the watcher, if any, is gone before the pipe is. */
 static void stop_watching(struct hp_pipe *p)
 {
-	if (!p->watching)
-		return;
 	pthread_mutex_lock(&p->lock);
 	p->closing = 1;
+	while (p->watching)
+		pthread_cond_wait(&p->done, &p->lock);
 	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->watcher, NULL);
-	p->watching = p->closing = 0;
 }
 
 static void hp_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
@@ -604,26 +679,15 @@ static void hp_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 	(void)ino;
 	pthread_mutex_lock(&p->lock);
 	r = hc_fs_poll(p->s, p->h, want, 0);
-	pthread_mutex_unlock(&p->lock);
-	if (r < 0) {
-		if (ph)
-			fuse_pollhandle_destroy(ph);
-		fuse_reply_err(req, -r);
-		return;
-	}
-	if (ph && !(r & (want | POLLHUP | POLLERR))) {
-		stop_watching(p);
-		p->ph = ph;
-		p->want = want;
-		p->watching = pthread_create(&p->watcher, NULL, watch, p) == 0;
-		if (!p->watching) {
-			fuse_pollhandle_destroy(ph);
-			p->ph = NULL;
-		}
-	} else if (ph) {
+	if (r >= 0 && ph && !(r & (want | POLLHUP | POLLERR)))
+		watch_for(p, ph, want);
+	else if (ph)
 		fuse_pollhandle_destroy(ph);
-	}
-	fuse_reply_poll(req, (unsigned)r);
+	pthread_mutex_unlock(&p->lock);
+	if (r < 0)
+		fuse_reply_err(req, -r);
+	else
+		fuse_reply_poll(req, (unsigned)r);
 }
 
 static void hp_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -634,6 +698,7 @@ static void hp_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	stop_watching(p);
 	hc_close(p->s, p->h);
 	hc_disconnect(p->s);
+	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 	fuse_reply_err(req, 0);

@@ -7,6 +7,7 @@
 #include "hostfs.h"
 
 #define DROP_BATCH 256
+#define PROBE_TIMEOUT_MS 1000   /* is a session that gave a transport error still there? */
 
 static int connect_root(struct hostfs *f, struct hc_session *s)
 {
@@ -50,9 +51,25 @@ struct hc_session *hf_live(struct hostfs *f)
 	return f->s;
 }
 
+/*
+ * Whether the session still answers: the host's own answer to an operation may be
+ * ETIMEDOUT or EPIPE too (a soft NFS mount, a pipe), which is not a lost session.
+ */
+static int still_answers(struct hostfs *f)
+{
+	int ms = f->opt.timeout < 1 ? (int)(f->opt.timeout * 1000) : PROBE_TIMEOUT_MS, r;
+
+	hc_set_timeout(f->s, ms);
+	r = hc_null(f->s);
+	hc_set_timeout(f->s, (int)(f->opt.timeout * 1000));
+	return r == 0;
+}
+
 int hf_check(struct hostfs *f, int r)
 {
 	if (r != -ECONNRESET && r != -ETIMEDOUT && r != -EPIPE && r != -ECONNREFUSED)
+		return r;
+	if (f->s && still_answers(f))
 		return r;
 	if (f->s) {
 		fprintf(stderr, "hostfs: lost the session with %s: %s\n", f->opt.url, strerror(-r));
@@ -62,10 +79,14 @@ int hf_check(struct hostfs *f, int r)
 	return -EIO;
 }
 
+/*
+ * Not hf_check'd: its caller holds a handle of this session and goes on to use
+ * it; should the session be lost, that next call says so.
+ */
 void hf_flush_dropped(struct hostfs *f)
 {
 	if (f->ndropped && f->s)
-		hf_check(f, hc_fs_forget(f->s, f->dropped, f->ndropped));
+		hc_fs_forget(f->s, f->dropped, f->ndropped);
 	f->ndropped = 0;
 }
 

@@ -72,6 +72,9 @@ err:
 }
 
 static int clnt_stat_to_errno(enum clnt_stat st);
+static enum clnt_stat call_without_sigpipe(struct oncrpc_transport *t, uint32_t proc,
+					   xdrproc_t xargs, void *args, xdrproc_t xres,
+					   void *res, struct timeval tv);
 
 /* The NULL call first: a daemon of another protocol version says which it speaks. */
 static int probe_version(struct oncrpc_transport *t)
@@ -80,8 +83,8 @@ static int probe_version(struct oncrpc_transport *t)
 	struct rpc_err e;
 	enum clnt_stat st;
 
-	st = clnt_call(t->clnt, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void,
-		       NULL, tv);
+	st = call_without_sigpipe(t, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void,
+				  NULL, tv);
 	if (st == RPC_SUCCESS)
 		return 0;
 	if (st != RPC_PROGVERSMISMATCH)

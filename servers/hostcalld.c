@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "handles.h"
 #include "log.h"
 #include "rpc/hostcall.h"
 
@@ -113,5 +114,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	hc_log_init("hostcalld", (enum hc_log_level)level, use_syslog);
+	fd_limit_raise();   /* each VM or ivshmem: peer holds an eventfd per channel here */
 	return daemon_run(&o);
 }

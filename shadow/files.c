@@ -92,8 +92,9 @@ int shadow_read(struct shadow *sh, void *args, void *res)
 {
 	hc_read_args *a = args;
 	hc_data_res *r = res;
-	char *buf = malloc(a->count ? a->count : 1);
-	ssize_t n = buf ? shadow_read_into(sh, a->handle, buf, a->count) : -ENOMEM;
+	char *buf = a->count <= HC_IO_MAX ? malloc(a->count ? a->count : 1) : NULL;
+	ssize_t n = a->count > HC_IO_MAX ? -EINVAL
+		    : buf ? shadow_read_into(sh, a->handle, buf, a->count) : -ENOMEM;
 
 	if (n < 0) {
 		r->err = err_of((int)n);

@@ -50,8 +50,9 @@ int shadow_pread(struct shadow *sh, void *args, void *res)
 {
 	hc_pread_args *a = args;
 	hc_data_res *r = res;
-	char *buf = malloc(a->count ? a->count : 1);
-	ssize_t n = buf ? shadow_pread_into(sh, a->handle, a->offset, buf, a->count) : -ENOMEM;
+	char *buf = a->count <= HC_IO_MAX ? malloc(a->count ? a->count : 1) : NULL;
+	ssize_t n = a->count > HC_IO_MAX ? -EINVAL
+		    : buf ? shadow_pread_into(sh, a->handle, a->offset, buf, a->count) : -ENOMEM;
 
 	if (n < 0) {
 		r->err = err_of((int)n);
@@ -400,6 +401,14 @@ static int getdents(struct shadow *sh, const hc_getdents_args *a, hc_dents *l)
 	return 0;
 }
 
+/* The handles a failed read looked up go, since the guest never learns them. */
+static void dents_forget(struct shadow *sh, const hc_dents *l)
+{
+	for (u_int i = 0; i < l->entries.entries_len; i++)
+		if (l->entries.entries_val[i].entry)
+			handles_close(&sh->handles, l->entries.entries_val[i].entry->handle);
+}
+
 int shadow_getdents(struct shadow *sh, void *args, void *res)
 {
 	hc_dents_res *r = res;
@@ -407,6 +416,7 @@ int shadow_getdents(struct shadow *sh, void *args, void *res)
 
 	r->err = err_of(e);
 	if (e != 0) {
+		dents_forget(sh, &r->hc_dents_res_u.list);
 		xdr_free((xdrproc_t)xdr_hc_dents, (char *)&r->hc_dents_res_u.list);
 		memset(&r->hc_dents_res_u.list, 0, sizeof(r->hc_dents_res_u.list));
 	}

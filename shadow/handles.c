@@ -14,19 +14,26 @@ int fd_lift(int fd)
 	return hc_fd_lift(fd, SHADOW_FD_FLOOR);
 }
 
-int handles_limit_from_rlimit(void)
+rlim_t fd_limit_raise(void)
 {
 	struct rlimit rl;
-	rlim_t n;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return SHADOW_HANDLES_START;
+		return 0;
 	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	n = rl.rlim_cur;
+	return rl.rlim_cur;
+}
+
+int handles_limit_from_rlimit(void)
+{
+	rlim_t n = fd_limit_raise();
+
+	if (n == 0)
+		return SHADOW_HANDLES_START;
 	if (n == RLIM_INFINITY || n > SHADOW_HANDLES_CAP + SHADOW_FD_FLOOR + SHADOW_FD_RESERVE)
 		return SHADOW_HANDLES_CAP;
 	if (n < SHADOW_FD_FLOOR + SHADOW_FD_RESERVE + 16)

@@ -2,6 +2,8 @@
 #ifndef HC_HANDLES_H
 #define HC_HANDLES_H
 
+#include <sys/resource.h>
+
 /* The table starts this big and grows, by doubling, up to its session's limit. */
 #define SHADOW_HANDLES_START 1024
 /* No session holds more, whatever the descriptor limit. */
@@ -27,6 +29,8 @@ int fd_lift(int fd);
 
 /* handles_init - an empty table of at most @limit handles. Returns: 0 or -ENOMEM. */
 int handles_init(struct shadow_handles *t, int limit);
+/* fd_limit_raise - raise RLIMIT_NOFILE's soft limit to the hard one. Returns: the soft limit now (0 unknown). */
+rlim_t fd_limit_raise(void);
 /* handles_limit_from_rlimit - raise RLIMIT_NOFILE to its hard limit; the handles a session may hold under it. */
 int handles_limit_from_rlimit(void);
 /* handles_add - give @fd (lifted here) a handle. Returns: the handle, or -EMFILE (closes @fd). */

@@ -225,6 +225,13 @@ static int dents_copy(const hc_dents *l, struct hc_fs_dirent **out)
 	return (int)n;
 }
 
+static void dents_forget(struct hc_session *s, const hc_dents *l)
+{
+	for (u_int i = 0; i < l->entries.entries_len; i++)
+		if (l->entries.entries_val[i].entry)
+			hc_close(s, l->entries.entries_val[i].entry->handle);
+}
+
 int hc_fs_getdents(struct hc_session *s, hc_handle_t h, uint64_t cookie, size_t max_bytes,
 		   int plus, struct hc_fs_dirent **out, int *eof)
 {
@@ -241,6 +248,8 @@ int hc_fs_getdents(struct hc_session *s, hc_handle_t h, uint64_t cookie, size_t 
 	if (res.err != HC_OK)
 		return -hc_err_to_errno(res.err);
 	r = dents_copy(&res.hc_dents_res_u.list, out);
+	if (r < 0)
+		dents_forget(s, &res.hc_dents_res_u.list);   /* nobody else will know them */
 	*eof = res.hc_dents_res_u.list.eof;
 	xdr_free((xdrproc_t)xdr_hc_dents_res, (char *)&res);
 	return r;
