@@ -88,33 +88,47 @@ ssize_t shadow_write_from(struct shadow *sh, hc_handle h, const void *buf, size_
 	return n < 0 ? -errno : n;
 }
 
-int shadow_read(struct shadow *sh, void *args, void *res)
+void shadow_read_result(struct shadow *sh, hc_handle h, const uint64_t *off, u_int count,
+			hc_data_res *r)
 {
-	hc_read_args *a = args;
-	hc_data_res *r = res;
-	char *buf = a->count <= HC_IO_MAX ? malloc(a->count ? a->count : 1) : NULL;
-	ssize_t n = a->count > HC_IO_MAX ? -EINVAL
-		    : buf ? shadow_read_into(sh, a->handle, buf, a->count) : -ENOMEM;
+	char *buf = count <= HC_IO_MAX ? malloc(count ? count : 1) : NULL;
+	ssize_t n = count > HC_IO_MAX ? -EINVAL : !buf ? -ENOMEM
+		    : off ? shadow_pread_into(sh, h, *off, buf, count)
+			  : shadow_read_into(sh, h, buf, count);
 
 	if (n < 0) {
 		r->err = err_of((int)n);
 		free(buf);
-		return 0;
+		return;
 	}
 	r->err = HC_OK;
 	r->hc_data_res_u.data.hc_data_len = (u_int)n;
 	r->hc_data_res_u.data.hc_data_val = buf;
+}
+
+void shadow_write_result(struct shadow *sh, hc_handle h, const uint64_t *off,
+			 const hc_data *data, hc_int_res *r)
+{
+	ssize_t n = off ? shadow_pwrite_from(sh, h, *off, data->hc_data_val, data->hc_data_len)
+			: shadow_write_from(sh, h, data->hc_data_val, data->hc_data_len);
+
+	r->err = n < 0 ? err_of((int)n) : HC_OK;
+	r->hc_int_res_u.value = n < 0 ? 0 : (int)n;
+}
+
+int shadow_read(struct shadow *sh, void *args, void *res)
+{
+	hc_read_args *a = args;
+
+	shadow_read_result(sh, a->handle, NULL, a->count, res);
 	return 0;
 }
 
 int shadow_write(struct shadow *sh, void *args, void *res)
 {
 	hc_write_args *a = args;
-	hc_int_res *r = res;
-	ssize_t n = shadow_write_from(sh, a->handle, a->data.hc_data_val, a->data.hc_data_len);
 
-	r->err = n < 0 ? err_of((int)n) : HC_OK;
-	r->hc_int_res_u.value = n < 0 ? 0 : (int)n;
+	shadow_write_result(sh, a->handle, NULL, &a->data, res);
 	return 0;
 }
 

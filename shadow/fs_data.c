@@ -49,31 +49,16 @@ ssize_t shadow_pwrite_from(struct shadow *sh, hc_handle h, uint64_t off, const v
 int shadow_pread(struct shadow *sh, void *args, void *res)
 {
 	hc_pread_args *a = args;
-	hc_data_res *r = res;
-	char *buf = a->count <= HC_IO_MAX ? malloc(a->count ? a->count : 1) : NULL;
-	ssize_t n = a->count > HC_IO_MAX ? -EINVAL
-		    : buf ? shadow_pread_into(sh, a->handle, a->offset, buf, a->count) : -ENOMEM;
 
-	if (n < 0) {
-		r->err = err_of((int)n);
-		free(buf);
-		return 0;
-	}
-	r->err = HC_OK;
-	r->hc_data_res_u.data.hc_data_len = (u_int)n;
-	r->hc_data_res_u.data.hc_data_val = buf;
+	shadow_read_result(sh, a->handle, &a->offset, a->count, res);
 	return 0;
 }
 
 int shadow_pwrite(struct shadow *sh, void *args, void *res)
 {
 	hc_pwrite_args *a = args;
-	hc_int_res *r = res;
-	ssize_t n = shadow_pwrite_from(sh, a->handle, a->offset, a->data.hc_data_val,
-				       a->data.hc_data_len);
 
-	r->err = n < 0 ? err_of((int)n) : HC_OK;
-	r->hc_int_res_u.value = n < 0 ? 0 : (int)n;
+	shadow_write_result(sh, a->handle, &a->offset, &a->data, res);
 	return 0;
 }
 

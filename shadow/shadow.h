@@ -198,6 +198,14 @@ int shadow_read(struct shadow *sh, void *args, void *res);
 ssize_t shadow_read_into(struct shadow *sh, hc_handle h, void *buf, size_t count);
 ssize_t shadow_write_from(struct shadow *sh, hc_handle h, const void *buf, size_t count);
 int shadow_write(struct shadow *sh, void *args, void *res);
+/*
+ * shadow_read_result, shadow_write_result - READ and WRITE (@off NULL) or PREAD
+ * and PWRITE (at *@off) of handle @h, into the procedure's result @r.
+ */
+void shadow_read_result(struct shadow *sh, hc_handle h, const uint64_t *off, u_int count,
+			hc_data_res *r);
+void shadow_write_result(struct shadow *sh, hc_handle h, const uint64_t *off,
+			 const hc_data *data, hc_int_res *r);
 int shadow_lseek(struct shadow *sh, void *args, void *res);
 int shadow_fstat(struct shadow *sh, void *args, void *res);
 int shadow_stat(struct shadow *sh, void *args, void *res);
