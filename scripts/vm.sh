@@ -1,7 +1,8 @@
 #!/bin/sh
 # vm.sh: boot the guest under QEMU against a hostcalld started here, both stopped by PID.
-#   check  - guest_check and the dosh host scripts over kvm: and tcp:, a reboot, a power-off;
-#            then two VMs at once on the same hostcalld, each running guest_check over kvm:
+#   check  - guest_check and the dosh host scripts over kvm: and tcp:, the hostfs semantics
+#            suite and busybox tar and cp on /host, a reboot, a power-off; then two VMs at
+#            once on the same hostcalld, each running guest_check over kvm:
 #   bench  - null call and stream throughput over kvm: beside tcp:, from the same guest
 #   shell  - an interactive dosh in the guest, on the host's hostcalld over kvm:
 set -u
@@ -14,7 +15,18 @@ BOOT_TIMEOUT=${VM_TIMEOUT:-900}
 scripts/vm-image.sh >/dev/null || exit 1
 work=$(mktemp -d /tmp/hcvm.XXXXXX)
 mkdir -p "$work/hostdir"
-"$HOSTCALLD" --kvm "$work/kvm.sock" --channels $CHANNELS --listen tcp://127.0.0.1:0 \
+# As root, hostcalld runs in a mount namespace of its own holding a 4 MiB tmpfs for the
+# hostfs suite to fill (ENOSPC): its shadows see it, nothing else on the host does.
+# unshare and sh exec, so $! is hostcalld's PID.
+full=
+set --
+if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
+	full="$work/full"
+	mkdir -p "$full"
+	set -- unshare -m --propagation private sh -c \
+		'mount -t tmpfs -o size=4m,mode=0755 hcvm-full "$0" && exec "$@"' "$full"
+fi
+"$@" "$HOSTCALLD" --kvm "$work/kvm.sock" --channels $CHANNELS --listen tcp://127.0.0.1:0 \
 	--key "$work/key" --address-file "$work/addr" 2>"$work/hostcalld.log" &
 daemon=$!
 i=0
@@ -33,8 +45,8 @@ fi
 # The per-boot files ride in a second cpio appended to the image's: initrd MODE [VM_NAME].
 initrd() {
 	rm -rf "$work/run" && mkdir -p "$work/run"
-	printf 'MODE=%s\nTCP_URL=tcp://10.0.2.2:%s\nHOSTDIR=%s\nVM_NAME=%s\n' "$1" "$port" \
-		"$work/hostdir" "${2:-vm}" > "$work/run/run.conf"
+	printf 'MODE=%s\nTCP_URL=tcp://10.0.2.2:%s\nHOSTDIR=%s\nVM_NAME=%s\nHOST_UID=%s\nFULL_DIR=%s\n' \
+		"$1" "$port" "$work/hostdir" "${2:-vm}" "$(id -u)" "$full" > "$work/run/run.conf"
 	cp "$work/key" "$work/run/key"
 	(cd "$work/run" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/run.cpio.gz"
 	cat build/vm/initramfs.cpio.gz "$work/run.cpio.gz" > "$work/initrd${2:+.$2}"
