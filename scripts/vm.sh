@@ -4,7 +4,8 @@
 #            suite and busybox tar and cp on /host, a reboot, a power-off; then two VMs at
 #            once on the same hostcalld, each running guest_check over kvm:
 #   bench  - null call and stream throughput over kvm: beside tcp:, from the same guest
-#   shell  - an interactive dosh in the guest, on the host's hostcalld over kvm:
+#   shell  - an interactive dosh in the guest, on the host's hostcalld over kvm:, the console
+#            as large as this terminal, following its resizes
 set -u
 cd "$(dirname "$0")/.."
 mode=${1:-check}
@@ -47,6 +48,10 @@ initrd() {
 	rm -rf "$work/run" && mkdir -p "$work/run"
 	printf 'MODE=%s\nTCP_URL=tcp://10.0.2.2:%s\nHOSTDIR=%s\nVM_NAME=%s\nHOST_UID=%s\nFULL_DIR=%s\n' \
 		"$1" "$port" "$work/hostdir" "${2:-vm}" "$(id -u)" "$full" > "$work/run/run.conf"
+	if [ "$1" = shell ] && [ -n "$size" ]; then
+		printf 'ROWS=%s\nCOLS=%s\nWINSIZE_FILE=%s\n' "${size% *}" "${size#* }" "$work/winsize" \
+			>> "$work/run/run.conf"
+	fi
 	cp "$work/key" "$work/run/key"
 	(cd "$work/run" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/run.cpio.gz"
 	cat build/vm/initramfs.cpio.gz "$work/run.cpio.gz" > "$work/initrd${2:+.$2}"
@@ -110,11 +115,32 @@ finish() {
 	exit $rc
 }
 
+# follow_size: while QEMU runs, write the terminal's size (fd 3) to $work/winsize whenever
+# it changes; the guest's init reads it through /host. A serial line carries no window
+# size and the host's SIGWINCH goes to QEMU, so this is how the guest hears of a resize.
+follow_size() {
+	trap 'exit 0' TERM   # after the sleep in hand: nothing left behind
+	last=$size
+	while sleep 0.5; do
+		now=$(stty size <&3 2>/dev/null) || continue
+		[ "$now" = "$last" ] || { echo "$now" > "$work/winsize" && last=$now; }
+	done
+}
+
 rc=0
 case "$mode" in
 shell)
+	size=$(stty size 2>/dev/null) || size=
 	initrd shell
+	poller=
+	if [ -n "$size" ]; then
+		echo "$size" > "$work/winsize"
+		exec 3<&0
+		follow_size &
+		poller=$!
+	fi
 	qemu -no-reboot
+	[ -n "$poller" ] && kill $poller && wait $poller 2>/dev/null
 	finish
 	;;
 bench)
