@@ -7,6 +7,10 @@
 # static one does not fit it (no GSS_C_NT_HOSTBASED_SERVICE variable) and needs com_err,
 # also only shared; and Debian ships cmocka, which the integration tests link, and libfuse3,
 # which hostfs links, only shared too.
+#   vm-image.sh      the cloud kernel in build/vm/vmlinuz
+#   vm-image.sh 9p   also Debian's generic kernel in build/vm/generic/vmlinuz, with its 9p
+#                    modules: the cloud kernel has no 9p (CONFIG_NET_9P is not set), and the
+#                    VM bench measures hostfs beside QEMU's 9p sharing in one boot
 # Each kernel's modules go to /lib/modules/RELEASE/ with a load order, dependencies first,
 # read from each module's depends= (the packages carry no modules.dep: depmod makes it at
 # install); a module the kernel has built in (modules.builtin) is left out.
@@ -14,6 +18,7 @@ set -eu
 cd "$(dirname "$0")/.."
 VM=build/vm
 MODULES="virtio_pci virtio_net fuse"
+MODULES_9P="$MODULES 9pnet_virtio 9p"
 
 # the integration tests of the hostcall API; those of hostcalld itself run on the host only
 ITESTS="build/tests/integration/test_session build/tests/integration/test_proc
@@ -87,6 +92,12 @@ add_modules() {
 make -s -j"$(nproc)" $PROGS
 mkdir -p $VM
 fetch_kernel $VM linux-image-cloud-amd64
+if [ "${1:-}" = 9p ]; then
+	fetch_kernel $VM/generic linux-image-amd64 './boot/vmlinuz-*' \
+		'./lib/modules/*/modules.builtin' './lib/modules/*/kernel/fs/*' \
+		'./lib/modules/*/kernel/net/9p/*' './lib/modules/*/kernel/net/core/*' \
+		'./lib/modules/*/kernel/drivers/virtio/*' './lib/modules/*/kernel/drivers/net/*'
+fi
 
 root=$VM/root
 rm -rf $root
@@ -101,9 +112,12 @@ ldd $PROGS | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' |
 		cp -L "$lib" "$root$lib"
 	done
 cp tests/vm/init $root/init
-cp tests/vm/guest.sh tests/vm/tree.sh $root/bin/
+cp tests/vm/guest.sh tests/vm/fsbench.sh tests/vm/tree.sh $root/bin/
 cp tests/dosh/host/* $root/tests/dosh/host/
 mkdir -p $root/lib/terminfo/x $root/lib/terminfo/v   # libedit at the console
 cp /lib/terminfo/x/xterm $root/lib/terminfo/x/ && cp /lib/terminfo/v/vt100 $root/lib/terminfo/v/
 add_modules $VM/kernel/x $MODULES
+if [ "${1:-}" = 9p ]; then
+	add_modules $VM/generic/kernel/x $MODULES_9P
+fi
 (cd $root && find . | cpio -o -H newc --quiet | gzip -1) > $VM/initramfs.cpio.gz

@@ -3,7 +3,7 @@
 # over kvm: and tcp:, the POSIX semantics suite and busybox's tar and cp on /host (hostfs
 # over kvm:), a reboot that must not trouble hostcalld, and a session left running for the
 # power-off (check);
-# or the benchmarks (bench).
+# or the benchmarks (bench: calls and streams; fsbench: hostfs beside 9p, in fsbench.sh).
 mode=$1
 export DOSH_KEY=/key DOSH_ABS=/bin/dosh
 failed=0
@@ -135,6 +135,9 @@ bench)
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt 6 ]; do sleep 0.5; done
 	guest_check -k /key -b "$TCP_URL" kvm: || failed=1
 	exit $failed
+	;;
+fsbench)
+	exec sh /bin/fsbench.sh
 	;;
 esac
 
