@@ -1,9 +1,14 @@
 #!/bin/sh
 # vm.sh: boot the guest under QEMU against a hostcalld started here, both stopped by PID.
-#   check  - guest_check and the dosh host scripts over kvm: and tcp:, a reboot, a power-off;
-#            then two VMs at once on the same hostcalld, each running guest_check over kvm:
-#   bench  - null call and stream throughput over kvm: beside tcp:, from the same guest
-#   shell  - an interactive dosh in the guest, on the host's hostcalld over kvm:
+#   check  - guest_check and the dosh host scripts over kvm: and tcp:, the hostfs semantics
+#            suite and busybox tar and cp on /host, a reboot, a power-off; then two VMs at
+#            once on the same hostcalld, each running guest_check over kvm:
+#   bench  - null call and stream throughput over kvm: beside tcp:, from the same guest; then,
+#            in a second boot (Debian's generic kernel: the cloud one has no 9p), busybox
+#            tar x, find and dd on hostfs over kvm: beside QEMU's 9p, on one host directory
+#   fsbench - that second boot alone
+#   shell  - an interactive dosh in the guest, on the host's hostcalld over kvm:, the console
+#            as large as this terminal, following its resizes
 set -u
 cd "$(dirname "$0")/.."
 mode=${1:-check}
@@ -11,10 +16,24 @@ HOSTCALLD=${HOSTCALLD:-build/bin/hostcalld}
 CHANNELS=8
 BOOT_TIMEOUT=${VM_TIMEOUT:-900}
 
-scripts/vm-image.sh >/dev/null || exit 1
+case "$mode" in
+bench|fsbench) scripts/vm-image.sh 9p >/dev/null || exit 1 ;;
+*) scripts/vm-image.sh >/dev/null || exit 1 ;;
+esac
 work=$(mktemp -d /tmp/hcvm.XXXXXX)
 mkdir -p "$work/hostdir"
-"$HOSTCALLD" --kvm "$work/kvm.sock" --channels $CHANNELS --listen tcp://127.0.0.1:0 \
+# As root, hostcalld runs in a mount namespace of its own holding a 4 MiB tmpfs for the
+# hostfs suite to fill (ENOSPC): its shadows see it, nothing else on the host does.
+# unshare and sh exec, so $! is hostcalld's PID.
+full=
+set --
+if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
+	full="$work/full"
+	mkdir -p "$full"
+	set -- unshare -m --propagation private sh -c \
+		'mount -t tmpfs -o size=4m,mode=0755 hcvm-full "$0" && exec "$@"' "$full"
+fi
+"$@" "$HOSTCALLD" --kvm "$work/kvm.sock" --channels $CHANNELS --listen tcp://127.0.0.1:0 \
 	--key "$work/key" --address-file "$work/addr" 2>"$work/hostcalld.log" &
 daemon=$!
 i=0
@@ -33,8 +52,13 @@ fi
 # The per-boot files ride in a second cpio appended to the image's: initrd MODE [VM_NAME].
 initrd() {
 	rm -rf "$work/run" && mkdir -p "$work/run"
-	printf 'MODE=%s\nTCP_URL=tcp://10.0.2.2:%s\nHOSTDIR=%s\nVM_NAME=%s\n' "$1" "$port" \
-		"$work/hostdir" "${2:-vm}" > "$work/run/run.conf"
+	printf 'MODE=%s\nTCP_URL=tcp://10.0.2.2:%s\nHOSTDIR=%s\nVM_NAME=%s\nHOST_UID=%s\nFULL_DIR=%s\n' \
+		"$1" "$port" "$work/hostdir" "${2:-vm}" "$(id -u)" "$full" > "$work/run/run.conf"
+	printf '%s' "${conf_extra:-}" >> "$work/run/run.conf"
+	if [ "$1" = shell ] && [ -n "$size" ]; then
+		printf 'ROWS=%s\nCOLS=%s\nWINSIZE_FILE=%s\n' "${size% *}" "${size#* }" "$work/winsize" \
+			>> "$work/run/run.conf"
+	fi
 	cp "$work/key" "$work/run/key"
 	(cd "$work/run" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/run.cpio.gz"
 	cat build/vm/initramfs.cpio.gz "$work/run.cpio.gz" > "$work/initrd${2:+.$2}"
@@ -42,7 +66,7 @@ initrd() {
 
 qemu() {
 	qemu-system-x86_64 -machine q35 -accel $accel -cpu $cpu -m 512 -smp 1 \
-		-kernel build/vm/vmlinuz -initrd "${INITRD:-$work/initrd}" \
+		-kernel "${KERNEL:-build/vm/vmlinuz}" -initrd "${INITRD:-$work/initrd}" \
 		-append "console=ttyS0 panic=-1 quiet${append:+ $append}" -nographic "$@" \
 		-chardev socket,path="$work/kvm.sock",id=hc \
 		-device ivshmem-doorbell,chardev=hc,vectors=$CHANNELS \
@@ -98,14 +122,141 @@ finish() {
 	exit $rc
 }
 
+# follow_size: while QEMU runs, write the terminal's size (fd 3) to $work/winsize whenever
+# it changes; the guest's init reads it through /host. A serial line carries no window
+# size and the host's SIGWINCH goes to QEMU, so this is how the guest hears of a resize.
+follow_size() {
+	trap 'exit 0' TERM   # after the sleep in hand: nothing left behind
+	last=$size
+	while sleep 0.5; do
+		now=$(stty size <&3 2>/dev/null) || continue
+		[ "$now" = "$last" ] || { echo "$now" > "$work/winsize" && last=$now; }
+	done
+}
+
+# ---- fsbench: hostfs over kvm: beside QEMU's 9p, one host directory, one boot ----
+
+# The trees: a tarball of 350 entries and 12 MB (its top, 30 directories, 319 files of
+# 512 B to 75 KB) that the guest copies to its RAM disk and extracts, and 3000 empty files
+# in 30 directories that it finds.
+fsbench_files() {
+	t=$work/tree/t
+	for d in $(seq 0 29); do mkdir -p "$t/d$d"; done
+	i=0
+	while [ $i -lt 319 ]; do
+		head -c $((512 + i * 7919 % 75000)) /dev/urandom > "$t/d$((i % 30))/f$i"
+		i=$((i + 1))
+	done
+	tar cf "$work/bench.tar" -C "$work/tree" t && rm -rf "$work/tree"
+	for d in $(seq -w 0 29); do
+		mkdir -p "$work/hostdir/find/$d" &&
+			(cd "$work/hostdir/find/$d" && seq -f 'f%03g' 100 | xargs touch)
+	done
+	conf_extra="BENCH_TAR=$work/bench.tar
+FIND_FILES=3000
+"
+}
+
+# host_counters: hostcalld's shadows' CPU ticks and voluntary context switches (one per
+# hostcall: each rings the doorbell once and the shadow sleeps in poll() between them),
+# QEMU's vCPU thread's ticks (the TCG guest running) and its other threads' (9p, I/O).
+host_counters() {
+	files=
+	for p in $(pgrep -P $daemon); do files="$files /proc/$p/stat /proc/$p/status"; done
+	awk 'FILENAME ~ /status$/ { if ($1 == "voluntary_ctxt_switches:") vcs += $2; next }
+		{
+			comm = $0; sub(/^[^(]*\(/, "", comm); sub(/\).*/, "", comm)
+			rest = $0; sub(/.*\) /, "", rest); split(rest, f, " "); t = f[12] + f[13]
+			if (FILENAME !~ /task/) shadow += t
+			else if (comm ~ /^CPU [0-9]+\/TCG$/) vcpu += t
+			else other += t
+		}
+		END { printf "%d %d %d %d\n", shadow, vcs, vcpu, other }' \
+		$files /proc/$1/task/*/stat 2>/dev/null
+}
+
+# sample_marks CONSOLE: at each new "fsbench-mark FS OP ROUND begin|end" of the guest,
+# "FS OP ROUND begin|end" and the host's counters into $work/samples, until QEMU ends.
+sample_marks() {
+	i=0
+	while [ ! -s "$work/qemu.pid" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	qpid=$(cat "$work/qemu.pid" 2>/dev/null) || return
+	seen=0
+	while kill -0 "$qpid" 2>/dev/null; do
+		n=$(grep -c '^fsbench-mark' "$1")
+		if [ "$n" -gt $seen ]; then
+			c="$(host_counters "$qpid") $(cat "$work/qemu.trace" 2>/dev/null | wc -l)"
+			grep '^fsbench-mark' "$1" | tr -d '\r' | sed -n "$((seen + 1)),${n}p" |
+				while read -r _ fs op r be; do
+					echo "$fs $op $r $be $c"
+				done >> "$work/samples"
+			seen=$n
+		fi
+		sleep 0.1
+	done
+}
+
+# nine_p_requests: with FSBENCH_COUNT=1, the 9p requests QEMU traced during each operation
+# (between the trace's lengths at its marks): "9p OP TOTAL REQUEST=N..."
+nine_p_requests() {
+	awk '$1 == "9p" { print $2, $4, $NF }' "$work/samples" | while read -r op be n; do
+		if [ "$be" = begin ]; then
+			from=$n
+			continue
+		fi
+		sed -n "$((from + 1)),${n}p" "$work/qemu.trace" | grep -o 'v9fs_[a-z_]*' |
+			grep -v -e '_return$' -e '^v9fs_rerror$' | sed 's/^v9fs_//' | sort | uniq -c |
+			awk -v op="$op" '{ n += $1; s = s " " toupper($2) "=" $1 }
+				END { print "9p", op, n + 0 s }'
+	done
+}
+
+fsbench() {
+	fsbench_files
+	set --
+	if [ "${FSBENCH_COUNT:-}" = 1 ]; then   # the requests each operation makes, not times
+		set -- -trace 'enable=v9fs_*' -D "$work/qemu.trace"
+		conf_extra="${conf_extra}FSBENCH_COUNT=1
+"
+	fi
+	initrd fsbench
+	: > "$work/samples"
+	sample_marks "$work/console.fs" &
+	sampler=$!
+	KERNEL=build/vm/generic/vmlinuz boot "$work/console.fs" -no-reboot \
+		-name fsbench,debug-threads=on -pidfile "$work/qemu.pid" \
+		-fsdev local,id=fs0,path="$work/hostdir",security_model=none \
+		-device virtio-9p-pci,fsdev=fs0,mount_tag=h9p "$@"
+	wait $sampler
+	grep -E '^fsbench:|^FAIL' "$work/console.fs"
+	if [ "${FSBENCH_COUNT:-}" = 1 ]; then
+		echo "requests per operation (FUSE requests to each hostfs mount; 9p requests QEMU served):"
+		grep '^fsbench-ops' "$work/console.fs" | tr -d '\r' | cut -d" " -f2,3,5-
+		nine_p_requests
+	else
+		awk -v accel=$accel -f tests/vm/fsbench.awk "$work/samples" "$work/console.fs"
+	fi
+	grep -q 'VM-RESULT: 0' "$work/console.fs" || { tail -40 "$work/console.fs"; return 1; }
+}
+
 rc=0
 case "$mode" in
 shell)
+	size=$(stty size 2>/dev/null) || size=
 	initrd shell
+	poller=
+	if [ -n "$size" ]; then
+		echo "$size" > "$work/winsize"
+		exec 3<&0
+		follow_size &
+		poller=$!
+	fi
 	qemu -no-reboot
+	[ -n "$poller" ] && kill $poller && wait $poller 2>/dev/null
 	finish
 	;;
-bench)
+bench|fsbench)
+	[ "$mode" = fsbench ] && { fsbench || rc=1; finish; }
 	initrd bench
 	boot "$work/console" -no-reboot
 	grep '^bench ' "$work/console" | awk '
@@ -119,6 +270,7 @@ bench)
 			printf "vm bench: hc_write 1 MiB pieces kvm: %.1f MB/s, tcp: %.1f MB/s (%.1fx)\n", wr["kvm"], wr["tcp"], wr["kvm"] / wr["tcp"]
 		}'
 	grep -q 'VM-RESULT: 0' "$work/console" || { cat "$work/console"; rc=1; }
+	fsbench || rc=1
 	finish
 	;;
 esac

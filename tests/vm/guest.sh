@@ -1,8 +1,9 @@
 #!/bin/sh
 # guest.sh: inside the VM: guest_check, the API's integration tests and the dosh host scripts
-# over kvm: and tcp:, a reboot that must not trouble hostcalld, and a session left running
-# for the power-off (check);
-# or the benchmarks (bench).
+# over kvm: and tcp:, the POSIX semantics suite and busybox's tar and cp on /host (hostfs
+# over kvm:), a reboot that must not trouble hostcalld, and a session left running for the
+# power-off (check);
+# or the benchmarks (bench: calls and streams; fsbench: hostfs beside 9p, in fsbench.sh).
 mode=$1
 export DOSH_KEY=/key DOSH_ABS=/bin/dosh
 failed=0
@@ -44,6 +45,84 @@ integration() {
 	done
 }
 
+# The semantics suite on /host, compared with the host's own view through libhostcall.
+hostfs_semantics() {
+	dir="$HOSTDIR/semantics"
+	[ "$HOST_UID" != 0 ] && unpriv=1 || unpriv=
+	if ! grep -q ' /host fuse' /proc/mounts || ! mkdir -p "/host$dir"; then
+		echo "FAIL hostfs: /host is not mounted"
+		cat /tmp/hostfs.host.log
+		failed=$((failed + 1))
+		return
+	fi
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	HOSTFS_MNT="/host$dir" HOSTFS_HOSTDIR="$dir" DOSH_HOST=kvm: HOSTFS_UNPRIV=$unpriv \
+		HOSTFS_FULL=${FULL_DIR:+/host$FULL_DIR} timeout 900 fs_semantics > /tmp/semantics.log 2>&1
+	st=$?
+	t=$(awk -v a="$t0" '{ printf "%.1f", $1 - a }' /proc/uptime)
+	passed=$(grep -c '^\[       OK \]' /tmp/semantics.log)
+	skipped=$(grep '^\[  SKIPPED \] [a-z]' /tmp/semantics.log | sort -u | wc -l)
+	why=$(sed -n 's/^ *\(.*\): skipped$/\1/p' /tmp/semantics.log | sort | uniq -c | awk '{
+		c = $1; $1 = ""
+		printf "%s%s%s", (n++ ? ", " : ""), substr($0, 2), (c > 1 ? " x" c : "")
+	}')
+	if [ $st -eq 0 ]; then
+		echo "ok   hostfs semantics on /host (kvm:): $passed passed," \
+			"$skipped skipped${why:+ ($why)}, $t s"
+	else
+		echo "FAIL hostfs semantics on /host (kvm:), exit $st"
+		grep -E 'FAIL|ERROR|LINE|wanted|died|hung' /tmp/semantics.log | head -30
+		tail -5 /tmp/hostfs.host.log
+		failed=$((failed + 1))
+	fi
+}
+
+# compare NAME FILE FILE: "ok   NAME" if they are the same, else FAIL and how they differ.
+compare() {
+	if cmp -s "$2" "$3"; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1"
+		diff "$2" "$3" | head -10
+		failed=$((failed + 1))
+	fi
+}
+
+# busybox's tar and cp through /host: a tree from the guest's RAM disk onto the host and
+# back, every name, mode, size, link and byte kept, and the host's own tools seeing it so.
+hostfs_programs() {
+	dir="$HOSTDIR/programs" tree="sh /bin/tree.sh"
+	rm -rf /tmp/tree && mkdir -p /tmp/tree/back "/host$dir/tarx" && $tree make /tmp/tree/src &&
+		$tree describe /tmp/tree/src > /tmp/tree/want && cp /bin/tree.sh "/host$dir/tree.sh" ||
+		{ echo "FAIL hostfs programs: setup"; failed=$((failed + 1)); return; }
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	tar cf - -C /tmp/tree src | tar xf - -C "/host$dir/tarx"
+	$tree describe "/host$dir/tarx/src" > /tmp/tree/got 2>&1
+	compare "hostfs programs: busybox tar x onto /host" /tmp/tree/want /tmp/tree/got
+	tar cf - -C "/host$dir/tarx" src | tar xf - -C /tmp/tree/back
+	$tree describe /tmp/tree/back/src > /tmp/tree/got 2>&1
+	compare "hostfs programs: busybox tar c from /host" /tmp/tree/want /tmp/tree/got
+	cp -a /tmp/tree/src "/host$dir/cpa"
+	$tree describe "/host$dir/cpa" > /tmp/tree/got 2>&1
+	compare "hostfs programs: busybox cp -a onto /host" /tmp/tree/want /tmp/tree/got
+	dosh --host kvm: -c "!sh '$dir/tree.sh' describe '$dir/cpa'" > /tmp/tree/got 2>&1
+	compare "hostfs programs: the host's own find, stat and sha256sum agree" \
+		/tmp/tree/want /tmp/tree/got
+	what="busybox cp, >>, wc, sha256sum, mv, rm -r"
+	f="/host$dir"
+	if cp /tmp/tree/src/a/b/big "$f/big" && echo hello > "$f/txt" && echo world >> "$f/txt" &&
+	   [ "$(wc -l < "$f/txt")" -eq 2 ] &&
+	   [ "$(sha256sum < "$f/big")" = "$(sha256sum < /tmp/tree/src/a/b/big)" ] &&
+	   mv "$f/txt" "$f/txt2" && rm "$f/txt2" && [ ! -e "$f/txt2" ] && rm -r "$f" && [ ! -e "$f" ]
+	then
+		t=$(awk -v a="$t0" '{ printf "%.1f", $1 - a }' /proc/uptime)
+		echo "ok   hostfs programs: $what ($t s in all)"
+	else
+		echo "FAIL hostfs programs: $what"
+		failed=$((failed + 1))
+	fi
+}
+
 case "$mode" in
 pair)
 	# one of two VMs on the same hostcalld at once: a directory of its own on the host
@@ -56,6 +135,9 @@ bench)
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt 6 ]; do sleep 0.5; done
 	guest_check -k /key -b "$TCP_URL" kvm: || failed=1
 	exit $failed
+	;;
+fsbench)
+	exec sh /bin/fsbench.sh
 	;;
 esac
 
@@ -73,6 +155,8 @@ if dosh --host kvm: -c "!test -e '$HOSTDIR/booted-once'"; then
 	done
 	[ $gone = 1 ] && echo "ok   reboot: the last boot's host child is gone" ||
 		{ echo "FAIL reboot: the last boot's host child lives"; failed=1; }
+	[ -e "/host$HOSTDIR/booted-once" ] && echo "ok   reboot: /host mounted again" ||
+		{ echo "FAIL reboot: /host does not show the host's files"; failed=1; }
 	# left running: powering off must end it
 	dosh --host kvm: -c "!sh -c 'echo \$\$ > $HOSTDIR/sleeper.pid; exec sleep 1000'" &
 	sleep 1
@@ -83,6 +167,8 @@ for url in kvm: "$TCP_URL"; do
 	integration "$url"
 	host_scripts "$url"
 done
+hostfs_semantics
+hostfs_programs
 if ! dosh --host kvm: -c "!touch '$HOSTDIR/booted-once'"; then
 	echo "FAIL the host directory $HOSTDIR cannot be written: no reboot"
 	exit 1
