@@ -19,8 +19,6 @@ int hf_lock_inode(struct hostfs *f, fuse_ino_t ino, struct hf_inode **in)
 	h = hf_inode_handle(f, *in);
 	if (h < 0)
 		pthread_mutex_unlock(&f->lock);
-	else
-		hf_flush_dropped(f);
 	return h;
 }
 
@@ -79,6 +77,7 @@ static void hf_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
 	pthread_mutex_lock(&hf.lock);
 	hf_inode_forget(&hf, hf_inode_of(ino), nlookup);
+	hf_flush_dropped(&hf);   /* an unlinked file's space is the host's again */
 	pthread_mutex_unlock(&hf.lock);
 	fuse_reply_none(req);
 }
@@ -88,6 +87,7 @@ static void hf_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 	pthread_mutex_lock(&hf.lock);
 	for (size_t i = 0; i < count; i++)
 		hf_inode_forget(&hf, hf_inode_of(fd[i].ino), fd[i].nlookup);
+	hf_flush_dropped(&hf);
 	pthread_mutex_unlock(&hf.lock);
 	fuse_reply_none(req);
 }

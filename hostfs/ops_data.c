@@ -137,7 +137,6 @@ static int lock_file(const struct fuse_file_info *fi, hc_handle_t *fh)
 		pthread_mutex_unlock(&hf.lock);
 		return *fh;
 	}
-	hf_flush_dropped(&hf);
 	return 0;
 }
 

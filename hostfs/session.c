@@ -80,8 +80,12 @@ int hf_check(struct hostfs *f, int r)
 }
 
 /*
- * Not hf_check'd: its caller holds a handle of this session and goes on to use
- * it; should the session be lost, that next call says so.
+ * Sent when the batch is full, at each release and at each forget from the
+ * kernel, so that what the guest let go (an unlinked file's space, a lock)
+ * goes on the host at once; the handles a lookup found twice wait for that,
+ * each one call fewer. Not hf_check'd: its
+ * caller holds a handle of this session and goes on to use it; should the
+ * session be lost, that next call says so.
  */
 void hf_flush_dropped(struct hostfs *f)
 {

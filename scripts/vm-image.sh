@@ -24,6 +24,7 @@ MODULES_9P="$MODULES 9pnet_virtio 9p"
 ITESTS="build/tests/integration/test_session build/tests/integration/test_proc
 build/tests/integration/test_stream build/tests/integration/test_race"
 PROGS="build/bin/dosh build/bin/hostfs build/tests/vm/guest_check build/tests/hostfs/fs_semantics
+build/tests/hostfs/pipe_check
 $ITESTS"
 
 # fetch_kernel DIR META-PACKAGE [PATH...]: the versioned kernel META names, unpacked into

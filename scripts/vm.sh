@@ -13,7 +13,7 @@ set -u
 cd "$(dirname "$0")/.."
 mode=${1:-check}
 HOSTCALLD=${HOSTCALLD:-build/bin/hostcalld}
-CHANNELS=8
+CHANNELS=16   # a session each: the host pipe tests keep six opens waiting at once
 BOOT_TIMEOUT=${VM_TIMEOUT:-900}
 
 case "$mode" in
@@ -33,6 +33,9 @@ if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
 	set -- unshare -m --propagation private sh -c \
 		'mount -t tmpfs -o size=4m,mode=0755 hcvm-full "$0" && exec "$@"' "$full"
 fi
+# its XDG_RUNTIME_DIR holds the host pipes: $work/xdg/hostcall/pipe
+mkdir -m 700 "$work/xdg"
+XDG_RUNTIME_DIR="$work/xdg" \
 "$@" "$HOSTCALLD" --kvm "$work/kvm.sock" --channels $CHANNELS --listen tcp://127.0.0.1:0 \
 	--key "$work/key" --address-file "$work/addr" 2>"$work/hostcalld.log" &
 daemon=$!
@@ -52,8 +55,9 @@ fi
 # The per-boot files ride in a second cpio appended to the image's: initrd MODE [VM_NAME].
 initrd() {
 	rm -rf "$work/run" && mkdir -p "$work/run"
-	printf 'MODE=%s\nTCP_URL=tcp://10.0.2.2:%s\nHOSTDIR=%s\nVM_NAME=%s\nHOST_UID=%s\nFULL_DIR=%s\n' \
-		"$1" "$port" "$work/hostdir" "${2:-vm}" "$(id -u)" "$full" > "$work/run/run.conf"
+	printf 'MODE=%s\nTCP_URL=tcp://10.0.2.2:%s\nHOSTDIR=%s\nVM_NAME=%s\nHOST_UID=%s\nFULL_DIR=%s\nPIPE_DIR=%s\n' \
+		"$1" "$port" "$work/hostdir" "${2:-vm}" "$(id -u)" "$full" "$work/xdg/hostcall/pipe" \
+		> "$work/run/run.conf"
 	printf '%s' "${conf_extra:-}" >> "$work/run/run.conf"
 	if [ "$1" = shell ] && [ -n "$size" ]; then
 		printf 'ROWS=%s\nCOLS=%s\nWINSIZE_FILE=%s\n' "${size% *}" "${size#* }" "$work/winsize" \

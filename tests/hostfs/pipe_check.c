@@ -46,7 +46,7 @@
 #define RECORDS 200
 #define PAUSE_MS 35000     /* a host reader pauses longer than a hostcall may take */
 #define PAUSED_LEN (512 * (size_t)1024)
-#define STALL_OPENS 20    /* opens blocked at once while another pipe must still flow */
+#define STALL_OPENS 20    /* at most this many opens blocked at once while another pipe flows */
 
 _Static_assert(RECORD <= PIPE_BUF, "a record must be a write the kernel keeps whole");
 
@@ -1488,6 +1488,8 @@ static void pipes__two_at_once_20mib_each__both_intact(void **state)
 static void pipes__20_opens_blocked__another_pipe_still_flows(void **state)
 {
 	static struct guest_job blocked[STALL_OPENS];
+	const char *want = getenv("HOSTPIPE_BLOCKED");   /* fewer where sessions are few (a VM's channels) */
+	int stall = want && atoi(want) > 0 && atoi(want) < STALL_OPENS ? atoi(want) : STALL_OPENS;
 	const char *probe = pipe_name();
 	struct host_job job = { .name = probe,
 				.steps = { S_OPEN(O_WRONLY), S_WRITE("abc"), S_CLOSE } };
@@ -1496,7 +1498,7 @@ static void pipes__20_opens_blocked__another_pipe_still_flows(void **state)
 	int st;
 
 	(void)state;
-	for (int i = 0; i < STALL_OPENS; i++) {
+	for (int i = 0; i < stall; i++) {
 		guest_job_init(&blocked[i], pipe_name(), NULL);
 		blocked[i].flags = O_RDONLY;   /* no writer comes: blocked until the teardown */
 		kid_start(guest_open_kid, &blocked[i], NULL);
@@ -1508,7 +1510,7 @@ static void pipes__20_opens_blocked__another_pipe_still_flows(void **state)
 	st = kid_wait_within(reader, 5000);
 	if (st == -2)
 		fail_msg("with %d opens blocked on other names, a pipe with both ends there moved "
-			 "nothing in 5 s", STALL_OPENS);
+			 "nothing in 5 s", stall);
 	if (st != 0)
 		fail_msg("the guest reader ended with status %d", st);
 	assert_kid_ok(host, "host writer");

@@ -77,6 +77,31 @@ hostfs_semantics() {
 	fi
 }
 
+# The host pipes on /hostpipe: their host ends opened by host shadows through libhostcall.
+hostfs_pipes() {
+	if ! grep -q ' /hostpipe fuse' /proc/mounts; then
+		echo "FAIL hostfs: /hostpipe is not mounted"
+		cat /tmp/hostfs.hostpipe.log
+		failed=$((failed + 1))
+		return
+	fi
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	HOSTPIPE_MNT=/hostpipe HOSTPIPE_HOSTDIR="$PIPE_DIR" DOSH_HOST=kvm: HOSTPIPE_BLOCKED=6 \
+		timeout 900 pipe_check > /tmp/pipes.log 2>&1
+	st=$?
+	t=$(awk -v a="$t0" '{ printf "%.1f", $1 - a }' /proc/uptime)
+	if [ $st -eq 0 ]; then
+		echo "ok   hostfs pipes on /hostpipe (kvm:): $(grep -c '^\[       OK \]' /tmp/pipes.log)" \
+			"passed, $t s"
+		grep 'MB/s' /tmp/pipes.log | sed 's/^ */     /'
+	else
+		echo "FAIL hostfs pipes on /hostpipe (kvm:), exit $st"
+		grep -E 'FAIL|ERROR|LINE|wanted|died|hung' /tmp/pipes.log | head -30
+		tail -5 /tmp/hostfs.hostpipe.log
+		failed=$((failed + 1))
+	fi
+}
+
 # compare NAME FILE FILE: "ok   NAME" if they are the same, else FAIL and how they differ.
 compare() {
 	if cmp -s "$2" "$3"; then
@@ -169,6 +194,7 @@ for url in kvm: "$TCP_URL"; do
 done
 hostfs_semantics
 hostfs_programs
+hostfs_pipes
 if ! dosh --host kvm: -c "!touch '$HOSTDIR/booted-once'"; then
 	echo "FAIL the host directory $HOSTDIR cannot be written: no reboot"
 	exit 1
