@@ -109,8 +109,6 @@ extern const struct fuse_lowlevel_ops hf_ops;
 /* hf_reply_entry - answer a lookup-like request with @e, @name in @parent (r: the call's result). */
 void hf_reply_entry(fuse_req_t req, struct hostfs *f, int r, const struct hc_fs_entry *e,
 		    fuse_ino_t parent, const char *name);
-/* hf_timeouts - the attribute and entry timeouts of the cache mode. */
-double hf_attr_timeout(const struct hostfs *f);
 /* hf_lock_inode - take hf.lock and @ino's live handle. Returns: it or -errno (unlocked then). */
 int hf_lock_inode(struct hostfs *f, fuse_ino_t ino, struct hf_inode **in);
 

@@ -5,11 +5,6 @@
 
 #include "hostfs.h"
 
-double hf_attr_timeout(const struct hostfs *f)
-{
-	return f->opt.attr_timeout;
-}
-
 int hf_lock_inode(struct hostfs *f, fuse_ino_t ino, struct hf_inode **in)
 {
 	int h;

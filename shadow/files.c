@@ -13,11 +13,6 @@
 
 #define READDIR_BYTES_MAX (256 * 1024)
 
-static hc_err err_of(int negerr)
-{
-	return hc_err_from_errno(-negerr);
-}
-
 int shadow_open(struct shadow *sh, void *args, void *res)
 {
 	hc_open_args *a = args;
@@ -34,7 +29,7 @@ int shadow_open(struct shadow *sh, void *args, void *res)
 		return 0;
 	}
 	h = handles_add(&sh->handles, fd);
-	r->err = h < 0 ? err_of(h) : HC_OK;
+	r->err = h < 0 ? hc_err_from_neg(h) : HC_OK;
 	r->hc_int_res_u.value = h;
 	return 0;
 }
@@ -43,7 +38,7 @@ int shadow_close(struct shadow *sh, void *args, void *res)
 {
 	hc_err *r = res;
 
-	*r = err_of(handles_close(&sh->handles, *(hc_handle *)args));
+	*r = hc_err_from_neg(handles_close(&sh->handles, *(hc_handle *)args));
 	return 0;
 }
 
@@ -97,7 +92,7 @@ void shadow_read_result(struct shadow *sh, hc_handle h, const uint64_t *off, u_i
 			  : shadow_read_into(sh, h, buf, count);
 
 	if (n < 0) {
-		r->err = err_of((int)n);
+		r->err = hc_err_from_neg((int)n);
 		free(buf);
 		return;
 	}
@@ -112,7 +107,7 @@ void shadow_write_result(struct shadow *sh, hc_handle h, const uint64_t *off,
 	ssize_t n = off ? shadow_pwrite_from(sh, h, *off, data->hc_data_val, data->hc_data_len)
 			: shadow_write_from(sh, h, data->hc_data_val, data->hc_data_len);
 
-	r->err = n < 0 ? err_of((int)n) : HC_OK;
+	r->err = n < 0 ? hc_err_from_neg((int)n) : HC_OK;
 	r->hc_int_res_u.value = n < 0 ? 0 : (int)n;
 }
 
@@ -278,13 +273,13 @@ int shadow_pipe(struct shadow *sh, void *args, void *res)
 	rh = handles_add(&sh->handles, fds[0]);
 	if (rh < 0) {
 		close(fds[1]);
-		r->err = err_of(rh);
+		r->err = hc_err_from_neg(rh);
 		return 0;
 	}
 	wh = handles_add(&sh->handles, fds[1]);
 	if (wh < 0) {
 		handles_close(&sh->handles, rh);
-		r->err = err_of(wh);
+		r->err = hc_err_from_neg(wh);
 		return 0;
 	}
 	r->hc_pipe_res_u.ends.read_end = rh;

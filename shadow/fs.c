@@ -74,23 +74,17 @@ int fs_lookup_entry(struct shadow *sh, int dirfd, const char *name, hc_entry *e)
 	return e->handle < 0 ? e->handle : 0;
 }
 
-static hc_err err_of(int negerr)
-{
-	return hc_err_from_errno(-negerr);
-}
-
 int shadow_lookup(struct shadow *sh, void *args, void *res)
 {
 	hc_lookup_args *a = args;
 	hc_entry_res *r = res;
-	int fd = fs_dir_fd(sh, a->dir);
+	int fd = fs_dir_fd(sh, a->dir), e;
 
 	if (fd < 0 && fd != AT_FDCWD)
-		r->err = err_of(fd);
-	else if (a->dir != HC_AT_CWD && fs_check_name(a->name, 0) != 0)
-		r->err = err_of(fs_check_name(a->name, 0));
-	else
-		r->err = err_of(fs_lookup_entry(sh, fd, a->name, &r->hc_entry_res_u.entry));
+		e = fd;
+	else if (a->dir == HC_AT_CWD || (e = fs_check_name(a->name, 0)) == 0)
+		e = fs_lookup_entry(sh, fd, a->name, &r->hc_entry_res_u.entry);   /* from the cwd: a path */
+	r->err = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -118,7 +112,7 @@ int shadow_fstatat(struct shadow *sh, void *args, void *res)
 	hc_attr_res *r = res;
 	int fd = at(sh, a->dir, a->name, a->flags);
 
-	r->err = err_of(fd < 0 && fd != AT_FDCWD ? fd
+	r->err = hc_err_from_neg(fd < 0 && fd != AT_FDCWD ? fd
 		       : fs_statx(fd, a->name, at_flags(a->flags), &r->hc_attr_res_u.attr));
 	return 0;
 }
@@ -187,7 +181,7 @@ int shadow_openat(struct shadow *sh, void *args, void *res)
 {
 	hc_opened_res *r = res;
 
-	r->err = err_of(do_openat(sh, args, &r->hc_opened_res_u.file));
+	r->err = hc_err_from_neg(do_openat(sh, args, &r->hc_opened_res_u.file));
 	return 0;
 }
 
@@ -211,7 +205,7 @@ int shadow_mknodat(struct shadow *sh, void *args, void *res)
 	e = fd < 0 && fd != AT_FDCWD ? fd : make_node(fd, a);
 	if (e == 0)
 		e = fs_lookup_entry(sh, fd, a->name, &r->hc_entry_res_u.entry);
-	r->err = err_of(e);
+	r->err = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -223,7 +217,7 @@ int shadow_unlinkat(struct shadow *sh, void *args, void *res)
 	if (fd >= 0 || fd == AT_FDCWD)
 		fd = unlinkat(fd, a->name, a->flags & HC_AT_REMOVEDIR ? AT_REMOVEDIR : 0) == 0
 			     ? 0 : -errno;
-	*(hc_err *)res = err_of(fd);
+	*(hc_err *)res = hc_err_from_neg(fd);
 	return 0;
 }
 
@@ -249,7 +243,7 @@ int shadow_renameat2(struct shadow *sh, void *args, void *res)
 		e = flags;
 	else
 		e = renameat2(from, a->oldname, to, a->newname, (unsigned)flags) == 0 ? 0 : -errno;
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -282,7 +276,7 @@ int shadow_linkat(struct shadow *sh, void *args, void *res)
 		e = do_link(from, to, a);
 	if (e == 0)
 		e = fs_lookup_entry(sh, to, a->newname, &r->hc_entry_res_u.entry);
-	r->err = err_of(e);
+	r->err = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -295,7 +289,7 @@ int shadow_symlinkat(struct shadow *sh, void *args, void *res)
 	e = fd < 0 && fd != AT_FDCWD ? fd : symlinkat(a->target, fd, a->name) == 0 ? 0 : -errno;
 	if (e == 0)
 		e = fs_lookup_entry(sh, fd, a->name, &r->hc_entry_res_u.entry);
-	r->err = err_of(e);
+	r->err = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -308,7 +302,7 @@ int shadow_readlinkat(struct shadow *sh, void *args, void *res)
 	ssize_t n;
 
 	if (fd < 0 && fd != AT_FDCWD) {
-		r->err = err_of(fd);
+		r->err = hc_err_from_neg(fd);
 		return 0;
 	}
 	if (!(buf = malloc(HC_PATH_MAX + 1))) {
@@ -361,7 +355,7 @@ int shadow_faccessat(struct shadow *sh, void *args, void *res)
 		e = faccessat(AT_FDCWD, p, a->mode, at_flags(a->flags) & AT_EACCESS) == 0 ? 0
 			    : -errno;
 	}
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -382,7 +376,7 @@ int shadow_fchmodat(struct shadow *sh, void *args, void *res)
 	hc_chmod_args *a = args;
 	int fd = at(sh, a->dir, a->name, a->flags);
 
-	*(hc_err *)res = err_of(fd < 0 && fd != AT_FDCWD ? fd
+	*(hc_err *)res = hc_err_from_neg(fd < 0 && fd != AT_FDCWD ? fd
 				: chmod_at(fd, a->name, a->mode & 07777, a->flags));
 	return 0;
 }
@@ -398,7 +392,7 @@ int shadow_fchownat(struct shadow *sh, void *args, void *res)
 	hc_chown_args *a = args;
 	int fd = at(sh, a->dir, a->name, a->flags);
 
-	*(hc_err *)res = err_of(fd < 0 && fd != AT_FDCWD ? fd
+	*(hc_err *)res = hc_err_from_neg(fd < 0 && fd != AT_FDCWD ? fd
 				: chown_at(fd, a->name, a->uid, a->gid, a->flags));
 	return 0;
 }
@@ -438,7 +432,7 @@ int shadow_utimensat(struct shadow *sh, void *args, void *res)
 	hc_utimens_args *a = args;
 	int fd = at(sh, a->dir, a->name, a->flags);
 
-	*(hc_err *)res = err_of(fd < 0 && fd != AT_FDCWD ? fd
+	*(hc_err *)res = hc_err_from_neg(fd < 0 && fd != AT_FDCWD ? fd
 				: utimens_at(fd, a->name, &a->atime, &a->mtime, a->flags));
 	return 0;
 }
@@ -473,6 +467,6 @@ int shadow_setattr(struct shadow *sh, void *args, void *res)
 	e = fd < 0 ? fd : set_attrs(fd, file, a);
 	if (e == 0)
 		e = fs_statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, &r->hc_attr_res_u.attr);
-	r->err = err_of(e);
+	r->err = hc_err_from_neg(e);
 	return 0;
 }

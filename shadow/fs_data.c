@@ -14,20 +14,23 @@
 #include "fs.h"
 #include "shadow.h"
 
-static hc_err err_of(int negerr)
+/* Handle @h's fd for @count bytes at @off, both within bounds. Returns: the fd or -errno. */
+static int positional_fd(struct shadow *sh, hc_handle h, uint64_t off, size_t count)
 {
-	return hc_err_from_errno(-negerr);
+	int fd = handles_fd(&sh->handles, h);
+
+	if (fd < 0)
+		return fd;
+	return count > HC_IO_MAX || off > INT64_MAX ? -EINVAL : fd;
 }
 
 ssize_t shadow_pread_into(struct shadow *sh, hc_handle h, uint64_t off, void *buf, size_t count)
 {
-	int fd = handles_fd(&sh->handles, h);
+	int fd = positional_fd(sh, h, off, count);
 	ssize_t n;
 
 	if (fd < 0)
 		return fd;
-	if (count > HC_IO_MAX || off > INT64_MAX)
-		return -EINVAL;
 	n = pread(fd, buf, count, (off_t)off);
 	return n < 0 ? -errno : n;
 }
@@ -35,13 +38,11 @@ ssize_t shadow_pread_into(struct shadow *sh, hc_handle h, uint64_t off, void *bu
 ssize_t shadow_pwrite_from(struct shadow *sh, hc_handle h, uint64_t off, const void *buf,
 			   size_t count)
 {
-	int fd = handles_fd(&sh->handles, h);
+	int fd = positional_fd(sh, h, off, count);
 	ssize_t n;
 
 	if (fd < 0)
 		return fd;
-	if (count > HC_IO_MAX || off > INT64_MAX)
-		return -EINVAL;
 	n = pwrite(fd, buf, count, (off_t)off);
 	return n < 0 ? -errno : n;
 }
@@ -79,7 +80,7 @@ int shadow_ftruncate(struct shadow *sh, void *args, void *res)
 	hc_truncate_args *a = args;
 	int fd = handles_fd(&sh->handles, a->handle);
 
-	*(hc_err *)res = err_of(fd < 0 ? fd : fs_truncate(fd, a->length));
+	*(hc_err *)res = hc_err_from_neg(fd < 0 ? fd : fs_truncate(fd, a->length));
 	return 0;
 }
 
@@ -89,7 +90,7 @@ int shadow_fsync(struct shadow *sh, void *args, void *res)
 	int fd = handles_fd(&sh->handles, a->handle), e;
 
 	e = fd < 0 ? fd : (a->datasync ? fdatasync(fd) : fsync(fd)) == 0 ? 0 : -errno;
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -113,7 +114,7 @@ int shadow_fallocate(struct shadow *sh, void *args, void *res)
 		e = -EINVAL;
 	else
 		e = fallocate(fd, mode, (off_t)a->offset, (off_t)a->length) == 0 ? 0 : -errno;
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -228,7 +229,7 @@ int shadow_setxattr(struct shadow *sh, void *args, void *res)
 
 	e = fd < 0 ? fd : xattr_set(fd, a->name, a->value.value_val, a->value.value_len, flags)
 			  == 0 ? 0 : -errno;
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -238,7 +239,7 @@ int shadow_removexattr(struct shadow *sh, void *args, void *res)
 	int fd = handles_fd(&sh->handles, a->handle), e;
 
 	e = fd < 0 ? fd : xattr_remove(fd, a->name) == 0 ? 0 : -errno;
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -266,7 +267,7 @@ int shadow_lock(struct shadow *sh, void *args, void *res)
 	struct flock fl;
 
 	if (fd < 0 || (e = lock_of(&a->range, &fl)) != 0) {
-		r->err = fd < 0 ? HC_EBADF : err_of(e);
+		r->err = fd < 0 ? HC_EBADF : hc_err_from_neg(e);
 		return 0;
 	}
 	if (fcntl(fd, a->test ? F_OFD_GETLK : F_OFD_SETLK, &fl) != 0) {
@@ -294,7 +295,7 @@ int shadow_flock(struct shadow *sh, void *args, void *res)
 		e = fd < 0 ? fd : -EINVAL;
 	else
 		e = flock(fd, ops[a->type] | LOCK_NB) == 0 ? 0 : -errno;
-	*(hc_err *)res = err_of(e);
+	*(hc_err *)res = hc_err_from_neg(e);
 	return 0;
 }
 
@@ -399,7 +400,7 @@ int shadow_getdents(struct shadow *sh, void *args, void *res)
 	hc_dents_res *r = res;
 	int e = getdents(sh, args, &r->hc_dents_res_u.list);
 
-	r->err = err_of(e);
+	r->err = hc_err_from_neg(e);
 	if (e != 0) {
 		dents_forget(sh, &r->hc_dents_res_u.list);
 		xdr_free((xdrproc_t)xdr_hc_dents, (char *)&r->hc_dents_res_u.list);
@@ -423,7 +424,7 @@ int shadow_poll(struct shadow *sh, void *args, void *res)
 	}
 	w = ms ? shadow_wait_ready(sh, fd, ev, shadow_now_ms() + ms) : 0;
 	if (w < 0 && w != -ETIMEDOUT) {
-		r->err = err_of(w);
+		r->err = hc_err_from_neg(w);
 		return 0;
 	}
 	poll(&p, 1, 0);

@@ -106,15 +106,10 @@ int hc_fs_openat(struct hc_session *s, hc_handle_t dir, const char *name, int fl
 	return o->handle;
 }
 
-static hc_ftype ftype_of_mode(mode_t mode)
-{
-	return hc_ftype_from_mode(mode);
-}
-
 int hc_fs_mknodat(struct hc_session *s, hc_handle_t dir, const char *name, mode_t mode,
 		  dev_t rdev, struct hc_fs_entry *e)
 {
-	hc_mknod_args a = { dir, (char *)name, ftype_of_mode(mode), mode & 07777, rdev };
+	hc_mknod_args a = { dir, (char *)name, hc_ftype_from_mode(mode), mode & 07777, rdev };
 
 	if (a.type == HC_FT_UNKNOWN)
 		a.type = HC_FT_REG;   /* mknod(2): a zero file type makes a regular file */

@@ -8,6 +8,11 @@
 
 /* hc_err_from_errno - the protocol code for a local errno (HC_EUNKNOWN if none). */
 hc_err hc_err_from_errno(int e);
+/* hc_err_from_neg - the protocol code for a 0-or-negative-errno result. */
+static inline hc_err hc_err_from_neg(int negerr)
+{
+	return hc_err_from_errno(-negerr);
+}
 /* hc_err_to_errno - the local errno for a protocol code (EIO if none; 0 for HC_OK). */
 int hc_err_to_errno(hc_err e);
 /* hc_signal_from_local / hc_signal_to_local - signal numbers; -1 when unmapped. */
