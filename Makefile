@@ -64,7 +64,7 @@ DOSH_SRC := dosh/main.c dosh/input.c dosh/arena.c dosh/lexer.c dosh/parser.c dos
 	dosh/host.c dosh/hostio.c dosh/hostpty.c servers/display.c dosh/jobs.c dosh/builtins.c dosh/builtins_io.c
 
 HOSTFS_SRC := hostfs/main.c hostfs/session.c hostfs/inode.c hostfs/ops.c hostfs/ops_data.c \
-	hostfs/pipes.c
+	hostfs/pipes.c hostfs/readahead.c hostfs/devio.c
 FUSE_CFLAGS := $(shell pkg-config --cflags fuse3)
 FUSE_LIBS := $(shell pkg-config --libs fuse3)
 

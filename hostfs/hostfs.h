@@ -21,6 +21,7 @@ struct hf_inode {
 	mode_t type;             /* S_IFMT */
 	struct timespec mtime;   /* at the last open, for cache=auto */
 	off_t size;
+	struct timespec nocap_until;   /* the host had no security.capability: trusted until then */
 	uint64_t parent_dev, parent_ino;   /* where the kernel last found it, and as what: */
 	char *name;              /* what the reaper asks the kernel to forget */
 	struct hf_inode *next;   /* hash chain */
@@ -33,6 +34,8 @@ struct hf_options {
 	int foreground;
 	int pipes;               /* --pipes: the host pipes, not the host's files */
 	double attr_timeout, entry_timeout;
+	double negative_timeout; /* how long the kernel may remember that a name is absent */
+	unsigned read_ahead_kb;  /* the mount's readahead, set in sysfs (0: the kernel's) */
 	size_t max_inodes;       /* beyond this many, the kernel is asked to forget the oldest */
 	double timeout;          /* seconds a hostcall may take before the session counts as lost */
 };
@@ -50,9 +53,10 @@ struct hostfs {
 	size_t nlocked;
 	hc_handle_t *dropped;    /* handles to forget at the next call */
 	int ndropped;
+	int64_t drop_due;        /* when the reaper sends them, if no call sent them before (0: not set) */
 	struct hf_inode lru;     /* the list head: lru.newer is the oldest */
 	struct fuse_session *se;
-	pthread_cond_t reap;     /* wakes the reaper */
+	pthread_cond_t reap;     /* wakes the reaper (CLOCK_MONOTONIC) */
 	int stopping;
 };
 
@@ -72,6 +76,16 @@ uint64_t hf_fh_of(const struct hostfs *f, hc_handle_t h);
 hc_handle_t hf_fh_handle(const struct hostfs *f, uint64_t fh);
 /* hf_flush_dropped - send the batch now (hf.lock held). */
 void hf_flush_dropped(struct hostfs *f);
+/* hf_flush_dropped_soon - have the reaper send the batch within a few ms, with what joins it (hf.lock held). */
+void hf_flush_dropped_soon(struct hostfs *f);
+/*
+ * hf_space_back - a call said ENOSPC or EDQUOT (@r) while handles wait to go,
+ * which may hold the space (files this guest unlinked): send them now (hf.lock
+ * held). Returns: 1 if the call is worth trying again.
+ */
+int hf_space_back(struct hostfs *f, long r);
+/* hf_now_ns - CLOCK_MONOTONIC, in ns. */
+int64_t hf_now_ns(void);
 
 /* ---- inode.c ---- */
 /* hf_inode_of - the inode behind @nodeid. */
@@ -94,6 +108,18 @@ int hf_inode_set_root(struct hostfs *f, const struct hc_fs_entry *e);
 void hf_inode_forget(struct hostfs *f, struct hf_inode *in, uint64_t n);
 /* hf_inode_free_all - at unmount. */
 void hf_inode_free_all(struct hostfs *f);
+
+/* ---- devio.c ---- */
+/* hf_devio_install - after mounting: hostfs's own reads and writes of the mount's /dev/fuse. Returns: 0 or < 0. */
+int hf_devio_install(struct fuse_session *se);
+
+/* ---- readahead.c ---- */
+/*
+ * hf_set_read_ahead - the readahead of the FUSE mount at @mountpoint (an
+ * absolute path, as /proc/self/mountinfo has it), in KiB. Returns: 0 or -errno
+ * (-EACCES: not root; nothing changes then).
+ */
+int hf_set_read_ahead(const char *mountpoint, unsigned kb);
 
 /* ---- pipes.c: hostfs --pipes ---- */
 extern const struct fuse_lowlevel_ops hp_ops;

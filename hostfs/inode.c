@@ -253,6 +253,23 @@ static void reap_one(struct hostfs *f, const struct reap_item *it)
 		fuse_lowlevel_notify_inval_entry(f->se, parent, it->name, strlen(it->name));
 }
 
+/* Wait on f->reap until woken, @wait_ns from now (-1: no bound) or the dropped batch is due. */
+static void reaper_wait(struct hostfs *f, int64_t wait_ns)
+{
+	int64_t until = wait_ns < 0 ? 0 : hf_now_ns() + wait_ns;
+	struct timespec ts;
+
+	if (f->drop_due && (!until || f->drop_due < until))
+		until = f->drop_due;
+	if (!until) {
+		pthread_cond_wait(&f->reap, &f->lock);
+		return;
+	}
+	ts.tv_sec = until / 1000000000;
+	ts.tv_nsec = until % 1000000000;
+	pthread_cond_timedwait(&f->reap, &f->lock, &ts);
+}
+
 void *hf_reaper(void *arg)
 {
 	struct hostfs *f = arg;
@@ -260,9 +277,11 @@ void *hf_reaper(void *arg)
 
 	pthread_mutex_lock(&f->lock);
 	while (!f->stopping) {
-		int n = reap_pick(f, items);
-		if (n == 0) {
-			pthread_cond_wait(&f->reap, &f->lock);
+		int n;
+		if (f->drop_due && hf_now_ns() >= f->drop_due)
+			hf_flush_dropped(f);
+		if ((n = reap_pick(f, items)) == 0) {
+			reaper_wait(f, -1);
 			continue;
 		}
 		pthread_mutex_unlock(&f->lock);
@@ -272,8 +291,7 @@ void *hf_reaper(void *arg)
 		}
 		pthread_mutex_lock(&f->lock);
 		if (f->count > f->opt.max_inodes)   /* the kernel forgets at its own pace */
-			pthread_cond_timedwait(&f->reap, &f->lock,
-					       &(struct timespec){ time(NULL) + 1, 0 });
+			reaper_wait(f, 1000000000);
 	}
 	pthread_mutex_unlock(&f->lock);
 	return NULL;

@@ -5,13 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hostfs.h"
 
 #define MAX_INODES_DEFAULT 8192
+#define READ_AHEAD_KB_DEFAULT 4096   /* four requests of max_read in flight, as NFS keeps 15 */
 
-struct hostfs hf = { .lock = PTHREAD_MUTEX_INITIALIZER, .reap = PTHREAD_COND_INITIALIZER };
+struct hostfs hf = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static void usage(FILE *to)
 {
@@ -26,10 +28,11 @@ static void usage(FILE *to)
 		"                  host FIFO NAME in $XDG_RUNTIME_DIR/hostcall/pipe on the host\n"
 		"                  (else /tmp/hostcall-pipe-UID), which host programs open too\n"
 		"  -f              stay in the foreground\n"
-		"  -o cache=never|auto|always, attr_timeout=S, entry_timeout=S, max_inodes=N (host\n"
-		"     handles held, default %d), timeout=S (a hostcall's longest wait, default %d),\n"
+		"  -o cache=never|auto|always, attr_timeout=S, entry_timeout=S, negative_timeout=S,\n"
+		"     max_inodes=N (host handles held, default %d), read_ahead_kb=N (default %d),\n"
+		"     timeout=S (a hostcall's longest wait, default %d),\n"
 		"     and FUSE mount options (allow_other, ro, ...)\n",
-		MAX_INODES_DEFAULT, HC_DEFAULT_TIMEOUT_MS / 1000);
+		MAX_INODES_DEFAULT, READ_AHEAD_KB_DEFAULT, HC_DEFAULT_TIMEOUT_MS / 1000);
 }
 
 static int parse_cache(struct hf_options *o, const char *v)
@@ -43,6 +46,7 @@ static int parse_cache(struct hf_options *o, const char *v)
 		if (strcmp(v, modes[i].name) == 0) {
 			o->cache = modes[i].c;
 			o->attr_timeout = o->entry_timeout = modes[i].timeout;
+			o->negative_timeout = modes[i].timeout;
 			return 0;
 		}
 	}
@@ -74,8 +78,21 @@ static int parse_count(const char *opt, const char *v, size_t *out)
 	return -EINVAL;
 }
 
+static int parse_kib(const char *opt, const char *v, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (*v && !*end && n <= 1048576) {
+		*out = (unsigned)n;
+		return 0;
+	}
+	fprintf(stderr, "hostfs: %s=%s: give KiB from 0 to 1048576\n", opt, v);
+	return -EINVAL;
+}
+
 /* Take hostfs's own options out of one -o list; the rest is appended to @fuse_opts for FUSE. */
-static int parse_o(struct hf_options *o, char *list, char *fuse_opts, size_t cap, double t[2])
+static int parse_o(struct hf_options *o, char *list, char *fuse_opts, size_t cap, double t[3])
 {
 	for (char *save, *opt = strtok_r(list, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(opt, '=');
@@ -86,6 +103,10 @@ static int parse_o(struct hf_options *o, char *list, char *fuse_opts, size_t cap
 			r = parse_seconds("attr_timeout", eq + 1, &t[0]);
 		else if (eq && strncmp(opt, "entry_timeout=", 14) == 0)
 			r = parse_seconds("entry_timeout", eq + 1, &t[1]);
+		else if (eq && strncmp(opt, "negative_timeout=", 17) == 0)
+			r = parse_seconds("negative_timeout", eq + 1, &t[2]);
+		else if (eq && strncmp(opt, "read_ahead_kb=", 14) == 0)
+			r = parse_kib("read_ahead_kb", eq + 1, &o->read_ahead_kb);
 		else if (eq && strncmp(opt, "key=", 4) == 0)   /* as fstab gives them */
 			o->key = eq + 1;
 		else if (eq && strncmp(opt, "root=", 5) == 0)
@@ -131,13 +152,14 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 		{ "pipes", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
-	double t[2] = { -1, -1 };
+	double t[3] = { -1, -1, -1 };
 	int c;
 
 	o->url = getenv("DOSH_HOST");
 	o->key = getenv("DOSH_KEY");
 	o->root = "/";
 	o->max_inodes = MAX_INODES_DEFAULT;
+	o->read_ahead_kb = READ_AHEAD_KB_DEFAULT;
 	o->timeout = HC_DEFAULT_TIMEOUT_MS / 1000.0;
 	parse_cache(o, "auto");
 	while ((c = getopt_long(argc, argv, "fo:h", longs, NULL)) != -1) {
@@ -159,6 +181,8 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 		o->attr_timeout = t[0];
 	if (t[1] >= 0)
 		o->entry_timeout = t[1];
+	if (t[2] >= 0)
+		o->negative_timeout = t[2];
 	if (o->timeout < 0.1 || o->timeout > 86400) {
 		fprintf(stderr, "hostfs: timeout=%g: give 0.1 to 86400 seconds\n", o->timeout);
 		return -EINVAL;
@@ -173,6 +197,21 @@ static int parse_args(int argc, char **argv, struct hf_options *o, char *fuse_op
 	}
 	o->mountpoint = argv[optind];
 	return absolute_paths(o);
+}
+
+/* The reaper's waits are on CLOCK_MONOTONIC, as hf_now_ns(). */
+static int init_reap_cond(void)
+{
+	pthread_condattr_t a;
+	int r;
+
+	if (pthread_condattr_init(&a) != 0)
+		return -ENOMEM;
+	r = pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	if (r == 0)
+		r = pthread_cond_init(&hf.reap, &a);
+	pthread_condattr_destroy(&a);
+	return -r;
 }
 
 /* The reaper runs beside the loop, from mount to unmount. */
@@ -208,15 +247,44 @@ static void reconnect_as_daemon(void)
 	pthread_mutex_unlock(&hf.lock);
 }
 
+/*
+ * Larger readahead than the kernel's 128 KiB for FUSE, so that a sequential
+ * read goes in requests of max_read, several in flight. Only root may; anyone
+ * else keeps the kernel's, as with read_ahead_kb=0. @real: the mount point
+ * resolved before mounting (resolving it after would ask this very mount).
+ */
+static void raise_read_ahead(const struct hf_options *o, const char *real)
+{
+	int r;
+
+	if (o->pipes || !o->read_ahead_kb || !real)
+		return;
+	r = hf_set_read_ahead(real, o->read_ahead_kb);
+	if (r != 0 && r != -EACCES && r != -EROFS)
+		fprintf(stderr, "hostfs: read_ahead_kb=%u not set: %s\n", o->read_ahead_kb,
+			strerror(-r));
+}
+
 static int serve(struct fuse_session *se, const struct hf_options *o)
 {
 	struct fuse_loop_config *cfg;
+	char *real = realpath(o->mountpoint, NULL);
 	pthread_t reaper;
 	int r;
 
-	if (fuse_set_signal_handlers(se) != 0)
+	if (fuse_set_signal_handlers(se) != 0) {
+		free(real);
 		return -EIO;
+	}
 	if (fuse_session_mount(se, o->mountpoint) != 0) {
+		fuse_remove_signal_handlers(se);
+		free(real);
+		return -EIO;
+	}
+	raise_read_ahead(o, real);
+	free(real);
+	if (!o->pipes && hf_devio_install(se) != 0) {
+		fuse_session_unmount(se);
 		fuse_remove_signal_handlers(se);
 		return -EIO;
 	}
@@ -249,6 +317,8 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &hf.opt, fuse_opts, sizeof(fuse_opts)) != 0)
 		return 2;
+	if (init_reap_cond() != 0)
+		return 1;
 	if ((r = hf_connect(&hf)) != 0) {
 		fprintf(stderr, "hostfs: cannot reach the host at %s: %s\n", hf.opt.url,
 			*hc_connect_error() ? hc_connect_error() : strerror(-r));

@@ -55,24 +55,40 @@ void hf_reply_entry(fuse_req_t req, struct hostfs *f, int r, const struct hc_fs_
 	}
 }
 
+/* A name the host does not have: the kernel remembers that for @timeout s (node id 0). */
+static void reply_absent(fuse_req_t req, double timeout)
+{
+	struct fuse_entry_param ep;
+
+	memset(&ep, 0, sizeof(ep));
+	ep.entry_timeout = timeout;
+	fuse_reply_entry(req, &ep);
+}
+
 static void hf_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct hf_inode *dir;
 	struct hc_fs_entry e;
-	int h = hf_lock_inode(&hf, parent, &dir);
+	int h = hf_lock_inode(&hf, parent, &dir), r;
 
 	if (h < 0) {
 		fuse_reply_err(req, -h);
 		return;
 	}
-	hf_reply_entry(req, &hf, hc_fs_lookup(hf.s, h, name, &e), &e, parent, name);
+	r = hc_fs_lookup(hf.s, h, name, &e);
+	if (r == -ENOENT && hf.opt.negative_timeout > 0) {
+		pthread_mutex_unlock(&hf.lock);
+		reply_absent(req, hf.opt.negative_timeout);
+		return;
+	}
+	hf_reply_entry(req, &hf, r, &e, parent, name);
 }
 
 static void hf_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
 	pthread_mutex_lock(&hf.lock);
 	hf_inode_forget(&hf, hf_inode_of(ino), nlookup);
-	hf_flush_dropped(&hf);   /* an unlinked file's space is the host's again */
+	hf_flush_dropped_soon(&hf);   /* an unlinked file's space is the host's again */
 	pthread_mutex_unlock(&hf.lock);
 	fuse_reply_none(req);
 }
@@ -82,7 +98,7 @@ static void hf_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 	pthread_mutex_lock(&hf.lock);
 	for (size_t i = 0; i < count; i++)
 		hf_inode_forget(&hf, hf_inode_of(fd[i].ino), fd[i].nlookup);
-	hf_flush_dropped(&hf);
+	hf_flush_dropped_soon(&hf);
 	pthread_mutex_unlock(&hf.lock);
 	fuse_reply_none(req);
 }
@@ -172,13 +188,16 @@ static void make(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mod
 {
 	struct hf_inode *dir;
 	struct hc_fs_entry e;
-	int h = hf_lock_inode(&hf, parent, &dir);
+	int h = hf_lock_inode(&hf, parent, &dir), r;
 
 	if (h < 0) {
 		fuse_reply_err(req, -h);
 		return;
 	}
-	hf_reply_entry(req, &hf, hc_fs_mknodat(hf.s, h, name, mode, rdev, &e), &e, parent, name);
+	r = hc_fs_mknodat(hf.s, h, name, mode, rdev, &e);
+	if (hf_space_back(&hf, r))
+		r = hc_fs_mknodat(hf.s, h, name, mode, rdev, &e);
+	hf_reply_entry(req, &hf, r, &e, parent, name);
 }
 
 static void hf_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
@@ -298,11 +317,13 @@ static void hf_init(void *userdata, struct fuse_conn_info *conn)
 	(void)userdata;
 	conn->max_write = HC_IO_MAX_BYTES;
 	conn->max_read = HC_IO_MAX_BYTES;   /* as the max_read mount option says */
-	conn->max_readahead = HC_IO_MAX_BYTES;
+	/* the kernel keeps the smaller of this and the mount's sysfs readahead */
+	conn->max_readahead = hf.opt.read_ahead_kb > HC_IO_MAX_BYTES / 1024
+				      ? hf.opt.read_ahead_kb * 1024u : HC_IO_MAX_BYTES;
 	/*
 	 * HANDLE_KILLPRIV: the host's kernel drops set-id bits and security.capability
-	 * when the shadow writes, truncates or chowns, so the guest's kernel need not
-	 * ask for that xattr before every write.
+	 * when the shadow writes, truncates or chowns. The guest's kernel still asks
+	 * for that xattr before each write (see hf_getxattr).
 	 */
 	conn->want |= conn->capable & (FUSE_CAP_POSIX_LOCKS | FUSE_CAP_FLOCK_LOCKS |
 				       FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO |

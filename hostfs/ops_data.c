@@ -95,6 +95,8 @@ void hf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		return;
 	}
 	fh = hf_check(&hf, hc_fs_openat(hf.s, h, name, flags, mode, &e.handle, &e.st));
+	if (hf_space_back(&hf, fh))
+		fh = hf_check(&hf, hc_fs_openat(hf.s, h, name, flags, mode, &e.handle, &e.st));
 	if (fh < 0) {
 		unlock_reply_err(req, fh);
 		return;
@@ -175,6 +177,8 @@ void hf_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_
 		return;
 	}
 	n = hf_check(&hf, (int)hc_fs_pwrite(hf.s, fh, buf, size, (uint64_t)off));
+	if (hf_space_back(&hf, n))
+		n = hf_check(&hf, (int)hc_fs_pwrite(hf.s, fh, buf, size, (uint64_t)off));
 	pthread_mutex_unlock(&hf.lock);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
@@ -221,17 +225,23 @@ void hf_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	unlock_reply_err(req, r == -EBADF ? 0 : r);
 }
 
+/* The host file closes with the next batch; at once if it was locked, so that its locks go now. */
 void hf_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	int locked = 0;
+
 	(void)ino;
 	pthread_mutex_lock(&hf.lock);
 	if (hf.s && hf_fh_handle(&hf, fi->fh) >= 0) {
 		hc_handle_t fh = hf_fh_handle(&hf, fi->fh);
 		hf_drop(&hf, fh);
-		if (was_locked(fh))
+		if ((locked = was_locked(fh)))
 			hf.locked[fh] = 0;   /* its number may come back for another file */
 	}
-	hf_flush_dropped(&hf);
+	if (locked)
+		hf_flush_dropped(&hf);
+	else
+		hf_flush_dropped_soon(&hf);
 	pthread_mutex_unlock(&hf.lock);
 	fuse_reply_err(req, 0);
 }
@@ -255,10 +265,14 @@ void hf_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len
 	int r = lock_file(fi, &fh);
 
 	(void)ino;
-	if (r != 0)
+	if (r != 0) {
 		fuse_reply_err(req, -r);
-	else
-		unlock_reply_err(req, hc_fs_fallocate(hf.s, fh, mode, (uint64_t)off, (uint64_t)len));
+		return;
+	}
+	r = hc_fs_fallocate(hf.s, fh, mode, (uint64_t)off, (uint64_t)len);
+	if (hf_space_back(&hf, r))
+		r = hc_fs_fallocate(hf.s, fh, mode, (uint64_t)off, (uint64_t)len);
+	unlock_reply_err(req, r);
 }
 
 void hf_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
@@ -281,6 +295,9 @@ void hf_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 	}
 	n = hf_check(&hf, (int)hc_fs_copy_file_range(hf.s, in, (uint64_t)off_in, out,
 						     (uint64_t)off_out, len));
+	if (hf_space_back(&hf, n))
+		n = hf_check(&hf, (int)hc_fs_copy_file_range(hf.s, in, (uint64_t)off_in, out,
+							     (uint64_t)off_out, len));
 	pthread_mutex_unlock(&hf.lock);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
@@ -309,9 +326,25 @@ static void batch_free(struct hf_dir *d)
 	d->n = 0;
 }
 
+/*
+ * How the kernel may cache the listing of directory @in, just opened with
+ * attributes @st: as a file's pages (cache_policy), kept while its modification
+ * time is unchanged at the next open; the kernel drops it itself when this
+ * guest changes the directory.
+ */
+static void dir_cache_policy(struct hf_inode *in, const struct stat *st, struct fuse_file_info *fi)
+{
+	fi->cache_readdir = hf.opt.cache != HF_CACHE_NEVER;
+	fi->keep_cache = hf.opt.cache == HF_CACHE_ALWAYS ||
+			 (hf.opt.cache == HF_CACHE_AUTO && in->mtime.tv_sec == st->st_mtim.tv_sec &&
+			  in->mtime.tv_nsec == st->st_mtim.tv_nsec);
+	in->mtime = st->st_mtim;
+}
+
 void hf_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct hf_inode *in;
+	struct stat st;
 	struct hf_dir *d = calloc(1, sizeof(*d));
 	int h = d ? hf_lock_inode(&hf, ino, &in) : -ENOMEM, fh;
 
@@ -320,7 +353,7 @@ void hf_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, -h);
 		return;
 	}
-	fh = hf_check(&hf, hc_fs_openat(hf.s, h, "", O_RDONLY | O_DIRECTORY, 0, NULL, NULL));
+	fh = hf_check(&hf, hc_fs_openat(hf.s, h, "", O_RDONLY | O_DIRECTORY, 0, NULL, &st));
 	if (fh < 0) {
 		free(d);
 		unlock_reply_err(req, fh);
@@ -328,9 +361,9 @@ void hf_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	d->handle = fh;
 	d->gen = hf.gen;
+	dir_cache_policy(in, &st, fi);
 	pthread_mutex_unlock(&hf.lock);
 	fi->fh = (uint64_t)(uintptr_t)d;
-	fi->cache_readdir = hf.opt.cache == HF_CACHE_ALWAYS;
 	if (fuse_reply_open(req, fi) != 0) {
 		pthread_mutex_lock(&hf.lock);
 		hf_drop(&hf, fh);
@@ -456,7 +489,7 @@ void hf_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	batch_free(d);
 	if (d->gen == hf.gen)
 		hf_drop(&hf, d->handle);
-	hf_flush_dropped(&hf);
+	hf_flush_dropped_soon(&hf);
 	pthread_mutex_unlock(&hf.lock);
 	free(d);
 	fuse_reply_err(req, 0);
@@ -608,16 +641,45 @@ void hf_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 
 /* ---- extended attributes, on the inode's O_PATH handle ---- */
 
+/*
+ * The guest's kernel asks for security.capability before every write to a
+ * file, to drop it (the host's kernel does that anyway). That the host file
+ * has none is kept as its attributes are, for attr_timeout, and forgotten when
+ * this guest sets or removes that xattr.
+ */
+#define CAPABILITY_XATTR "security.capability"
+
+static int is_capability(const char *name)
+{
+	return name && strcmp(name, CAPABILITY_XATTR) == 0;
+}
+
+static int known_without_capability(const struct hf_inode *in)
+{
+	return (int64_t)in->nocap_until.tv_sec * 1000000000 + in->nocap_until.tv_nsec > hf_now_ns();
+}
+
+static void note_capability(struct hf_inode *in, int absent)
+{
+	int64_t until = absent ? hf_now_ns() + (int64_t)(hf.opt.attr_timeout * 1e9) : 0;
+
+	in->nocap_until.tv_sec = until / 1000000000;
+	in->nocap_until.tv_nsec = until % 1000000000;
+}
+
 void hf_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,
 		 size_t size, int flags)
 {
 	struct hf_inode *in;
 	int h = hf_lock_inode(&hf, ino, &in);
 
-	if (h < 0)
+	if (h < 0) {
 		fuse_reply_err(req, -h);
-	else
-		unlock_reply_err(req, hc_fs_setxattr(hf.s, h, name, value, size, flags));
+		return;
+	}
+	if (is_capability(name))
+		note_capability(in, 0);
+	unlock_reply_err(req, hc_fs_setxattr(hf.s, h, name, value, size, flags));
 }
 
 /* GETXATTR (@name) or LISTXATTR (@name NULL): the size when @size is 0, else the bytes. */
@@ -633,8 +695,14 @@ static void xattr_reply(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
 		fuse_reply_err(req, -h);
 		return;
 	}
-	n = name ? hc_fs_getxattr(hf.s, h, name, buf, size) : hc_fs_listxattr(hf.s, h, buf, size);
-	n = hf_check(&hf, (int)n);
+	if (is_capability(name) && known_without_capability(in))
+		n = -ENODATA;
+	else if (name)
+		n = hf_check(&hf, (int)hc_fs_getxattr(hf.s, h, name, buf, size));
+	else
+		n = hf_check(&hf, (int)hc_fs_listxattr(hf.s, h, buf, size));
+	if (is_capability(name) && hf.opt.attr_timeout > 0)
+		note_capability(in, n == -ENODATA);
 	pthread_mutex_unlock(&hf.lock);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
@@ -660,8 +728,11 @@ void hf_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 	struct hf_inode *in;
 	int h = hf_lock_inode(&hf, ino, &in);
 
-	if (h < 0)
+	if (h < 0) {
 		fuse_reply_err(req, -h);
-	else
-		unlock_reply_err(req, hc_fs_removexattr(hf.s, h, name));
+		return;
+	}
+	if (is_capability(name))
+		note_capability(in, 0);
+	unlock_reply_err(req, hc_fs_removexattr(hf.s, h, name));
 }

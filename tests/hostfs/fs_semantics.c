@@ -1759,6 +1759,95 @@ static void mkfifo__in_dir__fifo_then_unlinked(void **state)
 	assert_host_absent("fifo");
 }
 
+/* ---- 16a. what the guest caches and what the host changes behind it ---- */
+
+/* host_create - make @name, empty, on the host behind the mount. Returns: 0 or -errno. */
+static int host_create(const char *name)
+{
+	const char *path = join(env.host_dir, name);
+	int fd;
+
+	if (env.hc) {
+		fd = hc_open(env.hc, path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		return fd < 0 ? fd : hc_close(env.hc, fd);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	return close(fd) == 0 ? 0 : -errno;
+}
+
+/* How long a lookup that found nothing may be remembered: cache=auto's 1 s, with room. */
+#define NEGATIVE_SEEN_MS 5000
+
+static void lookup__absent_then_made_on_host__seen_within_timeout(void **state)
+{
+	struct stat st;
+	int waited = 0;
+
+	(void)state;
+	if (!env.host_top[0])
+		skip();
+	SYS_ERR(lstat(at("late"), &st), ENOENT);
+	assert_int_equal(host_create("late"), 0);
+	while (lstat(at("late"), &st) != 0 && waited < NEGATIVE_SEEN_MS) {
+		assert_int_equal(errno, ENOENT);
+		sleep_ms(50);
+		waited += 50;
+	}
+	SYS(lstat(at("late"), &st));
+	assert_true(S_ISREG(st.st_mode));
+	assert_host_agrees("late");
+}
+
+static void create__name_just_found_absent__made_and_listed(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	SYS_ERR(lstat(at("soon"), &st), ENOENT);
+	xclose(xopen(at("soon"), O_WRONLY | O_CREAT | O_EXCL, 0600));
+	SYS(lstat(at("soon"), &st));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_listing("soon");
+	SYS(unlink(at("soon")));
+	SYS_ERR(lstat(at("soon"), &st), ENOENT);
+	assert_listing(NULL);
+}
+
+static void readdir__file_made_on_host__listed_at_next_opendir(void **state)
+{
+	(void)state;
+	if (!env.host_top[0])
+		skip();
+	put("a", "1");
+	assert_listing("a");
+	assert_int_equal(host_create("b"), 0);
+	assert_listing("a", "b");   /* at once: the directory's mtime changed */
+}
+
+static void write__setuid_file__host_drops_setuid(void **state)
+{
+	struct stat st;
+	int fd;
+
+	(void)state;
+	if (!env.unpriv)
+		skip();   /* a root shadow keeps set-id bits, as root does */
+	put("suid", "0123");
+	SYS(chmod(at("suid"), 04755));
+	fd = xopen(at("suid"), O_WRONLY, 0);
+	assert_count(pwrite(fd, "x", 1, 0), 1);
+	xclose(fd);
+	SYS(lstat(at("suid"), &st));
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_host_agrees("suid");
+	fd = xopen(at("suid"), O_WRONLY, 0);   /* and writes after that need no asking */
+	assert_count(pwrite(fd, "yz", 2, 1), 2);
+	xclose(fd);
+	assert_host_agrees("suid");
+}
+
 /* ---- 17. poll ---- */
 
 static void poll__regular_file__in_and_out_at_once(void **state)
@@ -2116,6 +2205,10 @@ static int fs_run(void)
 		FS_TEST(statfs__test_dir__bsize_positive, "statfs"),
 		FS_TEST(access__modes__answered, "access"),
 		FS_TEST(mkfifo__in_dir__fifo_then_unlinked, "fifo"),
+		FS_TEST(lookup__absent_then_made_on_host__seen_within_timeout, "neg_host"),
+		FS_TEST(create__name_just_found_absent__made_and_listed, "neg_create"),
+		FS_TEST(readdir__file_made_on_host__listed_at_next_opendir, "dir_host"),
+		FS_TEST(write__setuid_file__host_drops_setuid, "suid_write"),
 		FS_TEST(poll__regular_file__in_and_out_at_once, "poll"),
 		FS_TEST(large_io__16mib__every_byte_back, "large_io"),
 		FS_TEST(enospc__small_fs__writer_told_and_data_intact, "enospc"),

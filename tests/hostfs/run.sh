@@ -51,7 +51,11 @@ guest_side() {   # url label
 		timeout 600 "$SEMANTICS" > "$work/semantics.$2.log" 2>&1
 	st=$?
 	result "hostfs/semantics ($2)" $st
+	grep -E '^\[  (PASSED|SKIPPED|FAILED)  \] [0-9]' "$work/semantics.$2.log" | sed 's/^/     /'
 	[ $st -eq 0 ] || grep -E 'FAIL|ERROR|LINE' "$work/semantics.$2.log" | head -20
+	# sequential reads go in max_read requests, four in flight (as root, hostfs sets it in sysfs)
+	[ "$(cat "/sys/class/bdi/$(mountpoint -d "$work/mnt")/read_ahead_kb")" = 4096 ]
+	result "hostfs/readahead is 4096 KiB ($2)" $?
 	# as a guest user that is the host's too, as people use it: tar and cp keep their own files' owner
 	mkdir -p "$work/local/$2" && chown "$USER_ID:$USER_ID" "$work/local/$2"
 	timeout 600 setpriv --reuid=$USER_ID --regid=$USER_ID --clear-groups \
