@@ -219,6 +219,8 @@ bench:
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld DOSH=build/bench/bin/dosh build/bench/tests/bench/bench_dosh
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_kvm
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld HOSTFS=build/bench/bin/hostfs scripts/bench-hostfs.sh
+	$(Q)HOSTCALLD=build/bench/bin/hostcalld HOSTFS=build/bench/bin/hostfs BENCH_CPU=0 \
+		scripts/bench-hostfs.sh
 	$(Q)$(MAKE) --no-print-directory all build/tests/vm/guest_check
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld scripts/vm.sh bench
 	$(Q)scripts/bench-ssh.sh

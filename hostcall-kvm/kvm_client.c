@@ -51,17 +51,16 @@ static int kvm_call(struct hc_transport *t, uint32_t proc, xdrproc_t xargs, void
 }
 
 /*
- * A read or write whose bytes go straight between @buf and the channel's bulk
- * area: only the handle and count are XDR. The one copy left is the guest's own
- * memory to or from shared memory; the host read()s or write()s it in place.
+ * A read or write of @count bytes (at most HK_BULK_MAX) whose bytes are
+ * already in, or are left in, the channel's bulk area: only the handle and
+ * count are XDR; the host read()s or write()s the bulk area in place.
  */
-static ssize_t kvm_io(struct hc_transport *t, uint32_t proc, hc_handle h, uint64_t off, void *buf,
-		      size_t len, int timeout_ms)
+static ssize_t kvm_bulk(struct kvm_transport *k, uint32_t proc, hc_handle h, uint64_t off,
+			u_int count, int timeout_ms)
 {
-	struct kvm_transport *k = (struct kvm_transport *)t;
 	struct hk_channel *c = hk_channel_at(k->mem, k->chan);
-	hc_pread_args a = { h, off, (u_int)(len > HK_BULK_MAX ? HK_BULK_MAX : len) };
-	hc_read_args ra = { h, a.count };
+	hc_pread_args a = { h, off, count };
+	hc_read_args ra = { h, count };
 	int positional = proc == HC_PREAD || proc == HC_PWRITE;
 	hc_int_res res;
 	ssize_t n;
@@ -70,8 +69,6 @@ static ssize_t kvm_io(struct hc_transport *t, uint32_t proc, hc_handle h, uint64
 	xdrmem_create(&x, (char *)c->msg, HK_BULK_OFFSET, XDR_ENCODE);
 	if (!(positional ? xdr_hc_pread_args(&x, &a) : xdr_hc_read_args(&x, &ra)))
 		return -EPROTO;
-	if (proc == HC_WRITE || proc == HC_PWRITE)
-		memcpy(c->msg + HK_BULK_OFFSET, buf, a.count);
 	n = hk_call(k->mem, k->chan, k->gen, proc | HK_PROC_BULK, xdr_getpos(&x), &k->bell,
 		    timeout_ms);
 	if (n < 0)
@@ -82,11 +79,42 @@ static ssize_t kvm_io(struct hc_transport *t, uint32_t proc, hc_handle h, uint64
 		return -EPROTO;
 	if (res.err != HC_OK)
 		return -hc_err_to_errno(res.err);
-	if (res.hc_int_res_u.value < 0 || (u_int)res.hc_int_res_u.value > a.count)
+	if (res.hc_int_res_u.value < 0 || (u_int)res.hc_int_res_u.value > count)
 		return -EPROTO;   /* the host may not claim more than was asked */
-	if (proc == HC_READ || proc == HC_PREAD)
-		memcpy(buf, c->msg + HK_BULK_OFFSET, (size_t)res.hc_int_res_u.value);
 	return res.hc_int_res_u.value;
+}
+
+/* The one copy left is the guest's own memory to or from shared memory. */
+static ssize_t kvm_io(struct hc_transport *t, uint32_t proc, hc_handle h, uint64_t off, void *buf,
+		      size_t len, int timeout_ms)
+{
+	struct kvm_transport *k = (struct kvm_transport *)t;
+	uint8_t *bulk = hk_channel_at(k->mem, k->chan)->msg + HK_BULK_OFFSET;
+	u_int count = (u_int)(len > HK_BULK_MAX ? HK_BULK_MAX : len);
+	ssize_t n;
+
+	if (proc == HC_WRITE || proc == HC_PWRITE)
+		memcpy(bulk, buf, count);
+	n = kvm_bulk(k, proc, h, off, count, timeout_ms);
+	if (n > 0 && (proc == HC_READ || proc == HC_PREAD))
+		memcpy(buf, bulk, (size_t)n);
+	return n;
+}
+
+/*
+ * None at all: the caller reads the bulk area itself, before its next call.
+ * ivshmem: only. kvm:'s bulk area is the PCI BAR, mapped as raw page frames:
+ * the kernel cannot pin them (a write(2) of them to /dev/fuse, which pins its
+ * source, fails with EFAULT), so there a read is copied once, as kvm_io does.
+ */
+static ssize_t kvm_pread_view(struct hc_transport *t, hc_handle h, uint64_t off, size_t len,
+			      const void **data, int timeout_ms)
+{
+	struct kvm_transport *k = (struct kvm_transport *)t;
+
+	*data = hk_channel_at(k->mem, k->chan)->msg + HK_BULK_OFFSET;
+	return kvm_bulk(k, HC_PREAD, h, off, (u_int)(len > HK_BULK_MAX ? HK_BULK_MAX : len),
+			timeout_ms);
 }
 
 /* A ticket on a channel names a stream slot and its generation; no dialling, no round trip. */
@@ -201,5 +229,6 @@ const struct hc_transport_ops kvm_socket_ops = {
 	.call = kvm_call,
 	.stream_dial = kvm_stream_dial,
 	.io = kvm_io,
+	.pread_view = kvm_pread_view,
 	.close = kvm_close,
 };

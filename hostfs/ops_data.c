@@ -32,6 +32,13 @@ static int host_open_flags(int flags)
 	return flags;
 }
 
+/* Whether a file opened with @flags goes through the page cache (cache_policy). */
+static int open_is_cached(int flags)
+{
+	return hf.opt.cache == HF_CACHE_ALWAYS ||
+	       (hf.opt.cache == HF_CACHE_AUTO && (flags & O_ACCMODE) != O_WRONLY);
+}
+
 /* How the kernel may cache the file just opened with attributes @st. */
 static void cache_policy(struct hf_inode *in, const struct stat *st, struct fuse_file_info *fi)
 {
@@ -42,7 +49,15 @@ static void cache_policy(struct hf_inode *in, const struct stat *st, struct fuse
 	} else {
 		fi->keep_cache = in->mtime.tv_sec == st->st_mtim.tv_sec &&
 				 in->mtime.tv_nsec == st->st_mtim.tv_nsec && in->size == st->st_size;
+		/*
+		 * Written only, never mapped (mmap needs read access): straight to the
+		 * host. Through the page cache, a write not on page boundaries (tar's)
+		 * goes as two requests, and every byte is copied once more.
+		 */
+		fi->direct_io = !open_is_cached(fi->flags);
 	}
+	if (S_ISREG(st->st_mode) && open_is_cached(fi->flags))
+		in->cached_opens++;   /* until its release */
 	in->mtime = st->st_mtim;
 	in->size = st->st_size;
 	if (!S_ISREG(st->st_mode)) {
@@ -73,10 +88,12 @@ void hf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	cache_policy(in, &st, fi);
 	fi->fh = hf_fh_of(&hf, fh);   /* under the lock: of this session, not of a reconnect's */
 	pthread_mutex_unlock(&hf.lock);
-	if (fuse_reply_open(req, fi) != 0) {
+	if (fuse_reply_open(req, fi) != 0) {   /* interrupted: no release will come */
 		pthread_mutex_lock(&hf.lock);
 		if (hf_fh_handle(&hf, fi->fh) >= 0)
 			hf_drop(&hf, fh);
+		if (open_is_cached(fi->flags) && in->cached_opens)
+			in->cached_opens--;
 		pthread_mutex_unlock(&hf.lock);
 	}
 }
@@ -118,6 +135,8 @@ void hf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		pthread_mutex_lock(&hf.lock);
 		if (hf_fh_handle(&hf, fi->fh) >= 0)
 			hf_drop(&hf, fh);
+		if (open_is_cached(fi->flags) && in->cached_opens)
+			in->cached_opens--;
 		hf_inode_forget(&hf, in, 1);
 		pthread_mutex_unlock(&hf.lock);
 	}
@@ -142,31 +161,10 @@ static int lock_file(const struct fuse_file_info *fi, hc_handle_t *fh)
 	return 0;
 }
 
+/* Answered from where the bytes arrived (over kvm: shared memory), before the next call reuses it. */
 void hf_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
-	char *buf = malloc(size ? size : 1);
-	hc_handle_t fh;
-	ssize_t n;
-	int r = buf ? lock_file(fi, &fh) : -ENOMEM;
-
-	(void)ino;
-	if (r != 0) {
-		free(buf);
-		fuse_reply_err(req, -r);
-		return;
-	}
-	n = hf_check(&hf, (int)hc_fs_pread(hf.s, fh, buf, size, (uint64_t)off));
-	pthread_mutex_unlock(&hf.lock);
-	if (n < 0)
-		fuse_reply_err(req, (int)-n);
-	else
-		fuse_reply_buf(req, buf, (size_t)n);
-	free(buf);
-}
-
-void hf_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
-	      struct fuse_file_info *fi)
-{
+	const void *data = NULL;
 	hc_handle_t fh;
 	ssize_t n;
 	int r = lock_file(fi, &fh);
@@ -176,10 +174,38 @@ void hf_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_
 		fuse_reply_err(req, -r);
 		return;
 	}
+	n = hf_check(&hf, (int)hc_fs_pread_view(hf.s, fh, size, (uint64_t)off, &data));
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, data, (size_t)n);
+	pthread_mutex_unlock(&hf.lock);
+}
+
+/*
+ * A write that went past the page cache (a write-only file under cache=auto)
+ * leaves pages another open file of @ino cached, or mapped, stale: the kernel
+ * is told to drop them (older kernels do not themselves), outside hf.lock: it
+ * may wait for a read of those pages that another thread answers.
+ */
+void hf_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+	      struct fuse_file_info *fi)
+{
+	hc_handle_t fh;
+	ssize_t n;
+	int r = lock_file(fi, &fh), stale;
+
+	if (r != 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
 	n = hf_check(&hf, (int)hc_fs_pwrite(hf.s, fh, buf, size, (uint64_t)off));
 	if (hf_space_back(&hf, n))
 		n = hf_check(&hf, (int)hc_fs_pwrite(hf.s, fh, buf, size, (uint64_t)off));
+	stale = n > 0 && !open_is_cached(fi->flags) && hf_inode_of(ino)->cached_opens;
 	pthread_mutex_unlock(&hf.lock);
+	if (stale)
+		fuse_lowlevel_notify_inval_inode(hf.se, ino, off, n);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else
@@ -228,10 +254,13 @@ void hf_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 /* The host file closes with the next batch; at once if it was locked, so that its locks go now. */
 void hf_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct hf_inode *in;
 	int locked = 0;
 
-	(void)ino;
 	pthread_mutex_lock(&hf.lock);
+	in = hf_inode_of(ino);
+	if (open_is_cached(fi->flags) && in->cached_opens)
+		in->cached_opens--;
 	if (hf.s && hf_fh_handle(&hf, fi->fh) >= 0) {
 		hc_handle_t fh = hf_fh_handle(&hf, fi->fh);
 		hf_drop(&hf, fh);

@@ -158,6 +158,13 @@ int hc_fs_openat(struct hc_session *s, hc_handle_t dir, const char *name, int fl
 ssize_t hc_fs_pread(struct hc_session *s, hc_handle_t h, void *buf, size_t len, uint64_t off);
 ssize_t hc_fs_pwrite(struct hc_session *s, hc_handle_t h, const void *buf, size_t len,
 		     uint64_t off);
+/*
+ * hc_fs_pread_view - hc_fs_pread into memory the session owns: over kvm: the
+ * shared memory the host wrote, so the bytes are never copied in the guest.
+ * *@data points at them until the next call on @s. Returns: bytes or -errno.
+ */
+ssize_t hc_fs_pread_view(struct hc_session *s, hc_handle_t h, size_t len, uint64_t off,
+			 const void **data);
 /* hc_fs_ftruncate - of an open file or an O_PATH handle. Returns: 0 or -errno. */
 int hc_fs_ftruncate(struct hc_session *s, hc_handle_t h, uint64_t length);
 /* hc_fs_fsync - fsync(2), or fdatasync(2) when @datasync. Returns: 0 or -errno. */

@@ -5,7 +5,9 @@
 # TCP_NODELAY, and sshfs talks to it directly (-o directport, no ssh). Both file systems are mounted
 # in a mount namespace of this script's own, so the host side never sees them. Everything started
 # is stopped by PID, every mount unmounted and the one temporary directory removed, also on failure.
-# HOSTCALLD, HOSTFS, PYTHON and SFTP_SERVER may be given in the environment.
+# HOSTCALLD, HOSTFS, PYTHON and SFTP_SERVER may be given in the environment; BENCH_CPU=N runs
+# everything (daemons, servers, mounts and workloads) on vCPU N, the "same vCPU" placement of
+# baselines.md, where no request waits for another vCPU to wake.
 set -u
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.." || exit 1
@@ -475,8 +477,12 @@ machine_line() {   # taken before the benchmark starts, printed with the report
 print_header() {
 	echo
 	echo "hostfs benchmark: each workload on a local directory, on hostfs over $host_url"
-	echo "and on sshfs (sftp-server behind socat on loopback, TCP_NODELAY, no ssh), in one run"
-	echo "(no pinning)."
+	echo "and on sshfs (sftp-server behind socat on loopback, TCP_NODELAY, no ssh), in one run;"
+	if [ -n "${BENCH_CPU:-}" ]; then
+		echo "placement: everything on vCPU $BENCH_CPU (taskset), each request woken on the vCPU it left."
+	else
+		echo "placement: no pinning (the scheduler spreads the processes over the vCPUs)."
+	fi
 	echo "$machine"
 	echo "hostfs: cache=auto (its default), and cache=always on the second line of each workload."
 	if [ -n "$sshfs_skip" ]; then
@@ -575,6 +581,12 @@ fi
 if [ "${1:-}" = guest ]; then
 	guest_main
 	exit 0
+fi
+if [ -n "${BENCH_CPU:-}" ] && [ -z "${BENCH_PINNED:-}" ]; then
+	case $BENCH_CPU in
+	*[!0-9]* | "") echo "bench-hostfs: BENCH_CPU=$BENCH_CPU: give a vCPU number" >&2; exit 2 ;;
+	esac
+	BENCH_PINNED=1 exec taskset -c "$BENCH_CPU" sh "$self"
 fi
 for b in "$HOSTCALLD" "$HOSTFS"; do
 	[ -x "$b" ] || { echo "bench-hostfs: no $b (set HOSTCALLD and HOSTFS)" >&2; exit 1; }

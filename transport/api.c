@@ -84,6 +84,14 @@ ssize_t hc_session_io(struct hc_session *s, uint32_t proc, hc_handle h, uint64_t
 	return s->t->ops->io(s->t, proc, h, off, buf, len, s->timeout_ms);
 }
 
+ssize_t hc_session_pread_view(struct hc_session *s, hc_handle h, uint64_t off, size_t len,
+			      const void **data)
+{
+	if (s->child_pid || !s->t->ops->pread_view)
+		return -ENOSYS;
+	return s->t->ops->pread_view(s->t, h, off, len, data, s->timeout_ms);
+}
+
 int hc_session_call_err(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args)
 {
 	hc_err e = HC_OK;
@@ -104,27 +112,41 @@ int hc_session_call_int(struct hc_session *s, uint32_t proc, xdrproc_t xargs, vo
 	return res.err == HC_OK ? res.hc_int_res_u.value : -hc_err_to_errno(res.err);
 }
 
+/* An hc_data_res decoded straight into the caller's buffer: no allocation, no second copy. */
+struct data_into {
+	hc_err err;
+	char *buf;
+	u_int cap, len;
+};
+
+static bool_t xdr_data_into(XDR *x, struct data_into *d)
+{
+	if (x->x_op == XDR_FREE)
+		return TRUE;   /* the buffer is the caller's */
+	if (!xdr_hc_err(x, &d->err))
+		return FALSE;
+	if (d->err != HC_OK)
+		return TRUE;
+	/* the host may not answer more than was asked: a longer count fails the decode */
+	return xdr_bytes(x, &d->buf, &d->len, d->cap);
+}
+
 ssize_t hc_session_call_data(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
 			     void *buf, size_t len)
 {
-	hc_data_res res;
+	char none;
+	struct data_into d = { HC_OK, buf ? buf : &none, (u_int)(len > HC_IO_MAX ? HC_IO_MAX : len),
+			       0 };
 	ssize_t r;
 
-	memset(&res, 0, sizeof(res));
-	r = hc_session_call(s, proc, xargs, args, (xdrproc_t)xdr_hc_data_res, &res);
+	if (!buf && len)
+		return -EFAULT;
+	if (!buf)
+		d.cap = 0;
+	r = hc_session_call(s, proc, xargs, args, (xdrproc_t)xdr_data_into, &d);
 	if (r)
 		return r;
-	if (res.err != HC_OK) {
-		r = -hc_err_to_errno(res.err);
-	} else if (res.hc_data_res_u.data.hc_data_len > len) {
-		r = -EPROTO;   /* the host may not answer more than was asked */
-	} else {
-		r = res.hc_data_res_u.data.hc_data_len;
-		if (r > 0)
-			memcpy(buf, res.hc_data_res_u.data.hc_data_val, (size_t)r);
-	}
-	xdr_free((xdrproc_t)xdr_hc_data_res, (char *)&res);
-	return r;
+	return d.err != HC_OK ? -hc_err_to_errno(d.err) : (ssize_t)d.len;
 }
 
 int hc_copy_string(char *buf, size_t len, const char *src)
@@ -228,6 +250,7 @@ void hc_disconnect(struct hc_session *s)
 		return;
 	}
 	hc_transport_close(s->t);
+	free(s->view);
 	free(s);
 }
 

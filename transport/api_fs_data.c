@@ -23,6 +23,19 @@ ssize_t hc_fs_pread(struct hc_session *s, hc_handle_t h, void *buf, size_t len, 
 	return hc_session_call_data(s, HC_PREAD, (xdrproc_t)xdr_hc_pread_args, &a, buf, a.count);
 }
 
+ssize_t hc_fs_pread_view(struct hc_session *s, hc_handle_t h, size_t len, uint64_t off,
+			 const void **data)
+{
+	ssize_t r = hc_session_pread_view(s, h, off, len > HC_IO_MAX ? HC_IO_MAX : len, data);
+
+	if (r != -ENOSYS)
+		return r;
+	if (!s->view && !(s->view = malloc(HC_IO_MAX)))
+		return -ENOMEM;
+	*data = s->view;
+	return hc_fs_pread(s, h, s->view, len, off);
+}
+
 ssize_t hc_fs_pwrite(struct hc_session *s, hc_handle_t h, const void *buf, size_t len,
 		     uint64_t off)
 {

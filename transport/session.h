@@ -12,6 +12,7 @@ struct hc_session {
 	struct hc_session *root;    /* itself, or the session a forked child hangs off */
 	pid_t child_pid;            /* 0, or the forked child this session addresses */
 	int timeout_ms;
+	void *view;                 /* hc_fs_pread_view's bytes, where the transport keeps none */
 };
 
 /*
@@ -39,6 +40,13 @@ ssize_t hc_session_call_data(struct hc_session *s, uint32_t proc, xdrproc_t xarg
  */
 ssize_t hc_session_io(struct hc_session *s, uint32_t proc, hc_handle h, uint64_t off, void *buf,
 		      size_t len);
+
+/*
+ * hc_session_pread_view - HC_PREAD through the transport's pread_view.
+ * Returns: bytes, -errno, or -ENOSYS when it has none.
+ */
+ssize_t hc_session_pread_view(struct hc_session *s, hc_handle h, uint64_t off, size_t len,
+			      const void **data);
 
 /* hc_session_call_int - a call whose result is an hc_int_res. Returns: the value or -errno. */
 int hc_session_call_int(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args);

@@ -45,6 +45,13 @@ struct hc_transport_ops {
 	 */
 	ssize_t (*io)(struct hc_transport *t, uint32_t proc, hc_handle h, uint64_t off, void *buf,
 		      size_t len, int timeout_ms);
+	/*
+	 * pread_view - optional: HC_PREAD of at most HC_IO_MAX bytes left where
+	 * they arrived, *@data pointing at them until the next call on @t.
+	 * Returns: bytes or -errno.
+	 */
+	ssize_t (*pread_view)(struct hc_transport *t, hc_handle h, uint64_t off, size_t len,
+			      const void **data, int timeout_ms);
 	void (*close)(struct hc_transport *t);
 };
 
