@@ -467,10 +467,10 @@ machine_line() {   # taken before the benchmark starts, printed with the report
 	m_i=0
 	while [ $m_i -lt 200 ]; do /bin/true; m_i=$((m_i + 1)); done
 	m_spawn=$(awk -v us="$(($(now_us) - m_start))" 'BEGIN { printf "%.2f", us / 200 / 1e3 }')
-	echo "machine: $(nproc) vCPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start;" \
+	echo "machine: $(getconf _NPROCESSORS_ONLN) vCPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start;" \
 		"fork+exec of /bin/true from sh takes $m_spawn ms here (0.67 ms in baselines.md)."
 	echo "It is shared and noisy: compare only the columns of one run, never figures of two."
-	awk -v cpus="$(nproc)" '$1 > cpus { print "BUSY: the load average exceeds the vCPUs: " \
+	awk -v cpus="$(getconf _NPROCESSORS_ONLN)" '$1 > cpus { print "BUSY: the load average exceeds the vCPUs: " \
 		"something else is running, and every figure below is slowed by it unevenly." }' /proc/loadavg
 }
 
