@@ -159,9 +159,10 @@ ssize_t hc_fs_pread(struct hc_session *s, hc_handle_t h, void *buf, size_t len, 
 ssize_t hc_fs_pwrite(struct hc_session *s, hc_handle_t h, const void *buf, size_t len,
 		     uint64_t off);
 /*
- * hc_fs_pread_view - hc_fs_pread into memory the session owns: over kvm: the
- * shared memory the host wrote, so the bytes are never copied in the guest.
- * *@data points at them until the next call on @s. Returns: bytes or -errno.
+ * hc_fs_pread_view - hc_fs_pread into memory the session owns: over ivshmem:
+ * the shared memory the host wrote (never copied by the caller's side), else a
+ * buffer of the session's that tcp: and unix: decode into directly. *@data
+ * points at the bytes until the next call on @s. Returns: bytes or -errno.
  */
 ssize_t hc_fs_pread_view(struct hc_session *s, hc_handle_t h, size_t len, uint64_t off,
 			 const void **data);

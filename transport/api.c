@@ -256,8 +256,10 @@ void hc_disconnect(struct hc_session *s)
 
 void hc_session_free_child(struct hc_session *child)
 {
-	if (child && child->child_pid)
+	if (child && child->child_pid) {
+		free(child->view);
 		free(child);
+	}
 }
 
 int hc_set_timeout(struct hc_session *s, int ms)
