@@ -21,7 +21,7 @@ struct hf_inode {
 	mode_t type;             /* S_IFMT */
 	struct timespec mtime;   /* at the last open, for cache=auto */
 	off_t size;
-	struct timespec nocap_until;   /* the host had no security.capability: trusted until then */
+	int64_t nocap_until;     /* hf_now_ns() until which the host's "no security.capability" holds */
 	unsigned cached_opens;   /* open through the page cache (mapped ones stay open) */
 	uint64_t parent_dev, parent_ino;   /* where the kernel last found it, and as what: */
 	char *name;              /* what the reaper asks the kernel to forget */

@@ -685,15 +685,12 @@ static int is_capability(const char *name)
 
 static int known_without_capability(const struct hf_inode *in)
 {
-	return (int64_t)in->nocap_until.tv_sec * 1000000000 + in->nocap_until.tv_nsec > hf_now_ns();
+	return in->nocap_until > hf_now_ns();
 }
 
 static void note_capability(struct hf_inode *in, int absent)
 {
-	int64_t until = absent ? hf_now_ns() + (int64_t)(hf.opt.attr_timeout * 1e9) : 0;
-
-	in->nocap_until.tv_sec = until / 1000000000;
-	in->nocap_until.tv_nsec = until % 1000000000;
+	in->nocap_until = absent ? hf_now_ns() + (int64_t)(hf.opt.attr_timeout * 1e9) : 0;
 }
 
 void hf_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value,

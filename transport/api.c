@@ -135,14 +135,12 @@ ssize_t hc_session_call_data(struct hc_session *s, uint32_t proc, xdrproc_t xarg
 			     void *buf, size_t len)
 {
 	char none;
-	struct data_into d = { HC_OK, buf ? buf : &none, (u_int)(len > HC_IO_MAX ? HC_IO_MAX : len),
-			       0 };
+	struct data_into d = { HC_OK, buf ? buf : &none, 0, 0 };
 	ssize_t r;
 
 	if (!buf && len)
 		return -EFAULT;
-	if (!buf)
-		d.cap = 0;
+	d.cap = (u_int)(len > HC_IO_MAX ? HC_IO_MAX : len);
 	r = hc_session_call(s, proc, xargs, args, (xdrproc_t)xdr_data_into, &d);
 	if (r)
 		return r;

@@ -45,6 +45,14 @@ integration() {
 	done
 }
 
+# suite_failed WHAT LOG DAEMON_LOG ST: the FAIL line, what the suite said, the mount's last words.
+suite_failed() {
+	echo "FAIL $1, exit $4"
+	grep -E 'FAIL|ERROR|LINE|wanted|died|hung' "$2" | head -30
+	tail -5 "$3"
+	failed=$((failed + 1))
+}
+
 # The semantics suite on /host, compared with the host's own view through libhostcall.
 hostfs_semantics() {
 	dir="$HOSTDIR/semantics"
@@ -70,10 +78,7 @@ hostfs_semantics() {
 		echo "ok   hostfs semantics on /host (kvm:): $passed passed," \
 			"$skipped skipped${why:+ ($why)}, $t s"
 	else
-		echo "FAIL hostfs semantics on /host (kvm:), exit $st"
-		grep -E 'FAIL|ERROR|LINE|wanted|died|hung' /tmp/semantics.log | head -30
-		tail -5 /tmp/hostfs.host.log
-		failed=$((failed + 1))
+		suite_failed "hostfs semantics on /host (kvm:)" /tmp/semantics.log /tmp/hostfs.host.log $st
 	fi
 }
 
@@ -95,10 +100,7 @@ hostfs_pipes() {
 			"passed, $t s"
 		grep 'MB/s' /tmp/pipes.log | sed 's/^ */     /'
 	else
-		echo "FAIL hostfs pipes on /hostpipe (kvm:), exit $st"
-		grep -E 'FAIL|ERROR|LINE|wanted|died|hung' /tmp/pipes.log | head -30
-		tail -5 /tmp/hostfs.hostpipe.log
-		failed=$((failed + 1))
+		suite_failed "hostfs pipes on /hostpipe (kvm:)" /tmp/pipes.log /tmp/hostfs.hostpipe.log $st
 	fi
 }
 
