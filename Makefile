@@ -19,7 +19,7 @@ WARN := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	-Wold-style-definition -Wundef -Wwrite-strings -Wsign-compare \
 	-Wimplicit-fallthrough -Werror
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -fPIC -MD -MP \
-	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers -Idosh -Ihostcall-kvm -Itests/integration \
+	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers -Idosh -Idosh/builtins -Ihostcall-kvm -Itests/integration \
 	$(TIRPC_CFLAGS)
 ifeq ($(SAN),1)
 BASE_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -61,7 +61,8 @@ SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
 
 DOSH_SRC := dosh/main.c dosh/input.c dosh/arena.c dosh/lexer.c dosh/parser.c dosh/vars.c \
 	dosh/expand.c dosh/arith.c dosh/glob.c dosh/exec.c dosh/redir.c dosh/pipeline.c dosh/pipejob.c \
-	dosh/host.c dosh/hostio.c dosh/hostpty.c servers/display.c dosh/jobs.c dosh/builtins.c dosh/builtins_io.c
+	dosh/host.c dosh/hostio.c dosh/hostpty.c servers/display.c dosh/jobs.c \
+	$(sort $(wildcard dosh/builtins/*.c))
 
 HOSTFS_SRC := hostfs/main.c hostfs/session.c hostfs/inode.c hostfs/ops.c hostfs/ops_data.c \
 	hostfs/pipes.c hostfs/readahead.c hostfs/devio.c

@@ -144,7 +144,7 @@ char *command_subst(struct shell *sh, const char *text);
 _Noreturn void sh_exit(struct shell *sh, int status);
 void sh_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* ---- builtins (builtins.c) ---- */
+/* ---- builtins (builtins/table.c) ---- */
 typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);
 /* builtin_find - the builtin named @name, or NULL; *special: a POSIX special builtin. */
 builtin_fn builtin_find(const char *name, int *special);
