@@ -33,7 +33,7 @@ static const struct builtin {
 	int special;
 } builtins[] = {
 	{ ".", b_dot, 1 }, { ":", b_true, 1 }, { "[", b_test, 0 }, { "alias", b_alias, 0 },
-	{ "bg", b_fg, 0 }, { "break", b_break, 1 }, { "cd", b_cd, 0 },
+	{ "bg", b_fg, 0 }, { "break", b_break, 1 }, { "cd", b_cd, 0 }, { "chdir", b_cd, 0 },
 	{ "command", b_command, 0 },
 	{ "continue", b_continue, 1 }, { "echo", b_echo, 0 }, { "eval", b_eval, 1 },
 	{ "exec", b_exec, 1 }, { "exit", b_exit, 1 }, { "export", b_export, 1 },
