@@ -244,6 +244,7 @@ static void func_define(struct shell *sh, struct node *n)
 	}
 	f->body = n->func.body;
 	sh->keep_tree = 1;
+	cmd_hash_forget(sh, n->func.name);   /* dash's one table holds both: the path is gone */
 }
 
 int run_function(struct shell *sh, struct node *body, int argc, char **argv)

@@ -102,6 +102,7 @@ PATH=:$top/b2; cd b1; foo; cd ..
 PATH=$top/b2::; cd b1; ne; echo "st=$?"; cd ..
 PATH=; cd b1; foo; hash; type foo; cd ..
 PATH=$sys
+ls >/dev/null; ls() { :; }; hash; unset -f ls; hash; echo "a function forgets the path"
 
 # the shell's own default PATH when started without one
 self=$(readlink /proc/$$/exe)
