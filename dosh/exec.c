@@ -413,9 +413,12 @@ static int exec_simple(struct shell *sh, struct node *n)
 		status = run_function_cmd(sh, f, n, argc, argv);
 	} else if ((fn = builtin_find(cmd[0], &special))) {
 		int outer = sh->command_prefix;
+		struct saved_var *scope = sh->locals;
 		sh->command_prefix = via_command;
 		status = run_builtin(sh, fn, special && !via_command, n, cmdc, cmd);
 		sh->command_prefix = outer;
+		if (via_command)   /* dash gives command a scope: what local made there ends */
+			var_restore_locals(sh, scope);
 	} else if (!sh->exec_in_place && external_lookup(sh, n, cmd[0], default_path) != 0) {
 		status = 127;   /* not found, and said so */
 	} else if (sh->exec_in_place && !sh->traps[0]) {

@@ -53,6 +53,8 @@ command nosuch 2>/dev/null; echo "st=$?"
 command export CX=1; echo "CX=$CX"
 (X=1 command :; echo "prefix after command ':': [${X:-}]")
 (X=1 :; echo "prefix after ':': [${X:-}]")
+lf() { command local s=local; echo "s=$s"; command eval 'local u=3'; echo "u=$u"; }
+lf; s=g; lf; echo "command local: s=$s"; unset s
 command() { printf 'function command\n'; }
 command ls; unset -f command
 command -v command; type command
