@@ -183,12 +183,13 @@ static int assigns_path(const struct word_list *assigns)
 /*
  * dash finds an external command in the shell, before forking, and remembers where (hash);
  * "x: not found" comes from the shell, after the command's redirections. Returns: 0 if
- * found (or for the child to find), else -1 with the message given.
+ * found (or for the child to find), else the status: 127 with the message given, or 2 if
+ * a redirection failed first (dash's status for that).
  */
 static int external_lookup(struct shell *sh, struct node *n, const char *name, int default_path)
 {
 	struct redir_save save = { .n = 0 };
-	int err = ENOENT, idx;
+	int err = ENOENT, idx, status = 127;
 
 	if (strchr(name, '/') || assigns_path(&n->simple.assigns))
 		return 0;
@@ -197,8 +198,10 @@ static int external_lookup(struct shell *sh, struct node *n, const char *name, i
 		return 0;
 	if (redirs_apply(sh, n->redirs, &save) == 0)
 		sh_error(sh, "%s: %s", name, exec_errmsg(err));
+	else
+		status = 2;
 	redirs_restore(&save);
-	return -1;
+	return status;
 }
 
 /* exec external @argv ("command [-p]" in front dropped) where PATH, remembered, leads. */
@@ -419,8 +422,9 @@ static int exec_simple(struct shell *sh, struct node *n)
 		sh->command_prefix = outer;
 		if (via_command)   /* dash gives command a scope: what local made there ends */
 			var_restore_locals(sh, scope);
-	} else if (!sh->exec_in_place && external_lookup(sh, n, cmd[0], default_path) != 0) {
-		status = 127;   /* not found, and said so */
+	} else if (!sh->exec_in_place &&
+		   (status = external_lookup(sh, n, cmd[0], default_path)) != 0) {
+		/* not found, and said so */
 	} else if (sh->exec_in_place && !sh->traps[0]) {
 		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
 	} else if (hostio_prepare(sh, n->redirs) != 0) {

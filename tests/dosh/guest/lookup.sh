@@ -92,6 +92,7 @@ PATH=$top/b3 noshebang c | strip
 nosuch; echo "st=$?"
 nosuch >/dev/null 2>&1; echo "st=$?"
 nosuch 2>&1 | sed 's/.*: //'
+nosuch > "$top/none/x"; echo "redirection first: st=$?"
 # cd marks entries to search again (only relative PATH entries change)
 hash -r; foo >/dev/null; cd /; hash | strip; cd "$top"; foo; hash | strip
 # a new PATH forgets all; PATH=x before a command is its PATH alone
