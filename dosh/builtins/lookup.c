@@ -94,7 +94,7 @@ static int describe_command(struct shell *sh, const char *name, const char *path
 			print_quoted(alias);
 			putchar('\n');
 		}
-	} else if (!path && is_function(sh, name)) {
+	} else if (is_function(sh, name)) {
 		printf(verbose ? "%s is a shell function\n" : "%s\n", name);
 	} else if ((fn = builtin_find(name, &special))) {
 		if (verbose)

@@ -25,6 +25,7 @@ type command hash type umask ulimit pwd true false echo printf test '[' kill rea
 type trap return break continue exit exec eval . set shift unset
 command -V f; command -V al; command -V if; command -V cd; command -V export
 command -V nosuch; echo "st=$?"
+command -pv f; command -pV f
 command -V f al; echo "first only: st=$?"
 
 # command -v: a path, or the name itself; an alias as alias would print it
