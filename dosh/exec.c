@@ -417,7 +417,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 	} else if ((fn = builtin_find(cmd[0], &special))) {
 		int outer = sh->command_prefix;
 		struct saved_var *scope = sh->locals;
-		sh->command_prefix = via_command;
+		sh->command_prefix = outer || via_command;   /* command eval '...': all of it */
 		status = run_builtin(sh, fn, special && !via_command, n, cmdc, cmd);
 		sh->command_prefix = outer;
 		if (via_command)   /* dash gives command a scope: what local made there ends */
