@@ -1,16 +1,10 @@
 /* lookup.c: the builtins that name commands: type, command, hash, alias, unalias. */
-#include <ctype.h>
-#include <errno.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "builtins.h"
-#include "exec.h"
 
 static const char *const keywords[] = {
 	"!", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then",
@@ -59,10 +53,10 @@ static int describe_path(struct shell *sh, const char *name, const char *path, i
 			return -1;
 		full = strdup(name);
 	} else {
-		if (!path && (idx = cmd_hash_find(sh, name)) >= 0)
-			tracked = 1;
-		else if (path)
+		if (path)   /* command -p: the default PATH, nothing remembered */
 			idx = path_search(path, name, &err);
+		else if ((idx = cmd_hash_find(sh, name)) >= 0)
+			tracked = 1;
 		else
 			idx = cmd_lookup(sh, name, &err);
 		if (idx < 0)
