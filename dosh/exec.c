@@ -163,25 +163,64 @@ void xtrace_host(struct shell *sh, char **argv)
 
 char *find_in_path(struct shell *sh, const char *name)
 {
-	const char *path = var_get(sh, "PATH");
-	char buf[4096];
+	int err, idx;
 
 	if (strchr(name, '/'))
 		return access(name, X_OK) == 0 ? strdup(name) : NULL;
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path || path[-1] == ':') {
-		const char *colon = strchr(path, ':');
-		size_t len = colon ? (size_t)(colon - path) : strlen(path);
-		struct stat st;
-		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)len, path, len ? "/" : "", name);
-		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
-			return strdup(buf);
-		if (!colon)
-			break;
-		path = colon + 1;
+	idx = path_search(path_value(sh), name, &err);
+	return idx < 0 ? NULL : path_candidate(path_value(sh), name, idx);
+}
+
+/* A PATH=... in front of the command: it is looked up there, by the child, unremembered. */
+static int assigns_path(const struct word_list *assigns)
+{
+	for (int i = 0; i < assigns->n; i++)
+		if (strncmp(assigns->v[i], "PATH=", 5) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * dash finds an external command in the shell, before forking, and remembers where (hash);
+ * "x: not found" comes from the shell, after the command's redirections. Returns: 0 if
+ * found (or for the child to find), else the status: 127 with the message given, or 2 if
+ * a redirection failed first (dash's status for that).
+ */
+static int external_lookup(struct shell *sh, struct node *n, const char *name, int default_path)
+{
+	struct redir_save save = { .n = 0 };
+	int err = ENOENT, idx, status = 127;
+
+	if (strchr(name, '/') || assigns_path(&n->simple.assigns))
+		return 0;
+	idx = default_path ? path_search(path_default, name, &err) : cmd_lookup(sh, name, &err);
+	if (idx >= 0)
+		return 0;
+	if (redirs_apply(sh, n->redirs, &save) == 0)
+		sh_error(sh, "%s: %s", name, exec_errmsg(err));
+	else
+		status = 2;
+	redirs_restore(&save);
+	return status;
+}
+
+/* exec external @argv ("command [-p]" in front dropped) where PATH, remembered, leads. */
+static _Noreturn void exec_external(struct shell *sh, char **argv, char **env)
+{
+	int default_path = 0, skip, idx = 0, err = ENOENT;
+	const char *path;
+
+	while ((skip = command_words(argv, &default_path)) > 0)
+		argv += skip;
+	path = default_path ? path_default : path_value(sh);
+	if (!strchr(argv[0], '/')) {
+		idx = default_path ? path_search(path, argv[0], &err) : cmd_lookup(sh, argv[0], &err);
+		if (idx < 0) {
+			sh_error(sh, "%s: %s", argv[0], exec_errmsg(err));
+			_exit(127);
+		}
 	}
-	return NULL;
+	shell_exec(sh, argv, env, path, idx);
 }
 
 /* ---- functions ---- */
@@ -208,6 +247,7 @@ static void func_define(struct shell *sh, struct node *n)
 	}
 	f->body = n->func.body;
 	sh->keep_tree = 1;
+	cmd_hash_forget(sh, n->func.name);   /* dash's one table holds both: the path is gone */
 }
 
 int run_function(struct shell *sh, struct node *body, int argc, char **argv)
@@ -263,10 +303,7 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	if (argc <= 0)
 		_exit(argc < 0 ? 1 : 0);
 	env = var_environ(sh);
-	fflush(NULL);
-	execvpe(argv[0], argv, env);
-	sh_error(sh, "%s: %s", argv[0], errno == ENOENT ? "not found" : strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
+	exec_external(sh, argv, env);
 }
 
 /* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */
@@ -349,8 +386,8 @@ static int exec_simple(struct shell *sh, struct node *n)
 	builtin_fn fn;
 	struct func *f;
 	struct host_stream *mark = sh->host_streams;
-	char **argv;
-	int argc, special = 0, status;
+	char **argv, **cmd;
+	int argc, cmdc, special = 0, status, skip, via_command = 0, default_path = 0;
 	pid_t pid;
 
 	if (n->simple.host)
@@ -364,10 +401,30 @@ static int exec_simple(struct shell *sh, struct node *n)
 		return run_bare(sh, n);
 	}
 	xtrace(sh, argv);
-	if ((f = func_find(sh, argv[0]))) {
+	if (assigns_path(&n->simple.assigns))
+		cmd_hash_clear(sh);   /* dash sets PATH for the command's time, which empties it */
+	cmd = argv;
+	cmdc = argc;
+	if (!(f = func_find(sh, argv[0]))) {
+		while ((skip = command_words(cmd, &default_path)) > 0) {
+			cmd += skip;   /* command NAME: no function, no special builtin */
+			cmdc -= skip;
+			via_command = 1;
+		}
+	}
+	if (f) {
 		status = run_function_cmd(sh, f, n, argc, argv);
-	} else if ((fn = builtin_find(argv[0], &special))) {
-		status = run_builtin(sh, fn, special, n, argc, argv);
+	} else if ((fn = builtin_find(cmd[0], &special))) {
+		int outer = sh->command_prefix;
+		struct saved_var *scope = sh->locals;
+		sh->command_prefix = outer || via_command;   /* command eval '...': all of it */
+		status = run_builtin(sh, fn, special && !via_command, n, cmdc, cmd);
+		sh->command_prefix = outer;
+		if (via_command)   /* dash gives command a scope: what local made there ends */
+			var_restore_locals(sh, scope);
+	} else if (!sh->exec_in_place &&
+		   (status = external_lookup(sh, n, cmd[0], default_path)) != 0) {
+		/* not found, and said so */
 	} else if (sh->exec_in_place && !sh->traps[0]) {
 		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
 	} else if (hostio_prepare(sh, n->redirs) != 0) {

@@ -229,12 +229,12 @@ static int parse_args(struct shell *sh, struct start *st, int argc, char **argv)
 
 static void init_vars(struct shell *sh)
 {
-	char cwd[4096];
 	const char *h = getenv("DOSH_HOST"), *k = getenv("DOSH_KEY");
 
 	var_import_environ(sh, environ);
-	if (getcwd(cwd, sizeof(cwd)))
-		var_set(sh, "PWD", cwd, 1);
+	dirs_init(sh);
+	if (!var_get(sh, "PATH"))
+		var_set(sh, "PATH", path_default, 0);
 	var_set(sh, "IFS", " \t\n", 0);   /* never taken from the environment */
 	if (!var_get(sh, "PS2"))
 		var_set(sh, "PS2", "> ", 0);

@@ -9,6 +9,7 @@
 #include "parse.h"
 
 struct hc_session;
+struct cmd_hash;
 
 struct var {
 	char *name;
@@ -98,6 +99,12 @@ struct shell {
 	pid_t shell_pgid;
 	pid_t job_pgid;                /* the process group of the job being started, 0: none yet */
 	struct arena *keep;            /* trees that defined functions live here */
+	char *curdir;                  /* the logical working directory cd keeps; NULL: unknown */
+	char *physdir;                 /* getcwd()'s answer, found when pwd -P asks; NULL: not yet */
+	struct cmd_hash *cmd_hash;     /* where commands were found in PATH (builtins/cmdhash.c) */
+	int command_prefix;            /* a builtin named through 'command' is running (also what
+	                                * its eval or . runs): special builtins' errors do not
+	                                * exit the shell */
 
 	/* the host */
 	struct hc_session *host;

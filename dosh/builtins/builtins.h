@@ -26,6 +26,8 @@ int b_exec(struct shell *sh, int argc, char **argv);
 
 /* naming commands (lookup.c) */
 int b_type(struct shell *sh, int argc, char **argv);
+int b_command(struct shell *sh, int argc, char **argv);
+int b_hash(struct shell *sh, int argc, char **argv);
 int b_alias(struct shell *sh, int argc, char **argv);
 int b_unalias(struct shell *sh, int argc, char **argv);
 
@@ -41,11 +43,56 @@ int b_fg(struct shell *sh, int argc, char **argv);
 /* directories and limits (dirs.c) */
 int b_cd(struct shell *sh, int argc, char **argv);
 int b_pwd(struct shell *sh, int argc, char **argv);
+int b_umask(struct shell *sh, int argc, char **argv);
+int b_ulimit(struct shell *sh, int argc, char **argv);
+int b_times(struct shell *sh, int argc, char **argv);
+/* dirs_init - the working directory at startup: PWD from the environment if it names it. */
+void dirs_init(struct shell *sh);
 
 /* output (output.c, test.c) */
 int b_echo(struct shell *sh, int argc, char **argv);
 int b_printf(struct shell *sh, int argc, char **argv);
 int b_test(struct shell *sh, int argc, char **argv);
+
+/*
+ * builtin_options - scan @argv[1..]'s options as dash does ("--" ends them, "-" is an
+ * operand), each a letter of @letters, into @seen (in order, NUL-terminated, at most
+ * @max - 1). Returns: the index of the first operand, or -1 after "Illegal option".
+ */
+int builtin_options(struct shell *sh, char **argv, const char *letters, char *seen, size_t max);
+
+/* ---- finding commands (cmdhash.c) ---- */
+/* path_default - dash's default PATH: command -p, and a shell started without PATH. */
+extern const char path_default[];
+/* path_value - $PATH; unset it is "", one empty entry (the cwd), as in dash. */
+const char *path_value(struct shell *sh);
+/* path_candidate - @name in @path's entry @index (malloc'd), or NULL past the last. */
+char *path_candidate(const char *path, const char *name, int index);
+/* path_search - the first entry of @path with a regular executable @name. Returns: its
+ * index, or -1 with *err (ENOENT, EACCES: only something not executable was there). */
+int path_search(const char *path, const char *name, int *err);
+/* cmd_lookup - @name's index in $PATH, remembered or searched and remembered. -1: *err. */
+int cmd_lookup(struct shell *sh, const char *name, int *err);
+/* cmd_hash_find - @name's remembered index in $PATH, or -1. */
+int cmd_hash_find(struct shell *sh, const char *name);
+void cmd_hash_forget(struct shell *sh, const char *name);
+void cmd_hash_clear(struct shell *sh);
+/* cmd_hash_cd - after a cd: relative PATH entries are to be searched again. */
+void cmd_hash_cd(struct shell *sh);
+/* cmd_hash_print - hash's listing: each remembered path, '*' if to be searched again. */
+void cmd_hash_print(struct shell *sh);
+/* exec_errmsg - dash's words for a failed exec: "not found" or strerror. */
+const char *exec_errmsg(int err);
+/*
+ * shell_exec - exec @argv[0] as dash does: a name with a '/' as it is, else each entry of
+ * @path from @index on (a file without #! runs under /bin/sh). On failure prints
+ * "name: not found" or the error and exits 127 (not found) or 126.
+ */
+_Noreturn void shell_exec(struct shell *sh, char **argv, char **env, const char *path, int index);
+/* command_words - the words "command [-p] [--]" in front of @argv's command, or 0 if
+ * @argv is no such use of command (-v, -V, no name: the builtin answers); -p sets
+ * *default_path. */
+int command_words(char **argv, int *default_path);
 
 /* set_positional - replace $1... with @argv[0..argc). */
 int set_positional(struct shell *sh, int argc, char **argv);

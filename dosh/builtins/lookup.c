@@ -1,39 +1,166 @@
-/* lookup.c: the builtins that name commands: type, alias, unalias. */
-#include <ctype.h>
-#include <errno.h>
-#include <limits.h>
-#include <signal.h>
+/* lookup.c: the builtins that name commands: type, command, hash, alias, unalias. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "builtins.h"
-#include "exec.h"
+
+static const char *const keywords[] = {
+	"!", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then",
+	"until", "while", "{", "}",
+};
+
+static int is_keyword(const char *name)
+{
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strcmp(keywords[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_function(struct shell *sh, const char *name)
+{
+	for (struct func *f = sh->funcs; f; f = f->next)
+		if (strcmp(f->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* @s in single quotes as dash writes it back: a quote itself goes in double quotes. */
+static void print_quoted(const char *s)
+{
+	do {
+		size_t n = strcspn(s, "'");
+		printf("'%.*s'", (int)n, s);
+		s += n;
+		n = strspn(s, "'");
+		if (n)
+			printf("\"%.*s\"", (int)n, s);
+		s += n;
+	} while (*s);
+}
+
+/* A command found in a PATH: where, and whether it was remembered (a "tracked alias"). */
+static int describe_path(struct shell *sh, const char *name, const char *path, int verbose)
+{
+	char *full;
+	int idx, tracked = 0, err;
+
+	if (strchr(name, '/')) {
+		struct stat st;
+		if (stat(name, &st) != 0)
+			return -1;
+		full = strdup(name);
+	} else {
+		if (path)   /* command -p: the default PATH, nothing remembered */
+			idx = path_search(path, name, &err);
+		else if ((idx = cmd_hash_find(sh, name)) >= 0)
+			tracked = 1;
+		else
+			idx = cmd_lookup(sh, name, &err);
+		if (idx < 0)
+			return -1;
+		full = path_candidate(path ? path : path_value(sh), name, idx);
+	}
+	if (verbose)
+		printf("%s is%s %s\n", name, tracked ? " a tracked alias for" : "", full);
+	else
+		printf("%s\n", full);
+	free(full);
+	return 0;
+}
+
+/* What @name would run, in type's words (verbose) or command -v's; @path: command -p's. */
+static int describe_command(struct shell *sh, const char *name, const char *path, int verbose)
+{
+	const char *alias;
+	builtin_fn fn;
+	int special;
+
+	if (is_keyword(name)) {
+		printf(verbose ? "%s is a shell keyword\n" : "%s\n", name);
+	} else if ((alias = alias_value(sh, name))) {
+		if (verbose) {
+			printf("%s is an alias for %s\n", name, alias);
+		} else {
+			printf("alias %s=", name);
+			print_quoted(alias);
+			putchar('\n');
+		}
+	} else if (is_function(sh, name)) {
+		printf(verbose ? "%s is a shell function\n" : "%s\n", name);
+	} else if ((fn = builtin_find(name, &special))) {
+		if (verbose)
+			printf("%s is a %sshell builtin\n", name, special ? "special " : "");
+		else
+			printf("%s\n", name);
+	} else if (describe_path(sh, name, path, verbose) != 0) {
+		if (verbose)
+			printf("%s: not found\n", name);
+		return 127;
+	}
+	return 0;
+}
 
 int b_type(struct shell *sh, int argc, char **argv)
 {
-	int status = 0, special;
+	int status = 0;
 
-	for (int i = 1; i < argc; i++) {
-		char *path;
-		struct func *f;
-		for (f = sh->funcs; f && strcmp(f->name, argv[i]); f = f->next)
-			;
-		if (alias_value(sh, argv[i]))
-			printf("%s is an alias for %s\n", argv[i], alias_value(sh, argv[i]));
-		else if (f)
-			printf("%s is a function\n", argv[i]);
-		else if (builtin_find(argv[i], &special))
-			printf("%s is a shell %sbuiltin\n", argv[i], special ? "special " : "");
-		else if ((path = find_in_path(sh, argv[i]))) {
-			printf("%s is %s\n", argv[i], path);
-			free(path);
-		} else {
-			printf("%s: not found\n", argv[i]);
-			status = 1;
-		}
+	for (int i = 1; i < argc; i++)
+		status |= describe_command(sh, argv[i], NULL, 1);
+	return status;
+}
+
+int b_command(struct shell *sh, int argc, char **argv)
+{
+	char opts[16];
+	int i = builtin_options(sh, argv, "pvV", opts, sizeof(opts));
+
+	(void)argc;
+	if (i < 0)
+		return 2;
+	if (!argv[i] || (!strchr(opts, 'v') && !strchr(opts, 'V')))
+		return 0;   /* a name to run was run by the caller (command_words) */
+	/* dash describes the first name only */
+	return describe_command(sh, argv[i], strchr(opts, 'p') ? path_default : NULL,
+				strchr(opts, 'V') != NULL);
+}
+
+/* hash NAME: look it up again now, as running it would. Returns: 0 or 1 if not found. */
+static int hash_one(struct shell *sh, const char *name)
+{
+	int special, err;
+
+	if (is_function(sh, name) || builtin_find(name, &special))
+		return 0;
+	if (strchr(name, '/'))
+		return 0;
+	cmd_hash_forget(sh, name);
+	if (cmd_lookup(sh, name, &err) >= 0)
+		return 0;
+	sh_error(sh, "hash: %s: %s", name, exec_errmsg(err));
+	return 1;
+}
+
+int b_hash(struct shell *sh, int argc, char **argv)
+{
+	char opts[16];
+	int i = builtin_options(sh, argv, "r", opts, sizeof(opts)), status = 0;
+
+	(void)argc;
+	if (i < 0)
+		return 2;
+	if (*opts) {
+		cmd_hash_clear(sh);   /* dash stops at -r: names after it are not looked up */
+		return 0;
 	}
+	if (!argv[i]) {
+		cmd_hash_print(sh);
+		return 0;
+	}
+	for (; argv[i]; i++)
+		status |= hash_one(sh, argv[i]);
 	return status;
 }
 
