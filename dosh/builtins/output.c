@@ -206,8 +206,11 @@ static double arg_double(struct printf_run *r)
 	return v;
 }
 
-/* @len bytes of @s (NULs allowed) padded to the width, cut to the precision. */
-static void put_field(const struct conversion *c, const char *s, size_t len, int cut)
+/*
+ * @len bytes of @s (NULs allowed) padded to the width, cut to the precision.
+ * Returns: 0, or -1 where the C library's printf would fail (a field beyond INT_MAX).
+ */
+static int put_field(const struct conversion *c, const char *s, size_t len, int cut)
 {
 	int left = strchr(c->flags, '-') != NULL || c->width < 0;
 	size_t width = c->width < 0 ? -(size_t)c->width : (size_t)c->width;
@@ -215,12 +218,15 @@ static void put_field(const struct conversion *c, const char *s, size_t len, int
 
 	if (cut && c->prec >= 0 && (size_t)c->prec < len)
 		len = (size_t)c->prec;
+	if (width > INT_MAX || len > INT_MAX)
+		return -1;
 	pad = width > len ? width - len : 0;
 	for (; !left && pad; pad--)
 		fputc(' ', stdout);
 	fwrite(s, 1, len, stdout);
 	for (; pad; pad--)
 		fputc(' ', stdout);
+	return 0;
 }
 
 /*
@@ -262,7 +268,7 @@ static int put_number(const struct conversion *c, const char *len, intmax_t i, u
 }
 #pragma GCC diagnostic pop
 
-/* %b: the argument with its escapes. Returns: 1 when \c ended all output. */
+/* %b: the argument with its escapes. Returns: 0, 1 when \c ended all output, 2 on error. */
 static int put_escaped_arg(struct printf_run *r, const struct conversion *c)
 {
 	const char *s = next_arg(r);
@@ -272,9 +278,10 @@ static int put_escaped_arg(struct printf_run *r, const struct conversion *c)
 
 	s = s ? s : "";
 	if (!(buf = malloc(strlen(s) + 1)))
-		return 1;
+		return 2;
 	n = expand_escapes(s, buf, &stop);
-	put_field(c, buf, n, 1);
+	if (put_field(c, buf, n, 1) != 0)
+		stop = 2;
 	free(buf);
 	return stop;
 }
@@ -291,13 +298,11 @@ static int convert(struct printf_run *r, struct conversion *c)
 	case 's':
 		s = next_arg(r);
 		s = s ? s : "";
-		put_field(c, s, strlen(s), 1);
-		return 0;
+		return put_field(c, s, strlen(s), 1) ? 2 : 0;
 	case 'c':
 		s = next_arg(r);
 		ch = s ? s[0] : '\0';
-		put_field(c, &ch, 1, 0);
-		return 0;
+		return put_field(c, &ch, 1, 0) ? 2 : 0;
 	case 'd': case 'i':
 		return put_number(c, "j", arg_int(r), 0, 0) ? 2 : 0;
 	case 'o': case 'u': case 'x': case 'X':
