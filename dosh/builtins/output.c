@@ -229,36 +229,47 @@ static int put_field(const struct conversion *c, const char *s, size_t len, int 
 	return 0;
 }
 
+/* A number argument, as the conversion letter wants it. */
+struct number {
+	intmax_t i;
+	uintmax_t u;
+	double d;
+};
+
 /*
- * A number through the C library's printf, with the flags, width and
- * precision the user wrote: @len is "j" for the integers, "" for doubles.
- * Returns: 0, or -1 when the C library could not format it.
+ * @v through the C library's snprintf with the flags, width and precision the
+ * user wrote (@fmt holds them, as * and .*). Returns: what snprintf returns.
  */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-static int put_number(const struct conversion *c, const char *len, intmax_t i, uintmax_t u,
-		      double d)
+static int format_number(char *buf, size_t room, const char *fmt, const struct conversion *c,
+			 const struct number *v)
+{
+	int w = c->width, p = c->prec;
+
+	if (strchr("di", c->conv))
+		return p >= 0 ? snprintf(buf, room, fmt, w, p, v->i)
+			      : snprintf(buf, room, fmt, w, v->i);
+	if (strchr("ouxX", c->conv))
+		return p >= 0 ? snprintf(buf, room, fmt, w, p, v->u)
+			      : snprintf(buf, room, fmt, w, v->u);
+	return p >= 0 ? snprintf(buf, room, fmt, w, p, v->d) : snprintf(buf, room, fmt, w, v->d);
+}
+#pragma GCC diagnostic pop
+
+/* Returns: 0, or -1 when the C library could not format it (a field beyond INT_MAX). */
+static int put_number(const struct conversion *c, const struct number *v)
 {
 	char fmt[32], small[128], *buf = small;
 	int n;
 
-	snprintf(fmt, sizeof(fmt), "%%%s*%s%s%c", c->flags, c->prec >= 0 ? ".*" : "", len,
-		 c->conv);
-	for (int pass = 0; pass < 2; pass++) {
-		size_t room = pass ? (size_t)n + 1 : sizeof(small);
-		if (pass && !(buf = malloc(room)))
+	snprintf(fmt, sizeof(fmt), "%%%s*%s%s%c", c->flags, c->prec >= 0 ? ".*" : "",
+		 strchr("diouxX", c->conv) ? "j" : "", c->conv);
+	n = format_number(small, sizeof(small), fmt, c, v);
+	if (n >= (int)sizeof(small)) {
+		if (!(buf = malloc((size_t)n + 1)))
 			return -1;
-		if (strchr("di", c->conv))
-			n = c->prec >= 0 ? snprintf(buf, room, fmt, c->width, c->prec, i)
-					 : snprintf(buf, room, fmt, c->width, i);
-		else if (strchr("ouxX", c->conv))
-			n = c->prec >= 0 ? snprintf(buf, room, fmt, c->width, c->prec, u)
-					 : snprintf(buf, room, fmt, c->width, u);
-		else
-			n = c->prec >= 0 ? snprintf(buf, room, fmt, c->width, c->prec, d)
-					 : snprintf(buf, room, fmt, c->width, d);
-		if (n < 0 || (size_t)n < room)
-			break;
+		n = format_number(buf, (size_t)n + 1, fmt, c, v);
 	}
 	if (n >= 0)
 		fwrite(buf, 1, (size_t)n, stdout);
@@ -266,7 +277,6 @@ static int put_number(const struct conversion *c, const char *len, intmax_t i, u
 		free(buf);
 	return n < 0 ? -1 : 0;
 }
-#pragma GCC diagnostic pop
 
 /* %b: the argument with its escapes. Returns: 0, 1 when \c ended all output, 2 on error. */
 static int put_escaped_arg(struct printf_run *r, const struct conversion *c)
@@ -289,6 +299,7 @@ static int put_escaped_arg(struct printf_run *r, const struct conversion *c)
 /* Print one conversion. Returns: 0, 1 when \c stopped all output, 2 on error. */
 static int convert(struct printf_run *r, struct conversion *c)
 {
+	struct number v = { 0, 0, 0 };
 	const char *s;
 	char ch;
 
@@ -304,12 +315,15 @@ static int convert(struct printf_run *r, struct conversion *c)
 		ch = s ? s[0] : '\0';
 		return put_field(c, &ch, 1, 0) ? 2 : 0;
 	case 'd': case 'i':
-		return put_number(c, "j", arg_int(r), 0, 0) ? 2 : 0;
+		v.i = arg_int(r);
+		break;
 	case 'o': case 'u': case 'x': case 'X':
-		return put_number(c, "j", 0, arg_uint(r), 0) ? 2 : 0;
+		v.u = arg_uint(r);
+		break;
 	default:
-		return put_number(c, "", 0, 0, arg_double(r)) ? 2 : 0;
+		v.d = arg_double(r);
 	}
+	return put_number(c, &v) ? 2 : 0;
 }
 
 /* A width or precision: written digits, or * for the next argument. */
