@@ -32,6 +32,32 @@ void sh_error(struct shell *sh, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void sh_fail(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("dosh: ", stderr);
+	if (!sh->interactive && sh->arg0 && sh->lineno_valid)
+		fprintf(stderr, "%s: line %d: ", sh->arg0, sh->lineno);
+	if (sh->builtin_name)
+		fprintf(stderr, "%s: ", sh->builtin_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	sh_raise(sh);
+}
+
+void sh_raise(struct shell *sh)
+{
+	if (!sh->error_catch && !sh->interactive) {
+		sh->status = 2;     /* what $? says in the EXIT trap */
+		sh_exit(sh, 2);
+	}
+	sh->error_raised = 1;
+}
+
 /* ---- processes ---- */
 
 /* Both parent and child do this, whichever runs first; SIGTTOU is held off meanwhile. */
@@ -214,11 +240,15 @@ int run_function(struct shell *sh, struct node *body, int argc, char **argv)
 {
 	char **saved_argv = sh->argv, **saved_owned = sh->argv_owned;
 	int saved_argc = sh->argc, status;
+	int saved_loops = sh->loop_depth, saved_ind = sh->getopts_ind, saved_off = sh->getopts_off;
 	struct saved_var *saved_locals = sh->locals;
 
 	sh->argv_owned = NULL;
 	sh->argv = argv + 1;
 	sh->argc = argc - 1;
+	sh->loop_depth = 0;          /* break in a function leaves no loop of its caller */
+	sh->getopts_ind = 1;
+	sh->getopts_off = 0;
 	sh->in_function++;
 	status = exec_node(sh, body);
 	if (sh->flow == FLOW_RETURN) {
@@ -231,6 +261,9 @@ int run_function(struct shell *sh, struct node *body, int argc, char **argv)
 	sh->argv_owned = saved_owned;
 	sh->argv = saved_argv;
 	sh->argc = saved_argc;
+	sh->loop_depth = saved_loops;
+	sh->getopts_ind = saved_ind;
+	sh->getopts_off = saved_off;
 	return status;
 }
 
@@ -238,14 +271,18 @@ int run_function(struct shell *sh, struct node *body, int argc, char **argv)
 
 static int assign_all(struct shell *sh, const struct word_list *assigns, int export)
 {
+	int r;
+
 	for (int i = 0; i < assigns->n; i++) {
 		char *v = expand_string(sh, assigns->v[i]);
 		if (!v)
 			return -1;
 		if (sh->opt_xtrace)
 			fprintf(stderr, "%s%s\n", var_get(sh, "PS4") ? var_get(sh, "PS4") : "+ ", v);
-		var_assign(sh, v, export);
+		r = var_assign(sh, v, export);
 		free(v);
+		if (r != 0)
+			return -1;   /* a readonly: the shell is gone unless interactive */
 	}
 	return 0;
 }
@@ -256,7 +293,7 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	int argc;
 
 	if (redirs_apply(sh, n->redirs, NULL) != 0)
-		_exit(1);
+		_exit(2);
 	if (assign_all(sh, &n->simple.assigns, 1) != 0)
 		_exit(1);
 	argc = expand_words(sh, &n->simple.words, &argv, 0);
@@ -269,11 +306,27 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-/* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */
-static struct saved_var *assign_temporarily(struct shell *sh, const struct word_list *assigns)
+/* "VAR=x prog": a readonly VAR is an error of the shell, not of the child that would assign it. */
+static int check_prefix_readonly(struct shell *sh, const struct word_list *assigns)
 {
-	struct saved_var *mark = sh->locals;
+	for (int i = 0; i < assigns->n; i++) {
+		const char *eq = strchr(assigns->v[i], '=');
+		char name[256];
+		struct var *v;
+		if (!eq || (size_t)(eq - assigns->v[i]) >= sizeof(name))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - assigns->v[i]), assigns->v[i]);
+		if ((v = var_find(sh, name)) && v->readonly) {
+			sh_fail(sh, "%s: is read only", name);
+			return -1;
+		}
+	}
+	return 0;
+}
 
+/* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */
+static int assign_temporarily(struct shell *sh, const struct word_list *assigns)
+{
 	for (int i = 0; i < assigns->n; i++) {
 		const char *eq = strchr(assigns->v[i], '=');
 		char name[256];
@@ -283,30 +336,56 @@ static struct saved_var *assign_temporarily(struct shell *sh, const struct word_
 		name[eq - assigns->v[i]] = '\0';
 		var_local(sh, name);
 	}
-	assign_all(sh, assigns, 0);
-	return mark;
+	return assign_all(sh, assigns, 0);
+}
+
+/* Call a builtin: a regular one catches the shell errors raised in it, a special one does not. */
+static int call_builtin(struct shell *sh, builtin_fn fn, int special, int argc, char **argv)
+{
+	const char *saved_name = sh->builtin_name;
+	int saved_raised = sh->error_raised, status;
+
+	sh->builtin_name = argv[0];
+	sh->error_catch += !special;
+	sh->error_raised = 0;
+	status = fn(sh, argc, argv);
+	sh->error_catch -= !special;
+	sh->builtin_name = saved_name;
+	if (sh->error_raised)
+		status = 2;
+	sh->error_raised = saved_raised || (special && sh->error_raised);
+	return status;
 }
 
 static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node *n, int argc,
 		       char **argv)
 {
 	struct redir_save save = { .n = 0 };
-	struct saved_var *mark = NULL;
+	struct saved_var *mark = sh->locals;
 	int status;
 
-	if (builtin_is_exec(fn) && argc == 1)   /* exec with redirections only: they stay */
-		return redirs_apply(sh, n->redirs, NULL) == 0 ? 0 : 1;
+	if (builtin_is_exec(fn) && argc == 1) {   /* exec with redirections only: they stay */
+		if (redirs_apply(sh, n->redirs, NULL) == 0)
+			return 0;
+		sh_raise(sh);    /* a special builtin's redirection failed: its error */
+		return 2;
+	}
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		if (special)
+			sh_raise(sh);
+		return 2;
 	}
 	if (special)
-		assign_all(sh, &n->simple.assigns, 0);
-	else if (n->simple.assigns.n)
-		mark = assign_temporarily(sh, &n->simple.assigns);
-	status = fn(sh, argc, argv);
+		status = assign_all(sh, &n->simple.assigns, 0);
+	else
+		status = assign_temporarily(sh, &n->simple.assigns);
+	if (status == 0)
+		status = call_builtin(sh, fn, special, argc, argv);
+	else
+		status = 2;
 	fflush(stdout);
-	if (mark || (!special && n->simple.assigns.n))
+	if (!special)
 		var_restore_locals(sh, mark);
 	redirs_restore(&save);
 	return status;
@@ -316,15 +395,15 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 			    char **argv)
 {
 	struct redir_save save = { .n = 0 };
-	struct saved_var *mark;
-	int status;
+	struct saved_var *mark = sh->locals;
+	int status = 2;
 
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		return 2;
 	}
-	mark = assign_temporarily(sh, &n->simple.assigns);
-	status = run_function(sh, f->body, argc, argv);
+	if (assign_temporarily(sh, &n->simple.assigns) == 0)
+		status = run_function(sh, f->body, argc, argv);
 	var_restore_locals(sh, mark);
 	redirs_restore(&save);
 	return status;
@@ -337,11 +416,11 @@ static int run_bare(struct shell *sh, struct node *n)
 	int r;
 
 	sh->cmdsubst_status = 0;
-	r = assign_all(sh, &n->simple.assigns, 0);
-	if (r == 0)
-		r = redirs_apply(sh, n->redirs, &save);
+	if (assign_all(sh, &n->simple.assigns, 0) != 0)
+		return 2;
+	r = redirs_apply(sh, n->redirs, &save);
 	redirs_restore(&save);
-	return r ? 1 : sh->cmdsubst_status;
+	return r ? 2 : sh->cmdsubst_status;
 }
 
 static int exec_simple(struct shell *sh, struct node *n)
@@ -368,6 +447,8 @@ static int exec_simple(struct shell *sh, struct node *n)
 		status = run_function_cmd(sh, f, n, argc, argv);
 	} else if ((fn = builtin_find(argv[0], &special))) {
 		status = run_builtin(sh, fn, special, n, argc, argv);
+	} else if (check_prefix_readonly(sh, &n->simple.assigns) != 0) {
+		status = 2;
 	} else if (sh->exec_in_place && !sh->traps[0]) {
 		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
@@ -417,7 +498,14 @@ static int exec_loop(struct shell *sh, struct node *n, int until)
 	sh->loop_depth++;
 	for (;;) {
 		int c = exec_cond(sh, n->loop.cond);
-		if (sh->exiting || sh->flow == FLOW_RETURN || (c == 0) == until)
+		if (sh->flow != FLOW_NONE) {   /* break, continue or return in the condition */
+			if (sh->flow == FLOW_RETURN)
+				status = c;
+			if (loop_should_stop(sh))
+				break;
+			continue;
+		}
+		if (sh->exiting || (c == 0) == until)
 			break;
 		status = exec_node(sh, n->loop.body);
 		if (loop_should_stop(sh))
@@ -443,7 +531,10 @@ static int exec_for(struct shell *sh, struct node *n)
 	}
 	sh->loop_depth++;
 	for (int i = 0; i < count; i++) {
-		var_set(sh, n->forn.var, words[i], 0);
+		if (var_set(sh, n->forn.var, words[i], 0) != 0) {
+			status = 2;
+			break;
+		}
 		status = exec_node(sh, n->forn.body);
 		if (loop_should_stop(sh))
 			break;
@@ -481,7 +572,7 @@ static int exec_subshell(struct shell *sh, struct node *n)
 
 	if (pid == 0) {
 		if (redirs_apply(sh, n->redirs, NULL) != 0)
-			_exit(1);
+			_exit(2);
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
 	status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
@@ -521,7 +612,7 @@ static int with_redirs(struct shell *sh, struct node *n, int (*fn)(struct shell 
 		return fn(sh, n);
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		return 2;
 	}
 	status = fn(sh, n);
 	redirs_restore(&save);
@@ -594,6 +685,8 @@ int exec_node(struct shell *sh, struct node *n)
 
 	if (!n || sh->exiting)
 		return sh->status;
+	if (sh->opt_noexec && !sh->interactive)
+		return 0;    /* set -n: read the commands, run none */
 	sh->lineno = n->lineno;
 	status = dispatch(sh, n);
 	if (n->type != N_SEQ || !(sh->exiting || sh->flow != FLOW_NONE))

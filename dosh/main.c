@@ -236,6 +236,7 @@ static void init_vars(struct shell *sh)
 	if (getcwd(cwd, sizeof(cwd)))
 		var_set(sh, "PWD", cwd, 1);
 	var_set(sh, "IFS", " \t\n", 0);   /* never taken from the environment */
+	var_set(sh, "OPTIND", "1", 0);
 	if (!var_get(sh, "PS2"))
 		var_set(sh, "PS2", "> ", 0);
 	if (!var_get(sh, "PS4"))
@@ -285,6 +286,7 @@ int main(int argc, char **argv)
 		status = run_script(sh, st.args[0]);
 	} else {
 		set_positional(sh, st.nargs, st.args);
+		sh->opt_stdin = 1;
 		sh->interactive = st.force_interactive || (isatty(0) && isatty(2));
 		status = input_loop(sh);
 	}
