@@ -163,6 +163,63 @@ int expand_words(struct shell *sh, const struct word_list *wl, char ***argv, int
 	return n;
 }
 
+/* dash's declaration utilities: their NAME=value operands expand as assignments do. */
+static int is_declaration_utility(const char *name)
+{
+	return strcmp(name, "export") == 0 || strcmp(name, "readonly") == 0 ||
+	       strcmp(name, "local") == 0 || strcmp(name, "alias") == 0;
+}
+
+/* The word as written is NAME=...: what dash's isassignment() sees. */
+static int looks_like_assignment(const char *raw)
+{
+	const char *eq = strchr(raw, '=');
+
+	return eq && eq > raw && is_shell_name(raw, (size_t)(eq - raw));
+}
+
+static void append_field(char ***argv, int *n, char *field)
+{
+	char **v = realloc(*argv, sizeof(char *) * (size_t)(*n + 2));
+
+	if (!v)
+		abort();
+	v[(*n)++] = field;
+	v[*n] = NULL;
+	*argv = v;
+}
+
+/*
+ * A simple command's words: after "export", "readonly", "local" or "alias"
+ * (however the first word came to name it), a NAME=value operand is neither
+ * split nor globbed, as dash 0.5.12 has it.
+ */
+static int expand_command_words(struct shell *sh, const struct word_list *wl, char ***argv)
+{
+	char **v = calloc(1, sizeof(char *));
+	int n = 0, decl = -1;
+
+	if (!v)
+		abort();
+	for (int i = 0; i < wl->n; i++) {
+		char *one;
+		if (decl == 1 && looks_like_assignment(wl->v[i])) {
+			if (!(one = expand_string(sh, wl->v[i])))
+				goto fail;
+			append_field(&v, &n, one);
+		} else if (expand_fields(sh, wl->v[i], &v, &n, 0) != 0) {
+			goto fail;
+		}
+		if (decl < 0 && n > 0)
+			decl = is_declaration_utility(v[0]);
+	}
+	*argv = v;
+	return n;
+fail:
+	strv_free(v);
+	return -1;
+}
+
 static void xtrace_with(struct shell *sh, char **argv, const char *mark)
 {
 	const char *ps4 = var_get(sh, "PS4");
@@ -336,7 +393,7 @@ static int assign_temporarily(struct shell *sh, const struct word_list *assigns)
 		name[eq - assigns->v[i]] = '\0';
 		var_local(sh, name);
 	}
-	return assign_all(sh, assigns, 0);
+	return assign_all(sh, assigns, 1);   /* in the environment of what it runs */
 }
 
 /* Call a builtin: a regular one catches the shell errors raised in it, a special one does not. */
@@ -436,7 +493,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 		return host_exec_simple(sh, n);
 	if (n->simple.words.n == 0)
 		return run_bare(sh, n);
-	if ((argc = expand_words(sh, &n->simple.words, &argv, 0)) < 0)
+	if ((argc = expand_command_words(sh, &n->simple.words, &argv)) < 0)
 		return 1;
 	if (argc == 0) {
 		strv_free(argv);
@@ -612,6 +669,10 @@ static int with_redirs(struct shell *sh, struct node *n, int (*fn)(struct shell 
 		return fn(sh, n);
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
+		if (sh->opt_errexit && !sh->cond) {   /* set -e: a compound whose redirection failed */
+			sh->status = 2;
+			sh_exit(sh, 2);
+		}
 		return 2;
 	}
 	status = fn(sh, n);

@@ -227,6 +227,17 @@ static int parse_args(struct shell *sh, struct start *st, int argc, char **argv)
 	return 0;
 }
 
+/* What dash sets when it starts: $PPID, and PATH when the environment has none. */
+static void init_shell_vars(struct shell *sh)
+{
+	char ppid[16];
+
+	snprintf(ppid, sizeof(ppid), "%d", (int)getppid());
+	var_set(sh, "PPID", ppid, 0);
+	if (!var_get(sh, "PATH"))
+		var_set(sh, "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 0);
+}
+
 static void init_vars(struct shell *sh)
 {
 	char cwd[4096];
@@ -237,6 +248,7 @@ static void init_vars(struct shell *sh)
 		var_set(sh, "PWD", cwd, 1);
 	var_set(sh, "IFS", " \t\n", 0);   /* never taken from the environment */
 	var_set(sh, "OPTIND", "1", 0);
+	init_shell_vars(sh);
 	if (!var_get(sh, "PS2"))
 		var_set(sh, "PS2", "> ", 0);
 	if (!var_get(sh, "PS4"))

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "builtins.h"
@@ -96,17 +97,27 @@ int b_eval(struct shell *sh, int argc, char **argv)
 	return status;
 }
 
-/* The file . reads: a name with a slash as it is, else the first match in PATH. */
+/* The file . reads: a name with a slash as it is, else the first regular file in PATH. */
 static char *dot_path(struct shell *sh, const char *name)
 {
-	char *path;
+	const char *path = var_get(sh, "PATH");
+	char buf[4096];
 
 	if (strchr(name, '/'))
 		return strdup(name);
-	path = find_in_path(sh, name);
-	if (!path)
-		sh_fail(sh, "%s: not found", name);
-	return path;
+	for (const char *p = path ? path : ""; path;) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+		struct stat st;
+		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)len, p, len ? "/" : "", name);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode))
+			return strdup(buf);
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	sh_fail(sh, "%s: not found", name);
+	return NULL;
 }
 
 int b_dot(struct shell *sh, int argc, char **argv)
