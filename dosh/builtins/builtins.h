@@ -25,6 +25,7 @@ int b_false(struct shell *sh, int argc, char **argv);
 int b_eval(struct shell *sh, int argc, char **argv);
 int b_dot(struct shell *sh, int argc, char **argv);
 int b_exec(struct shell *sh, int argc, char **argv);
+int b_times(struct shell *sh, int argc, char **argv);
 
 /* naming commands (lookup.c) */
 int b_type(struct shell *sh, int argc, char **argv);

@@ -1,4 +1,4 @@
-/* flow.c: the builtins that steer evaluation: exit, return, break, continue, true, false, eval, ., exec. */
+/* flow.c: the builtins that steer evaluation: exit, return, break, continue, true, false, eval, ., exec, times. */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/times.h>
 #include <unistd.h>
 
 #include "builtins.h"
@@ -171,3 +172,28 @@ int b_exec(struct shell *sh, int argc, char **argv)
 	return errno == ENOENT ? 127 : 126;
 }
 
+
+/* One "MmS.SSSSSSs" of times: @ticks of the clock as minutes and seconds. */
+static void put_minutes(clock_t ticks, long per_second, const char *after)
+{
+	double seconds = (double)ticks / (double)per_second;
+	int minutes = (int)(seconds / 60);
+
+	printf("%dm%fs%s", minutes, seconds - minutes * 60.0, after);
+}
+
+int b_times(struct shell *sh, int argc, char **argv)
+{
+	long tck = sysconf(_SC_CLK_TCK);
+	struct tms t;
+
+	(void)sh;
+	(void)argc;
+	(void)argv;
+	times(&t);
+	put_minutes(t.tms_utime, tck, " ");
+	put_minutes(t.tms_stime, tck, "\n");
+	put_minutes(t.tms_cutime, tck, " ");
+	put_minutes(t.tms_cstime, tck, "\n");
+	return 0;
+}

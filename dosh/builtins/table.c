@@ -22,8 +22,8 @@ static int b_help(struct shell *sh, int argc, char **argv)
 	       "  cmd < !file     a host file for a guest command (also >, >>, 2>)\n"
 	       "  a | !b | c      pipelines mix guest and host commands freely\n\n"
 	       "builtins: cd pwd export readonly unset local exit return break continue set shift\n"
-	       "getopts read echo printf test [ true false : . eval exec wait jobs fg bg kill trap type\n"
-	       "alias unalias help\n\nSee dosh(1).\n");
+	       "getopts read echo printf test [ true false : . eval exec wait jobs fg bg kill\n"
+	       "trap times type alias unalias help\n\nSee dosh(1).\n");
 	return 0;
 }
 
@@ -41,7 +41,7 @@ static const struct builtin {
 	{ "kill", b_kill, 0 }, { "local", b_local, 1 }, { "printf", b_printf, 0 },
 	{ "pwd", b_pwd, 0 }, { "read", b_read, 0 }, { "readonly", b_readonly, 1 },
 	{ "return", b_return, 1 }, { "set", b_set, 1 },
-	{ "shift", b_shift, 1 }, { "test", b_test, 0 }, { "trap", b_trap, 1 },
+	{ "shift", b_shift, 1 }, { "test", b_test, 0 }, { "times", b_times, 1 }, { "trap", b_trap, 1 },
 	{ "true", b_true, 0 }, { "type", b_type, 0 }, { "unalias", b_unalias, 0 },
 	{ "unset", b_unset, 1 }, { "wait", b_wait, 0 },
 };
