@@ -12,6 +12,7 @@
 
 #include "builtins.h"
 #include "exec.h"
+#include "input.h"
 
 int b_exit(struct shell *sh, int argc, char **argv)
 {
@@ -124,29 +125,18 @@ static char *dot_path(struct shell *sh, const char *name)
 int b_dot(struct shell *sh, int argc, char **argv)
 {
 	char *path, *text;
-	FILE *f;
-	long size;
 	int status;
 
 	if (argc < 2)
 		return 0;
 	if (!(path = dot_path(sh, argv[1])))
 		return 2;
-	if (!(f = fopen(path, "r"))) {
+	if (!(text = input_read_file(path))) {
 		sh_fail(sh, "cannot open %s: %s", argv[1], errno == ENOENT ? "No such file" : strerror(errno));
 		free(path);
 		return 2;
 	}
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	rewind(f);
-	if (size < 0)
-		size = 0;
-	text = calloc((size_t)size + 1, 1);
-	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size)
-		size = 0;
-	fclose(f);
-	status = exec_string(sh, text && size ? text : "", path);
+	status = exec_string(sh, text, path);
 	if (sh->flow == FLOW_RETURN) {     /* return in the file ends the file */
 		sh->flow = FLOW_NONE;
 		status = sh->status;
