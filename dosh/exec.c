@@ -433,8 +433,8 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 			sh_raise(sh);
 		return 2;
 	}
-	if (special)
-		status = assign_all(sh, &n->simple.assigns, 0);
+	if (special)   /* they stay; exec's are its program's environment */
+		status = assign_all(sh, &n->simple.assigns, builtin_is_exec(fn));
 	else
 		status = assign_temporarily(sh, &n->simple.assigns);
 	if (status == 0)
@@ -473,9 +473,9 @@ static int run_bare(struct shell *sh, struct node *n)
 	int r;
 
 	sh->cmdsubst_status = 0;
-	if (assign_all(sh, &n->simple.assigns, 0) != 0)
-		return 2;
-	r = redirs_apply(sh, n->redirs, &save);
+	r = redirs_apply(sh, n->redirs, &save);    /* first, as dash: a failure assigns nothing */
+	if (r == 0 && assign_all(sh, &n->simple.assigns, 0) != 0)
+		r = -1;
 	redirs_restore(&save);
 	return r ? 2 : sh->cmdsubst_status;
 }
