@@ -54,7 +54,10 @@ int exec_string(struct shell *sh, const char *text, const char *name)
 
 	(void)name;
 	while (!sh->exiting && sh->flow == FLOW_NONE) {
+		size_t from = parser_offset(p);
 		r = parse_next(p, &n);
+		if (sh->opt_verbose)   /* set -v: the input as it is read */
+			fprintf(stderr, "%.*s", (int)(parser_offset(p) - from), text + from);
 		if (r == PARSE_EOF)
 			break;
 		if (r != PARSE_OK) {
