@@ -104,6 +104,7 @@ pid_t fork_child(struct shell *sh)
 	if (pid == 0) {
 		sh->subshell = 1;
 		sh->interactive = 0;
+		sh->error_catch = 0;    /* a builtin's catch stays in the parent: an error ends the child */
 		sh->inherited_streams = sh->host_streams;   /* its parent finishes those */
 		jobs_forget(sh);
 		for (int sig = 0; sig < 65; sig++) {
@@ -352,7 +353,7 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	if (redirs_apply(sh, n->redirs, NULL) != 0)
 		_exit(2);
 	if (assign_all(sh, &n->simple.assigns, 1) != 0)
-		_exit(1);
+		_exit(2);
 	argc = expand_words(sh, &n->simple.words, &argv, 0);
 	if (argc <= 0)
 		_exit(argc < 0 ? 1 : 0);

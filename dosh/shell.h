@@ -129,7 +129,7 @@ void var_export(struct shell *sh, const char *name);
 void var_readonly(struct shell *sh, const char *name);
 /* var_find - the variable @name, or NULL. */
 struct var *var_find(struct shell *sh, const char *name);
-/* var_assign - "NAME=value" (already expanded). Returns: 0 or -1 for a bad name. */
+/* var_assign - "NAME=value" (already expanded), checked as var_set(). Returns: 0 or -1. */
 int var_assign(struct shell *sh, const char *assignment, int export);
 /* var_environ - a malloc'd "NAME=value" array of the exported variables. */
 char **var_environ(struct shell *sh);

@@ -76,7 +76,7 @@ static int getopts_restart(struct shell *sh, const char *value)
 	return 0;
 }
 
-/* Why @name cannot change, reported and raised; NULL: it can. */
+/* A bad name or a readonly refuses a change. Returns: 0, or -1 reported and raised. */
 static int refuse_change(struct shell *sh, const char *name, struct var *v)
 {
 	if (!is_shell_name(name, strlen(name))) {
@@ -230,7 +230,7 @@ void var_restore_locals(struct shell *sh, struct saved_var *until)
 	}
 }
 
-/* Entries whose name is no shell name stay out, as dash leaves them. */
+/* An entry whose name is no shell name makes no variable (and no error at start-up). */
 void var_import_environ(struct shell *sh, char **env)
 {
 	for (; env && *env; env++) {
@@ -240,7 +240,6 @@ void var_import_environ(struct shell *sh, char **env)
 			continue;
 		memcpy(name, *env, (size_t)(eq - *env));
 		name[eq - *env] = '\0';
-		if (!var_find(sh, name) || !var_find(sh, name)->readonly)
-			var_set(sh, name, eq + 1, 1);
+		var_set(sh, name, eq + 1, 1);
 	}
 }
