@@ -397,8 +397,7 @@ static int assign_temporarily(struct shell *sh, const struct word_list *assigns)
 	return assign_all(sh, assigns, 1);   /* in the environment of what it runs */
 }
 
-/* Call a builtin: a regular one catches the shell errors raised in it, a special one does not. */
-static int call_builtin(struct shell *sh, builtin_fn fn, int special, int argc, char **argv)
+int call_builtin(struct shell *sh, builtin_fn fn, int special, int argc, char **argv)
 {
 	const char *saved_name = sh->builtin_name;
 	int saved_raised = sh->error_raised, status;
