@@ -42,3 +42,7 @@ noval=now; env | grep '^noval='
 (f() { local q=1; readonly q; }; f; echo "[${q-unset}]"; q=3; echo "q=$q")
 readonly -p a=1 >/dev/null; echo "a=${a-unset}"
 (readonly -x; echo no); echo "bad flag: $?"
+c=old; readonly rb; read ra rb c <<END
+1 2 3
+END
+echo "read stops: $? $ra ${rb-unset} $c"
