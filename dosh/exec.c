@@ -746,6 +746,8 @@ int exec_node(struct shell *sh, struct node *n)
 
 	if (!n || sh->exiting)
 		return sh->status;
+	if (sh->error_raised && sh->error_catch)
+		return 2;    /* an error that 'command eval' catches ends all that eval runs */
 	if (sh->opt_noexec && !sh->interactive)
 		return 0;    /* set -n: read the commands, run none */
 	sh->lineno = n->lineno;
