@@ -64,8 +64,7 @@ int exec_string(struct shell *sh, const char *text, const char *name)
 			sh->lineno = parser_lineno(p);
 			sh_error(sh, "%s", parser_error(p));
 			status = 2;
-			if (!sh->interactive)
-				sh_exit(sh, 2);
+			sh_raise(sh);    /* ends a non-interactive shell, unless 'command eval' catches it */
 			break;
 		}
 		sh->keep_tree = 0;
