@@ -43,4 +43,5 @@ f() { x=g; g; echo "f:$x"; }; g() { local x=h; }; f
 f() { local x=1; unset x; echo "[${x-unset}]"; }; x=g; f; echo "$x"
 times > /dev/null; echo "times $?"
 (abc=def > /nonexistent/dir/file; echo "abc=${abc-unset}")
+(: 3>&3; echo "same fd: $?")
 pre1=pre1 readonly x=x; pre2=pre2 exec dash -c 'echo "pre1=$pre1 x=$x pre2=$pre2"'
