@@ -472,7 +472,6 @@ static int run_bare(struct shell *sh, struct node *n)
 	struct redir_save save = { .n = 0 };
 	int r;
 
-	sh->cmdsubst_status = 0;
 	r = redirs_apply(sh, n->redirs, &save);    /* first, as dash: a failure assigns nothing */
 	if (r == 0 && assign_all(sh, &n->simple.assigns, 0) != 0)
 		r = -1;
@@ -491,6 +490,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 
 	if (n->simple.host)
 		return host_exec_simple(sh, n);
+	sh->cmdsubst_status = 0;   /* "$(false)" expanding to nothing: its status is the command's */
 	if (n->simple.words.n == 0)
 		return run_bare(sh, n);
 	if ((argc = expand_command_words(sh, &n->simple.words, &argv)) < 0)

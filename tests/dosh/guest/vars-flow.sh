@@ -53,3 +53,7 @@ printf 'echo from cwd\n' > cwdonly
 (. cwdonly; echo no); echo "dot cwd: $?"
 . /dev/null; echo "dot empty: $?"
 rm -rf src.sh brk.sh args.sh pathdir cwdonly
+$(exit 5) > /dev/null; echo "empty command: $?"
+`false`; echo "empty backquotes: $?"
+if `false`; then echo no; else echo "empty condition false"; fi
+x=$(exit 3) $(exit 4); echo "assignment last: $?"
