@@ -51,11 +51,12 @@ void sh_fail(struct shell *sh, const char *fmt, ...)
 
 void sh_raise(struct shell *sh)
 {
-	if (!sh->error_catch && !sh->interactive) {
+	if (sh->error_catch)
+		sh->error_raised = 1;
+	else if (!sh->interactive) {
 		sh->status = 2;     /* what $? says in the EXIT trap */
 		sh_exit(sh, 2);
 	}
-	sh->error_raised = 1;
 }
 
 /* ---- processes ---- */
