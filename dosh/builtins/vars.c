@@ -100,6 +100,7 @@ static int next_flag(struct shell *sh, char **argv, int *i, const char **rest, c
 
 /* ---- export and readonly ---- */
 
+/* One operand: NAME marks the variable (made, unset, if new); NAME=value sets it first. */
 static int mark_var(struct shell *sh, const char *arg, int readonly)
 {
 	const char *eq = strchr(arg, '=');
