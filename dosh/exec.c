@@ -32,6 +32,33 @@ void sh_error(struct shell *sh, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void sh_fail(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("dosh: ", stderr);
+	if (!sh->interactive && sh->arg0 && sh->lineno_valid)
+		fprintf(stderr, "%s: line %d: ", sh->arg0, sh->lineno);
+	if (sh->builtin_name)
+		fprintf(stderr, "%s: ", sh->builtin_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	sh_raise(sh);
+}
+
+void sh_raise(struct shell *sh)
+{
+	if (sh->error_catch)
+		sh->error_raised = 1;
+	else if (!sh->interactive) {
+		sh->status = 2;     /* what $? says in the EXIT trap */
+		sh_exit(sh, 2);
+	}
+}
+
 /* ---- processes ---- */
 
 /* Both parent and child do this, whichever runs first; SIGTTOU is held off meanwhile. */
@@ -78,6 +105,7 @@ pid_t fork_child(struct shell *sh)
 	if (pid == 0) {
 		sh->subshell = 1;
 		sh->interactive = 0;
+		sh->error_catch = 0;    /* a builtin's catch stays in the parent: an error ends the child */
 		sh->inherited_streams = sh->host_streams;   /* its parent finishes those */
 		jobs_forget(sh);
 		for (int sig = 0; sig < 65; sig++) {
@@ -135,6 +163,63 @@ int expand_words(struct shell *sh, const struct word_list *wl, char ***argv, int
 	}
 	*argv = v;
 	return n;
+}
+
+/* dash's declaration utilities: their NAME=value operands expand as assignments do. */
+static int is_declaration_utility(const char *name)
+{
+	return strcmp(name, "export") == 0 || strcmp(name, "readonly") == 0 ||
+	       strcmp(name, "local") == 0 || strcmp(name, "alias") == 0;
+}
+
+/* The word as written is NAME=...: what dash's isassignment() sees. */
+static int looks_like_assignment(const char *raw)
+{
+	const char *eq = strchr(raw, '=');
+
+	return eq && eq > raw && is_shell_name(raw, (size_t)(eq - raw));
+}
+
+static void append_field(char ***argv, int *n, char *field)
+{
+	char **v = realloc(*argv, sizeof(char *) * (size_t)(*n + 2));
+
+	if (!v)
+		abort();
+	v[(*n)++] = field;
+	v[*n] = NULL;
+	*argv = v;
+}
+
+/*
+ * A simple command's words: after "export", "readonly", "local" or "alias"
+ * (however the first word came to name it), a NAME=value operand is neither
+ * split nor globbed, as dash 0.5.12 has it.
+ */
+static int expand_command_words(struct shell *sh, const struct word_list *wl, char ***argv)
+{
+	char **v = calloc(1, sizeof(char *));
+	int n = 0, decl = -1;
+
+	if (!v)
+		abort();
+	for (int i = 0; i < wl->n; i++) {
+		char *one;
+		if (decl == 1 && looks_like_assignment(wl->v[i])) {
+			if (!(one = expand_string(sh, wl->v[i])))
+				goto fail;
+			append_field(&v, &n, one);
+		} else if (expand_fields(sh, wl->v[i], &v, &n, 0) != 0) {
+			goto fail;
+		}
+		if (decl < 0 && n > 0)
+			decl = is_declaration_utility(v[0]);
+	}
+	*argv = v;
+	return n;
+fail:
+	strv_free(v);
+	return -1;
 }
 
 static void xtrace_with(struct shell *sh, char **argv, const char *mark)
@@ -254,11 +339,15 @@ int run_function(struct shell *sh, struct node *body, int argc, char **argv)
 {
 	char **saved_argv = sh->argv, **saved_owned = sh->argv_owned;
 	int saved_argc = sh->argc, status;
+	int saved_loops = sh->loop_depth, saved_ind = sh->getopts_ind, saved_off = sh->getopts_off;
 	struct saved_var *saved_locals = sh->locals;
 
 	sh->argv_owned = NULL;
 	sh->argv = argv + 1;
 	sh->argc = argc - 1;
+	sh->loop_depth = 0;          /* break in a function leaves no loop of its caller */
+	sh->getopts_ind = 1;
+	sh->getopts_off = 0;
 	sh->in_function++;
 	status = exec_node(sh, body);
 	if (sh->flow == FLOW_RETURN) {
@@ -271,6 +360,9 @@ int run_function(struct shell *sh, struct node *body, int argc, char **argv)
 	sh->argv_owned = saved_owned;
 	sh->argv = saved_argv;
 	sh->argc = saved_argc;
+	sh->loop_depth = saved_loops;
+	sh->getopts_ind = saved_ind;
+	sh->getopts_off = saved_off;
 	return status;
 }
 
@@ -278,14 +370,18 @@ int run_function(struct shell *sh, struct node *body, int argc, char **argv)
 
 static int assign_all(struct shell *sh, const struct word_list *assigns, int export)
 {
+	int r;
+
 	for (int i = 0; i < assigns->n; i++) {
 		char *v = expand_string(sh, assigns->v[i]);
 		if (!v)
 			return -1;
 		if (sh->opt_xtrace)
 			fprintf(stderr, "%s%s\n", var_get(sh, "PS4") ? var_get(sh, "PS4") : "+ ", v);
-		var_assign(sh, v, export);
+		r = var_assign(sh, v, export);
 		free(v);
+		if (r != 0)
+			return -1;   /* a readonly: the shell is gone unless interactive */
 	}
 	return 0;
 }
@@ -296,9 +392,9 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	int argc;
 
 	if (redirs_apply(sh, n->redirs, NULL) != 0)
-		_exit(1);
+		_exit(2);
 	if (assign_all(sh, &n->simple.assigns, 1) != 0)
-		_exit(1);
+		_exit(2);
 	argc = expand_words(sh, &n->simple.words, &argv, 0);
 	if (argc <= 0)
 		_exit(argc < 0 ? 1 : 0);
@@ -306,11 +402,27 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	exec_external(sh, argv, env);
 }
 
-/* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */
-static struct saved_var *assign_temporarily(struct shell *sh, const struct word_list *assigns)
+/* "VAR=x prog": a readonly VAR is an error of the shell, not of the child that would assign it. */
+static int check_prefix_readonly(struct shell *sh, const struct word_list *assigns)
 {
-	struct saved_var *mark = sh->locals;
+	for (int i = 0; i < assigns->n; i++) {
+		const char *eq = strchr(assigns->v[i], '=');
+		char name[256];
+		struct var *v;
+		if (!eq || (size_t)(eq - assigns->v[i]) >= sizeof(name))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - assigns->v[i]), assigns->v[i]);
+		if ((v = var_find(sh, name)) && v->readonly) {
+			sh_fail(sh, "%s: is read only", name);
+			return -1;
+		}
+	}
+	return 0;
+}
 
+/* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */
+static int assign_temporarily(struct shell *sh, const struct word_list *assigns)
+{
 	for (int i = 0; i < assigns->n; i++) {
 		const char *eq = strchr(assigns->v[i], '=');
 		char name[256];
@@ -320,30 +432,55 @@ static struct saved_var *assign_temporarily(struct shell *sh, const struct word_
 		name[eq - assigns->v[i]] = '\0';
 		var_local(sh, name);
 	}
-	assign_all(sh, assigns, 0);
-	return mark;
+	return assign_all(sh, assigns, 1);   /* in the environment of what it runs */
+}
+
+int call_builtin(struct shell *sh, builtin_fn fn, int special, int argc, char **argv)
+{
+	const char *saved_name = sh->builtin_name;
+	int saved_raised = sh->error_raised, status;
+
+	sh->builtin_name = argv[0];
+	sh->error_catch += !special;
+	sh->error_raised = 0;
+	status = fn(sh, argc, argv);
+	sh->error_catch -= !special;
+	sh->builtin_name = saved_name;
+	if (sh->error_raised)
+		status = 2;
+	sh->error_raised = saved_raised || (special && sh->error_raised);
+	return status;
 }
 
 static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node *n, int argc,
 		       char **argv)
 {
 	struct redir_save save = { .n = 0 };
-	struct saved_var *mark = NULL;
+	struct saved_var *mark = sh->locals;
 	int status;
 
-	if (builtin_is_exec(fn) && argc == 1)   /* exec with redirections only: they stay */
-		return redirs_apply(sh, n->redirs, NULL) == 0 ? 0 : 1;
+	if (builtin_is_exec(fn) && argc == 1) {   /* exec with redirections only: they stay */
+		if (redirs_apply(sh, n->redirs, NULL) == 0)
+			return 0;
+		sh_raise(sh);    /* a special builtin's redirection failed: its error */
+		return 2;
+	}
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		if (special)
+			sh_raise(sh);
+		return 2;
 	}
-	if (special)
-		assign_all(sh, &n->simple.assigns, 0);
-	else if (n->simple.assigns.n)
-		mark = assign_temporarily(sh, &n->simple.assigns);
-	status = fn(sh, argc, argv);
+	if (special)   /* they stay; exec's are its program's environment */
+		status = assign_all(sh, &n->simple.assigns, builtin_is_exec(fn));
+	else
+		status = assign_temporarily(sh, &n->simple.assigns);
+	if (status == 0)
+		status = call_builtin(sh, fn, special, argc, argv);
+	else
+		status = 2;
 	fflush(stdout);
-	if (mark || (!special && n->simple.assigns.n))
+	if (!special)
 		var_restore_locals(sh, mark);
 	redirs_restore(&save);
 	return status;
@@ -353,15 +490,15 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 			    char **argv)
 {
 	struct redir_save save = { .n = 0 };
-	struct saved_var *mark;
-	int status;
+	struct saved_var *mark = sh->locals;
+	int status = 2;
 
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		return 2;
 	}
-	mark = assign_temporarily(sh, &n->simple.assigns);
-	status = run_function(sh, f->body, argc, argv);
+	if (assign_temporarily(sh, &n->simple.assigns) == 0)
+		status = run_function(sh, f->body, argc, argv);
 	var_restore_locals(sh, mark);
 	redirs_restore(&save);
 	return status;
@@ -373,12 +510,11 @@ static int run_bare(struct shell *sh, struct node *n)
 	struct redir_save save = { .n = 0 };
 	int r;
 
-	sh->cmdsubst_status = 0;
-	r = assign_all(sh, &n->simple.assigns, 0);
-	if (r == 0)
-		r = redirs_apply(sh, n->redirs, &save);
+	r = redirs_apply(sh, n->redirs, &save);    /* first, as dash: a failure assigns nothing */
+	if (r == 0 && assign_all(sh, &n->simple.assigns, 0) != 0)
+		r = -1;
 	redirs_restore(&save);
-	return r ? 1 : sh->cmdsubst_status;
+	return r ? 2 : sh->cmdsubst_status;
 }
 
 static int exec_simple(struct shell *sh, struct node *n)
@@ -392,9 +528,10 @@ static int exec_simple(struct shell *sh, struct node *n)
 
 	if (n->simple.host)
 		return host_exec_simple(sh, n);
+	sh->cmdsubst_status = 0;   /* "$(false)" expanding to nothing: its status is the command's */
 	if (n->simple.words.n == 0)
 		return run_bare(sh, n);
-	if ((argc = expand_words(sh, &n->simple.words, &argv, 0)) < 0)
+	if ((argc = expand_command_words(sh, &n->simple.words, &argv)) < 0)
 		return 1;
 	if (argc == 0) {
 		strv_free(argv);
@@ -422,6 +559,8 @@ static int exec_simple(struct shell *sh, struct node *n)
 		sh->command_prefix = outer;
 		if (via_command)   /* dash gives command a scope: what local made there ends */
 			var_restore_locals(sh, scope);
+	} else if (check_prefix_readonly(sh, &n->simple.assigns) != 0) {
+		status = 2;
 	} else if (!sh->exec_in_place &&
 		   (status = external_lookup(sh, n, cmd[0], default_path)) != 0) {
 		/* not found, and said so */
@@ -474,7 +613,14 @@ static int exec_loop(struct shell *sh, struct node *n, int until)
 	sh->loop_depth++;
 	for (;;) {
 		int c = exec_cond(sh, n->loop.cond);
-		if (sh->exiting || sh->flow == FLOW_RETURN || (c == 0) == until)
+		if (sh->flow != FLOW_NONE) {   /* break, continue or return in the condition */
+			if (sh->flow == FLOW_RETURN)
+				status = c;
+			if (loop_should_stop(sh))
+				break;
+			continue;
+		}
+		if (sh->exiting || (c == 0) == until)
 			break;
 		status = exec_node(sh, n->loop.body);
 		if (loop_should_stop(sh))
@@ -500,7 +646,10 @@ static int exec_for(struct shell *sh, struct node *n)
 	}
 	sh->loop_depth++;
 	for (int i = 0; i < count; i++) {
-		var_set(sh, n->forn.var, words[i], 0);
+		if (var_set(sh, n->forn.var, words[i], 0) != 0) {
+			status = 2;
+			break;
+		}
 		status = exec_node(sh, n->forn.body);
 		if (loop_should_stop(sh))
 			break;
@@ -538,7 +687,7 @@ static int exec_subshell(struct shell *sh, struct node *n)
 
 	if (pid == 0) {
 		if (redirs_apply(sh, n->redirs, NULL) != 0)
-			_exit(1);
+			_exit(2);
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
 	status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
@@ -578,7 +727,11 @@ static int with_redirs(struct shell *sh, struct node *n, int (*fn)(struct shell 
 		return fn(sh, n);
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		if (sh->opt_errexit && !sh->cond) {   /* set -e: a compound whose redirection failed */
+			sh->status = 2;
+			sh_exit(sh, 2);
+		}
+		return 2;
 	}
 	status = fn(sh, n);
 	redirs_restore(&save);
@@ -651,6 +804,10 @@ int exec_node(struct shell *sh, struct node *n)
 
 	if (!n || sh->exiting)
 		return sh->status;
+	if (sh->error_raised && sh->error_catch)
+		return 2;    /* an error that 'command eval' catches ends all that eval runs */
+	if (sh->opt_noexec && !sh->interactive)
+		return 0;    /* set -n: read the commands, run none */
 	sh->lineno = n->lineno;
 	status = dispatch(sh, n);
 	if (n->type != N_SEQ || !(sh->exiting || sh->flow != FLOW_NONE))

@@ -56,6 +56,14 @@ int pipeline_start_background(struct shell *sh, struct node *n);
 /* xtrace_host - with set -x, print a host command as "+ !cmd args". */
 void xtrace_host(struct shell *sh, char **argv);
 
+/*
+ * call_builtin - run @fn with the builtin's name in its messages. A regular one
+ * (@special 0: also a special one that 'command' runs) catches the shell errors
+ * raised in it; a special one lets them end a non-interactive shell.
+ * Returns: its status, 2 after a caught error.
+ */
+int call_builtin(struct shell *sh, builtin_fn fn, int special, int argc, char **argv);
+
 /* run_function - call @body with positional parameters @argv[1..]. */
 int run_function(struct shell *sh, struct node *body, int argc, char **argv);
 

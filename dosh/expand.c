@@ -132,8 +132,7 @@ static const char *special_param(struct ectx *x, const char *name, char *buf, si
 		return buf;
 	case '#': snprintf(buf, max, "%d", sh->argc); return buf;
 	case '-':
-		snprintf(buf, max, "%s%s%s%s%s", sh->opt_errexit ? "e" : "", sh->opt_nounset ? "u" : "",
-			 sh->opt_xtrace ? "x" : "", sh->opt_noglob ? "f" : "", sh->interactive ? "i" : "");
+		options_letters(sh, buf, max);
 		return buf;
 	}
 	return NULL;

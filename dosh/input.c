@@ -312,6 +312,11 @@ int input_loop(struct shell *sh)
 		append(&p, line);
 		free(line);
 		more = run_pending(sh, &p);
+		if (sh->flow == FLOW_RETURN) {   /* return outside a function: the input ends */
+			if (!sh->interactive)
+				break;
+			sh->flow = FLOW_NONE;
+		}
 	}
 	if (more)
 		sh->status = exec_string(sh, p.text, "stdin");   /* reports the unfinished command */

@@ -54,15 +54,17 @@ int exec_string(struct shell *sh, const char *text, const char *name)
 
 	(void)name;
 	while (!sh->exiting && sh->flow == FLOW_NONE) {
+		size_t from = parser_offset(p);
 		r = parse_next(p, &n);
+		if (sh->opt_verbose)   /* set -v: the input as it is read */
+			fprintf(stderr, "%.*s", (int)(parser_offset(p) - from), text + from);
 		if (r == PARSE_EOF)
 			break;
 		if (r != PARSE_OK) {
 			sh->lineno = parser_lineno(p);
 			sh_error(sh, "%s", parser_error(p));
 			status = 2;
-			if (!sh->interactive)
-				sh_exit(sh, 2);
+			sh_raise(sh);    /* ends a non-interactive shell, unless 'command eval' catches it */
 			break;
 		}
 		sh->keep_tree = 0;
@@ -227,6 +229,17 @@ static int parse_args(struct shell *sh, struct start *st, int argc, char **argv)
 	return 0;
 }
 
+/* What dash sets when it starts: $PPID, and PATH when the environment has none. */
+static void init_shell_vars(struct shell *sh)
+{
+	char ppid[16];
+
+	snprintf(ppid, sizeof(ppid), "%d", (int)getppid());
+	var_set(sh, "PPID", ppid, 0);
+	if (!var_get(sh, "PATH"))
+		var_set(sh, "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 0);
+}
+
 static void init_vars(struct shell *sh)
 {
 	const char *h = getenv("DOSH_HOST"), *k = getenv("DOSH_KEY");
@@ -236,6 +249,8 @@ static void init_vars(struct shell *sh)
 	if (!var_get(sh, "PATH"))
 		var_set(sh, "PATH", path_default, 0);
 	var_set(sh, "IFS", " \t\n", 0);   /* never taken from the environment */
+	var_set(sh, "OPTIND", "1", 0);
+	init_shell_vars(sh);
 	if (!var_get(sh, "PS2"))
 		var_set(sh, "PS2", "> ", 0);
 	if (!var_get(sh, "PS4"))
@@ -285,6 +300,7 @@ int main(int argc, char **argv)
 		status = run_script(sh, st.args[0]);
 	} else {
 		set_positional(sh, st.nargs, st.args);
+		sh->opt_stdin = 1;
 		sh->interactive = st.force_interactive || (isatty(0) && isatty(2));
 		status = input_loop(sh);
 	}

@@ -529,6 +529,20 @@ static struct node *parse_compound(struct parser *p)
 
 /* ---- simple commands and function definitions ---- */
 
+/* dash refuses a function named as a special builtin: a syntax error, found before anything runs. */
+static int names_special_builtin(const char *name)
+{
+	static const char *const special[] = {
+		"break", "continue", "eval", "exec", "exit", "export", "local", "readonly",
+		"return", "set", "shift", "times", "trap", "unset",
+	};
+
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (strcmp(name, special[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static struct node *parse_function(struct parser *p, struct node *simple)
 {
 	struct node *n = mk(p, N_FUNC);
@@ -537,8 +551,8 @@ static struct node *parse_function(struct parser *p, struct node *simple)
 	expect(p, T_RPAREN);
 	skip_newlines(p);
 	n->func.name = simple->simple.words.v[0];
-	if (!is_shell_name(n->func.name, strlen(n->func.name)))
-		syntax_error(p, "bad function name");
+	if (!is_shell_name(n->func.name, strlen(n->func.name)) || names_special_builtin(n->func.name))
+		syntax_error(p, "Bad function name");
 	p->cmd_pos = 1;
 	n->func.body = parse_compound(p);
 	p->cmd_pos = 0;

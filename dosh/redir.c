@@ -80,6 +80,10 @@ static int redir_source(struct shell *sh, const struct redir *r)
 			return -2;
 		}
 		n = strtol(target, &end, 10);
+		if (*target && !*end && n == r->fd) {   /* N>&N: as dash, nothing to do, open or not */
+			free(target);
+			return r->fd;
+		}
 		if (*target == '\0' || *end || n < 0 || n > 9999 || fcntl((int)n, F_GETFD) < 0) {
 			sh_error(sh, "%s: bad file descriptor", target);
 			free(target);

@@ -15,6 +15,7 @@ struct var {
 	char *name;
 	char *value;            /* NULL: unset but remembered (export before assignment) */
 	int exported;
+	int readonly;
 	struct var *next;
 };
 
@@ -24,6 +25,7 @@ struct saved_var {
 	char *value;
 	int had;
 	int exported;
+	int readonly;
 	struct saved_var *next;
 };
 
@@ -75,6 +77,13 @@ struct shell {
 	pid_t pid;                     /* $$: the shell's pid, also in its subshells */
 	int interactive;
 	int opt_errexit, opt_nounset, opt_xtrace, opt_pipefail, opt_noglob;
+	int opt_allexport, opt_noclobber, opt_noexec, opt_verbose, opt_stdin, opt_monitor;
+	int opt_ignoreeof, opt_vi, opt_emacs, opt_notify, opt_privileged, opt_nolog, opt_debug;
+	int getopts_ind;               /* getopts' next word, 1-based; 0: the first */
+	int getopts_off;               /* its place within that word's predecessor; 0: none */
+	const char *builtin_name;      /* the builtin running, for its messages */
+	int error_catch;               /* a regular builtin runs: a shell error ends it, not the shell */
+	int error_raised;              /* a shell error happened in the running builtin */
 	enum flow flow;
 	int flow_levels;               /* break N / continue N */
 	int loop_depth;
@@ -117,10 +126,17 @@ extern struct shell *sh_current;
 
 /* ---- variables (vars.c) ---- */
 const char *var_get(struct shell *sh, const char *name);
+/*
+ * var_set, var_unset - change @name. A bad name or a readonly variable is a
+ * shell error, reported and raised as dash does. Returns: 0 or -1.
+ */
 int var_set(struct shell *sh, const char *name, const char *value, int export);
 int var_unset(struct shell *sh, const char *name);
 void var_export(struct shell *sh, const char *name);
-/* var_assign - "NAME=value" (already expanded). Returns: 0 or -1 for a bad name. */
+void var_readonly(struct shell *sh, const char *name);
+/* var_find - the variable @name, or NULL. */
+struct var *var_find(struct shell *sh, const char *name);
+/* var_assign - "NAME=value" (already expanded), checked as var_set(). Returns: 0 or -1. */
 int var_assign(struct shell *sh, const char *assignment, int export);
 /* var_environ - a malloc'd "NAME=value" array of the exported variables. */
 char **var_environ(struct shell *sh);
@@ -128,6 +144,15 @@ void strv_free(char **v);
 void var_local(struct shell *sh, const char *name);
 void var_restore_locals(struct shell *sh, struct saved_var *until);
 void var_import_environ(struct shell *sh, char **env);
+/* sh_number - @s as dash's number(): decimal, 0 to INT_MAX. Returns: 0, or -1 raised. */
+int sh_number(struct shell *sh, const char *s, int *out);
+
+/* ---- options (builtins/vars.c) ---- */
+/* options_letters - $-: the letters of the options that are on, in dash's order. */
+void options_letters(struct shell *sh, char *buf, size_t max);
+/* options_save, options_restore - all options as a string, for 'local -'. */
+char *options_save(struct shell *sh);
+void options_restore(struct shell *sh, const char *saved);
 
 /* ---- expansion (expand.c) ---- */
 /* expand_fields - a word to fields: parameters, commands, arithmetic, splitting, globbing. */
@@ -150,6 +175,17 @@ char *command_subst(struct shell *sh, const char *text);
 /* sh_exit - run the EXIT trap and leave with @status. */
 _Noreturn void sh_exit(struct shell *sh, int status);
 void sh_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * sh_fail - a shell error (dash's sh_error): the message, prefixed with the
+ * running builtin's name, then sh_raise().
+ */
+void sh_fail(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * sh_raise - a shell error happened: in a regular builtin (or a special one
+ * run by 'command') it ends that builtin with status 2; elsewhere a
+ * non-interactive shell exits with 2.
+ */
+void sh_raise(struct shell *sh);
 
 /* ---- builtins (builtins/table.c) ---- */
 typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);

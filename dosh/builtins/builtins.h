@@ -6,6 +6,8 @@
 
 /* variables and options (vars.c) */
 int b_export(struct shell *sh, int argc, char **argv);
+int b_readonly(struct shell *sh, int argc, char **argv);
+int b_getopts(struct shell *sh, int argc, char **argv);
 int b_unset(struct shell *sh, int argc, char **argv);
 int b_local(struct shell *sh, int argc, char **argv);
 int b_shift(struct shell *sh, int argc, char **argv);

@@ -1,4 +1,4 @@
-/* flow.c: the builtins that steer evaluation: exit, return, break, continue, true, false, eval, ., exec. */
+/* flow.c: the builtins that steer evaluation: exit, return, break, continue, true, false, eval, ., exec, times. */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -6,34 +6,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "builtins.h"
 #include "exec.h"
+#include "input.h"
 
 int b_exit(struct shell *sh, int argc, char **argv)
 {
-	sh_exit(sh, argc > 1 ? atoi(argv[1]) & 255 : sh->status);
+	int status = sh->status;
+
+	if (argc > 1 && sh_number(sh, argv[1], &status) != 0)
+		return 2;
+	sh_exit(sh, status & 255);
 }
 
+/* Outside a function, return leaves the script being read: a dot file, or the shell's input. */
 int b_return(struct shell *sh, int argc, char **argv)
 {
-	if (!sh->in_function) {
-		sh_error(sh, "return: not in a function");
-		return 1;
-	}
-	sh->status = argc > 1 ? atoi(argv[1]) & 255 : sh->status;
+	int status = sh->status;
+
+	if (argc > 1 && sh_number(sh, argv[1], &status) != 0)
+		return 2;
+	sh->status = status;    /* not cut to 8 bits: dash keeps 256 in $? */
 	sh->flow = FLOW_RETURN;
-	return sh->status;
+	return status;
 }
 
 static int loop_flow(struct shell *sh, int argc, char **argv, enum flow f)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 1;
+	int n = 1;
 
+	if (argc > 1 && sh_number(sh, argv[1], &n) != 0)
+		return 2;
 	if (n < 1) {
-		sh_error(sh, "%s: bad number", argv[0]);
-		return 1;
+		sh_fail(sh, "Illegal number: %s", argv[1]);
+		return 2;
 	}
 	if (sh->loop_depth == 0)
 		return 0;
@@ -89,33 +98,48 @@ int b_eval(struct shell *sh, int argc, char **argv)
 	return status;
 }
 
+/* The file . reads: a name with a slash as it is, else the first regular file in PATH. */
+static char *dot_path(struct shell *sh, const char *name)
+{
+	const char *path = var_get(sh, "PATH");
+	char buf[4096];
+
+	if (strchr(name, '/'))
+		return strdup(name);
+	for (const char *p = path ? path : ""; path;) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+		struct stat st;
+		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)len, p, len ? "/" : "", name);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode))
+			return strdup(buf);
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	sh_fail(sh, "%s: not found", name);
+	return NULL;
+}
+
 int b_dot(struct shell *sh, int argc, char **argv)
 {
 	char *path, *text;
-	FILE *f;
-	long size;
 	int status;
 
-	if (argc < 2) {
-		sh_error(sh, ".: filename argument required");
+	if (argc < 2)
+		return 0;
+	if (!(path = dot_path(sh, argv[1])))
+		return 2;
+	if (!(text = input_read_file(path))) {
+		sh_fail(sh, "cannot open %s: %s", argv[1], errno == ENOENT ? "No such file" : strerror(errno));
+		free(path);
 		return 2;
 	}
-	path = strchr(argv[1], '/') ? strdup(argv[1]) : find_in_path(sh, argv[1]);
-	if (!path && access(argv[1], R_OK) == 0)
-		path = strdup(argv[1]);
-	if (!path || !(f = fopen(path, "r"))) {
-		sh_error(sh, ".: %s: not found", argv[1]);
-		free(path);
-		return 1;
+	status = exec_string(sh, text, path);
+	if (sh->flow == FLOW_RETURN) {     /* return in the file ends the file */
+		sh->flow = FLOW_NONE;
+		status = sh->status;
 	}
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	rewind(f);
-	text = calloc((size_t)size + 1, 1);
-	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size)
-		size = 0;
-	fclose(f);
-	status = exec_string(sh, text ? text : "", path);
 	free(text);
 	free(path);
 	return status;
@@ -136,4 +160,3 @@ int b_exec(struct shell *sh, int argc, char **argv)
 		sh_exit(sh, errno == ENOENT ? 127 : 126);
 	return errno == ENOENT ? 127 : 126;
 }
-

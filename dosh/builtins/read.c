@@ -80,7 +80,8 @@ static void read_assign(struct shell *sh, char *line, int nnames, char **names)
 				p++;
 		}
 		*end = '\0';
-		var_set(sh, names[i], start, 0);
+		if (var_set(sh, names[i], start, 0) != 0)
+			return;    /* a readonly: the names after it stay as they were, as in dash */
 	}
 }
 

@@ -21,9 +21,10 @@ static int b_help(struct shell *sh, int argc, char **argv)
 	       "  !cd DIR, !pwd, !export VAR=value, !unset VAR   change the host context\n"
 	       "  cmd < !file     a host file for a guest command (also >, >>, 2>)\n"
 	       "  a | !b | c      pipelines mix guest and host commands freely\n\n"
-	       "builtins: cd pwd export unset local exit return break continue set shift read\n"
-	       "echo printf test [ true false : . eval exec wait jobs fg bg kill trap type\n"
-	       "command hash umask ulimit times alias unalias help\n\nSee dosh(1).\n");
+	       "builtins: . : [ alias bg break cd chdir command continue echo eval exec exit\n"
+	       "export false fg getopts hash help jobs kill local printf pwd read readonly\n"
+	       "return set shift test times trap true type ulimit umask unalias unset wait\n\n"
+	       "See dosh(1).\n");
 	return 0;
 }
 
@@ -32,20 +33,46 @@ static const struct builtin {
 	builtin_fn fn;
 	int special;
 } builtins[] = {
-	{ ".", b_dot, 1 }, { ":", b_true, 1 }, { "[", b_test, 0 }, { "alias", b_alias, 0 },
-	{ "bg", b_fg, 0 }, { "break", b_break, 1 }, { "cd", b_cd, 0 }, { "chdir", b_cd, 0 },
+	{ ".", b_dot, 1 },
+	{ ":", b_true, 1 },
+	{ "[", b_test, 0 },
+	{ "alias", b_alias, 0 },
+	{ "bg", b_fg, 0 },
+	{ "break", b_break, 1 },
+	{ "cd", b_cd, 0 },
+	{ "chdir", b_cd, 0 },
 	{ "command", b_command, 0 },
-	{ "continue", b_continue, 1 }, { "echo", b_echo, 0 }, { "eval", b_eval, 1 },
-	{ "exec", b_exec, 1 }, { "exit", b_exit, 1 }, { "export", b_export, 1 },
-	{ "false", b_false, 0 }, { "fg", b_fg, 0 }, { "hash", b_hash, 0 },
-	{ "help", b_help, 0 }, { "jobs", b_jobs, 0 },
-	{ "kill", b_kill, 0 }, { "local", b_local, 1 }, { "printf", b_printf, 0 },
-	{ "pwd", b_pwd, 0 }, { "read", b_read, 0 }, { "return", b_return, 1 }, { "set", b_set, 1 },
-	{ "shift", b_shift, 1 }, { "test", b_test, 0 }, { "times", b_times, 1 },
+	{ "continue", b_continue, 1 },
+	{ "echo", b_echo, 0 },
+	{ "eval", b_eval, 1 },
+	{ "exec", b_exec, 1 },
+	{ "exit", b_exit, 1 },
+	{ "export", b_export, 1 },
+	{ "false", b_false, 0 },
+	{ "fg", b_fg, 0 },
+	{ "getopts", b_getopts, 0 },
+	{ "hash", b_hash, 0 },
+	{ "help", b_help, 0 },
+	{ "jobs", b_jobs, 0 },
+	{ "kill", b_kill, 0 },
+	{ "local", b_local, 1 },
+	{ "printf", b_printf, 0 },
+	{ "pwd", b_pwd, 0 },
+	{ "read", b_read, 0 },
+	{ "readonly", b_readonly, 1 },
+	{ "return", b_return, 1 },
+	{ "set", b_set, 1 },
+	{ "shift", b_shift, 1 },
+	{ "test", b_test, 0 },
+	{ "times", b_times, 1 },
 	{ "trap", b_trap, 1 },
-	{ "true", b_true, 0 }, { "type", b_type, 0 }, { "ulimit", b_ulimit, 0 },
-	{ "umask", b_umask, 0 }, { "unalias", b_unalias, 0 },
-	{ "unset", b_unset, 1 }, { "wait", b_wait, 0 },
+	{ "true", b_true, 0 },
+	{ "type", b_type, 0 },
+	{ "ulimit", b_ulimit, 0 },
+	{ "umask", b_umask, 0 },
+	{ "unalias", b_unalias, 0 },
+	{ "unset", b_unset, 1 },
+	{ "wait", b_wait, 0 },
 };
 
 builtin_fn builtin_find(const char *name, int *special)
