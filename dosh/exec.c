@@ -296,7 +296,7 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	int argc;
 
 	if (redirs_apply(sh, n->redirs, NULL) != 0)
-		_exit(1);
+		_exit(2);
 	if (assign_all(sh, &n->simple.assigns, 1) != 0)
 		_exit(1);
 	argc = expand_words(sh, &n->simple.words, &argv, 0);
@@ -304,6 +304,18 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 		_exit(argc < 0 ? 1 : 0);
 	env = var_environ(sh);
 	exec_external(sh, argv, env);
+}
+
+/*
+ * A command's redirection failed: dash's status 2. A special builtin's failure ends a
+ * shell that is not interactive, and under set -e so does any outside a condition (dash
+ * leaves for a compound command's redirection too).
+ */
+static int redir_failed(struct shell *sh, int special)
+{
+	if ((special && !sh->interactive) || (sh->opt_errexit && !sh->cond))
+		sh_exit(sh, 2);
+	return 2;
 }
 
 /* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */
@@ -332,10 +344,10 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 	int status;
 
 	if (builtin_is_exec(fn) && argc == 1)   /* exec with redirections only: they stay */
-		return redirs_apply(sh, n->redirs, NULL) == 0 ? 0 : 1;
+		return redirs_apply(sh, n->redirs, NULL) == 0 ? 0 : redir_failed(sh, special);
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		return redir_failed(sh, special);
 	}
 	if (special)
 		assign_all(sh, &n->simple.assigns, 0);
@@ -358,7 +370,7 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		return redir_failed(sh, 0);
 	}
 	mark = assign_temporarily(sh, &n->simple.assigns);
 	status = run_function(sh, f->body, argc, argv);
@@ -373,12 +385,11 @@ static int run_bare(struct shell *sh, struct node *n)
 	struct redir_save save = { .n = 0 };
 	int r;
 
-	sh->cmdsubst_status = 0;
-	r = assign_all(sh, &n->simple.assigns, 0);
-	if (r == 0)
-		r = redirs_apply(sh, n->redirs, &save);
+	if (assign_all(sh, &n->simple.assigns, 0) != 0)
+		return 1;
+	r = redirs_apply(sh, n->redirs, &save);
 	redirs_restore(&save);
-	return r ? 1 : sh->cmdsubst_status;
+	return r ? redir_failed(sh, 0) : sh->cmdsubst_status;
 }
 
 static int exec_simple(struct shell *sh, struct node *n)
@@ -392,6 +403,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 
 	if (n->simple.host)
 		return host_exec_simple(sh, n);
+	sh->cmdsubst_status = 0;   /* a command of substitutions only has the last one's status */
 	if (n->simple.words.n == 0)
 		return run_bare(sh, n);
 	if ((argc = expand_words(sh, &n->simple.words, &argv, 0)) < 0)
@@ -538,7 +550,7 @@ static int exec_subshell(struct shell *sh, struct node *n)
 
 	if (pid == 0) {
 		if (redirs_apply(sh, n->redirs, NULL) != 0)
-			_exit(1);
+			_exit(2);
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
 	status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
@@ -578,7 +590,7 @@ static int with_redirs(struct shell *sh, struct node *n, int (*fn)(struct shell 
 		return fn(sh, n);
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		return redir_failed(sh, 0);
 	}
 	status = fn(sh, n);
 	redirs_restore(&save);
