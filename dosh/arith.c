@@ -16,9 +16,10 @@ struct arith {
 
 #define ARITH_DEPTH_MAX 200
 
+/* dash's arithmetic knows three blanks only: a '\r' or '\v' in the expression is an error */
 static void skip(struct arith *a)
 {
-	while (isspace((unsigned char)*a->s))
+	while (*a->s == ' ' || *a->s == '\t' || *a->s == '\n')
 		a->s++;
 }
 
@@ -52,11 +53,8 @@ static long var_value(struct arith *a, const char *name)
 	char *end;
 	long x;
 
-	if (!v || !*v) {
-		if (a->sh->opt_nounset && !v)
-			fail(a, "parameter not set");
-		return 0;
-	}
+	if (!v || !*v)
+		return 0;   /* unset is 0, even under set -u, as in dash */
 	errno = 0;
 	x = strtol(v, &end, 0);
 	while (isspace((unsigned char)*end))

@@ -230,8 +230,11 @@ static int parse_args(struct shell *sh, struct start *st, int argc, char **argv)
 static void init_vars(struct shell *sh)
 {
 	const char *h = getenv("DOSH_HOST"), *k = getenv("DOSH_KEY");
+	char ppid[24];
 
 	var_import_environ(sh, environ);
+	snprintf(ppid, sizeof(ppid), "%ld", (long)getppid());
+	var_set(sh, "PPID", ppid, 0);   /* as dash: the parent at startup, not the environment's */
 	dirs_init(sh);
 	if (!var_get(sh, "PATH"))
 		var_set(sh, "PATH", path_default, 0);
