@@ -379,17 +379,23 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 	return status;
 }
 
-/* Assignments and redirections without a command: they act on the shell itself. */
+/*
+ * Assignments and redirections without a command: they act on the shell itself. As in
+ * dash the redirections come first and stay while the assignments expand, and when one
+ * fails nothing is assigned.
+ */
 static int run_bare(struct shell *sh, struct node *n)
 {
 	struct redir_save save = { .n = 0 };
 	int r;
 
-	if (assign_all(sh, &n->simple.assigns, 0) != 0)
-		return 1;
-	r = redirs_apply(sh, n->redirs, &save);
+	if (redirs_apply(sh, n->redirs, &save) != 0) {
+		redirs_restore(&save);
+		return redir_failed(sh, 0);
+	}
+	r = assign_all(sh, &n->simple.assigns, 0);
 	redirs_restore(&save);
-	return r ? redir_failed(sh, 0) : sh->cmdsubst_status;
+	return r ? 1 : sh->cmdsubst_status;
 }
 
 static int exec_simple(struct shell *sh, struct node *n)

@@ -61,3 +61,9 @@ if $(false); then echo T58; else echo F58; fi
 $(exit 3); echo "st59=$?"
 x=$(exit 4) y=1; echo "st60=$?"
 x=$(exit 5) > /dev/null; echo "st61=$?"
+# assignments without a command: the redirections come first, and a failed one assigns nothing
+FOO=$(echo foo 1>&2) 2>errexit2-nc.txt; cat errexit2-nc.txt; echo "FOO=$FOO"
+abc=def > /dev/null/x; echo "abc=$abc st=$?"
+(X=${unset_x?bc} > errexit2-w) 2>/dev/null; test -f errexit2-w && echo "redirected first"
+(export abc=def > /dev/null/x; echo not-here); echo "st=$? abc=$abc"
+rm -f errexit2-nc.txt errexit2-w
