@@ -94,6 +94,7 @@ char *command_subst(struct shell *sh, const char *text)
 		close(p[1]);
 		for (int i = 0; i < 65; i++)
 			sh->traps[i] = NULL;
+		sh->cond = 0;   /* as dash: set -e holds inside $(...), even in a condition */
 		sh_exit(sh, exec_string(sh, text, "$(...)"));
 	}
 	close(p[1]);

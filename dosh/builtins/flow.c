@@ -94,7 +94,7 @@ int b_dot(struct shell *sh, int argc, char **argv)
 	char *path, *text;
 	FILE *f;
 	long size;
-	int status;
+	int status, cond;
 
 	if (argc < 2) {
 		sh_error(sh, ".: filename argument required");
@@ -115,7 +115,10 @@ int b_dot(struct shell *sh, int argc, char **argv)
 	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size)
 		size = 0;
 	fclose(f);
+	cond = sh->cond;
+	sh->cond = 0;   /* as dash: set -e holds in the file, even run in a condition */
 	status = exec_string(sh, text ? text : "", path);
+	sh->cond = cond;
 	free(text);
 	free(path);
 	return status;
