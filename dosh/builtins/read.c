@@ -1,5 +1,4 @@
 /* read.c: the read builtin: a line of standard input split by IFS into variables, as dash. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +54,8 @@ static int read_input(int raw, struct read_line *l)
 	l->len = 0;
 	for (;;) {
 		n = read(0, &c, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n != 1)
-			return 1;
+			return 1;   /* also a trapped signal (EINTR): dash runs its trap and reads no more */
 		if (c == '\0')
 			continue;
 		if (backslash) {

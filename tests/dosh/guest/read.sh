@@ -85,3 +85,12 @@ printf 'x y\n' | { read --; st=$?; show; }
 printf 'x y\nz\n' | { read 1a; st=$?; read x; show "$x"; }
 printf 'x y\n' | { read x a-b; st=$?; show "$x"; }
 printf 'x y\n' | { read x -; st=$?; show "$x"; }
+
+# a trapped signal ends read (status 1, nothing assigned) after its trap has run
+rm -f read-fifo; mkfifo read-fifo; exec 3<>read-fifo
+trap 'echo trapped; echo late >&3' USR1
+(sleep 0.1; while [ "$(cut -d' ' -f3 /proc/$$/stat)" != S ]; do sleep 0.05; done
+ kill -USR1 $$) &
+x=old; read x <&3; echo "st=$? x=[$x]"
+read y <&3; echo "y=$y"
+trap - USR1; exec 3<&-; rm -f read-fifo read-f
