@@ -80,6 +80,10 @@ static int redir_source(struct shell *sh, const struct redir *r)
 			return -2;
 		}
 		n = strtol(target, &end, 10);
+		if (*target && !*end && n == r->fd) {
+			free(target);
+			return r->fd;   /* 3>&3: nothing to do, as in dash, even with 3 closed */
+		}
 		if (*target == '\0' || *end || n < 0 || n > 9999 || fcntl((int)n, F_GETFD) < 0) {
 			sh_error(sh, "%s: bad file descriptor", target);
 			free(target);

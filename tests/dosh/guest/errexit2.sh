@@ -67,3 +67,5 @@ abc=def > /dev/null/x; echo "abc=$abc st=$?"
 (X=${unset_x?bc} > errexit2-w) 2>/dev/null; test -f errexit2-w && echo "redirected first"
 (export abc=def > /dev/null/x; echo not-here); echo "st=$? abc=$abc"
 rm -f errexit2-nc.txt errexit2-w
+# a descriptor duplicated onto itself is no redirection, even closed: no failure
+: 7>&7; echo "st62=$?"
