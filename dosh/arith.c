@@ -103,9 +103,8 @@ static long primary(struct arith *a, int eval)
 		fail(a, *a->s ? "syntax error" : "expression expected");
 		return 0;
 	}
-	errno = 0;
-	x = strtol(a->s, &end, 0);
-	if (errno || isalnum((unsigned char)*end))
+	x = strtol(a->s, &end, 0);   /* too big a constant is the largest one, as in dash */
+	if (isalnum((unsigned char)*end))
 		fail(a, "bad number");
 	a->s = end;
 	return x;

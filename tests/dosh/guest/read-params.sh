@@ -57,3 +57,6 @@ d=0x10; echo $(( d += 1 )) "$d"
 e=010; : $(( e += 1 )); echo "$e"
 (set -u; echo $(( unset_y + 5 )) $(( unset_y )); echo "u=${unset_y-unset}")
 (set -u; echo $(( $unset_y + 1 ))) 2>/dev/null; echo "st=$?"
+# a constant too big is the largest number; a variable's text too big is an error
+echo $((9223372036854775808)) $((-9223372036854775808)) $((0xffffffffffffffffff))
+big=99999999999999999999; (echo $((big + 0))) 2>/dev/null; echo "st=$?"
