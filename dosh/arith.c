@@ -16,9 +16,10 @@ struct arith {
 
 #define ARITH_DEPTH_MAX 200
 
+/* dash's arithmetic knows three blanks only: a '\r' or '\v' in the expression is an error */
 static void skip(struct arith *a)
 {
-	while (isspace((unsigned char)*a->s))
+	while (*a->s == ' ' || *a->s == '\t' || *a->s == '\n')
 		a->s++;
 }
 
@@ -52,11 +53,8 @@ static long var_value(struct arith *a, const char *name)
 	char *end;
 	long x;
 
-	if (!v || !*v) {
-		if (a->sh->opt_nounset && !v)
-			fail(a, "parameter not set");
-		return 0;
-	}
+	if (!v || !*v)
+		return 0;   /* unset is 0, even under set -u, as in dash */
 	errno = 0;
 	x = strtol(v, &end, 0);
 	while (isspace((unsigned char)*end))
@@ -105,9 +103,8 @@ static long primary(struct arith *a, int eval)
 		fail(a, *a->s ? "syntax error" : "expression expected");
 		return 0;
 	}
-	errno = 0;
-	x = strtol(a->s, &end, 0);
-	if (errno || isalnum((unsigned char)*end))
+	x = strtol(a->s, &end, 0);   /* too big a constant is the largest one, as in dash */
+	if (isalnum((unsigned char)*end))
 		fail(a, "bad number");
 	a->s = end;
 	return x;

@@ -402,6 +402,23 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	exec_external(sh, argv, env);
 }
 
+/*
+ * A command's redirection failed: dash's status 2. A special builtin's failure is an error
+ * of the shell (sh_raise: it ends a shell that is not interactive, unless command caught
+ * it), and under set -e any failure outside a condition ends the shell (dash leaves for a
+ * compound command's redirection too).
+ */
+static int redir_failed(struct shell *sh, int special)
+{
+	if (special)
+		sh_raise(sh);
+	if (sh->opt_errexit && !sh->cond) {
+		sh->status = 2;
+		sh_exit(sh, 2);
+	}
+	return 2;
+}
+
 /* "VAR=x prog": a readonly VAR is an error of the shell, not of the child that would assign it. */
 static int check_prefix_readonly(struct shell *sh, const struct word_list *assigns)
 {
@@ -459,17 +476,11 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 	struct saved_var *mark = sh->locals;
 	int status;
 
-	if (builtin_is_exec(fn) && argc == 1) {   /* exec with redirections only: they stay */
-		if (redirs_apply(sh, n->redirs, NULL) == 0)
-			return 0;
-		sh_raise(sh);    /* a special builtin's redirection failed: its error */
-		return 2;
-	}
+	if (builtin_is_exec(fn) && argc == 1)   /* exec with redirections only: they stay */
+		return redirs_apply(sh, n->redirs, NULL) == 0 ? 0 : redir_failed(sh, special);
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		if (special)
-			sh_raise(sh);
-		return 2;
+		return redir_failed(sh, special);
 	}
 	if (special)   /* they stay; exec's are its program's environment */
 		status = assign_all(sh, &n->simple.assigns, builtin_is_exec(fn));
@@ -495,7 +506,7 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 2;
+		return redir_failed(sh, 0);
 	}
 	if (assign_temporarily(sh, &n->simple.assigns) == 0)
 		status = run_function(sh, f->body, argc, argv);
@@ -504,15 +515,21 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 	return status;
 }
 
-/* Assignments and redirections without a command: they act on the shell itself. */
+/*
+ * Assignments and redirections without a command: they act on the shell itself. As in
+ * dash the redirections come first and stay while the assignments expand, and when one
+ * fails nothing is assigned.
+ */
 static int run_bare(struct shell *sh, struct node *n)
 {
 	struct redir_save save = { .n = 0 };
 	int r;
 
-	r = redirs_apply(sh, n->redirs, &save);    /* first, as dash: a failure assigns nothing */
-	if (r == 0 && assign_all(sh, &n->simple.assigns, 0) != 0)
-		r = -1;
+	if (redirs_apply(sh, n->redirs, &save) != 0) {   /* first, as dash: a failure assigns nothing */
+		redirs_restore(&save);
+		return redir_failed(sh, 0);
+	}
+	r = assign_all(sh, &n->simple.assigns, 0);
 	redirs_restore(&save);
 	return r ? 2 : sh->cmdsubst_status;
 }
@@ -528,7 +545,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 
 	if (n->simple.host)
 		return host_exec_simple(sh, n);
-	sh->cmdsubst_status = 0;   /* "$(false)" expanding to nothing: its status is the command's */
+	sh->cmdsubst_status = 0;   /* a command of substitutions only has the last one's status */
 	if (n->simple.words.n == 0)
 		return run_bare(sh, n);
 	if ((argc = expand_command_words(sh, &n->simple.words, &argv)) < 0)
@@ -727,11 +744,7 @@ static int with_redirs(struct shell *sh, struct node *n, int (*fn)(struct shell 
 		return fn(sh, n);
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		if (sh->opt_errexit && !sh->cond) {   /* set -e: a compound whose redirection failed */
-			sh->status = 2;
-			sh_exit(sh, 2);
-		}
-		return 2;
+		return redir_failed(sh, 0);
 	}
 	status = fn(sh, n);
 	redirs_restore(&save);

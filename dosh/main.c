@@ -96,6 +96,7 @@ char *command_subst(struct shell *sh, const char *text)
 		close(p[1]);
 		for (int i = 0; i < 65; i++)
 			sh->traps[i] = NULL;
+		sh->cond = 0;   /* as dash: set -e holds inside $(...), even in a condition */
 		sh_exit(sh, exec_string(sh, text, "$(...)"));
 	}
 	close(p[1]);
@@ -243,8 +244,11 @@ static void init_shell_vars(struct shell *sh)
 static void init_vars(struct shell *sh)
 {
 	const char *h = getenv("DOSH_HOST"), *k = getenv("DOSH_KEY");
+	char ppid[24];
 
 	var_import_environ(sh, environ);
+	snprintf(ppid, sizeof(ppid), "%ld", (long)getppid());
+	var_set(sh, "PPID", ppid, 0);   /* as dash: the parent at startup, not the environment's */
 	dirs_init(sh);
 	if (!var_get(sh, "PATH"))
 		var_set(sh, "PATH", path_default, 0);

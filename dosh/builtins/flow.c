@@ -124,7 +124,7 @@ static char *dot_path(struct shell *sh, const char *name)
 int b_dot(struct shell *sh, int argc, char **argv)
 {
 	char *path, *text;
-	int status;
+	int status, cond;
 
 	if (argc < 2)
 		return 0;
@@ -135,7 +135,10 @@ int b_dot(struct shell *sh, int argc, char **argv)
 		free(path);
 		return 2;
 	}
+	cond = sh->cond;
+	sh->cond = 0;   /* as dash: set -e holds in the file, even run in a condition */
 	status = exec_string(sh, text, path);
+	sh->cond = cond;
 	if (sh->flow == FLOW_RETURN) {     /* return in the file ends the file */
 		sh->flow = FLOW_NONE;
 		status = sh->status;

@@ -90,6 +90,10 @@ grep -q 'history-' "$work/history" && { passed=$((passed + 1)); echo "ok   histo
 	{ failed=$((failed + 1)); echo "FAIL history file"; }
 keys 'ls complet' Tab Enter
 check "tab completes guest paths" "completion-target.txt"
+keys 'read -p "ask$((6*7))> " ans; echo "ans=$ans"' Enter
+check "read -p prompts at a terminal" "ask42>"
+keys 'yes-42' Enter
+check "and reads the answer" "ans=yes-42"
 keys 'sleep 421' Enter
 await_proc 'sleep 421'
 keys C-c
