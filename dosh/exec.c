@@ -256,7 +256,7 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	int argc;
 
 	if (redirs_apply(sh, n->redirs, NULL) != 0)
-		_exit(1);
+		_exit(2);
 	if (assign_all(sh, &n->simple.assigns, 1) != 0)
 		_exit(1);
 	argc = expand_words(sh, &n->simple.words, &argv, 0);
@@ -287,6 +287,14 @@ static struct saved_var *assign_temporarily(struct shell *sh, const struct word_
 	return mark;
 }
 
+/* A redirection failed: status 2 as dash; for a special builtin a non-interactive shell stops. */
+static int redir_failed(struct shell *sh, int special)
+{
+	if (special && !sh->interactive)
+		sh_exit(sh, 2);
+	return 2;
+}
+
 static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node *n, int argc,
 		       char **argv)
 {
@@ -294,11 +302,14 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 	struct saved_var *mark = NULL;
 	int status;
 
-	if (builtin_is_exec(fn) && argc == 1)   /* exec with redirections only: they stay */
-		return redirs_apply(sh, n->redirs, NULL) == 0 ? 0 : 1;
+	if (builtin_is_exec(fn) && argc == 1) {   /* exec with redirections only: they stay */
+		if (redirs_apply(sh, n->redirs, NULL) == 0)
+			return 0;
+		return redir_failed(sh, 1);
+	}
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		return redir_failed(sh, special);
 	}
 	if (special)
 		assign_all(sh, &n->simple.assigns, 0);
@@ -321,7 +332,7 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		return 2;
 	}
 	mark = assign_temporarily(sh, &n->simple.assigns);
 	status = run_function(sh, f->body, argc, argv);
@@ -341,7 +352,7 @@ static int run_bare(struct shell *sh, struct node *n)
 	if (r == 0)
 		r = redirs_apply(sh, n->redirs, &save);
 	redirs_restore(&save);
-	return r ? 1 : sh->cmdsubst_status;
+	return r ? 2 : sh->cmdsubst_status;
 }
 
 static int exec_simple(struct shell *sh, struct node *n)
@@ -481,7 +492,7 @@ static int exec_subshell(struct shell *sh, struct node *n)
 
 	if (pid == 0) {
 		if (redirs_apply(sh, n->redirs, NULL) != 0)
-			_exit(1);
+			_exit(2);
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
 	status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
@@ -521,7 +532,7 @@ static int with_redirs(struct shell *sh, struct node *n, int (*fn)(struct shell 
 		return fn(sh, n);
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
-		return 1;
+		return 2;
 	}
 	status = fn(sh, n);
 	redirs_restore(&save);

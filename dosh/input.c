@@ -265,6 +265,7 @@ static int run_pending(struct shell *sh, struct pending *p)
 		struct parser *ps = parser_new(a, p->text, NULL);
 		struct node *n;
 		enum parse_status r;
+		parser_more_may_follow(ps);
 		while ((r = parse_next(ps, &n)) == PARSE_OK)
 			;
 		need_more = r == PARSE_INCOMPLETE;

@@ -1,6 +1,7 @@
 /* lexer.c: dosh's tokens: words kept raw (quotes and all), operators, newlines and here-documents. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lexer.h"
@@ -68,11 +69,36 @@ int lexer_alias_active(const struct lexer *lx, const char *name)
 
 static void put(struct lexer *lx, int c)
 {
-	if (lx->wlen + 1 >= sizeof(lx->word)) {
-		lx->toolong = 1;
-		return;
+	if (lx->wlen + 1 >= lx->wcap) {
+		size_t cap = lx->wcap ? lx->wcap * 2 : 256;
+		char *w;
+		if (cap > LEX_WORD_MAX) {
+			lx->toolong = 1;
+			return;
+		}
+		if (!(w = realloc(lx->word, cap)))
+			abort();
+		lx->word = w;
+		lx->wcap = cap;
 	}
 	lx->word[lx->wlen++] = (char)c;
+}
+
+/* End the word with a NUL (put() always leaves room for one). */
+static void terminate(struct lexer *lx)
+{
+	if (!lx->word) {
+		put(lx, '\0');
+		lx->wlen = 0;
+	}
+	lx->word[lx->wlen] = '\0';
+}
+
+void lexer_free(struct lexer *lx)
+{
+	free(lx->word);
+	lx->word = NULL;
+	lx->wcap = 0;
 }
 
 /* A backslash and the character it escapes (none at the end of input). */
@@ -104,6 +130,7 @@ static void scan_single(struct lexer *lx)
 }
 
 static void scan_dollar(struct lexer *lx);
+static int is_meta(int c);
 static void scan_backquote(struct lexer *lx);
 
 static void scan_double(struct lexer *lx)
@@ -151,10 +178,78 @@ static void scan_backquote(struct lexer *lx)
 	put(lx, c);
 }
 
-/* $( ... ) and $(( ... )): balanced parentheses, quotes respected. */
-static void scan_parens(struct lexer *lx, const char *what)
+/* A here-document begun inside $(...): its body, copied raw, follows the end of its line. */
+struct sub_heredoc {
+	char delim[256];
+	int strip_tabs;
+};
+
+/* "<<word" inside $(...): copy the operator and the word, remember the delimiter. */
+static void scan_sub_heredoc_op(struct lexer *lx, struct sub_heredoc *h)
 {
-	int depth = 1, c;
+	size_t start;
+	int c;
+
+	put(lx, getc_lx(lx));
+	put(lx, getc_lx(lx));
+	h->strip_tabs = peekc(lx) == '-';
+	if (h->strip_tabs)
+		put(lx, getc_lx(lx));
+	while ((c = peekc(lx)) == ' ' || c == '\t')
+		put(lx, getc_lx(lx));
+	start = lx->wlen;
+	while ((c = peekc(lx)) >= 0 && !is_meta(c)) {
+		if (c == '\'')
+			scan_single(lx);
+		else if (c == '"')
+			scan_double(lx);
+		else if (c == '\\')
+			put_escape(lx);
+		else
+			put(lx, getc_lx(lx));
+	}
+	terminate(lx);
+	lexer_heredoc_delim(lx->word + start, h->delim, sizeof(h->delim), NULL);
+}
+
+/* One line of a here-document body inside $(...), copied with its newline. Returns: it ends it. */
+static int copy_sub_heredoc_line(struct lexer *lx, const struct sub_heredoc *h)
+{
+	size_t start;
+	int c, done;
+
+	if (h->strip_tabs)
+		while (peekc(lx) == '\t')
+			put(lx, getc_lx(lx));
+	start = lx->wlen;
+	while ((c = peekc(lx)) >= 0 && c != '\n')
+		put(lx, getc_lx(lx));
+	terminate(lx);
+	done = c < 0 || strcmp(lx->word + start, h->delim) == 0;
+	if (c == '\n')
+		put(lx, getc_lx(lx));
+	return done;
+}
+
+/* Whether a '#' just read by scan_parens starts a comment: at the start of a word. */
+static int starts_comment(const struct lexer *lx, size_t open)
+{
+	int prev = lx->wlen > open ? lx->word[lx->wlen - 1] : '(';
+
+	return prev == ' ' || prev == '\t' || prev == '\n' || prev == ';' || prev == '(' ||
+	       prev == '|' || prev == '&';
+}
+
+/*
+ * $( ... ) and $(( ... )): balanced parentheses, quotes respected. In a command
+ * substitution (not @arith) here-document bodies and comments are copied whole,
+ * so that a quote or parenthesis in them does not count.
+ */
+static void scan_parens(struct lexer *lx, const char *what, int arith)
+{
+	struct sub_heredoc docs[LEX_HEREDOC_MAX];
+	int depth = 1, c, ndocs = 0;
+	size_t open = lx->wlen;
 
 	while (depth > 0) {
 		c = peekc(lx);
@@ -168,6 +263,19 @@ static void scan_parens(struct lexer *lx, const char *what)
 			scan_backquote(lx);
 		} else if (c == '\\') {
 			put_escape(lx);
+		} else if (c == '$') {
+			scan_dollar(lx);
+		} else if (!arith && c == '#' && starts_comment(lx, open)) {
+			while ((c = peekc(lx)) >= 0 && c != '\n')
+				put(lx, getc_lx(lx));
+		} else if (!arith && c == '<' && peekc2(lx) == '<' && ndocs < LEX_HEREDOC_MAX) {
+			scan_sub_heredoc_op(lx, &docs[ndocs++]);
+		} else if (c == '\n' && ndocs > 0) {
+			put(lx, getc_lx(lx));
+			for (int i = 0; i < ndocs; i++)
+				while (!copy_sub_heredoc_line(lx, &docs[i]))
+					;
+			ndocs = 0;
 		} else {
 			depth += c == '(' ? 1 : c == ')' ? -1 : 0;
 			put(lx, getc_lx(lx));
@@ -201,9 +309,11 @@ static void scan_brace(struct lexer *lx)
 static void scan_dollar(struct lexer *lx)
 {
 	put(lx, getc_lx(lx));
-	if (peekc(lx) == '(') {
+	if (peekc(lx) == '(' && lx->eofmark) {
+		return;   /* "<<$(": as dash, the word ends before the '(' */
+	} else if (peekc(lx) == '(') {
 		put(lx, getc_lx(lx));
-		scan_parens(lx, "unterminated $(...) command substitution");
+		scan_parens(lx, "unterminated $(...) command substitution", peekc(lx) == '(');
 	} else if (peekc(lx) == '{') {
 		put(lx, getc_lx(lx));
 		scan_brace(lx);
@@ -248,7 +358,7 @@ static void scan_word(struct lexer *lx)
 	}
 	if (lx->toolong)
 		lex_fail(lx, 0, "word too long");
-	lx->word[lx->wlen] = '\0';
+	terminate(lx);
 }
 
 static int two(struct lexer *lx, int second)
@@ -307,44 +417,65 @@ static void skip_blanks_and_comment(struct lexer *lx)
 
 /* ---- here-documents: bodies follow the newline that ends their command ---- */
 
-static int read_line(struct lexer *lx, char *line, size_t max)
+/* The quotes of a here-document delimiter removed; *@quoted (if given): were there any. */
+void lexer_heredoc_delim(const char *raw, char *out, size_t max, int *quoted)
 {
 	size_t n = 0;
-	int c;
+	char q = 0;
+	int any = 0;
 
-	if (peekc(lx) < 0)
-		return -1;
-	while ((c = getc_lx(lx)) >= 0 && c != '\n')
-		if (n + 1 < max)
-			line[n++] = (char)c;
-	line[n] = '\0';
-	return (int)n;
+	for (; *raw && n + 1 < max; raw++) {
+		if (!q && (*raw == '\'' || *raw == '"')) {
+			q = *raw;
+			any = 1;
+		} else if (q && *raw == q) {
+			q = 0;
+		} else if (!q && *raw == '\\' && raw[1]) {
+			any = 1;
+			out[n++] = *++raw;
+		} else {
+			out[n++] = *raw;
+		}
+	}
+	out[n] = '\0';
+	if (quoted)
+		*quoted = any;
 }
 
+/*
+ * A body, line by line, up to its delimiter. The input may end first: as dash,
+ * the body is what there was, unless more input may come (lx->eof_incomplete).
+ */
 static void read_heredoc(struct lexer *lx, struct lex_heredoc *h)
 {
-	char line[LEX_WORD_MAX];
-	size_t body = 0;
+	size_t line;
+	int c;
 
 	lx->wlen = 0;
 	for (;;) {
-		const char *l = line;
-		if (read_line(lx, line, sizeof(line)) < 0)
-			incomplete(lx, "unterminated here-document");
-		if (h->strip_tabs)
-			while (*l == '\t')
-				l++;
-		if (strcmp(l, h->delim) == 0)
+		if (peekc(lx) < 0) {
+			if (lx->eof_incomplete)
+				incomplete(lx, "unterminated here-document");
 			break;
-		for (; *l; l++)
-			put(lx, *l);
-		put(lx, '\n');
+		}
+		if (h->strip_tabs)
+			while (peekc(lx) == '\t')
+				getc_lx(lx);
+		line = lx->wlen;
+		while ((c = getc_lx(lx)) >= 0 && c != '\n')
+			put(lx, c);
 		if (lx->toolong)
 			lex_fail(lx, 0, "here-document too long");
-		body = lx->wlen;
+		terminate(lx);
+		if (strcmp(lx->word + line, h->delim) == 0) {
+			lx->wlen = line;
+			break;
+		}
+		if (c == '\n')
+			put(lx, '\n');
 	}
-	lx->word[body] = '\0';
-	h->store(h->ctx, lx->word, body);
+	terminate(lx);
+	h->store(h->ctx, lx->word, lx->wlen);
 }
 
 static void read_heredocs(struct lexer *lx)
@@ -368,8 +499,12 @@ int lexer_next(struct lexer *lx)
 
 	skip_blanks_and_comment(lx);
 	c = peekc(lx);
-	if (c < 0)
-		return lx->nheredoc ? (incomplete(lx, "unterminated here-document"), T_EOF) : T_EOF;
+	if (c < 0 && lx->nheredoc && lx->eof_incomplete)
+		incomplete(lx, "unterminated here-document");
+	if (c < 0) {
+		read_heredocs(lx);   /* empty bodies, as dash */
+		return T_EOF;
+	}
 	if (c == '\n') {
 		getc_lx(lx);
 		read_heredocs(lx);
@@ -382,7 +517,7 @@ int lexer_next(struct lexer *lx)
 		size_t i = 0;
 		while (i < lx->wlen && isdigit((unsigned char)lx->word[i]))
 			i++;
-		if (i == lx->wlen && i > 0 && i < 4)
+		if (i == lx->wlen && i == 1)   /* one digit only, as dash: "10>f" is "10" ">f" */
 			return T_IONUMBER;
 	}
 	return T_WORD;

@@ -11,7 +11,7 @@ enum token {
 	T_LESSGREAT, T_DLESS, T_DLESSDASH, T_CLOBBER
 };
 
-#define LEX_WORD_MAX 65536
+#define LEX_WORD_MAX (64u << 20)   /* a word or here-document body, at most */
 #define LEX_PUSH_MAX 16
 #define LEX_HEREDOC_MAX 16
 
@@ -35,12 +35,14 @@ struct lexer {
 	int lineno;
 	struct lex_push stack[LEX_PUSH_MAX];
 	int depth;
-	char word[LEX_WORD_MAX];
-	size_t wlen;
+	char *word;             /* the word being read, grown as needed (lexer_free frees it) */
+	size_t wlen, wcap;
 	int quoted;             /* the last word had quoting in it */
 	int toolong;
 	struct lex_heredoc heredoc[LEX_HEREDOC_MAX];
 	int nheredoc;
+	int eofmark;            /* the next word is a here-document delimiter: "$(" ends it */
+	int eof_incomplete;     /* more input may follow: a body cut by the end asks for it */
 	jmp_buf *fail;          /* where errors go */
 	int fail_incomplete;
 	char fail_msg[200];
@@ -50,6 +52,10 @@ struct lexer {
 int lexer_next(struct lexer *lx);
 /* lexer_add_heredoc - read @h's body after the next newline. Returns: 0 or -1 (too many). */
 int lexer_add_heredoc(struct lexer *lx, const struct lex_heredoc *h);
+/* lexer_free - release the word buffer. */
+void lexer_free(struct lexer *lx);
+/* lexer_heredoc_delim - @raw without its quotes into @out; *@quoted: had some (may be NULL). */
+void lexer_heredoc_delim(const char *raw, char *out, size_t max, int *quoted);
 /* lexer_push_alias - read @text before the rest of the input. */
 void lexer_push_alias(struct lexer *lx, const char *name, const char *text);
 /* lexer_alias_active - whether alias @name is being read (no recursion). */

@@ -110,6 +110,8 @@ void parser_free(struct parser *p);
  */
 enum parse_status parse_next(struct parser *p, struct node **out);
 const char *parser_error(const struct parser *p);
+/* parser_more_may_follow - the text may go on: a here-document cut by its end is incomplete. */
+void parser_more_may_follow(struct parser *p);
 /* parser_offset - how far into the text parsing has got. */
 size_t parser_offset(const struct parser *p);
 /* parser_lineno - the line the parser is on (for messages). */

@@ -178,43 +178,27 @@ static int is_assignment(const char *w)
 
 /* ---- redirections ---- */
 
+struct heredoc_target {
+	struct arena *a;
+	struct redir *r;
+};
+
 static void store_heredoc(void *ctx, const char *body, size_t len)
 {
-	struct redir *r = ctx;
+	struct heredoc_target *t = ctx;
 
-	memcpy(r->word, body, len);
-	r->word[len] = '\0';
-}
-
-/* The delimiter with quotes removed; *quoted says whether there were any. */
-static void heredoc_delim(const char *raw, char *out, size_t max, int *quoted)
-{
-	size_t n = 0;
-	char q = 0;
-
-	*quoted = 0;
-	for (; *raw && n + 1 < max; raw++) {
-		if (!q && (*raw == '\'' || *raw == '"')) {
-			q = *raw;
-			*quoted = 1;
-		} else if (q && *raw == q) {
-			q = 0;
-		} else if (!q && *raw == '\\' && raw[1]) {
-			*quoted = 1;
-			out[n++] = *++raw;
-		} else {
-			out[n++] = *raw;
-		}
-	}
-	out[n] = '\0';
+	t->r->word = arena_strndup(t->a, body, len);
 }
 
 static void add_heredoc(struct parser *p, struct redir *r, int strip)
 {
-	struct lex_heredoc h = { .strip_tabs = strip, .store = store_heredoc, .ctx = r };
+	struct heredoc_target *t = arena_alloc(p->a, sizeof(*t));
+	struct lex_heredoc h = { .strip_tabs = strip, .store = store_heredoc, .ctx = t };
 
-	heredoc_delim(p->val, h.delim, sizeof(h.delim), &r->heredoc_quoted);
-	r->word = arena_alloc(p->a, LEX_WORD_MAX);
+	t->a = p->a;
+	t->r = r;
+	lexer_heredoc_delim(p->val, h.delim, sizeof(h.delim), &r->heredoc_quoted);
+	r->word = arena_strndup(p->a, "", 0);   /* until the body is read */
 	if (lexer_add_heredoc(&p->lx, &h) != 0)
 		syntax_error(p, "too many here-documents on one line");
 }
@@ -243,6 +227,9 @@ static struct redir *parse_redir(struct parser *p)
 	}
 	op = peek(p);
 	consume(p);
+	p->lx.eofmark = op == T_DLESS || op == T_DLESSDASH;
+	peek(p);
+	p->lx.eofmark = 0;
 	r->type = types[op];
 	if (r->fd < 0)
 		r->fd = (op == T_LESS || op == T_LESSAND || op == T_LESSGREAT || op == T_DLESS ||
@@ -637,6 +624,9 @@ struct parser *parser_new(struct arena *a, const char *text, alias_lookup_fn ali
 
 void parser_free(struct parser *p)
 {
+	if (!p)
+		return;
+	lexer_free(&p->lx);
 	free(p);
 }
 
@@ -664,6 +654,11 @@ enum parse_status parse_next(struct parser *p, struct node **out)
 	else if (peek(p) != T_EOF)
 		syntax_error(p, NULL);
 	return PARSE_OK;
+}
+
+void parser_more_may_follow(struct parser *p)
+{
+	p->lx.eof_incomplete = 1;
 }
 
 const char *parser_error(const struct parser *p)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -22,15 +23,48 @@ int redir_open_flags(enum redir_type type)
 	return type <= R_RDWR ? flags[type] : O_RDONLY;
 }
 
+/* Why a path could not be opened, in dash's words. */
+static const char *open_error(int err, int creating)
+{
+	if (err != ENOENT && err != ENOTDIR)
+		return strerror(err);
+	return creating ? "Directory nonexistent" : "No such file";
+}
+
+/* "> path" under set -C: only a new file, or one that is not a regular file (/dev/null). */
+static int open_noclobber(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) < 0)
+		return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (S_ISREG(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0 && fstat(fd, &st) == 0 &&
+	    S_ISREG(st.st_mode)) {   /* it became one meanwhile */
+		close(fd);
+		errno = EEXIST;
+		return -1;
+	}
+	return fd;
+}
+
 static int open_target(struct shell *sh, const struct redir *r, const char *path)
 {
 	int fd;
 
 	if (r->host)
 		return hostio_open_stream(sh, path, redir_open_flags(r->type));
-	fd = open(path, redir_open_flags(r->type) | O_CLOEXEC, 0666);
+	if (r->type == R_OUT && sh->opt_noclobber)
+		fd = open_noclobber(path);
+	else
+		fd = open(path, redir_open_flags(r->type) | O_CLOEXEC, 0666);
 	if (fd < 0)
-		sh_error(sh, "%s: %s", path, strerror(errno));
+		sh_error(sh, "cannot %s %s: %s", r->type == R_IN ? "open" : "create", path,
+			 open_error(errno, r->type != R_IN));
 	return fd;
 }
 
@@ -61,11 +95,38 @@ static int heredoc_fd(struct shell *sh, const struct redir *r)
 	return fd;
 }
 
+/*
+ * ">&word", "<&word": as dash, the expanded word must be one digit or "-" (close);
+ * anything else is a syntax error found at run time, which ends a shell that is not
+ * interactive. Consumes @target.
+ */
+static int dup_source(struct shell *sh, char *target)
+{
+	int n = target[0] - '0';
+
+	if (strcmp(target, "-") == 0) {
+		free(target);
+		return -2;
+	}
+	if (n < 0 || n > 9 || target[1] != '\0') {
+		free(target);
+		sh_error(sh, "Syntax error: Bad fd number");
+		if (!sh->interactive)
+			sh_exit(sh, 2);
+		return -1;
+	}
+	free(target);
+	if (fcntl(n, F_GETFD) < 0) {
+		sh_error(sh, "%d: Bad file descriptor", n);
+		return -1;
+	}
+	return fcntl(n, F_DUPFD_CLOEXEC, SAVE_FD_FLOOR);
+}
+
 /* The descriptor a redirection makes @r->fd refer to; -2 means "close it". */
 static int redir_source(struct shell *sh, const struct redir *r)
 {
-	char *target, *end;
-	long n;
+	char *target;
 	int fd;
 
 	if (r->type == R_HEREDOC)
@@ -74,20 +135,8 @@ static int redir_source(struct shell *sh, const struct redir *r)
 		return fcntl(r->prepared_fd - 1, F_DUPFD_CLOEXEC, SAVE_FD_FLOOR);
 	if (!(target = expand_string(sh, r->word)))
 		return -1;
-	if (r->type == R_DUPIN || r->type == R_DUPOUT) {
-		if (strcmp(target, "-") == 0) {
-			free(target);
-			return -2;
-		}
-		n = strtol(target, &end, 10);
-		if (*target == '\0' || *end || n < 0 || n > 9999 || fcntl((int)n, F_GETFD) < 0) {
-			sh_error(sh, "%s: bad file descriptor", target);
-			free(target);
-			return -1;
-		}
-		free(target);
-		return fcntl((int)n, F_DUPFD_CLOEXEC, SAVE_FD_FLOOR);
-	}
+	if (r->type == R_DUPIN || r->type == R_DUPOUT)
+		return dup_source(sh, target);
 	fd = open_target(sh, r, target);
 	free(target);
 	return fd;
@@ -121,7 +170,9 @@ int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *sav
 			close(r->fd);
 			continue;
 		}
-		if (src != r->fd) {
+		if (src == r->fd) {   /* opened straight onto it: a child must see it */
+			fcntl(src, F_SETFD, 0);
+		} else {
 			if (dup2(src, r->fd) < 0) {
 				sh_error(sh, "%d: %s", r->fd, strerror(errno));
 				close(src);

@@ -74,6 +74,7 @@ struct shell {
 	pid_t pid;                     /* $$: the shell's pid, also in its subshells */
 	int interactive;
 	int opt_errexit, opt_nounset, opt_xtrace, opt_pipefail, opt_noglob;
+	int opt_noclobber;             /* set -C: ">" does not overwrite a regular file */
 	enum flow flow;
 	int flow_levels;               /* break N / continue N */
 	int loop_depth;

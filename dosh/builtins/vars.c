@@ -106,6 +106,7 @@ static int *option_flag(struct shell *sh, char c)
 	case 'u': return &sh->opt_nounset;
 	case 'x': return &sh->opt_xtrace;
 	case 'f': return &sh->opt_noglob;
+	case 'C': return &sh->opt_noclobber;
 	default: return NULL;
 	}
 }
@@ -114,6 +115,7 @@ static int *long_option(struct shell *sh, const char *name)
 {
 	static const struct { const char *name; char c; } names[] = {
 		{ "errexit", 'e' }, { "nounset", 'u' }, { "xtrace", 'x' }, { "noglob", 'f' },
+		{ "noclobber", 'C' },
 	};
 
 	if (strcmp(name, "pipefail") == 0)

@@ -1,0 +1,75 @@
+# Here-documents: quoting, tab stripping, several on a line, in functions and substitutions.
+x=1
+cat <<EOF
+a $x $(echo sub) `echo bq` $((1+2))
+EOF
+cat <<'EOF'
+a $x `pwd`
+EOF
+cat <<"E"F
+quoted in part $x
+EF
+cat <<\EOF
+a $b \
+c
+EOF
+cat <<-EOF
+	tab $x
+		two
+	EOF
+cat <<A; cat <<B
+one
+A
+two
+B
+cat <<E1 <<E2
+first
+E1
+second
+E2
+f() {
+	cat <<-E
+	in f $1
+	E
+}
+f arg; f again
+x=$(cat <<E
+in subst
+E
+); echo "$x"
+x=$(cat <<'E'
+a'b"c)
+E
+)
+echo "$x"
+x=$(echo a # it's a comment (with a paren
+)
+echo "$x"
+echo "$(( 1 << 3 ))"
+cat <<E
+a\
+b
+c \$x \\ \"
+E
+cat <<${a}
+brace
+${a}
+while read l; do echo "l=$l"; done <<E
+1
+2
+E
+cat <<E |
+piped
+E
+cat
+true <<E && echo ok
+body
+E
+echo `cat <<E
+bq
+E`
+(eval 'cat <<$(a)
+here
+$(a)'; echo not reached); echo "comsub delimiter: $?"
+cat <<EOF
+cut by the end
