@@ -8,15 +8,32 @@
 
 /* ---- characters, with alias text pushed in front of the input ---- */
 
+/*
+ * Alias text read to its end stays on the stack, as in dash, until the next token
+ * starts (pop_spent_aliases): the word that ended it is still "inside" the alias,
+ * so "alias a=b b=a" stops instead of looping. Reading looks through spent frames.
+ */
+static int char_ahead(const struct lexer *lx, size_t skip)
+{
+	for (int i = lx->depth - 1; i >= 0; i--) {
+		const struct lex_push *t = &lx->stack[i];
+		size_t left = strlen(t->s + t->pos);
+		if (skip < left)
+			return (unsigned char)t->s[t->pos + skip];
+		skip -= left;
+	}
+	return lx->pos + skip < lx->len ? (unsigned char)lx->text[lx->pos + skip] : -1;
+}
+
 static int peekc(struct lexer *lx)
 {
-	while (lx->depth > 0) {
-		struct lex_push *t = &lx->stack[lx->depth - 1];
-		if (t->s[t->pos])
-			return (unsigned char)t->s[t->pos];
-		lx->depth--;
-	}
-	return lx->pos < lx->len ? (unsigned char)lx->text[lx->pos] : -1;
+	return char_ahead(lx, 0);
+}
+
+/* The character after the next one. */
+static int peekc2(struct lexer *lx)
+{
+	return char_ahead(lx, 1);
 }
 
 static int getc_lx(struct lexer *lx)
@@ -25,36 +42,42 @@ static int getc_lx(struct lexer *lx)
 
 	if (c < 0)
 		return c;
-	if (lx->depth > 0) {
-		lx->stack[lx->depth - 1].pos++;
-	} else {
-		lx->pos++;
-		if (c == '\n')
-			lx->lineno++;
+	for (int i = lx->depth - 1; i >= 0; i--) {
+		if (lx->stack[i].s[lx->stack[i].pos]) {
+			lx->stack[i].pos++;
+			return c;
+		}
 	}
+	lx->pos++;
+	if (c == '\n')
+		lx->lineno++;
 	return c;
 }
 
-/* The character after the next one (only used in the main text or one alias). */
-static int peekc2(struct lexer *lx)
+/* Drop the alias frames read to their end; one that ended in a blank makes the next word an alias too. */
+static void pop_spent_aliases(struct lexer *lx)
 {
-	if (lx->depth > 0) {
-		struct lex_push *t = &lx->stack[lx->depth - 1];
-		if (t->s[t->pos] && t->s[t->pos + 1])
-			return (unsigned char)t->s[t->pos + 1];
-		return lx->pos < lx->len ? (unsigned char)lx->text[lx->pos] : -1;
+	lx->alias_blank = 0;
+	while (lx->depth > 0) {
+		const struct lex_push *t = &lx->stack[lx->depth - 1];
+		size_t n = strlen(t->s);
+		if (t->s[t->pos])
+			return;
+		if (n > 0 && (t->s[n - 1] == ' ' || t->s[n - 1] == '\t'))
+			lx->alias_blank = 1;
+		lx->depth--;
 	}
-	return lx->pos + 1 < lx->len ? (unsigned char)lx->text[lx->pos + 1] : -1;
 }
 
-void lexer_push_alias(struct lexer *lx, const char *name, const char *text)
+int lexer_push_alias(struct lexer *lx, const char *name, const char *text)
 {
 	if (lx->depth == LEX_PUSH_MAX)
-		return;
+		return -1;
 	lx->stack[lx->depth].s = text;
 	lx->stack[lx->depth].pos = 0;
 	lx->stack[lx->depth].name = name;
 	lx->depth++;
+	return 0;
 }
 
 int lexer_alias_active(const struct lexer *lx, const char *name)
@@ -498,6 +521,7 @@ int lexer_next(struct lexer *lx)
 	int c;
 
 	skip_blanks_and_comment(lx);
+	pop_spent_aliases(lx);
 	c = peekc(lx);
 	if (c < 0 && lx->nheredoc && lx->eof_incomplete)
 		incomplete(lx, "unterminated here-document");

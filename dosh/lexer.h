@@ -41,6 +41,7 @@ struct lexer {
 	int toolong;
 	struct lex_heredoc heredoc[LEX_HEREDOC_MAX];
 	int nheredoc;
+	int alias_blank;        /* this token follows an alias whose text ended in a blank */
 	int eofmark;            /* the next word is a here-document delimiter: "$(" ends it */
 	int eof_incomplete;     /* more input may follow: a body cut by the end asks for it */
 	jmp_buf *fail;          /* where errors go */
@@ -56,8 +57,8 @@ int lexer_add_heredoc(struct lexer *lx, const struct lex_heredoc *h);
 void lexer_free(struct lexer *lx);
 /* lexer_heredoc_delim - @raw without its quotes into @out; *@quoted: had some (may be NULL). */
 void lexer_heredoc_delim(const char *raw, char *out, size_t max, int *quoted);
-/* lexer_push_alias - read @text before the rest of the input. */
-void lexer_push_alias(struct lexer *lx, const char *name, const char *text);
+/* lexer_push_alias - read @text before the rest of the input. Returns: 0 or -1 (too deep). */
+int lexer_push_alias(struct lexer *lx, const char *name, const char *text);
 /* lexer_alias_active - whether alias @name is being read (no recursion). */
 int lexer_alias_active(const struct lexer *lx, const char *name);
 /* lex_fail - stop with @msg; @more: the input ended early (more may complete it). */

@@ -35,6 +35,8 @@ _Noreturn void lex_fail(struct lexer *lx, int more, const char *msg)
 
 static int peek(struct parser *p)
 {
+	int pushed = 0;   /* an alias was just pushed: its first word is looked up too, as dash */
+
 	for (;;) {
 		if (!p->have_tok) {
 			p->tok = lexer_next(&p->lx);
@@ -46,12 +48,15 @@ static int peek(struct parser *p)
 				p->quoted = p->lx.quoted;
 			}
 		}
-		if (p->cmd_pos && p->tok == T_WORD && !p->quoted && p->aliases && !p->alias_checked) {
+		if ((p->cmd_pos || p->lx.alias_blank || pushed) && p->tok == T_WORD && !p->quoted &&
+		    p->aliases && !p->alias_checked) {
 			const char *text = p->aliases(p->val);
 			p->alias_checked = 1;
-			if (text && !lexer_alias_active(&p->lx, p->val)) {
-				lexer_push_alias(&p->lx, p->val, text);
+			/* a copy: running the line may redefine the alias while its text is read */
+			if (text && !lexer_alias_active(&p->lx, p->val) &&
+			    lexer_push_alias(&p->lx, p->val, arena_strndup(p->a, text, strlen(text))) == 0) {
 				p->have_tok = 0;
+				pushed = 1;
 				continue;
 			}
 		}
@@ -92,9 +97,21 @@ static _Noreturn void syntax_error(struct parser *p, const char *what)
 	longjmp(p->jb, 1);
 }
 
-static int is_kw(struct parser *p, const char *kw)
+/* A reserved word where no alias is looked for: "esac" before a case pattern. */
+static int is_plain_kw(struct parser *p, const char *kw)
 {
 	return peek(p) == T_WORD && !p->quoted && strcmp(p->val, kw) == 0;
+}
+
+/* A reserved word is looked for where a command may start: an alias may give it, as in dash. */
+static int is_kw(struct parser *p, const char *kw)
+{
+	int cmd_pos = p->cmd_pos;
+
+	p->cmd_pos = 1;
+	peek(p);
+	p->cmd_pos = cmd_pos;
+	return p->tok == T_WORD && !p->quoted && strcmp(p->val, kw) == 0;
 }
 
 static void expect_kw(struct parser *p, const char *kw)
@@ -467,7 +484,7 @@ static struct node *parse_case(struct parser *p)
 	skip_newlines(p);
 	expect_kw(p, "in");
 	skip_newlines(p);
-	while (!is_kw(p, "esac")) {
+	while (!is_plain_kw(p, "esac")) {
 		*tail = parse_case_item(p);
 		tail = &(*tail)->next;
 	}
