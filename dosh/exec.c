@@ -347,7 +347,6 @@ static int run_bare(struct shell *sh, struct node *n)
 	struct redir_save save = { .n = 0 };
 	int r;
 
-	sh->cmdsubst_status = 0;
 	r = assign_all(sh, &n->simple.assigns, 0);
 	if (r == 0)
 		r = redirs_apply(sh, n->redirs, &save);
@@ -366,6 +365,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 
 	if (n->simple.host)
 		return host_exec_simple(sh, n);
+	sh->cmdsubst_status = 0;   /* "$(exit 3)" alone, or "x=$(false)": the last one's status */
 	if (n->simple.words.n == 0)
 		return run_bare(sh, n);
 	if ((argc = expand_words(sh, &n->simple.words, &argv, 0)) < 0)

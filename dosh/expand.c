@@ -131,10 +131,19 @@ static const char *special_param(struct ectx *x, const char *name, char *buf, si
 		snprintf(buf, max, "%d", (int)sh->last_bg);
 		return buf;
 	case '#': snprintf(buf, max, "%d", sh->argc); return buf;
-	case '-':
-		snprintf(buf, max, "%s%s%s%s%s", sh->opt_errexit ? "e" : "", sh->opt_nounset ? "u" : "",
-			 sh->opt_xtrace ? "x" : "", sh->opt_noglob ? "f" : "", sh->interactive ? "i" : "");
+	case '-': {   /* in dash's order: its option table from the end */
+		const struct { char c; int on; } flags[] = {
+			{ 'u', sh->opt_nounset }, { 'C', sh->opt_noclobber }, { 'x', sh->opt_xtrace },
+			{ 's', sh->opt_stdin }, { 'i', sh->interactive }, { 'f', sh->opt_noglob },
+			{ 'e', sh->opt_errexit },
+		};
+		size_t n = 0;
+		for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]) && n + 1 < max; i++)
+			if (flags[i].on)
+				buf[n++] = flags[i].c;
+		buf[n] = '\0';
 		return buf;
+	}
 	}
 	return NULL;
 }

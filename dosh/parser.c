@@ -611,7 +611,7 @@ static struct node *parse_command_at_depth(struct parser *p, const char *const *
 static struct node *parse_command(struct parser *p)
 {
 	static const char *const bad[] = { "then", "else", "elif", "fi", "do", "done", "esac",
-					   "}", "in" };
+					   "}", "in", "!" };   /* "! !" and "a | ! b" too, as dash */
 	struct node *n;
 
 	if (++p->depth > PARSE_DEPTH_MAX)

@@ -75,6 +75,7 @@ struct shell {
 	int interactive;
 	int opt_errexit, opt_nounset, opt_xtrace, opt_pipefail, opt_noglob;
 	int opt_noclobber;             /* set -C: ">" does not overwrite a regular file */
+	int opt_stdin;                 /* -s: commands come from standard input ($- has s) */
 	enum flow flow;
 	int flow_levels;               /* break N / continue N */
 	int loop_depth;

@@ -11,18 +11,42 @@
 #include "builtins.h"
 #include "exec.h"
 
+/*
+ * The status operand of exit and return, as dash reads a number: decimal digits up
+ * to INT_MAX. Anything else is "Illegal number", which ends a non-interactive shell.
+ */
+static int status_operand(struct shell *sh, const char *cmd, const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (!isdigit((unsigned char)arg[0]) || *end || errno || n > INT_MAX) {
+		sh_error(sh, "%s: Illegal number: %s", cmd, arg);
+		if (!sh->interactive)
+			sh_exit(sh, 2);
+		return -1;
+	}
+	return (int)n;
+}
+
 int b_exit(struct shell *sh, int argc, char **argv)
 {
-	sh_exit(sh, argc > 1 ? atoi(argv[1]) & 255 : sh->status);
+	int status = argc > 1 ? status_operand(sh, "exit", argv[1]) : sh->status;
+
+	if (status < 0)
+		return 2;
+	sh_exit(sh, status & 255);
 }
 
 int b_return(struct shell *sh, int argc, char **argv)
 {
-	if (!sh->in_function) {
-		sh_error(sh, "return: not in a function");
-		return 1;
-	}
-	sh->status = argc > 1 ? atoi(argv[1]) & 255 : sh->status;
+	int status = argc > 1 ? status_operand(sh, "return", argv[1]) : sh->status;
+
+	if (status < 0)
+		return 2;
+	sh->status = status;   /* outside a function it ends the script or subshell, as dash */   /* not cut to 8 bits: dash's $? shows 256 */
 	sh->flow = FLOW_RETURN;
 	return sh->status;
 }
@@ -116,6 +140,10 @@ int b_dot(struct shell *sh, int argc, char **argv)
 		size = 0;
 	fclose(f);
 	status = exec_string(sh, text ? text : "", path);
+	if (sh->flow == FLOW_RETURN) {   /* "return" in the script ends the script only */
+		sh->flow = FLOW_NONE;
+		status = sh->status;
+	}
 	free(text);
 	free(path);
 	return status;
