@@ -347,9 +347,11 @@ static int run_bare(struct shell *sh, struct node *n)
 	struct redir_save save = { .n = 0 };
 	int r;
 
-	r = assign_all(sh, &n->simple.assigns, 0);
+	/* as dash: the redirections first (the assignments' substitutions see them), and a
+	   failed one leaves the variables alone */
+	r = redirs_apply(sh, n->redirs, &save);
 	if (r == 0)
-		r = redirs_apply(sh, n->redirs, &save);
+		r = assign_all(sh, &n->simple.assigns, 0);
 	redirs_restore(&save);
 	return r ? 2 : sh->cmdsubst_status;
 }

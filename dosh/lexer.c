@@ -1,5 +1,6 @@
 /* lexer.c: dosh's tokens: words kept raw (quotes and all), operators, newlines and here-documents. */
 #include <ctype.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,7 @@ static void scan_single(struct lexer *lx)
 }
 
 static void scan_dollar(struct lexer *lx);
+static void scan_subst(struct lexer *lx);
 static int is_meta(int c);
 static void scan_backquote(struct lexer *lx);
 
@@ -306,6 +308,45 @@ static void scan_parens(struct lexer *lx, const char *what, int arith)
 	}
 }
 
+/*
+ * $( ... ): its text is parsed now, as dash does, so that its syntax errors are the
+ * line's; a ")" after which it is incomplete closes a case pattern, not the substitution.
+ */
+static void scan_subst(struct lexer *lx)
+{
+	size_t open = lx->wlen;
+
+	for (;;) {
+		lx->subst_depth++;
+		scan_parens(lx, "unterminated $(...) command substitution", 0);
+		lx->subst_depth--;
+		/* a nested one is parsed with the text around it: once, not once per level */
+		if (!lx->check_subst || lx->subst_depth > 0)
+			return;
+		switch (lx->check_subst(lx, lx->word + open, lx->wlen - 1 - open)) {
+		case LEX_SUBST_OK:
+			return;
+		case LEX_SUBST_ERROR:
+			lex_fail(lx, 0, lx->subst_msg);
+		}
+	}
+}
+
+size_t lexer_subst_end(struct lexer *lx)
+{
+	jmp_buf jb, *outer = lx->fail;
+
+	lx->fail = &jb;
+	if (setjmp(jb) == 0) {
+		scan_subst(lx);
+	} else {
+		lx->pos = lx->len;
+		lx->subst_depth = 0;
+	}
+	lx->fail = outer;
+	return lx->pos;
+}
+
 static void scan_brace(struct lexer *lx)
 {
 	int c;
@@ -336,7 +377,10 @@ static void scan_dollar(struct lexer *lx)
 		return;   /* "<<$(": as dash, the word ends before the '(' */
 	} else if (peekc(lx) == '(') {
 		put(lx, getc_lx(lx));
-		scan_parens(lx, "unterminated $(...) command substitution", peekc(lx) == '(');
+		if (peekc(lx) == '(')
+			scan_parens(lx, "unterminated $((...))", 1);
+		else
+			scan_subst(lx);
 	} else if (peekc(lx) == '{') {
 		put(lx, getc_lx(lx));
 		scan_brace(lx);
@@ -351,6 +395,15 @@ static int is_meta(int c)
 	       c == '<' || c == '>' || c == '(' || c == ')';
 }
 
+/* A backslash-newline: the line goes on, so input that ends here is not complete yet. */
+static void skip_continuation(struct lexer *lx)
+{
+	getc_lx(lx);
+	getc_lx(lx);
+	if (peekc(lx) < 0 && lx->eof_incomplete)
+		incomplete(lx, "line continued past the end");
+}
+
 static void scan_word(struct lexer *lx)
 {
 	int c;
@@ -360,8 +413,7 @@ static void scan_word(struct lexer *lx)
 	lx->toolong = 0;
 	while ((c = peekc(lx)) >= 0 && !is_meta(c)) {
 		if (c == '\\' && peekc2(lx) == '\n') {
-			getc_lx(lx);
-			getc_lx(lx);
+			skip_continuation(lx);
 			continue;
 		}
 		if (c == '\'' || c == '"' || c == '\\')
@@ -427,8 +479,7 @@ static void skip_blanks_and_comment(struct lexer *lx)
 		if (c == ' ' || c == '\t') {
 			getc_lx(lx);
 		} else if (c == '\\' && peekc2(lx) == '\n') {
-			getc_lx(lx);
-			getc_lx(lx);
+			skip_continuation(lx);
 		} else if (c == '#') {
 			while ((c = peekc(lx)) >= 0 && c != '\n')
 				getc_lx(lx);

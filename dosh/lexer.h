@@ -29,6 +29,9 @@ struct lex_heredoc {
 	void *ctx;
 };
 
+/* What the parser says of the text of a $(...): complete, cut short, or wrong. */
+enum { LEX_SUBST_OK, LEX_SUBST_INCOMPLETE, LEX_SUBST_ERROR };
+
 struct lexer {
 	const char *text;
 	size_t pos, len;
@@ -44,6 +47,11 @@ struct lexer {
 	int alias_blank;        /* this token follows an alias whose text ended in a blank */
 	int eofmark;            /* the next word is a here-document delimiter: "$(" ends it */
 	int eof_incomplete;     /* more input may follow: a body cut by the end asks for it */
+	/* parse the text of a $(...) (LEX_SUBST_*; an error's message in subst_msg), or NULL */
+	int (*check_subst)(struct lexer *lx, const char *text, size_t len);
+	void *check_ctx;
+	int subst_depth;        /* inside this many $( being scanned */
+	char subst_msg[300];
 	jmp_buf *fail;          /* where errors go */
 	int fail_incomplete;
 	char fail_msg[200];
@@ -53,6 +61,8 @@ struct lexer {
 int lexer_next(struct lexer *lx);
 /* lexer_add_heredoc - read @h's body after the next newline. Returns: 0 or -1 (too many). */
 int lexer_add_heredoc(struct lexer *lx, const struct lex_heredoc *h);
+/* lexer_subst_end - from just after "$(" at lx->pos: the offset just after its ")" (or len). */
+size_t lexer_subst_end(struct lexer *lx);
 /* lexer_free - release the word buffer. */
 void lexer_free(struct lexer *lx);
 /* lexer_heredoc_delim - @raw without its quotes into @out; *@quoted: had some (may be NULL). */

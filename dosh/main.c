@@ -193,6 +193,8 @@ static int parse_letter(struct shell *sh, struct start *st, char c, int on, int 
 	case 'i':
 		st->force_interactive = on;
 		return 0;
+	case 'l':   /* a login shell: dash reads a profile then, dosh has none */
+		return 0;
 	case 'o':
 		if (*i + 1 >= argc)
 			return b_set(sh, 2, set_argv) == 0 ? 0 : -1;

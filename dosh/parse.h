@@ -119,6 +119,12 @@ int parser_lineno(const struct parser *p);
 /* parser_set_lineno - start counting lines at @n. */
 void parser_set_lineno(struct parser *p, int n);
 
+/*
+ * subst_end - in raw word @s (@len bytes), from just after a "$(" at @i: the index just
+ * after its ")", found as the lexer found it (case patterns, here-documents, comments).
+ */
+size_t subst_end(const char *s, size_t len, size_t i);
+
 /* is_shell_name - @s[0..n) is a name: a letter or '_', then letters, digits, '_'. */
 int is_shell_name(const char *s, size_t n);
 

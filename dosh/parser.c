@@ -19,6 +19,7 @@ struct parser {
 	int cmd_pos;            /* the next word may be an alias */
 	int alias_checked;      /* the current word was looked up as an alias */
 	int depth;              /* nesting of commands, bounded */
+	int subst_depth;        /* this parses the text of a $(...) this deep */
 	jmp_buf jb;
 	int incomplete;
 	char err[300];
@@ -624,12 +625,57 @@ static struct node *parse_command(struct parser *p)
 
 /* ---- the entry points ---- */
 
+#define SUBST_CHECK_DEPTH 32   /* deeper $(...) are parsed when they run */
+
+static int check_subst(struct lexer *lx, const char *text, size_t len)
+{
+	struct parser *outer = lx->check_ctx, *p;
+	struct arena *a;
+	enum parse_status r;
+	struct node *n;
+	const char *msg;
+
+	if (outer->subst_depth >= SUBST_CHECK_DEPTH)
+		return LEX_SUBST_OK;
+	a = arena_new();
+	p = parser_new(a, arena_strndup(a, text, len), outer->aliases);
+	if (!p)
+		abort();
+	p->subst_depth = outer->subst_depth + 1;
+	while ((r = parse_next(p, &n)) == PARSE_OK)
+		;
+	msg = p->err;
+	if (strncmp(msg, "syntax error: ", 14) == 0)
+		msg += 14;
+	snprintf(lx->subst_msg, sizeof(lx->subst_msg), "%s", msg);
+	parser_free(p);
+	arena_free(a);
+	return r == PARSE_EOF ? LEX_SUBST_OK : r == PARSE_INCOMPLETE ? LEX_SUBST_INCOMPLETE
+								    : LEX_SUBST_ERROR;
+}
+
+size_t subst_end(const char *s, size_t len, size_t i)
+{
+	struct parser *p = parser_new(NULL, s, NULL);
+	size_t end;
+
+	if (!p)
+		abort();
+	p->lx.len = len;
+	p->lx.pos = i;
+	end = lexer_subst_end(&p->lx);
+	parser_free(p);
+	return end;
+}
+
 struct parser *parser_new(struct arena *a, const char *text, alias_lookup_fn aliases)
 {
 	struct parser *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
+	p->lx.check_subst = check_subst;
+	p->lx.check_ctx = p;
 	p->a = a;
 	p->aliases = aliases;
 	p->lx.text = text;
@@ -659,6 +705,8 @@ enum parse_status parse_next(struct parser *p, struct node **out)
 			snprintf(p->err, sizeof(p->err), "syntax error: %s", p->lx.fail_msg);
 		}
 		p->have_tok = 0;
+		p->lx.subst_depth = 0;
+		p->lx.eofmark = 0;
 		return p->incomplete ? PARSE_INCOMPLETE : PARSE_ERROR;
 	}
 	while (peek(p) == T_NEWLINE)

@@ -100,7 +100,7 @@ static int heredoc_fd(struct shell *sh, const struct redir *r)
  * anything else is a syntax error found at run time, which ends a shell that is not
  * interactive. Consumes @target.
  */
-static int dup_source(struct shell *sh, char *target)
+static int dup_source(struct shell *sh, char *target, int fd)
 {
 	int n = target[0] - '0';
 
@@ -116,6 +116,8 @@ static int dup_source(struct shell *sh, char *target)
 		return -1;
 	}
 	free(target);
+	if (n == fd)   /* "3>&3": nothing to do, even when 3 is closed, as dash */
+		return fd;
 	if (fcntl(n, F_GETFD) < 0) {
 		sh_error(sh, "%d: Bad file descriptor", n);
 		return -1;
@@ -136,7 +138,7 @@ static int redir_source(struct shell *sh, const struct redir *r)
 	if (!(target = expand_string(sh, r->word)))
 		return -1;
 	if (r->type == R_DUPIN || r->type == R_DUPOUT)
-		return dup_source(sh, target);
+		return dup_source(sh, target, r->fd);
 	fd = open_target(sh, r, target);
 	free(target);
 	return fd;

@@ -71,5 +71,14 @@ E`
 (eval 'cat <<$(a)
 here
 $(a)'; echo not reached); echo "comsub delimiter: $?"
+echo $(case x in x) echo case pattern;; esac) $(case y in (y) echo paren;; esac)
+echo $(echo $(case x in x) echo nested;; esac))
+x=$(cat <<E
+a)b
+E
+); echo "$x"
+echo "$(echo hi # don't
+)"
+(eval 'echo $(if true)'; echo not reached); echo "syntax error in \$(...): $?"
 cat <<EOF
 cut by the end

@@ -40,3 +40,7 @@ here
 EOF
 echo "input then here-document: $?"
 rm -f f
+: 3>&3; echo "3>&3 with 3 closed: $?"
+FOO=$(echo foo 1>&2) 2>f; cat f; echo "FOO=$FOO"
+abc=def > /does/not/exist; echo "abc=$abc"
+rm -f f
