@@ -534,6 +534,8 @@ static int with_redirs(struct shell *sh, struct node *n, int (*fn)(struct shell 
 		return fn(sh, n);
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
+		if (sh->opt_errexit && !sh->cond)   /* the compound's own failure: set -e stops */
+			sh_exit(sh, 2);
 		return 2;
 	}
 	status = fn(sh, n);

@@ -392,7 +392,7 @@ static void expand_arith(struct ectx *x, const char *s, size_t len, int dq)
 	free(text);
 }
 
-/* `cmd`: inside, \$ \` and \\ stand for themselves. */
+/* `cmd`: inside, \$ \` and \\ stand for themselves, and \" too within double quotes. */
 static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 {
 	char *cmd = malloc(len + 1), *o = cmd;
@@ -400,7 +400,7 @@ static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 	if (!cmd)
 		abort();
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len && strchr("$`\\", s[i + 1]))
+		if (s[i] == '\\' && i + 1 < len && (strchr("$`\\", s[i + 1]) || (dq && s[i + 1] == '"')))
 			i++;
 		*o++ = s[i];
 	}

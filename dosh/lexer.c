@@ -163,6 +163,7 @@ static void scan_double(struct lexer *lx)
 	int c;
 
 	put(lx, getc_lx(lx));
+	lx->in_dquote++;
 	for (;;) {
 		c = peekc(lx);
 		if (c < 0)
@@ -182,14 +183,52 @@ static void scan_double(struct lexer *lx)
 			put(lx, getc_lx(lx));
 		}
 	}
+	lx->in_dquote--;
 	put(lx, getc_lx(lx));
+}
+
+/* The commands of `...` as they will run: \$ \` \\ (and \" in double quotes) unescaped. */
+static char *backquote_text(const char *s, size_t n, int in_dquote)
+{
+	char *t = malloc(n + 1);
+	size_t k = 0;
+
+	if (!t)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n &&
+		    (strchr("$`\\", s[i + 1]) || (in_dquote && s[i + 1] == '"')))
+			i++;
+		t[k++] = s[i];
+	}
+	t[k] = '\0';
+	return t;
+}
+
+/* `...`, parsed now as dash does: a syntax error inside, or an unfinished command, is the line's. */
+static void check_backquote(struct lexer *lx, size_t open)
+{
+	char *text;
+	int r;
+
+	if (!lx->check_subst || lx->subst_depth > 0)
+		return;
+	text = backquote_text(lx->word + open, lx->wlen - 1 - open, lx->in_dquote > 0);
+	r = lx->check_subst(lx, text, strlen(text));
+	free(text);
+	if (r == LEX_SUBST_INCOMPLETE)
+		lex_fail(lx, 0, "unterminated `...` command substitution");
+	if (r == LEX_SUBST_ERROR)
+		lex_fail(lx, 0, lx->subst_msg);
 }
 
 static void scan_backquote(struct lexer *lx)
 {
+	size_t open;
 	int c;
 
 	put(lx, getc_lx(lx));
+	open = lx->wlen;
 	while ((c = getc_lx(lx)) != '`') {
 		if (c < 0)
 			incomplete(lx, "unterminated `...` command substitution");
@@ -201,6 +240,7 @@ static void scan_backquote(struct lexer *lx)
 		}
 	}
 	put(lx, c);
+	check_backquote(lx, open);
 }
 
 /* A here-document begun inside $(...): its body, copied raw, follows the end of its line. */

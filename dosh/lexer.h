@@ -51,6 +51,7 @@ struct lexer {
 	int (*check_subst)(struct lexer *lx, const char *text, size_t len);
 	void *check_ctx;
 	int subst_depth;        /* inside this many $( being scanned */
+	int in_dquote;          /* inside this many "..." being scanned */
 	char subst_msg[300];
 	jmp_buf *fail;          /* where errors go */
 	int fail_incomplete;

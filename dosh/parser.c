@@ -547,8 +547,10 @@ static struct node *parse_function(struct parser *p, struct node *simple)
 	p->cmd_pos = 1;
 	n->func.body = parse_compound(p);
 	p->cmd_pos = 0;
-	if (!n->func.body)
-		syntax_error(p, NULL);
+	if (!n->func.body) {   /* "f() cmd": dash takes any command as the body */
+		n->func.body = parse_command(p);
+		return n;
+	}
 	parse_redirs(p, &n->func.body->redirs);
 	return n;
 }
@@ -706,6 +708,7 @@ enum parse_status parse_next(struct parser *p, struct node **out)
 		}
 		p->have_tok = 0;
 		p->lx.subst_depth = 0;
+		p->lx.in_dquote = 0;
 		p->lx.eofmark = 0;
 		return p->incomplete ? PARSE_INCOMPLETE : PARSE_ERROR;
 	}

@@ -28,4 +28,12 @@ $SH -c '! ! true' 2>/dev/null; echo "! !: $?"
 $SH -c 'true | ! false' 2>/dev/null; echo "| !: $?"
 nosuchcommand_y 2>/dev/null; echo "not found: $?"
 : > f; chmod -x f; ./f 2>/dev/null; echo "not executable: $?"; rm -f f
+$SH -c 'echo `echo "`' 2>/dev/null; echo "quote in backquotes: $?"
+$SH -c 'echo no; echo `if true`' 2>/dev/null; echo "unfinished in backquotes: $?"
+echo "x `echo \"hi\"`" `echo \`echo nested\``
+one_line() echo one line; one_line
+g() ( echo subshell body ); g
+$SH -c 'set -e; { cat; } < nofile; echo no' 2>/dev/null; echo "set -e, group redirection: $?"
+$SH -c 'set -e; while read l; do :; done < nofile; echo no' 2>/dev/null; echo "set -e, loop redirection: $?"
+$SH -c 'set -e; if { cat; } < nofile; then :; fi; echo condition goes on' 2>/dev/null
 eval 'if' 2>/dev/null; echo "not reached: $?"
