@@ -316,7 +316,11 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 	else if (n->simple.assigns.n)
 		mark = assign_temporarily(sh, &n->simple.assigns);
 	status = fn(sh, argc, argv);
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {   /* e.g. stdout closed: status 1, as dash */
+		sh_error(sh, "%s: I/O error", argv[0]);
+		clearerr(stdout);
+		status = status ? status : 1;
+	}
 	if (mark || (!special && n->simple.assigns.n))
 		var_restore_locals(sh, mark);
 	redirs_restore(&save);

@@ -556,6 +556,16 @@ void lexer_heredoc_delim(const char *raw, char *out, size_t max, int *quoted)
 		*quoted = any;
 }
 
+/* Whether a line ends in an unescaped backslash. */
+static int ends_in_backslash(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && s[n - 1 - k] == '\\')
+		k++;
+	return k % 2 == 1;
+}
+
 /*
  * A body, line by line, up to its delimiter. The input may end first: as dash,
  * the body is what there was, unless more input may come (lx->eof_incomplete).
@@ -563,7 +573,7 @@ void lexer_heredoc_delim(const char *raw, char *out, size_t max, int *quoted)
 static void read_heredoc(struct lexer *lx, struct lex_heredoc *h)
 {
 	size_t line;
-	int c;
+	int c, continued = 0;
 
 	lx->wlen = 0;
 	for (;;) {
@@ -581,10 +591,12 @@ static void read_heredoc(struct lexer *lx, struct lex_heredoc *h)
 		if (lx->toolong)
 			lex_fail(lx, 0, "here-document too long");
 		terminate(lx);
-		if (strcmp(lx->word + line, h->delim) == 0) {
+		if (!continued && strcmp(lx->word + line, h->delim) == 0) {
 			lx->wlen = line;
 			break;
 		}
+		/* unquoted, a line ending in backslash goes on: the next one is no delimiter */
+		continued = !h->quoted && ends_in_backslash(lx->word + line, lx->wlen - line);
 		if (c == '\n')
 			put(lx, '\n');
 	}

@@ -25,6 +25,7 @@ struct lex_push {
 struct lex_heredoc {
 	char delim[256];
 	int strip_tabs;
+	int quoted;             /* the delimiter was quoted: no line continuation in the body */
 	void (*store)(void *ctx, const char *body, size_t len);
 	void *ctx;
 };

@@ -216,6 +216,7 @@ static void add_heredoc(struct parser *p, struct redir *r, int strip)
 	t->a = p->a;
 	t->r = r;
 	lexer_heredoc_delim(p->val, h.delim, sizeof(h.delim), &r->heredoc_quoted);
+	h.quoted = r->heredoc_quoted;
 	r->word = arena_strndup(p->a, "", 0);   /* until the body is read */
 	if (lexer_add_heredoc(&p->lx, &h) != 0)
 		syntax_error(p, "too many here-documents on one line");

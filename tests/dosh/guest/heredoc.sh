@@ -80,5 +80,28 @@ E
 echo "$(echo hi # don't
 )"
 (eval 'echo $(if true)'; echo not reached); echo "syntax error in \$(...): $?"
+cat <<'E'
+quoted, trailing \
+E
+cat <<E
+trailing \
+E
+echo continued into the delimiter
+E
+for i in 1 2; do cat <<E
+i=$i
+E
+done
+{ cat; } <<E
+to group
+E
+cat <<E1; cat <<E2 | tr a-z A-Z
+a
+E1
+b
+E2
+cat <<E
+E
+echo empty
 cat <<EOF
 cut by the end

@@ -44,3 +44,16 @@ rm -f f
 FOO=$(echo foo 1>&2) 2>f; cat f; echo "FOO=$FOO"
 abc=def > /does/not/exist; echo "abc=$abc"
 rm -f f
+echo hi >&-; echo "echo to a closed stdout: $?"
+printf 'x\n' >&-; echo "printf to a closed stdout: $?"
+(exec >&-; echo x 2>/dev/null; echo "after exec >&-: $?" >&2) 2>&1
+exec 4>f; echo a >&4; exec 4>>f; echo b >&4; exec 4>&-; cat f
+echo a 1>f 1>g; cat f; echo --; cat g
+echo a >f >>f; cat f
+x='*'; echo a > $x; cat '*'; rm -f '*'
+touch a1 a2; echo x > a*; echo "glob to two: $?"; cat 'a*'; rm -f a1 a2 'a*'
+exec 3<<E
+from fd3
+E
+cat <&3; exec 3<&-
+rm -f f g
