@@ -147,7 +147,7 @@ static void scan_single(struct lexer *lx)
 	put(lx, getc_lx(lx));
 	while ((c = getc_lx(lx)) != '\'') {
 		if (c < 0)
-			incomplete(lx, "unterminated quoted string");
+			incomplete(lx, "Unterminated quoted string");
 		put(lx, c);
 	}
 	put(lx, c);
@@ -167,13 +167,13 @@ static void scan_double(struct lexer *lx)
 	for (;;) {
 		c = peekc(lx);
 		if (c < 0)
-			incomplete(lx, "unterminated quoted string");
+			incomplete(lx, "Unterminated quoted string");
 		if (c == '"')
 			break;
 		if (c == '\\') {
 			put(lx, getc_lx(lx));
 			if ((c = getc_lx(lx)) < 0)
-				incomplete(lx, "unterminated quoted string");
+				incomplete(lx, "Unterminated quoted string");
 			put(lx, c);
 		} else if (c == '$') {
 			scan_dollar(lx);
@@ -217,7 +217,7 @@ static void check_backquote(struct lexer *lx, size_t open)
 	r = lx->check_subst(lx, text, strlen(text));
 	free(text);
 	if (r == LEX_SUBST_INCOMPLETE)
-		lex_fail(lx, 0, "unterminated `...` command substitution");
+		lex_fail(lx, 0, "EOF in backquote substitution");
 	if (r == LEX_SUBST_ERROR)
 		lex_fail(lx, 0, lx->subst_msg);
 }
@@ -231,11 +231,11 @@ static void scan_backquote(struct lexer *lx)
 	open = lx->wlen;
 	while ((c = getc_lx(lx)) != '`') {
 		if (c < 0)
-			incomplete(lx, "unterminated `...` command substitution");
+			incomplete(lx, "EOF in backquote substitution");
 		put(lx, c);
 		if (c == '\\') {
 			if ((c = getc_lx(lx)) < 0)
-				incomplete(lx, "unterminated `...` command substitution");
+				incomplete(lx, "EOF in backquote substitution");
 			put(lx, c);
 		}
 	}
@@ -358,7 +358,7 @@ static void scan_subst(struct lexer *lx)
 
 	for (;;) {
 		lx->subst_depth++;
-		scan_parens(lx, "unterminated $(...) command substitution", 0);
+		scan_parens(lx, "end of file unexpected (expecting \")\")", 0);
 		lx->subst_depth--;
 		/* a nested one is parsed with the text around it: once, not once per level */
 		if (!lx->check_subst || lx->subst_depth > 0)
@@ -393,7 +393,7 @@ static void scan_brace(struct lexer *lx)
 
 	while ((c = peekc(lx)) != '}') {
 		if (c < 0)
-			incomplete(lx, "unterminated ${...}");
+			incomplete(lx, "Missing '}'");
 		if (c == '\'')
 			scan_single(lx);
 		else if (c == '"')
@@ -418,7 +418,7 @@ static void scan_dollar(struct lexer *lx)
 	} else if (peekc(lx) == '(') {
 		put(lx, getc_lx(lx));
 		if (peekc(lx) == '(')
-			scan_parens(lx, "unterminated $((...))", 1);
+			scan_parens(lx, "Missing '))'", 1);
 		else
 			scan_subst(lx);
 	} else if (peekc(lx) == '{') {
@@ -441,7 +441,7 @@ static void skip_continuation(struct lexer *lx)
 	getc_lx(lx);
 	getc_lx(lx);
 	if (peekc(lx) < 0 && lx->eof_incomplete)
-		incomplete(lx, "line continued past the end");
+		incomplete(lx, "end of file unexpected");
 }
 
 static void scan_word(struct lexer *lx)
@@ -472,7 +472,7 @@ static void scan_word(struct lexer *lx)
 			put(lx, getc_lx(lx));
 	}
 	if (lx->toolong)
-		lex_fail(lx, 0, "word too long");
+		lex_fail(lx, 0, "Word too long");
 	terminate(lx);
 }
 
@@ -579,7 +579,7 @@ static void read_heredoc(struct lexer *lx, struct lex_heredoc *h)
 	for (;;) {
 		if (peekc(lx) < 0) {
 			if (lx->eof_incomplete)
-				incomplete(lx, "unterminated here-document");
+				incomplete(lx, "end of file unexpected");
 			break;
 		}
 		if (h->strip_tabs)
@@ -589,7 +589,7 @@ static void read_heredoc(struct lexer *lx, struct lex_heredoc *h)
 		while ((c = getc_lx(lx)) >= 0 && c != '\n')
 			put(lx, c);
 		if (lx->toolong)
-			lex_fail(lx, 0, "here-document too long");
+			lex_fail(lx, 0, "Here-document too long");
 		terminate(lx);
 		if (!continued && strcmp(lx->word + line, h->delim) == 0) {
 			lx->wlen = line;
@@ -627,7 +627,7 @@ int lexer_next(struct lexer *lx)
 	pop_spent_aliases(lx);
 	c = peekc(lx);
 	if (c < 0 && lx->nheredoc && lx->eof_incomplete)
-		incomplete(lx, "unterminated here-document");
+		incomplete(lx, "end of file unexpected");
 	if (c < 0) {
 		read_heredocs(lx);   /* empty bodies, as dash */
 		return T_EOF;

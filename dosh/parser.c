@@ -70,31 +70,62 @@ static void consume(struct parser *p)
 	p->have_tok = 0;
 }
 
-static const char *token_name(struct parser *p)
+static int is_reserved(const char *w)
 {
-	static const char *const names[] = {
-		[T_EOF] = "end of file", [T_NEWLINE] = "newline", [T_SEMI] = ";", [T_AMP] = "&",
-		[T_PIPE] = "|", [T_AND_IF] = "&&", [T_OR_IF] = "||", [T_DSEMI] = ";;",
-		[T_LPAREN] = "(", [T_RPAREN] = ")", [T_LESS] = "<", [T_GREAT] = ">",
-		[T_DGREAT] = ">>", [T_LESSAND] = "<&", [T_GREATAND] = ">&", [T_LESSGREAT] = "<>",
-		[T_DLESS] = "<<", [T_DLESSDASH] = "<<-", [T_CLOBBER] = ">|",
-	};
+	static const char *const words[] = { "if", "then", "else", "elif", "fi", "do", "done",
+					     "case", "esac", "for", "while", "until", "in",
+					     "{", "}", "!" };
 
-	if (p->tok == T_WORD || p->tok == T_IONUMBER)
-		return p->val;
-	return names[p->tok];
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(w, words[i]) == 0)
+			return 1;
+	return 0;
 }
 
-static _Noreturn void syntax_error(struct parser *p, const char *what)
+/* The current token as dash names it in messages: "fi", ";", word, newline, end of file. */
+static const char *token_desc(struct parser *p, char *buf, size_t max)
 {
+	static const char *const names[] = {
+		[T_SEMI] = ";", [T_AMP] = "&", [T_PIPE] = "|", [T_AND_IF] = "&&", [T_OR_IF] = "||",
+		[T_DSEMI] = ";;", [T_LPAREN] = "(", [T_RPAREN] = ")", [T_LESS] = "<",
+		[T_GREAT] = ">", [T_DGREAT] = ">>", [T_LESSAND] = "<&", [T_GREATAND] = ">&",
+		[T_LESSGREAT] = "<>", [T_DLESS] = "<<", [T_DLESSDASH] = "<<-", [T_CLOBBER] = ">|",
+	};
+
+	if (p->tok == T_EOF)
+		return "end of file";
+	if (p->tok == T_NEWLINE)
+		return "newline";
+	if ((p->tok == T_WORD && (p->quoted || !is_reserved(p->val))) || p->tok == T_IONUMBER)
+		return "word";
+	snprintf(buf, max, "\"%s\"", p->tok == T_WORD ? p->val : names[p->tok]);
+	return buf;
+}
+
+/* A syntax error at the current token: "X unexpected", "(expecting Y)" when @expecting. */
+static _Noreturn void syntax_error_expecting(struct parser *p, const char *expecting)
+{
+	char tok[64];
+
 	peek(p);
 	p->incomplete = p->tok == T_EOF;
-	if (what)
-		snprintf(p->err, sizeof(p->err), "syntax error: %s", what);
-	else if (p->tok == T_EOF)
-		snprintf(p->err, sizeof(p->err), "syntax error: unexpected end of file");
+	if (expecting)
+		snprintf(p->err, sizeof(p->err), "Syntax error: %s unexpected (expecting \"%s\")",
+			 token_desc(p, tok, sizeof(tok)), expecting);
 	else
-		snprintf(p->err, sizeof(p->err), "syntax error: unexpected '%s'", token_name(p));
+		snprintf(p->err, sizeof(p->err), "Syntax error: %s unexpected",
+			 token_desc(p, tok, sizeof(tok)));
+	longjmp(p->jb, 1);
+}
+
+/* A syntax error: @what says which, or NULL for the current token being unexpected. */
+static _Noreturn void syntax_error(struct parser *p, const char *what)
+{
+	if (!what)
+		syntax_error_expecting(p, NULL);
+	peek(p);
+	p->incomplete = p->tok == T_EOF;
+	snprintf(p->err, sizeof(p->err), "Syntax error: %s", what);
 	longjmp(p->jb, 1);
 }
 
@@ -117,22 +148,15 @@ static int is_kw(struct parser *p, const char *kw)
 
 static void expect_kw(struct parser *p, const char *kw)
 {
-	char msg[64];
-
-	if (!is_kw(p, kw)) {
-		if (peek(p) == T_EOF) {
-			snprintf(msg, sizeof(msg), "'%s' expected", kw);
-			syntax_error(p, msg);
-		}
-		syntax_error(p, NULL);
-	}
+	if (!is_kw(p, kw))
+		syntax_error_expecting(p, kw);
 	consume(p);
 }
 
 static void expect(struct parser *p, int tok)
 {
 	if (peek(p) != tok)
-		syntax_error(p, NULL);
+		syntax_error_expecting(p, tok == T_RPAREN ? ")" : NULL);
 	consume(p);
 }
 
@@ -219,7 +243,7 @@ static void add_heredoc(struct parser *p, struct redir *r, int strip)
 	h.quoted = r->heredoc_quoted;
 	r->word = arena_strndup(p->a, "", 0);   /* until the body is read */
 	if (lexer_add_heredoc(&p->lx, &h) != 0)
-		syntax_error(p, "too many here-documents on one line");
+		syntax_error(p, "Too many here-documents on one line");
 }
 
 static int is_redir_op(int t)
@@ -254,7 +278,7 @@ static struct redir *parse_redir(struct parser *p)
 		r->fd = (op == T_LESS || op == T_LESSAND || op == T_LESSGREAT || op == T_DLESS ||
 			 op == T_DLESSDASH) ? 0 : 1;
 	if (peek(p) != T_WORD)
-		syntax_error(p, peek(p) == T_EOF ? "redirection without a target" : NULL);
+		syntax_error(p, NULL);
 	if (op == T_DLESS || op == T_DLESSDASH) {
 		add_heredoc(p, r, op == T_DLESSDASH);
 	} else if (word_is_host(p->val)) {
@@ -321,7 +345,7 @@ static struct node *parse_list(struct parser *p, int top)
 		if (!top && at_list_end(p))
 			break;
 		if (count == 256)
-			syntax_error(p, "list too long");
+			syntax_error(p, "List too long");
 		items[count++] = parse_and_or(p);
 	}
 	n = items[--count];
@@ -353,7 +377,7 @@ static struct node *parse_pipeline(struct parser *p)
 		consume(p);
 		skip_newlines(p);
 		if (count == 64)
-			syntax_error(p, "pipeline too long");
+			syntax_error(p, "Pipeline too long");
 		cmds[count++] = parse_command(p);
 	}
 	n = cmds[0];
@@ -422,7 +446,7 @@ static struct node *parse_for(struct parser *p)
 	struct node *n = mk(p, N_FOR);
 
 	if (peek(p) != T_WORD || !is_shell_name(p->val, strlen(p->val)))
-		syntax_error(p, peek(p) == T_EOF ? NULL : "bad for loop variable");
+		syntax_error(p, peek(p) == T_EOF ? NULL : "Bad for loop variable");
 	n->forn.var = p->val;
 	consume(p);
 	skip_newlines(p);
@@ -469,7 +493,7 @@ static struct case_item *parse_case_item(struct parser *p)
 		consume(p);
 		skip_newlines(p);
 	} else if (!is_kw(p, "esac")) {
-		syntax_error(p, NULL);
+		syntax_error_expecting(p, ";;");
 	}
 	return ci;
 }
@@ -544,7 +568,7 @@ static struct node *parse_function(struct parser *p, struct node *simple)
 	skip_newlines(p);
 	n->func.name = simple->simple.words.v[0];
 	if (!is_shell_name(n->func.name, strlen(n->func.name)))
-		syntax_error(p, "bad function name");
+		syntax_error(p, "Bad function name");
 	p->cmd_pos = 1;
 	n->func.body = parse_compound(p);
 	p->cmd_pos = 0;
@@ -619,7 +643,7 @@ static struct node *parse_command(struct parser *p)
 	struct node *n;
 
 	if (++p->depth > PARSE_DEPTH_MAX)
-		syntax_error(p, "commands nested too deeply");
+		syntax_error(p, "Commands nested too deeply");
 	n = parse_command_at_depth(p, bad, sizeof(bad) / sizeof(bad[0]));
 	p->depth--;
 	return n;
@@ -648,7 +672,7 @@ static int check_subst(struct lexer *lx, const char *text, size_t len)
 	while ((r = parse_next(p, &n)) == PARSE_OK)
 		;
 	msg = p->err;
-	if (strncmp(msg, "syntax error: ", 14) == 0)
+	if (strncmp(msg, "Syntax error: ", 14) == 0)
 		msg += 14;
 	snprintf(lx->subst_msg, sizeof(lx->subst_msg), "%s", msg);
 	parser_free(p);
@@ -705,7 +729,7 @@ enum parse_status parse_next(struct parser *p, struct node **out)
 	if (setjmp(p->jb)) {
 		if (p->err[0] == '\0') {   /* from the lexer */
 			p->incomplete = p->lx.fail_incomplete;
-			snprintf(p->err, sizeof(p->err), "syntax error: %s", p->lx.fail_msg);
+			snprintf(p->err, sizeof(p->err), "Syntax error: %s", p->lx.fail_msg);
 		}
 		p->have_tok = 0;
 		p->lx.subst_depth = 0;
