@@ -41,18 +41,30 @@ char *input_read_file(const char *path)
 	return text;
 }
 
-/* One line from fd 0, byte by byte, so that commands see the rest of stdin. */
+/*
+ * One line from fd 0. As dash, the input is read a block at a time, so a command
+ * run from a piped script finds stdin already taken as far as the shell has read.
+ */
 static char *read_line(void)
 {
+	static char buf[8192];
+	static size_t start, end;
 	size_t len = 0, cap = 256;
 	char *line = malloc(cap), c;
 	ssize_t n;
 
 	if (!line)
 		abort();
-	while ((n = read(0, &c, 1)) == 1 || (n < 0 && errno == EINTR)) {
-		if (n < 0)
-			continue;
+	for (;;) {
+		if (start == end) {
+			while ((n = read(0, buf, sizeof(buf))) < 0 && errno == EINTR)
+				;
+			if (n <= 0)
+				break;
+			start = 0;
+			end = (size_t)n;
+		}
+		c = buf[start++];
 		if (len + 2 >= cap && !(line = realloc(line, cap *= 2)))
 			abort();
 		line[len++] = c;

@@ -32,3 +32,8 @@ $SH -c 'echo ok; if' 2>/dev/null; echo "syntax error on the line: $?"
 $SH -c 'echo ok
 if' 2>/dev/null; echo "syntax error on the next line: $?"
 $SH -c 'eval "if"; echo not reached' 2>/dev/null; echo "eval: $?"
+printf 'read x\nhello\necho "read got [$x]"\n' | $SH 2>/dev/null
+printf 'head -n 1\nconsumed\necho after head\n' | $SH 2>/dev/null
+printf 'alias e=echo\ne from stdin\necho a \\\nb\n' | $SH
+printf 'cat <<E\nbody\nE\nexit 3\necho no\n' | $SH; echo "stdin exit: $?"
+printf 'echo ok; if\necho no\n' | $SH 2>/dev/null; echo "stdin syntax error: $?"
