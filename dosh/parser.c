@@ -34,6 +34,18 @@ _Noreturn void lex_fail(struct lexer *lx, int more, const char *msg)
 
 /* ---- tokens ---- */
 
+static int is_reserved(const char *w)
+{
+	static const char *const words[] = { "if", "then", "else", "elif", "fi", "do", "done",
+					     "case", "esac", "for", "while", "until", "in",
+					     "{", "}", "!" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(w, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int peek(struct parser *p)
 {
 	int pushed = 0;   /* an alias was just pushed: its first word is looked up too, as dash */
@@ -49,8 +61,11 @@ static int peek(struct parser *p)
 				p->quoted = p->lx.quoted;
 			}
 		}
+		/* where a command starts a reserved word comes first, as dash looks for it first;
+		   after an alias ending in a blank, only aliases are looked for */
 		if ((p->cmd_pos || p->lx.alias_blank || pushed) && p->tok == T_WORD && !p->quoted &&
-		    p->aliases && !p->alias_checked) {
+		    p->aliases && !p->alias_checked &&
+		    ((p->lx.alias_blank && !p->cmd_pos && !pushed) || !is_reserved(p->val))) {
 			const char *text = p->aliases(p->val);
 			p->alias_checked = 1;
 			/* a copy: running the line may redefine the alias while its text is read */
@@ -68,18 +83,6 @@ static int peek(struct parser *p)
 static void consume(struct parser *p)
 {
 	p->have_tok = 0;
-}
-
-static int is_reserved(const char *w)
-{
-	static const char *const words[] = { "if", "then", "else", "elif", "fi", "do", "done",
-					     "case", "esac", "for", "while", "until", "in",
-					     "{", "}", "!" };
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(w, words[i]) == 0)
-			return 1;
-	return 0;
 }
 
 /* The current token as dash names it in messages: "fi", ";", word, newline, end of file. */

@@ -50,3 +50,14 @@ l; l > /dev/null; echo "l: $?"
 alias foo='echo foo'
 h() { foo; }
 h; alias foo='echo bar'; h
+alias if='echo aliased' fi='echo x' then='echo t' do=echo in=IN done='echo d' while='echo w'
+alias '{'='echo brace' '!'='echo bang' case=echo esac=E
+if true; then echo reserved words come first; fi
+{ echo brace group; }
+! true; echo "bang: $?"
+for i in 1; do echo "for $i"; done
+case x in x) echo case;; esac
+while false; do :; done; echo while
+alias e='echo '
+e if
+unalias -a
