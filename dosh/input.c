@@ -266,6 +266,12 @@ static void append(struct pending *p, const char *line)
 	p->len += n;
 }
 
+/* Aliases for the completeness probe: an alias may open a construct ("if true; then"). */
+static const char *probe_alias(const char *name)
+{
+	return alias_value(sh_current, name);
+}
+
 /* Run the complete commands in @p; keep an incomplete tail. Returns: 1 when more is needed. */
 static int run_pending(struct shell *sh, struct pending *p)
 {
@@ -274,7 +280,7 @@ static int run_pending(struct shell *sh, struct pending *p)
 	/* exec_string stops at an incomplete tail without running it: detect that first */
 	{
 		struct arena *a = arena_new();
-		struct parser *ps = parser_new(a, p->text, NULL);
+		struct parser *ps = parser_new(a, p->text, probe_alias);
 		struct node *n;
 		enum parse_status r;
 		parser_more_may_follow(ps);
