@@ -250,6 +250,12 @@ static int assign_all(struct shell *sh, const struct word_list *assigns, int exp
 	return 0;
 }
 
+/* As dash: a name that leads nowhere is 127, one found but not runnable 126. */
+static int exec_failure_status(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG || err == ELOOP ? 127 : 126;
+}
+
 _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 {
 	char **argv, **env;
@@ -265,8 +271,9 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	env = var_environ(sh);
 	fflush(NULL);
 	execvpe(argv[0], argv, env);
-	sh_error(sh, "%s: %s", argv[0], errno == ENOENT ? "not found" : strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
+	sh_error(sh, "%s: %s", argv[0], errno == ENOENT || errno == ENOTDIR ? "not found"
+									  : strerror(errno));
+	_exit(exec_failure_status(errno));
 }
 
 /* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */

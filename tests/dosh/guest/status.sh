@@ -36,4 +36,7 @@ g() ( echo subshell body ); g
 $SH -c 'set -e; { cat; } < nofile; echo no' 2>/dev/null; echo "set -e, group redirection: $?"
 $SH -c 'set -e; while read l; do :; done < nofile; echo no' 2>/dev/null; echo "set -e, loop redirection: $?"
 $SH -c 'set -e; if { cat; } < nofile; then :; fi; echo condition goes on' 2>/dev/null
+touch f; ./f/x 2>/dev/null; echo "not a directory on the way: $?"
+./$(printf '%0300d' 0) 2>/dev/null; echo "name too long: $?"
+rm -f f
 eval 'if' 2>/dev/null; echo "not reached: $?"
