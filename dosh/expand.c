@@ -143,9 +143,9 @@ static const char *special_param(struct ectx *x, const char *name, char *buf, si
 	case '#': snprintf(buf, max, "%d", sh->argc); return buf;
 	case '-': {   /* in dash's order: its option table from the end */
 		const struct { char c; int on; } flags[] = {
-			{ 'u', sh->opt_nounset }, { 'C', sh->opt_noclobber }, { 'x', sh->opt_xtrace },
-			{ 's', sh->opt_stdin }, { 'i', sh->interactive }, { 'f', sh->opt_noglob },
-			{ 'e', sh->opt_errexit },
+			{ 'u', sh->opt_nounset }, { 'C', sh->opt_noclobber },
+			{ 'x', sh->opt_xtrace }, { 's', sh->opt_stdin }, { 'i', sh->interactive },
+			{ 'f', sh->opt_noglob }, { 'e', sh->opt_errexit },
 		};
 		size_t n = 0;
 		for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]) && n + 1 < max; i++)
@@ -400,7 +400,8 @@ static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 	if (!cmd)
 		abort();
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len && (strchr("$`\\", s[i + 1]) || (dq && s[i + 1] == '"')))
+		if (s[i] == '\\' && i + 1 < len &&
+		    (strchr("$`\\", s[i + 1]) || (dq && s[i + 1] == '"')))
 			i++;
 		*o++ = s[i];
 	}

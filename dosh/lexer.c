@@ -55,7 +55,7 @@ static int getc_lx(struct lexer *lx)
 	return c;
 }
 
-/* Drop the alias frames read to their end; one that ended in a blank makes the next word an alias too. */
+/* Drop the alias frames read to their end; one ending in a blank: the next word may be one too. */
 static void pop_spent_aliases(struct lexer *lx)
 {
 	lx->alias_blank = 0;
@@ -205,7 +205,7 @@ static char *backquote_text(const char *s, size_t n, int in_dquote)
 	return t;
 }
 
-/* `...`, parsed now as dash does: a syntax error inside, or an unfinished command, is the line's. */
+/* `...`, parsed now as dash does: a syntax error or an unfinished command inside is the line's. */
 static void check_backquote(struct lexer *lx, size_t open)
 {
 	char *text;

@@ -204,7 +204,7 @@ static int parse_letter(struct shell *sh, struct start *st, char c, int on, int 
 	return b_set(sh, 2, set_argv) == 0 ? 0 : -1;
 }
 
-/* Options as dash takes them: letters until "-", "--" or an operand; -c and -s anywhere among them. */
+/* Options as dash takes them: letters up to "-", "--" or an operand; -c, -s anywhere in them. */
 static int parse_args(struct shell *sh, struct start *st, int argc, char **argv)
 {
 	int i = 1;
@@ -286,10 +286,12 @@ int main(int argc, char **argv)
 	init_vars(sh);
 	sh->arg0 = argv[0];
 	sh->opt_stdin = st.read_stdin;
-	if (st.command) {
+	if (st.command) {   /* -c TEXT [$0 [$1...]] */
+		int nparams = st.nargs > 2 ? st.nargs - 2 : 0;
+
 		if (st.nargs > 1)
 			sh->arg0 = st.args[1];
-		set_positional(sh, st.nargs > 2 ? st.nargs - 2 : 0, st.nargs > 2 ? st.args + 2 : NULL);
+		set_positional(sh, nparams, st.args + (st.nargs - nparams));
 		sh->interactive = st.force_interactive;
 		status = exec_string(sh, st.args[0], "-c");
 	} else if (!st.read_stdin) {

@@ -70,7 +70,7 @@ static int peek(struct parser *p)
 			p->alias_checked = 1;
 			/* a copy: running the line may redefine the alias while its text is read */
 			if (text && !lexer_alias_active(&p->lx, p->val) &&
-			    lexer_push_alias(&p->lx, p->val, arena_strndup(p->a, text, strlen(text))) == 0) {
+			    lexer_push_alias(&p->lx, p->val, arena_strdup(p->a, text)) == 0) {
 				p->have_tok = 0;
 				pushed = 1;
 				continue;
@@ -642,7 +642,7 @@ static struct node *parse_command_at_depth(struct parser *p, const char *const *
 static struct node *parse_command(struct parser *p)
 {
 	static const char *const bad[] = { "then", "else", "elif", "fi", "do", "done", "esac",
-					   "}", "in", "!" };   /* "! !" and "a | ! b" too, as dash */
+					   "}", "in", "!" };   /* "! !", "a | ! b": as dash */
 	struct node *n;
 
 	if (++p->depth > PARSE_DEPTH_MAX)

@@ -46,7 +46,9 @@ int b_return(struct shell *sh, int argc, char **argv)
 
 	if (status < 0)
 		return 2;
-	sh->status = status;   /* outside a function it ends the script or subshell, as dash */   /* not cut to 8 bits: dash's $? shows 256 */
+	/* not cut to 8 bits (dash's $? shows 256); outside a function it ends the script or
+	   subshell, as in dash */
+	sh->status = status;
 	sh->flow = FLOW_RETURN;
 	return sh->status;
 }

@@ -162,7 +162,8 @@ int b_unalias(struct shell *sh, int argc, char **argv)
 			break;
 		}
 		if (strcmp(argv[i], "-a") != 0) {
-			sh_error(sh, "unalias: Illegal option -%c", argv[i][1] == 'a' ? argv[i][2] : argv[i][1]);
+			char bad = argv[i][1] == 'a' ? argv[i][2] : argv[i][1];
+			sh_error(sh, "unalias: Illegal option -%c", bad);
 			return 2;
 		}
 		while (sh->aliases) {
