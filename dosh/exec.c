@@ -310,9 +310,9 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 	int status;
 
 	if (builtin_is_exec(fn) && argc == 1) {   /* exec with redirections only: they stay */
-		if (redirs_apply(sh, n->redirs, NULL) == 0)
-			return 0;
-		return redir_failed(sh, 1);
+		if (redirs_apply(sh, n->redirs, NULL) != 0)
+			return redir_failed(sh, 1);
+		return assign_all(sh, &n->simple.assigns, 0) == 0 ? 0 : 2;   /* and so do these */
 	}
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
@@ -394,6 +394,8 @@ static int exec_simple(struct shell *sh, struct node *n)
 		status = run_builtin(sh, fn, special, n, argc, argv);
 	} else if (sh->exec_in_place && !sh->traps[0]) {
 		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
+	} else if (redirs_check_literal_dups(sh, n->redirs) != 0) {
+		status = 2;
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
 	} else if ((pid = fork_job(sh, 0)) == 0) {

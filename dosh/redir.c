@@ -96,28 +96,30 @@ static int heredoc_fd(struct shell *sh, const struct redir *r)
 }
 
 /*
- * ">&word", "<&word": as dash, the expanded word must be one digit or "-" (close);
+ * The word of ">&word", "<&word", expanded: as dash, one digit or "-" (-2: close);
  * anything else is a syntax error found at run time, which ends a shell that is not
- * interactive. Consumes @target.
+ * interactive (-1).
  */
+static int fd_word(struct shell *sh, const char *word)
+{
+	if (strcmp(word, "-") == 0)
+		return -2;
+	if (word[0] >= '0' && word[0] <= '9' && word[1] == '\0')
+		return word[0] - '0';
+	sh_error(sh, "Syntax error: Bad fd number");
+	if (!sh->interactive)
+		sh_exit(sh, 2);
+	return -1;
+}
+
+/* The descriptor ">&word" makes @fd a copy of, -2 to close it, -1 on error. Consumes @target. */
 static int dup_source(struct shell *sh, char *target, int fd)
 {
-	int n = target[0] - '0';
+	int n = fd_word(sh, target);
 
-	if (strcmp(target, "-") == 0) {
-		free(target);
-		return -2;
-	}
-	if (n < 0 || n > 9 || target[1] != '\0') {
-		free(target);
-		sh_error(sh, "Syntax error: Bad fd number");
-		if (!sh->interactive)
-			sh_exit(sh, 2);
-		return -1;
-	}
 	free(target);
-	if (n == fd)   /* "3>&3": nothing to do, even when 3 is closed, as dash */
-		return fd;
+	if (n < 0 || n == fd)   /* "3>&3": nothing to do, even when 3 is closed, as dash */
+		return n;
 	if (fcntl(n, F_GETFD) < 0) {
 		sh_error(sh, "%d: Bad file descriptor", n);
 		return -1;
@@ -202,6 +204,17 @@ void redirs_restore(struct redir_save *save)
 	if (save->sh)   /* the command is over: its host files get all their bytes now */
 		hostio_finish_to(save->sh, save->streams);
 	save->sh = NULL;
+}
+
+int redirs_check_literal_dups(struct shell *sh, const struct redir *r)
+{
+	for (; r; r = r->next) {
+		if ((r->type != R_DUPIN && r->type != R_DUPOUT) || strpbrk(r->word, "$`'\"\\"))
+			continue;   /* one with expansions is expanded once, in the child */
+		if (fd_word(sh, r->word) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 void redirs_close_prepared(struct redir *r)

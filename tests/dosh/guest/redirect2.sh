@@ -57,3 +57,5 @@ from fd3
 E
 cat <&3; exec 3<&-
 rm -f f g
+(cat <&file; echo not reached); echo "external command, a word for an fd: $?"
+(x=1 exec 3>f; echo "exec keeps its assignments: $x"); rm -f f
