@@ -80,6 +80,17 @@ static int peek(struct parser *p)
 	}
 }
 
+/* The next token where a command may start: a word there may be an alias. */
+static int peek_command(struct parser *p)
+{
+	int cmd_pos = p->cmd_pos, t;
+
+	p->cmd_pos = 1;
+	t = peek(p);
+	p->cmd_pos = cmd_pos;
+	return t;
+}
+
 static void consume(struct parser *p)
 {
 	p->have_tok = 0;
@@ -141,12 +152,7 @@ static int is_plain_kw(struct parser *p, const char *kw)
 /* A reserved word is looked for where a command may start: an alias may give it, as in dash. */
 static int is_kw(struct parser *p, const char *kw)
 {
-	int cmd_pos = p->cmd_pos;
-
-	p->cmd_pos = 1;
-	peek(p);
-	p->cmd_pos = cmd_pos;
-	return p->tok == T_WORD && !p->quoted && strcmp(p->val, kw) == 0;
+	return peek_command(p) == T_WORD && !p->quoted && strcmp(p->val, kw) == 0;
 }
 
 static void expect_kw(struct parser *p, const char *kw)
@@ -166,6 +172,13 @@ static void expect(struct parser *p, int tok)
 static void skip_newlines(struct parser *p)
 {
 	while (peek(p) == T_NEWLINE)
+		consume(p);
+}
+
+/* Newlines before a command: an alias giving nothing there is one more blank line, as dash. */
+static void skip_newlines_before_command(struct parser *p)
+{
+	while (peek_command(p) == T_NEWLINE)
 		consume(p);
 }
 
@@ -341,10 +354,10 @@ static struct node *parse_list(struct parser *p, int top)
 		if (t != T_SEMI && t != T_AMP && (top || t != T_NEWLINE))
 			break;
 		consume(p);
-		if (top && (peek(p) == T_NEWLINE || peek(p) == T_EOF))
+		if (top && (peek_command(p) == T_NEWLINE || p->tok == T_EOF))
 			break;
 		if (!top)
-			skip_newlines(p);
+			skip_newlines_before_command(p);
 		if (!top && at_list_end(p))
 			break;
 		if (count == 256)
@@ -359,7 +372,7 @@ static struct node *parse_list(struct parser *p, int top)
 
 static struct node *compound_list(struct parser *p)
 {
-	skip_newlines(p);
+	skip_newlines_before_command(p);
 	if (at_list_end(p))
 		syntax_error(p, NULL);
 	return parse_list(p, 0);
@@ -740,7 +753,8 @@ enum parse_status parse_next(struct parser *p, struct node **out)
 		p->lx.eofmark = 0;
 		return p->incomplete ? PARSE_INCOMPLETE : PARSE_ERROR;
 	}
-	while (peek(p) == T_NEWLINE)
+	/* in command position: an alias that gives nothing (or a comment) leaves a blank line */
+	while (peek_command(p) == T_NEWLINE)
 		consume(p);
 	if (peek(p) == T_EOF)
 		return PARSE_EOF;

@@ -61,3 +61,14 @@ while false; do :; done; echo while
 alias e='echo '
 e if
 unalias -a
+alias n= co='#'
+n
+echo after an empty alias
+echo z; n
+{ n
+echo in a group; }
+if true; then n
+echo in an if; fi
+co echo hidden; echo hidden too
+echo after a comment alias
+unalias -a
