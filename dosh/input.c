@@ -17,6 +17,17 @@
 #include "host.h"
 #include "jobs.h"
 
+/* As dash, NUL bytes in the input are dropped ("a\0b" reads as "ab"). */
+static void drop_nuls(char *text, size_t len)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (text[i])
+			text[k++] = text[i];
+	text[k] = '\0';
+}
+
 char *input_read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -33,11 +44,7 @@ char *input_read_file(const char *path)
 			abort();
 	text[len] = '\0';
 	fclose(f);
-	if (memchr(text, '\0', len)) {
-		free(text);
-		errno = EINVAL;   /* a binary file is not a script */
-		return NULL;
-	}
+	drop_nuls(text, len);
 	return text;
 }
 
@@ -64,7 +71,8 @@ static char *read_line(void)
 			start = 0;
 			end = (size_t)n;
 		}
-		c = buf[start++];
+		if ((c = buf[start++]) == '\0')
+			continue;   /* dropped, as dash */
 		if (len + 2 >= cap && !(line = realloc(line, cap *= 2)))
 			abort();
 		line[len++] = c;

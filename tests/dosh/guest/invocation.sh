@@ -38,3 +38,5 @@ printf 'alias e=echo\ne from stdin\necho a \\\nb\n' | $SH
 printf 'cat <<E\nbody\nE\nexit 3\necho no\n' | $SH; echo "stdin exit: $?"
 printf 'echo ok; if\necho no\n' | $SH 2>/dev/null; echo "stdin syntax error: $?"
 printf "alias x='if true; then'\nx\necho alias opens a construct\nfi\n" | $SH
+printf 'echo a\0b\necho next\n' > nul.sh; $SH nul.sh; echo "NUL in a script: $?"
+$SH < nul.sh; rm nul.sh
