@@ -17,11 +17,9 @@
 static int char_ahead(const struct lexer *lx, size_t skip)
 {
 	for (int i = lx->depth - 1; i >= 0; i--) {
-		const struct lex_push *t = &lx->stack[i];
-		size_t left = strlen(t->s + t->pos);
-		if (skip < left)
-			return (unsigned char)t->s[t->pos + skip];
-		skip -= left;
+		for (const char *r = lx->stack[i].s + lx->stack[i].pos; *r; r++)
+			if (skip-- == 0)
+				return (unsigned char)*r;
 	}
 	return lx->pos + skip < lx->len ? (unsigned char)lx->text[lx->pos + skip] : -1;
 }
