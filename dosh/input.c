@@ -339,6 +339,8 @@ int input_loop(struct shell *sh)
 		append(&p, line);
 		free(line);
 		more = run_pending(sh, &p);
+		if (sh->flow == FLOW_RETURN)   /* "return" outside a function ends the shell, as dash */
+			break;
 	}
 	if (more)
 		sh->status = exec_string(sh, p.text, "stdin");   /* reports the unfinished command */

@@ -39,4 +39,5 @@ $SH -c 'set -e; if { cat; } < nofile; then :; fi; echo condition goes on' 2>/dev
 touch f; ./f/x 2>/dev/null; echo "not a directory on the way: $?"
 ./$(printf '%0300d' 0) 2>/dev/null; echo "name too long: $?"
 rm -f f
+printf 'return 3\necho no\n' | $SH; echo "return on stdin: $?"
 eval 'if' 2>/dev/null; echo "not reached: $?"
