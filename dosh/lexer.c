@@ -241,10 +241,22 @@ static void scan_backquote(struct lexer *lx)
 	check_backquote(lx, open);
 }
 
+/* Whether a line ends in an unescaped backslash. */
+static int ends_in_backslash(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && s[n - 1 - k] == '\\')
+		k++;
+	return k % 2 == 1;
+}
+
 /* A here-document begun inside $(...): its body, copied raw, follows the end of its line. */
 struct sub_heredoc {
 	char delim[256];
 	int strip_tabs;
+	int quoted;
+	int continued;          /* the last line ended in a backslash: this one is no delimiter */
 };
 
 /* "<<word" inside $(...): copy the operator and the word, remember the delimiter. */
@@ -272,11 +284,12 @@ static void scan_sub_heredoc_op(struct lexer *lx, struct sub_heredoc *h)
 			put(lx, getc_lx(lx));
 	}
 	terminate(lx);
-	lexer_heredoc_delim(lx->word + start, h->delim, sizeof(h->delim), NULL);
+	lexer_heredoc_delim(lx->word + start, h->delim, sizeof(h->delim), &h->quoted);
+	h->continued = 0;
 }
 
 /* One line of a here-document body inside $(...), copied with its newline. Returns: it ends it. */
-static int copy_sub_heredoc_line(struct lexer *lx, const struct sub_heredoc *h)
+static int copy_sub_heredoc_line(struct lexer *lx, struct sub_heredoc *h)
 {
 	size_t start;
 	int c, done;
@@ -288,7 +301,8 @@ static int copy_sub_heredoc_line(struct lexer *lx, const struct sub_heredoc *h)
 	while ((c = peekc(lx)) >= 0 && c != '\n')
 		put(lx, getc_lx(lx));
 	terminate(lx);
-	done = c < 0 || strcmp(lx->word + start, h->delim) == 0;
+	done = c < 0 || (!h->continued && strcmp(lx->word + start, h->delim) == 0);
+	h->continued = !h->quoted && ends_in_backslash(lx->word + start, lx->wlen - start);
 	if (c == '\n')
 		put(lx, getc_lx(lx));
 	return done;
@@ -552,16 +566,6 @@ void lexer_heredoc_delim(const char *raw, char *out, size_t max, int *quoted)
 	out[n] = '\0';
 	if (quoted)
 		*quoted = any;
-}
-
-/* Whether a line ends in an unescaped backslash. */
-static int ends_in_backslash(const char *s, size_t n)
-{
-	size_t k = 0;
-
-	while (k < n && s[n - 1 - k] == '\\')
-		k++;
-	return k % 2 == 1;
 }
 
 /*

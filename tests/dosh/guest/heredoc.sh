@@ -103,5 +103,11 @@ E2
 cat <<E
 E
 echo empty
+x=$(cat <<E
+a\
+E
+b)
+E
+); echo "[$x]"
 cat <<EOF
 cut by the end
