@@ -476,8 +476,11 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 	struct saved_var *mark = sh->locals;
 	int status;
 
-	if (builtin_is_exec(fn) && argc == 1)   /* exec with redirections only: they stay */
-		return redirs_apply(sh, n->redirs, NULL) == 0 ? 0 : redir_failed(sh, special);
+	if (builtin_is_exec(fn) && argc == 1) {   /* exec with redirections only: they stay */
+		if (redirs_apply(sh, n->redirs, NULL) != 0)
+			return redir_failed(sh, special);
+		return assign_all(sh, &n->simple.assigns, 0) == 0 ? 0 : 2;   /* and so do these */
+	}
 	if (redirs_apply(sh, n->redirs, &save) != 0) {
 		redirs_restore(&save);
 		return redir_failed(sh, special);
@@ -490,7 +493,11 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 		status = call_builtin(sh, fn, special, argc, argv);
 	else
 		status = 2;
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {   /* e.g. stdout closed: status 1, as dash */
+		sh_error(sh, "%s: I/O error", argv[0]);
+		clearerr(stdout);
+		status = status ? status : 1;
+	}
 	if (!special)
 		var_restore_locals(sh, mark);
 	redirs_restore(&save);
@@ -583,6 +590,8 @@ static int exec_simple(struct shell *sh, struct node *n)
 		/* not found, and said so */
 	} else if (sh->exec_in_place && !sh->traps[0]) {
 		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
+	} else if (redirs_check_literal_dups(sh, n->redirs) != 0) {
+		status = 2;
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
 	} else if ((pid = fork_job(sh, 0)) == 0) {

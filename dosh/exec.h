@@ -21,6 +21,12 @@ struct redir_save {
 int redir_open_flags(enum redir_type type);
 /* redirs_apply - apply @r in order; with @save, remember what to restore. Returns: 0 or -1. */
 int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *save);
+/*
+ * redirs_check_literal_dups - before a fork, as dash finds it in the shell itself: a
+ * literal ">&word" whose word is no digit nor "-" ends a non-interactive shell.
+ * Returns: 0 or -1.
+ */
+int redirs_check_literal_dups(struct shell *sh, const struct redir *r);
 /* redirs_close_prepared - the parent's copies of host targets opened for a child. */
 void redirs_close_prepared(struct redir *r);
 /* redirs_restore - put back what redirs_apply() changed; finish the host files it opened. */

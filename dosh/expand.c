@@ -69,6 +69,14 @@ static size_t skip_part(const char *s, size_t len, size_t i);
 /* A nested $( or ${ at @i: the index after its closer. */
 static size_t skip_nested(const char *s, size_t len, size_t i);
 
+/* From just after "$(", the index of its ")" as the lexer found it (case patterns and all). */
+static size_t subst_close(const char *s, size_t len, size_t i)
+{
+	size_t end = subst_end(s, len, i);
+
+	return end > i && end <= len && s[end - 1] == ')' ? end - 1 : len;
+}
+
 /* From just after an opener, the index of the matching @close: quotes and nesting skipped. */
 static size_t skip_to(const char *s, size_t len, size_t i, char close)
 {
@@ -103,6 +111,8 @@ static size_t skip_to(const char *s, size_t len, size_t i, char close)
 
 static size_t skip_nested(const char *s, size_t len, size_t i)
 {
+	if (s[i + 1] == '(' && !(i + 2 < len && s[i + 2] == '('))
+		return subst_close(s, len, i + 2) + 1;
 	return skip_to(s, len, i + 2, s[i + 1] == '(' ? ')' : '}') + 1;
 }
 
@@ -372,7 +382,7 @@ static void expand_arith(struct ectx *x, const char *s, size_t len, int dq)
 	free(text);
 }
 
-/* `cmd`: inside, \$ \` and \\ stand for themselves. */
+/* `cmd`: inside, \$ \` and \\ stand for themselves, and \" too within double quotes. */
 static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 {
 	char *cmd = malloc(len + 1), *o = cmd;
@@ -380,7 +390,8 @@ static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 	if (!cmd)
 		abort();
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len && strchr("$`\\", s[i + 1]))
+		if (s[i] == '\\' && i + 1 < len &&
+		    (strchr("$`\\", s[i + 1]) || (dq && s[i + 1] == '"')))
 			i++;
 		*o++ = s[i];
 	}
@@ -401,7 +412,7 @@ static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i,
 		return i + 1;
 	}
 	if (s[i + 1] == '(') {
-		end = skip_to(s, len, i + 2, ')');
+		end = s[i + 2] == '(' ? skip_to(s, len, i + 2, ')') : subst_close(s, len, i + 2);
 		if (s[i + 2] == '(' && end > i + 3 && s[end - 1] == ')')
 			expand_arith(x, s + i + 3, end - 1 - (i + 3), dq);
 		else {

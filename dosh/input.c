@@ -17,6 +17,17 @@
 #include "host.h"
 #include "jobs.h"
 
+/* As dash, NUL bytes in the input are dropped ("a\0b" reads as "ab"). */
+static void drop_nuls(char *text, size_t len)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (text[i])
+			text[k++] = text[i];
+	text[k] = '\0';
+}
+
 char *input_read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -33,26 +44,35 @@ char *input_read_file(const char *path)
 			abort();
 	text[len] = '\0';
 	fclose(f);
-	if (memchr(text, '\0', len)) {
-		free(text);
-		errno = EINVAL;   /* a binary file is not a script */
-		return NULL;
-	}
+	drop_nuls(text, len);
 	return text;
 }
 
-/* One line from fd 0, byte by byte, so that commands see the rest of stdin. */
+/*
+ * One line from fd 0. As dash, the input is read a block at a time, so a command
+ * run from a piped script finds stdin already taken as far as the shell has read.
+ */
 static char *read_line(void)
 {
+	static char buf[8192];
+	static size_t start, end;
 	size_t len = 0, cap = 256;
 	char *line = malloc(cap), c;
 	ssize_t n;
 
 	if (!line)
 		abort();
-	while ((n = read(0, &c, 1)) == 1 || (n < 0 && errno == EINTR)) {
-		if (n < 0)
-			continue;
+	for (;;) {
+		if (start == end) {
+			while ((n = read(0, buf, sizeof(buf))) < 0 && errno == EINTR)
+				;
+			if (n <= 0)
+				break;
+			start = 0;
+			end = (size_t)n;
+		}
+		if ((c = buf[start++]) == '\0')
+			continue;   /* dropped, as dash */
 		if (len + 2 >= cap && !(line = realloc(line, cap *= 2)))
 			abort();
 		line[len++] = c;
@@ -254,6 +274,12 @@ static void append(struct pending *p, const char *line)
 	p->len += n;
 }
 
+/* Aliases for the completeness probe: an alias may open a construct ("if true; then"). */
+static const char *probe_alias(const char *name)
+{
+	return alias_value(sh_current, name);
+}
+
 /* Run the complete commands in @p; keep an incomplete tail. Returns: 1 when more is needed. */
 static int run_pending(struct shell *sh, struct pending *p)
 {
@@ -262,9 +288,10 @@ static int run_pending(struct shell *sh, struct pending *p)
 	/* exec_string stops at an incomplete tail without running it: detect that first */
 	{
 		struct arena *a = arena_new();
-		struct parser *ps = parser_new(a, p->text, NULL);
+		struct parser *ps = parser_new(a, p->text, probe_alias);
 		struct node *n;
 		enum parse_status r;
+		parser_more_may_follow(ps);
 		while ((r = parse_next(ps, &n)) == PARSE_OK)
 			;
 		need_more = r == PARSE_INCOMPLETE;

@@ -107,8 +107,7 @@ char *command_subst(struct shell *sh, const char *text)
 	close(p[0]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	sh->cmdsubst_status = pid < 0 ? 1 : status_of(st);
-	sh->status = sh->cmdsubst_status;
+	sh->cmdsubst_status = pid < 0 ? 1 : status_of(st);   /* $? stays until the command ends */
 	while (len > 0 && out[len - 1] == '\n')
 		len--;
 	out[len] = '\0';
@@ -148,10 +147,10 @@ static void usage(FILE *f)
 }
 
 struct start {
-	const char *command;     /* -c */
+	int command;             /* -c: the first operand is the command text */
 	int force_interactive;
-	int read_stdin;
-	char **args;             /* script name and arguments, or -c's name and arguments */
+	int read_stdin;          /* -s */
+	char **args;             /* the operands: script or -c text, then $0 and arguments */
 	int nargs;
 };
 
@@ -180,53 +179,64 @@ static int parse_long(struct shell *sh, int argc, char **argv, int *i)
 	return -1;
 }
 
-static int parse_short(struct shell *sh, struct start *st, int argc, char **argv, int *i)
+/* One option letter of -xyz (@on) or +xyz; -o takes the next argument. */
+static int parse_letter(struct shell *sh, struct start *st, char c, int on, int argc, char **argv,
+			int *i)
 {
-	const char *a = argv[*i];
-	char *set_argv[3] = { (char *)"set", (char *)a, NULL };
+	char flag[3] = { on ? '-' : '+', c, '\0' };
+	char *set_argv[4] = { (char *)"set", flag, NULL, NULL };
 
-	if (strcmp(a, "-c") == 0) {
-		if (*i + 1 >= argc) {
-			fputs("dosh: -c: an argument is required\n", stderr);
-			return -1;
-		}
-		st->command = argv[++*i];
+	switch (c) {
+	case 'c':   /* +c too, as dash */
+		st->command = 1;
 		return 0;
-	}
-	if (strcmp(a, "-i") == 0 || strcmp(a, "-s") == 0) {
-		st->force_interactive |= a[1] == 'i';
-		st->read_stdin |= a[1] == 's';
+	case 's':
+		st->read_stdin = on;
 		return 0;
-	}
-	if (strcmp(a, "-o") == 0 || strcmp(a, "+o") == 0) {
-		char *o[4] = { (char *)"set", (char *)a, *i + 1 < argc ? argv[++*i] : (char *)"", NULL };
-		return b_set(sh, 3, o) == 0 ? 0 : -1;
+	case 'i':
+		st->force_interactive = on;
+		return 0;
+	case 'l':   /* a login shell: dash reads a profile then, dosh has none */
+		return 0;
+	case 'o':
+		if (*i + 1 >= argc)
+			return b_set(sh, 2, set_argv) == 0 ? 0 : -1;
+		set_argv[2] = argv[++*i];
+		return b_set(sh, 3, set_argv) == 0 ? 0 : -1;
 	}
 	return b_set(sh, 2, set_argv) == 0 ? 0 : -1;
 }
 
+/* Options as dash takes them: letters up to "-", "--" or an operand; -c, -s anywhere in them. */
 static int parse_args(struct shell *sh, struct start *st, int argc, char **argv)
 {
 	int i = 1;
 
 	for (; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
+		if (strcmp(a, "-") == 0 || strcmp(a, "--") == 0) {
 			i++;
 			break;
 		}
 		if (a[0] == '-' && a[1] == '-') {
 			if (parse_long(sh, argc, argv, &i) != 0)
 				return -1;
-		} else if ((a[0] == '-' || a[0] == '+') && a[1]) {
-			if (parse_short(sh, st, argc, argv, &i) != 0)
-				return -1;
-		} else {
-			break;
+			continue;
 		}
+		if ((a[0] != '-' && a[0] != '+') || !a[1])
+			break;
+		for (const char *c = a + 1; *c; c++)
+			if (parse_letter(sh, st, *c, a[0] == '-', argc, argv, &i) != 0)
+				return -1;
 	}
 	st->args = argv + i;
 	st->nargs = argc - i;
+	if (st->nargs == 0 && st->command) {
+		fputs("dosh: -c requires an argument\n", stderr);
+		return -1;
+	}
+	if (st->nargs == 0)
+		st->read_stdin = 1;
 	return 0;
 }
 
@@ -269,9 +279,10 @@ static int run_script(struct shell *sh, const char *path)
 {
 	char *text = input_read_file(path);
 
-	if (!text) {
-		fprintf(stderr, "dosh: %s: %s\n", path, strerror(errno));
-		return errno == ENOENT ? 127 : 126;
+	if (!text) {   /* as dash: status 2, "No such file" for a missing one */
+		fprintf(stderr, "dosh: cannot open %s: %s\n", path,
+			errno == ENOENT || errno == ENOTDIR ? "No such file" : strerror(errno));
+		return 2;
 	}
 	sh->lineno_valid = 1;
 	sh->status = exec_string(sh, text, path);
@@ -293,12 +304,16 @@ int main(int argc, char **argv)
 		return 2;
 	init_vars(sh);
 	sh->arg0 = argv[0];
-	if (st.command) {
-		if (st.nargs > 0)
-			sh->arg0 = st.args[0];
-		set_positional(sh, st.nargs > 0 ? st.nargs - 1 : 0, st.args + (st.nargs > 0));
-		status = exec_string(sh, st.command, "-c");
-	} else if (st.nargs > 0 && !st.read_stdin) {
+	sh->opt_stdin = st.read_stdin;
+	if (st.command) {   /* -c TEXT [$0 [$1...]] */
+		int nparams = st.nargs > 2 ? st.nargs - 2 : 0;
+
+		if (st.nargs > 1)
+			sh->arg0 = st.args[1];
+		set_positional(sh, nparams, st.args + (st.nargs - nparams));
+		sh->interactive = st.force_interactive;
+		status = exec_string(sh, st.args[0], "-c");
+	} else if (!st.read_stdin) {
 		sh->arg0 = st.args[0];
 		set_positional(sh, st.nargs - 1, st.args + 1);
 		status = run_script(sh, st.args[0]);

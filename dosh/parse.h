@@ -110,12 +110,20 @@ void parser_free(struct parser *p);
  */
 enum parse_status parse_next(struct parser *p, struct node **out);
 const char *parser_error(const struct parser *p);
+/* parser_more_may_follow - the text may go on: a here-document cut by its end is incomplete. */
+void parser_more_may_follow(struct parser *p);
 /* parser_offset - how far into the text parsing has got. */
 size_t parser_offset(const struct parser *p);
 /* parser_lineno - the line the parser is on (for messages). */
 int parser_lineno(const struct parser *p);
 /* parser_set_lineno - start counting lines at @n. */
 void parser_set_lineno(struct parser *p, int n);
+
+/*
+ * subst_end - in raw word @s (@len bytes), from just after a "$(" at @i: the index just
+ * after its ")", found as the lexer found it (case patterns, here-documents, comments).
+ */
+size_t subst_end(const char *s, size_t len, size_t i);
 
 /* is_shell_name - @s[0..n) is a name: a letter or '_', then letters, digits, '_'. */
 int is_shell_name(const char *s, size_t n);

@@ -19,6 +19,7 @@ struct parser {
 	int cmd_pos;            /* the next word may be an alias */
 	int alias_checked;      /* the current word was looked up as an alias */
 	int depth;              /* nesting of commands, bounded */
+	int subst_depth;        /* this parses the text of a $(...) this deep */
 	jmp_buf jb;
 	int incomplete;
 	char err[300];
@@ -33,8 +34,22 @@ _Noreturn void lex_fail(struct lexer *lx, int more, const char *msg)
 
 /* ---- tokens ---- */
 
+static int is_reserved(const char *w)
+{
+	static const char *const words[] = { "if", "then", "else", "elif", "fi", "do", "done",
+					     "case", "esac", "for", "while", "until", "in",
+					     "{", "}", "!" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(w, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int peek(struct parser *p)
 {
+	int pushed = 0;   /* an alias was just pushed: its first word is looked up too, as dash */
+
 	for (;;) {
 		if (!p->have_tok) {
 			p->tok = lexer_next(&p->lx);
@@ -46,12 +61,18 @@ static int peek(struct parser *p)
 				p->quoted = p->lx.quoted;
 			}
 		}
-		if (p->cmd_pos && p->tok == T_WORD && !p->quoted && p->aliases && !p->alias_checked) {
+		/* where a command starts a reserved word comes first, as dash looks for it first;
+		   after an alias ending in a blank, only aliases are looked for */
+		if ((p->cmd_pos || p->lx.alias_blank || pushed) && p->tok == T_WORD && !p->quoted &&
+		    p->aliases && !p->alias_checked &&
+		    ((p->lx.alias_blank && !p->cmd_pos && !pushed) || !is_reserved(p->val))) {
 			const char *text = p->aliases(p->val);
 			p->alias_checked = 1;
-			if (text && !lexer_alias_active(&p->lx, p->val)) {
-				lexer_push_alias(&p->lx, p->val, text);
+			/* a copy: running the line may redefine the alias while its text is read */
+			if (text && !lexer_alias_active(&p->lx, p->val) &&
+			    lexer_push_alias(&p->lx, p->val, arena_strdup(p->a, text)) == 0) {
 				p->have_tok = 0;
+				pushed = 1;
 				continue;
 			}
 		}
@@ -59,68 +80,105 @@ static int peek(struct parser *p)
 	}
 }
 
+/* The next token where a command may start: a word there may be an alias. */
+static int peek_command(struct parser *p)
+{
+	int cmd_pos = p->cmd_pos, t;
+
+	p->cmd_pos = 1;
+	t = peek(p);
+	p->cmd_pos = cmd_pos;
+	return t;
+}
+
 static void consume(struct parser *p)
 {
 	p->have_tok = 0;
 }
 
-static const char *token_name(struct parser *p)
+/* The current token as dash names it in messages: "fi", ";", word, newline, end of file. */
+static const char *token_desc(struct parser *p, char *buf, size_t max)
 {
 	static const char *const names[] = {
-		[T_EOF] = "end of file", [T_NEWLINE] = "newline", [T_SEMI] = ";", [T_AMP] = "&",
-		[T_PIPE] = "|", [T_AND_IF] = "&&", [T_OR_IF] = "||", [T_DSEMI] = ";;",
-		[T_LPAREN] = "(", [T_RPAREN] = ")", [T_LESS] = "<", [T_GREAT] = ">",
-		[T_DGREAT] = ">>", [T_LESSAND] = "<&", [T_GREATAND] = ">&", [T_LESSGREAT] = "<>",
-		[T_DLESS] = "<<", [T_DLESSDASH] = "<<-", [T_CLOBBER] = ">|",
+		[T_SEMI] = ";", [T_AMP] = "&", [T_PIPE] = "|", [T_AND_IF] = "&&", [T_OR_IF] = "||",
+		[T_DSEMI] = ";;", [T_LPAREN] = "(", [T_RPAREN] = ")", [T_LESS] = "<",
+		[T_GREAT] = ">", [T_DGREAT] = ">>", [T_LESSAND] = "<&", [T_GREATAND] = ">&",
+		[T_LESSGREAT] = "<>", [T_DLESS] = "<<", [T_DLESSDASH] = "<<-", [T_CLOBBER] = ">|",
 	};
 
-	if (p->tok == T_WORD || p->tok == T_IONUMBER)
-		return p->val;
-	return names[p->tok];
+	if (p->tok == T_EOF)
+		return "end of file";
+	if (p->tok == T_NEWLINE)
+		return "newline";
+	if ((p->tok == T_WORD && (p->quoted || !is_reserved(p->val))) || p->tok == T_IONUMBER)
+		return "word";
+	snprintf(buf, max, "\"%s\"", p->tok == T_WORD ? p->val : names[p->tok]);
+	return buf;
 }
 
-static _Noreturn void syntax_error(struct parser *p, const char *what)
+/* A syntax error at the current token: "X unexpected", "(expecting Y)" when @expecting. */
+static _Noreturn void syntax_error_expecting(struct parser *p, const char *expecting)
 {
+	char tok[64];
+
 	peek(p);
 	p->incomplete = p->tok == T_EOF;
-	if (what)
-		snprintf(p->err, sizeof(p->err), "syntax error: %s", what);
-	else if (p->tok == T_EOF)
-		snprintf(p->err, sizeof(p->err), "syntax error: unexpected end of file");
+	if (expecting)
+		snprintf(p->err, sizeof(p->err), "Syntax error: %s unexpected (expecting \"%s\")",
+			 token_desc(p, tok, sizeof(tok)), expecting);
 	else
-		snprintf(p->err, sizeof(p->err), "syntax error: unexpected '%s'", token_name(p));
+		snprintf(p->err, sizeof(p->err), "Syntax error: %s unexpected",
+			 token_desc(p, tok, sizeof(tok)));
 	longjmp(p->jb, 1);
 }
 
-static int is_kw(struct parser *p, const char *kw)
+/* A syntax error: @what says which, or NULL for the current token being unexpected. */
+static _Noreturn void syntax_error(struct parser *p, const char *what)
+{
+	if (!what)
+		syntax_error_expecting(p, NULL);
+	peek(p);
+	p->incomplete = p->tok == T_EOF;
+	snprintf(p->err, sizeof(p->err), "Syntax error: %s", what);
+	longjmp(p->jb, 1);
+}
+
+/* A reserved word where no alias is looked for: "esac" before a case pattern. */
+static int is_plain_kw(struct parser *p, const char *kw)
 {
 	return peek(p) == T_WORD && !p->quoted && strcmp(p->val, kw) == 0;
 }
 
+/* A reserved word is looked for where a command may start: an alias may give it, as in dash. */
+static int is_kw(struct parser *p, const char *kw)
+{
+	return peek_command(p) == T_WORD && !p->quoted && strcmp(p->val, kw) == 0;
+}
+
 static void expect_kw(struct parser *p, const char *kw)
 {
-	char msg[64];
-
-	if (!is_kw(p, kw)) {
-		if (peek(p) == T_EOF) {
-			snprintf(msg, sizeof(msg), "'%s' expected", kw);
-			syntax_error(p, msg);
-		}
-		syntax_error(p, NULL);
-	}
+	if (!is_kw(p, kw))
+		syntax_error_expecting(p, kw);
 	consume(p);
 }
 
 static void expect(struct parser *p, int tok)
 {
 	if (peek(p) != tok)
-		syntax_error(p, NULL);
+		syntax_error_expecting(p, tok == T_RPAREN ? ")" : NULL);
 	consume(p);
 }
 
 static void skip_newlines(struct parser *p)
 {
 	while (peek(p) == T_NEWLINE)
+		consume(p);
+}
+
+/* Newlines before a command: an alias giving nothing there is one more blank line, as dash. */
+static void skip_newlines_before_command(struct parser *p)
+{
+	while (peek_command(p) == T_NEWLINE)
 		consume(p);
 }
 
@@ -178,45 +236,30 @@ static int is_assignment(const char *w)
 
 /* ---- redirections ---- */
 
+struct heredoc_target {
+	struct arena *a;
+	struct redir *r;
+};
+
 static void store_heredoc(void *ctx, const char *body, size_t len)
 {
-	struct redir *r = ctx;
+	struct heredoc_target *t = ctx;
 
-	memcpy(r->word, body, len);
-	r->word[len] = '\0';
-}
-
-/* The delimiter with quotes removed; *quoted says whether there were any. */
-static void heredoc_delim(const char *raw, char *out, size_t max, int *quoted)
-{
-	size_t n = 0;
-	char q = 0;
-
-	*quoted = 0;
-	for (; *raw && n + 1 < max; raw++) {
-		if (!q && (*raw == '\'' || *raw == '"')) {
-			q = *raw;
-			*quoted = 1;
-		} else if (q && *raw == q) {
-			q = 0;
-		} else if (!q && *raw == '\\' && raw[1]) {
-			*quoted = 1;
-			out[n++] = *++raw;
-		} else {
-			out[n++] = *raw;
-		}
-	}
-	out[n] = '\0';
+	t->r->word = arena_strndup(t->a, body, len);
 }
 
 static void add_heredoc(struct parser *p, struct redir *r, int strip)
 {
-	struct lex_heredoc h = { .strip_tabs = strip, .store = store_heredoc, .ctx = r };
+	struct heredoc_target *t = arena_alloc(p->a, sizeof(*t));
+	struct lex_heredoc h = { .strip_tabs = strip, .store = store_heredoc, .ctx = t };
 
-	heredoc_delim(p->val, h.delim, sizeof(h.delim), &r->heredoc_quoted);
-	r->word = arena_alloc(p->a, LEX_WORD_MAX);
+	t->a = p->a;
+	t->r = r;
+	lexer_heredoc_delim(p->val, h.delim, sizeof(h.delim), &r->heredoc_quoted);
+	h.quoted = r->heredoc_quoted;
+	r->word = arena_strndup(p->a, "", 0);   /* until the body is read */
 	if (lexer_add_heredoc(&p->lx, &h) != 0)
-		syntax_error(p, "too many here-documents on one line");
+		syntax_error(p, "Too many here-documents on one line");
 }
 
 static int is_redir_op(int t)
@@ -243,12 +286,15 @@ static struct redir *parse_redir(struct parser *p)
 	}
 	op = peek(p);
 	consume(p);
+	p->lx.eofmark = op == T_DLESS || op == T_DLESSDASH;
+	peek(p);
+	p->lx.eofmark = 0;
 	r->type = types[op];
 	if (r->fd < 0)
 		r->fd = (op == T_LESS || op == T_LESSAND || op == T_LESSGREAT || op == T_DLESS ||
 			 op == T_DLESSDASH) ? 0 : 1;
 	if (peek(p) != T_WORD)
-		syntax_error(p, peek(p) == T_EOF ? "redirection without a target" : NULL);
+		syntax_error(p, NULL);
 	if (op == T_DLESS || op == T_DLESSDASH) {
 		add_heredoc(p, r, op == T_DLESSDASH);
 	} else if (word_is_host(p->val)) {
@@ -308,14 +354,14 @@ static struct node *parse_list(struct parser *p, int top)
 		if (t != T_SEMI && t != T_AMP && (top || t != T_NEWLINE))
 			break;
 		consume(p);
-		if (top && (peek(p) == T_NEWLINE || peek(p) == T_EOF))
+		if (top && (peek_command(p) == T_NEWLINE || p->tok == T_EOF))
 			break;
 		if (!top)
-			skip_newlines(p);
+			skip_newlines_before_command(p);
 		if (!top && at_list_end(p))
 			break;
 		if (count == 256)
-			syntax_error(p, "list too long");
+			syntax_error(p, "List too long");
 		items[count++] = parse_and_or(p);
 	}
 	n = items[--count];
@@ -326,7 +372,7 @@ static struct node *parse_list(struct parser *p, int top)
 
 static struct node *compound_list(struct parser *p)
 {
-	skip_newlines(p);
+	skip_newlines_before_command(p);
 	if (at_list_end(p))
 		syntax_error(p, NULL);
 	return parse_list(p, 0);
@@ -347,7 +393,7 @@ static struct node *parse_pipeline(struct parser *p)
 		consume(p);
 		skip_newlines(p);
 		if (count == 64)
-			syntax_error(p, "pipeline too long");
+			syntax_error(p, "Pipeline too long");
 		cmds[count++] = parse_command(p);
 	}
 	n = cmds[0];
@@ -416,7 +462,7 @@ static struct node *parse_for(struct parser *p)
 	struct node *n = mk(p, N_FOR);
 
 	if (peek(p) != T_WORD || !is_shell_name(p->val, strlen(p->val)))
-		syntax_error(p, peek(p) == T_EOF ? NULL : "bad for loop variable");
+		syntax_error(p, peek(p) == T_EOF ? NULL : "Bad for loop variable");
 	n->forn.var = p->val;
 	consume(p);
 	skip_newlines(p);
@@ -463,7 +509,7 @@ static struct case_item *parse_case_item(struct parser *p)
 		consume(p);
 		skip_newlines(p);
 	} else if (!is_kw(p, "esac")) {
-		syntax_error(p, NULL);
+		syntax_error_expecting(p, ";;");
 	}
 	return ci;
 }
@@ -480,7 +526,7 @@ static struct node *parse_case(struct parser *p)
 	skip_newlines(p);
 	expect_kw(p, "in");
 	skip_newlines(p);
-	while (!is_kw(p, "esac")) {
+	while (!is_plain_kw(p, "esac")) {
 		*tail = parse_case_item(p);
 		tail = &(*tail)->next;
 	}
@@ -556,8 +602,10 @@ static struct node *parse_function(struct parser *p, struct node *simple)
 	p->cmd_pos = 1;
 	n->func.body = parse_compound(p);
 	p->cmd_pos = 0;
-	if (!n->func.body)
-		syntax_error(p, NULL);
+	if (!n->func.body) {   /* "f() cmd": dash takes any command as the body */
+		n->func.body = parse_command(p);
+		return n;
+	}
 	parse_redirs(p, &n->func.body->redirs);
 	return n;
 }
@@ -621,11 +669,11 @@ static struct node *parse_command_at_depth(struct parser *p, const char *const *
 static struct node *parse_command(struct parser *p)
 {
 	static const char *const bad[] = { "then", "else", "elif", "fi", "do", "done", "esac",
-					   "}", "in" };
+					   "}", "in", "!" };   /* "! !", "a | ! b": as dash */
 	struct node *n;
 
 	if (++p->depth > PARSE_DEPTH_MAX)
-		syntax_error(p, "commands nested too deeply");
+		syntax_error(p, "Commands nested too deeply");
 	n = parse_command_at_depth(p, bad, sizeof(bad) / sizeof(bad[0]));
 	p->depth--;
 	return n;
@@ -634,12 +682,57 @@ static struct node *parse_command(struct parser *p)
 
 /* ---- the entry points ---- */
 
+#define SUBST_CHECK_DEPTH 32   /* deeper $(...) are parsed when they run */
+
+static int check_subst(struct lexer *lx, const char *text, size_t len)
+{
+	struct parser *outer = lx->check_ctx, *p;
+	struct arena *a;
+	enum parse_status r;
+	struct node *n;
+	const char *msg;
+
+	if (outer->subst_depth >= SUBST_CHECK_DEPTH)
+		return LEX_SUBST_OK;
+	a = arena_new();
+	p = parser_new(a, arena_strndup(a, text, len), outer->aliases);
+	if (!p)
+		abort();
+	p->subst_depth = outer->subst_depth + 1;
+	while ((r = parse_next(p, &n)) == PARSE_OK)
+		;
+	msg = p->err;
+	if (strncmp(msg, "Syntax error: ", 14) == 0)
+		msg += 14;
+	snprintf(lx->subst_msg, sizeof(lx->subst_msg), "%s", msg);
+	parser_free(p);
+	arena_free(a);
+	return r == PARSE_EOF ? LEX_SUBST_OK : r == PARSE_INCOMPLETE ? LEX_SUBST_INCOMPLETE
+								    : LEX_SUBST_ERROR;
+}
+
+size_t subst_end(const char *s, size_t len, size_t i)
+{
+	struct parser *p = parser_new(NULL, s, NULL);
+	size_t end;
+
+	if (!p)
+		abort();
+	p->lx.len = len;
+	p->lx.pos = i;
+	end = lexer_subst_end(&p->lx);
+	parser_free(p);
+	return end;
+}
+
 struct parser *parser_new(struct arena *a, const char *text, alias_lookup_fn aliases)
 {
 	struct parser *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
+	p->lx.check_subst = check_subst;
+	p->lx.check_ctx = p;
 	p->a = a;
 	p->aliases = aliases;
 	p->lx.text = text;
@@ -651,6 +744,9 @@ struct parser *parser_new(struct arena *a, const char *text, alias_lookup_fn ali
 
 void parser_free(struct parser *p)
 {
+	if (!p)
+		return;
+	lexer_free(&p->lx);
 	free(p);
 }
 
@@ -663,12 +759,16 @@ enum parse_status parse_next(struct parser *p, struct node **out)
 	if (setjmp(p->jb)) {
 		if (p->err[0] == '\0') {   /* from the lexer */
 			p->incomplete = p->lx.fail_incomplete;
-			snprintf(p->err, sizeof(p->err), "syntax error: %s", p->lx.fail_msg);
+			snprintf(p->err, sizeof(p->err), "Syntax error: %s", p->lx.fail_msg);
 		}
 		p->have_tok = 0;
+		p->lx.subst_depth = 0;
+		p->lx.in_dquote = 0;
+		p->lx.eofmark = 0;
 		return p->incomplete ? PARSE_INCOMPLETE : PARSE_ERROR;
 	}
-	while (peek(p) == T_NEWLINE)
+	/* in command position: an alias that gives nothing (or a comment) leaves a blank line */
+	while (peek_command(p) == T_NEWLINE)
 		consume(p);
 	if (peek(p) == T_EOF)
 		return PARSE_EOF;
@@ -678,6 +778,11 @@ enum parse_status parse_next(struct parser *p, struct node **out)
 	else if (peek(p) != T_EOF)
 		syntax_error(p, NULL);
 	return PARSE_OK;
+}
+
+void parser_more_may_follow(struct parser *p)
+{
+	p->lx.eof_incomplete = 1;
 }
 
 const char *parser_error(const struct parser *p)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -22,15 +23,48 @@ int redir_open_flags(enum redir_type type)
 	return type <= R_RDWR ? flags[type] : O_RDONLY;
 }
 
+/* Why a path could not be opened, in dash's words. */
+static const char *open_error(int err, int creating)
+{
+	if (err != ENOENT && err != ENOTDIR)
+		return strerror(err);
+	return creating ? "Directory nonexistent" : "No such file";
+}
+
+/* "> path" under set -C: only a new file, or one that is not a regular file (/dev/null). */
+static int open_noclobber(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) < 0)
+		return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (S_ISREG(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0 && fstat(fd, &st) == 0 &&
+	    S_ISREG(st.st_mode)) {   /* it became one meanwhile */
+		close(fd);
+		errno = EEXIST;
+		return -1;
+	}
+	return fd;
+}
+
 static int open_target(struct shell *sh, const struct redir *r, const char *path)
 {
 	int fd;
 
 	if (r->host)
 		return hostio_open_stream(sh, path, redir_open_flags(r->type));
-	fd = open(path, redir_open_flags(r->type) | O_CLOEXEC, 0666);
+	if (r->type == R_OUT && sh->opt_noclobber)
+		fd = open_noclobber(path);
+	else
+		fd = open(path, redir_open_flags(r->type) | O_CLOEXEC, 0666);
 	if (fd < 0)
-		sh_error(sh, "%s: %s", path, strerror(errno));
+		sh_error(sh, "cannot %s %s: %s", r->type == R_IN ? "open" : "create", path,
+			 open_error(errno, r->type != R_IN));
 	return fd;
 }
 
@@ -61,11 +95,42 @@ static int heredoc_fd(struct shell *sh, const struct redir *r)
 	return fd;
 }
 
+/*
+ * The word of ">&word", "<&word", expanded: as dash, one digit or "-" (-2: close);
+ * anything else is a syntax error found at run time, which ends a shell that is not
+ * interactive (-1).
+ */
+static int fd_word(struct shell *sh, const char *word)
+{
+	if (strcmp(word, "-") == 0)
+		return -2;
+	if (word[0] >= '0' && word[0] <= '9' && word[1] == '\0')
+		return word[0] - '0';
+	sh_error(sh, "Syntax error: Bad fd number");
+	if (!sh->interactive)
+		sh_exit(sh, 2);
+	return -1;
+}
+
+/* The descriptor ">&word" makes @fd a copy of, -2 to close it, -1 on error. Consumes @target. */
+static int dup_source(struct shell *sh, char *target, int fd)
+{
+	int n = fd_word(sh, target);
+
+	free(target);
+	if (n < 0 || n == fd)   /* "3>&3": nothing to do, even when 3 is closed, as dash */
+		return n;
+	if (fcntl(n, F_GETFD) < 0) {
+		sh_error(sh, "%d: Bad file descriptor", n);
+		return -1;
+	}
+	return fcntl(n, F_DUPFD_CLOEXEC, SAVE_FD_FLOOR);
+}
+
 /* The descriptor a redirection makes @r->fd refer to; -2 means "close it". */
 static int redir_source(struct shell *sh, const struct redir *r)
 {
-	char *target, *end;
-	long n;
+	char *target;
 	int fd;
 
 	if (r->type == R_HEREDOC)
@@ -74,24 +139,8 @@ static int redir_source(struct shell *sh, const struct redir *r)
 		return fcntl(r->prepared_fd - 1, F_DUPFD_CLOEXEC, SAVE_FD_FLOOR);
 	if (!(target = expand_string(sh, r->word)))
 		return -1;
-	if (r->type == R_DUPIN || r->type == R_DUPOUT) {
-		if (strcmp(target, "-") == 0) {
-			free(target);
-			return -2;
-		}
-		n = strtol(target, &end, 10);
-		if (*target && !*end && n == r->fd) {   /* N>&N: as dash, nothing to do, open or not */
-			free(target);
-			return r->fd;
-		}
-		if (*target == '\0' || *end || n < 0 || n > 9999 || fcntl((int)n, F_GETFD) < 0) {
-			sh_error(sh, "%s: bad file descriptor", target);
-			free(target);
-			return -1;
-		}
-		free(target);
-		return fcntl((int)n, F_DUPFD_CLOEXEC, SAVE_FD_FLOOR);
-	}
+	if (r->type == R_DUPIN || r->type == R_DUPOUT)
+		return dup_source(sh, target, r->fd);
 	fd = open_target(sh, r, target);
 	free(target);
 	return fd;
@@ -125,7 +174,9 @@ int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *sav
 			close(r->fd);
 			continue;
 		}
-		if (src != r->fd) {
+		if (src == r->fd) {   /* opened straight onto it: a child must see it */
+			fcntl(src, F_SETFD, 0);
+		} else {
 			if (dup2(src, r->fd) < 0) {
 				sh_error(sh, "%d: %s", r->fd, strerror(errno));
 				close(src);
@@ -153,6 +204,17 @@ void redirs_restore(struct redir_save *save)
 	if (save->sh)   /* the command is over: its host files get all their bytes now */
 		hostio_finish_to(save->sh, save->streams);
 	save->sh = NULL;
+}
+
+int redirs_check_literal_dups(struct shell *sh, const struct redir *r)
+{
+	for (; r; r = r->next) {
+		if ((r->type != R_DUPIN && r->type != R_DUPOUT) || strpbrk(r->word, "$`'\"\\"))
+			continue;   /* one with expansions is expanded once, in the child */
+		if (fd_word(sh, r->word) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 void redirs_close_prepared(struct redir *r)

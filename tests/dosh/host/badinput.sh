@@ -3,6 +3,7 @@ d="$DOSH_ABS"
 "$d" -c 'echo "unterminated'; echo "status $?"
 "$d" -c "echo 'unterminated"; echo "status $?"
 "$d" -c 'echo $(echo unterminated'; echo "status $?"
+# a here-document cut by the end of input is what there was, as dash
 "$d" -c 'cat <<EOF
 no end'; echo "status $?"
 "$d" -c 'if true; then echo x'; echo "status $?"
