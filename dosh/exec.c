@@ -1,6 +1,6 @@
 /* exec.c: the evaluator: one switch on the node type; simple commands, functions, control flow. */
 #include <errno.h>
-#include <fnmatch.h>
+#include "glob.h"
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -462,7 +462,7 @@ static int exec_case(struct shell *sh, struct node *n)
 	for (struct case_item *ci = n->casen.items; ci; ci = ci->next) {
 		for (int i = 0; i < ci->patterns.n; i++) {
 			char *pat = expand_pattern(sh, ci->patterns.v[i]);
-			int m = fnmatch(pat, word, 0) == 0;
+			int m = glob_match(pat, word);
 			free(pat);
 			if (m) {
 				free(word);

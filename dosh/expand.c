@@ -1,6 +1,5 @@
 /* expand.c: word expansion: tilde, parameters, commands, arithmetic, field splitting, globbing. */
 #include <ctype.h>
-#include <fnmatch.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,11 +191,11 @@ static char *trim(const char *v, const char *pat, int suffix, int longest)
 		char save;
 		int m;
 		if (suffix) {
-			m = fnmatch(pat, copy + cut, 0) == 0;
+			m = glob_match(pat, copy + cut);
 		} else {
 			save = copy[cut];
 			copy[cut] = '\0';
-			m = fnmatch(pat, copy, 0) == 0;
+			m = glob_match(pat, copy);
 			copy[cut] = save;
 		}
 		if (m) {
@@ -578,7 +577,7 @@ char *expand_heredoc(struct shell *sh, const char *body)
 	return out;
 }
 
-/* Quoted characters that fnmatch would read as special get a backslash. */
+/* Quoted characters that the matcher would read as special get a backslash. */
 static char *to_pattern(const struct ebuf *b)
 {
 	char *out = malloc(b->len * 2 + 1), *o = out;
@@ -586,7 +585,7 @@ static char *to_pattern(const struct ebuf *b)
 	if (!out)
 		abort();
 	for (size_t i = 0; i < b->len; i++) {
-		if ((b->f[i] & F_QUOTED) && strchr("*?[]\\", b->s[i]))
+		if ((b->f[i] & F_QUOTED) && b->s[i] && strchr("*?[]\\!-", b->s[i]))
 			*o++ = '\\';
 		*o++ = b->s[i];
 	}
