@@ -105,9 +105,8 @@ static long primary(struct arith *a, int eval)
 		fail(a, *a->s ? "syntax error" : "expression expected");
 		return 0;
 	}
-	errno = 0;
-	x = strtol(a->s, &end, 0);
-	if (errno || isalnum((unsigned char)*end))
+	x = strtol(a->s, &end, 0);   /* out of range: clamped, as dash's strtoimax leaves it */
+	if (isalnum((unsigned char)*end))
 		fail(a, "bad number");
 	a->s = end;
 	return x;
@@ -116,7 +115,7 @@ static long primary(struct arith *a, int eval)
 static long unary_op(struct arith *a, int eval)
 {
 	if (match(a, "-"))
-		return -unary(a, eval);
+		return (long)(0UL - (unsigned long)unary(a, eval));
 	if (match(a, "+"))
 		return unary(a, eval);
 	if (match(a, "!"))
@@ -329,7 +328,8 @@ static long expr(struct arith *a, int eval)
 				return 0;
 			v = apply_op(a, op, op ? var_value(a, name) : 0, v, eval);
 			snprintf(buf, sizeof(buf), "%ld", v);
-			var_set(a->sh, name, buf, 0);
+			if (var_set(a->sh, name, buf, 0) != 0)
+				fail(a, "read-only variable");
 			return v;
 		}
 	}

@@ -120,18 +120,48 @@ int wait_pid(struct shell *sh, pid_t pid)
 
 /* ---- words ---- */
 
+/* export, readonly and local (also after 'command'): their NAME=value words are assignments. */
+static int is_declaration(char **v, int n)
+{
+	int i = n > 1 && strcmp(v[0], "command") == 0;
+
+	return n > i && (strcmp(v[i], "export") == 0 || strcmp(v[i], "readonly") == 0 ||
+			 strcmp(v[i], "local") == 0);
+}
+
+/* A declaration's NAME=value word: one field, expanded as an assignment (as dash does). */
+static int expand_declared(struct shell *sh, const char *raw, char ***v, int *n)
+{
+	const char *eq = strchr(raw, '=');
+	char *s, **nv;
+
+	if (!eq || !is_shell_name(raw, (size_t)(eq - raw)))
+		return 1;
+	if (!(s = expand_assignment(sh, raw)))
+		return -1;
+	if (!(nv = realloc(*v, sizeof(char *) * (size_t)(*n + 2))))
+		abort();
+	*v = nv;
+	nv[*n] = s;
+	nv[++*n] = NULL;
+	return 0;
+}
+
 int expand_words(struct shell *sh, const struct word_list *wl, char ***argv, int host_glob)
 {
 	char **v = calloc(1, sizeof(char *));
-	int n = 0;
+	int n = 0, declaring = 0, r = 1;
 
 	if (!v)
 		abort();
 	for (int i = 0; i < wl->n; i++) {
-		if (expand_fields(sh, wl->v[i], &v, &n, host_glob) != 0) {
+		if (declaring && (r = expand_declared(sh, wl->v[i], &v, &n)) == 0)
+			continue;
+		if (r < 0 || expand_fields(sh, wl->v[i], &v, &n, host_glob) != 0) {
 			strv_free(v);
 			return -1;
 		}
+		declaring = declaring || is_declaration(v, n);
 	}
 	*argv = v;
 	return n;
@@ -239,7 +269,7 @@ int run_function(struct shell *sh, struct node *body, int argc, char **argv)
 static int assign_all(struct shell *sh, const struct word_list *assigns, int export)
 {
 	for (int i = 0; i < assigns->n; i++) {
-		char *v = expand_string(sh, assigns->v[i]);
+		char *v = expand_assignment(sh, assigns->v[i]);
 		if (!v)
 			return -1;
 		if (sh->opt_xtrace)

@@ -26,6 +26,9 @@ struct ectx {
 	struct ebuf b;
 	int quoted_seen;   /* quotes appeared: an empty result is still one field */
 	int at_empty;      /* "$@" with no parameters */
+	int quoted_other;  /* quotes other than a bare "$@": they make a field even then */
+	int full;          /* fields are made: "$@" gives one a parameter, else it joins them */
+	int assign;        /* an assignment: a tilde after '=' and after each unquoted ':' */
 	int failed;
 	int heredoc;       /* '"' is an ordinary character */
 	int brace_word;    /* in the word of ${name-word}: unquoted text splits too */
@@ -157,26 +160,58 @@ static void put_value(struct ectx *x, const char *v, int dq)
 	puts_f(x, v, dq ? F_QUOTED : F_SPLIT);
 }
 
-static void put_all_params(struct ectx *x, char which, int dq)
+/* What joins $* (and $@ where no fields are made): IFS's first character, ' ' if unset. */
+static char params_sep(struct shell *sh)
 {
-	const char *ifs = var_get(x->sh, "IFS");
-	char sep = ifs ? ifs[0] : ' ';
+	const char *ifs = var_get(sh, "IFS");
+
+	return ifs ? ifs[0] : ' ';
+}
+
+static int is_all_params(const char *name)
+{
+	return (name[0] == '@' || name[0] == '*') && !name[1];
+}
+
+/* The length of $* or $@ joined: what ${#@} says and what ${@:-w} tests for null. */
+static size_t all_params_length(struct ectx *x, char which, int dq)
+{
+	size_t n = 0;
+	int sep = (which == '@' && dq && x->full) || params_sep(x->sh);
+
+	for (int i = 0; i < x->sh->argc; i++)
+		n += strlen(x->sh->argv[i]) + (i > 0 && sep);
+	return n;
+}
+
+static char *trim(const char *v, const char *pat, int suffix, int longest);
+
+/* $@ or $*, each parameter cut by @pat (${@#pat}) when given. */
+static void put_all_params(struct ectx *x, char which, int dq, const char *pat, const char *op)
+{
+	char sep = params_sep(x->sh);
+	int fields = x->full && (which == '@' || !dq);
 
 	if (x->sh->argc == 0 && which == '@' && dq)
 		x->at_empty = 1;
 	for (int i = 0; i < x->sh->argc; i++) {
+		char *t = NULL;
 		if (i > 0) {
-			if (which == '@' || !dq)
+			if (fields)
 				put(x, ' ', F_BREAK | (dq ? F_QUOTED : 0));
 			else if (sep)
-				put(x, sep, F_QUOTED);
+				put(x, sep, dq ? F_QUOTED : F_SPLIT);
 		}
-		put_value(x, x->sh->argv[i], dq);
+		if (pat)
+			t = trim(x->sh->argv[i], pat, op[0] == '%', op[1] != '\0');
+		put_value(x, t ? t : x->sh->argv[i], dq);
+		free(t);
 	}
 }
 
 static void expand_part(struct ectx *x, const char *s, size_t len, int dq);
-static char *expand_to_string(struct shell *sh, const char *s, size_t len, int dq);
+static void expand_part_tilde(struct ectx *x, const char *s, size_t len, int dq);
+static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int dq);
 
 /* ${name#pat} ${name##pat} ${name%pat} ${name%%pat} */
 static char *trim(const char *v, const char *pat, int suffix, int longest)
@@ -217,29 +252,41 @@ struct brace {
 	size_t wlen;
 };
 
+/* A parameter's name at @s: a special character, digits, or a name. Returns: its length. */
+static size_t param_name_len(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	if (len && strchr("@*#?$!-", s[0]))
+		return 1;
+	if (len && isdigit((unsigned char)s[0])) {
+		while (n < len && isdigit((unsigned char)s[n]))
+			n++;
+		return n;
+	}
+	if (len && (isalpha((unsigned char)s[0]) || s[0] == '_'))
+		while (n < len && (isalnum((unsigned char)s[n]) || s[n] == '_'))
+			n++;
+	return n;
+}
+
 static int parse_brace(const char *s, size_t len, struct brace *b)
 {
-	size_t i = 0, n = 0;
+	size_t i = 0, n;
 	static const char *const ops[] = { ":-", ":=", ":?", ":+", "%%", "##", "-", "=", "?", "+",
 					   "%", "#" };
 
 	memset(b, 0, sizeof(*b));
-	if (len > 1 && s[0] == '#') {
+	/* ${#name} when a whole name follows the '#'; otherwise ${#...} is $# and an operator */
+	if (len > 1 && s[0] == '#' && param_name_len(s + 1, len - 1) == len - 1) {
 		b->length = 1;
 		i = 1;
 	}
-	if (i < len && strchr("@*#?$!-", s[i]) && !(s[i] == '#' && b->length && i + 1 < len)) {
-		b->name[n++] = s[i++];
-	} else if (i < len && isdigit((unsigned char)s[i])) {
-		while (i < len && isdigit((unsigned char)s[i]) && n + 1 < sizeof(b->name))
-			b->name[n++] = s[i++];
-	} else {
-		while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_') && n + 1 < sizeof(b->name))
-			b->name[n++] = s[i++];
-	}
-	b->name[n] = '\0';
-	if (n == 0 || (b->length && i != len))
+	n = i == 0 && len && s[0] == '#' ? 1 : param_name_len(s + i, len - i);
+	if (n == 0 || n >= sizeof(b->name))
 		return -1;
+	memcpy(b->name, s + i, n);
+	i += n;
 	for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]) && i < len; k++) {
 		size_t ol = strlen(ops[k]);
 		if (len - i >= ol && strncmp(s + i, ops[k], ol) == 0) {
@@ -258,8 +305,17 @@ static void expand_brace_word(struct ectx *x, struct brace *b, int dq)
 	int saved = x->brace_word;
 
 	x->brace_word = 1;
-	expand_part(x, b->word, b->wlen, dq);
+	expand_part_tilde(x, b->word, b->wlen, dq);
 	x->brace_word = saved;
+}
+
+/* The parameter's own value: $@ and $* as their parameters. */
+static void put_param(struct ectx *x, struct brace *b, const char *v, int dq)
+{
+	if (is_all_params(b->name))
+		put_all_params(x, b->name[0], dq, NULL, NULL);
+	else
+		put_value(x, v, dq);
 }
 
 static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq)
@@ -271,7 +327,7 @@ static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq
 	switch (kind) {
 	case '-':
 		if (use)
-			put_value(x, v, dq);
+			put_param(x, b, v, dq);
 		else
 			expand_brace_word(x, b, dq);
 		return;
@@ -281,11 +337,11 @@ static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq
 		return;
 	case '=':
 		if (use) {
-			put_value(x, v, dq);
+			put_param(x, b, v, dq);
 			return;
 		}
-		w = expand_to_string(x->sh, b->word, b->wlen, dq);
-		if (var_set(x->sh, b->name, w, 0) != 0) {
+		w = expand_to_string(x, b->word, b->wlen, dq);
+		if (is_all_params(b->name) || var_set(x->sh, b->name, w, 0) != 0) {
 			sh_error(x->sh, "%s: cannot assign in this way", b->name);
 			x->failed = 1;
 		} else {
@@ -295,11 +351,12 @@ static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq
 		return;
 	case '?':
 		if (use) {
-			put_value(x, v, dq);
+			put_param(x, b, v, dq);
 			return;
 		}
-		w = expand_to_string(x->sh, b->word, b->wlen, dq);
-		sh_error(x->sh, "%s: %s", b->name, *w ? w : "parameter null or not set");
+		w = expand_to_string(x, b->word, b->wlen, dq);
+		sh_error(x->sh, "%s: %s", b->name,
+			 *w ? w : v ? "parameter not set or null" : "parameter not set");
 		free(w);
 		x->failed = 1;
 		return;
@@ -317,18 +374,23 @@ static void expand_brace(struct ectx *x, const char *s, size_t len, int dq)
 		x->failed = 1;
 		return;
 	}
-	if ((b.name[0] == '@' || b.name[0] == '*') && !b.op[0] && !b.length) {
-		put_all_params(x, b.name[0], dq);
-		return;
+	if (is_all_params(b.name)) {   /* always set; null when they join to nothing */
+		if (!b.op[0] && !b.length) {
+			put_all_params(x, b.name[0], dq, NULL, NULL);
+			return;
+		}
+		v = all_params_length(x, b.name[0], b.length ? 0 : dq) ? "-" : "";
+	} else {
+		v = param(x, b.name, buf, sizeof(buf));
 	}
-	v = param(x, b.name, buf, sizeof(buf));
 	if (!v && x->sh->opt_nounset && (!b.op[0] || strchr("%#", b.op[0]))) {
 		sh_error(x->sh, "%s: parameter not set", b.name);
 		x->failed = 1;
 		return;
 	}
 	if (b.length) {
-		snprintf(buf, sizeof(buf), "%zu", v ? strlen(v) : 0);
+		size_t n = is_all_params(b.name) ? all_params_length(x, '*', 0) : v ? strlen(v) : 0;
+		snprintf(buf, sizeof(buf), "%zu", n);
 		put_value(x, buf, dq);
 	} else if (!b.op[0]) {
 		if (v)
@@ -337,9 +399,13 @@ static void expand_brace(struct ectx *x, const char *s, size_t len, int dq)
 		char *raw = strndup(b.word, b.wlen);
 		pat = expand_pattern(x->sh, raw);
 		free(raw);
-		t = trim(v ? v : "", pat, b.op[0] == '%', b.op[1] != '\0');
-		put_value(x, t, dq);
-		free(t);
+		if (is_all_params(b.name)) {
+			put_all_params(x, b.name[0], dq, pat, b.op);
+		} else {
+			t = trim(v ? v : "", pat, b.op[0] == '%', b.op[1] != '\0');
+			put_value(x, t, dq);
+			free(t);
+		}
 		free(pat);
 	} else {
 		brace_default(x, &b, v, dq);
@@ -360,7 +426,7 @@ static void put_command_output(struct ectx *x, const char *cmd, int dq)
 
 static void expand_arith(struct ectx *x, const char *s, size_t len, int dq)
 {
-	char *text = expand_to_string(x->sh, s, len, 1), buf[32];
+	char *text = expand_to_string(x, s, len, 1), buf[32];
 	long v;
 
 	if (arith_eval(x->sh, text, &v) != 0) {
@@ -372,7 +438,7 @@ static void expand_arith(struct ectx *x, const char *s, size_t len, int dq)
 	free(text);
 }
 
-/* `cmd`: inside, \$ \` and \\ stand for themselves. */
+/* `cmd`: inside, \$ \` and \\ stand for themselves, and \" too within double quotes. */
 static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 {
 	char *cmd = malloc(len + 1), *o = cmd;
@@ -380,7 +446,7 @@ static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 	if (!cmd)
 		abort();
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len && strchr("$`\\", s[i + 1]))
+		if (s[i] == '\\' && i + 1 < len && strchr(dq && !x->heredoc ? "$`\\\"" : "$`\\", s[i + 1]))
 			i++;
 		*o++ = s[i];
 	}
@@ -417,7 +483,7 @@ static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i,
 		return end + 1;
 	}
 	if (s[i + 1] == '@' || s[i + 1] == '*') {
-		put_all_params(x, s[i + 1], dq);
+		put_all_params(x, s[i + 1], dq, NULL, NULL);
 		return i + 2;
 	}
 	if (strchr("?$!#-", s[i + 1]) || isdigit((unsigned char)s[i + 1])) {
@@ -446,6 +512,10 @@ static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i,
 
 /* ---- the walk over a raw word ---- */
 
+/*
+ * A tilde prefix at @s: "~" or "~login" up to a '/', the end, or in an assignment a ':'.
+ * A quoted or expanded character in it means no expansion. Returns: the length used, or 0.
+ */
 static size_t expand_tilde(struct ectx *x, const char *s, size_t len)
 {
 	size_t n = 1;
@@ -453,10 +523,11 @@ static size_t expand_tilde(struct ectx *x, const char *s, size_t len)
 	const char *home = NULL;
 	struct passwd *pw;
 
-	while (n < len && s[n] != '/' && (isalnum((unsigned char)s[n]) || strchr("._-", s[n])))
+	while (n < len && s[n] != '/' && !(x->assign && s[n] == ':')) {
+		if (strchr("'\"\\$`", s[n]))
+			return 0;
 		n++;
-	if (n < len && s[n] != '/')
-		return 0;   /* not a plain login name: no tilde expansion */
+	}
 	if (n == 1) {
 		home = var_get(x->sh, "HOME");
 	} else if (n - 1 < sizeof(user)) {
@@ -471,6 +542,12 @@ static size_t expand_tilde(struct ectx *x, const char *s, size_t len)
 	return n;
 }
 
+/* Whether the double-quoted text @s is a bare $@: with no parameters it makes no field. */
+static int is_bare_at(const char *s, size_t len)
+{
+	return (len == 2 && memcmp(s, "$@", 2) == 0) || (len == 4 && memcmp(s, "${@}", 4) == 0);
+}
+
 static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 {
 	size_t i = 0, end;
@@ -482,11 +559,16 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 			for (size_t k = i + 1; k + 1 < end; k++)
 				put(x, s[k], F_QUOTED);
 			x->quoted_seen = 1;
+			x->quoted_other = 1;
 			i = end;
 		} else if (c == '"' && !dq) {
+			size_t inner;
 			end = skip_part(s, len, i);
+			inner = end - i - 2 < len ? end - i - 2 : 0;
 			x->quoted_seen = 1;
-			expand_part(x, s + i + 1, end - i - 2 < len ? end - i - 2 : 0, 1);
+			if (!is_bare_at(s + i + 1, inner))
+				x->quoted_other = 1;
+			expand_part(x, s + i + 1, inner, 1);
 			i = end;
 		} else if (c == '"' && !x->heredoc) {
 			i++;   /* "${u:-"word"}": quotes inside a quoted ${} word are removed */
@@ -509,6 +591,12 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 			end = skip_to(s, len, i + 1, '`');
 			expand_backquote(x, s + i + 1, end - i - 1, dq);
 			i = end + 1;
+		} else if (c == ':' && x->assign && !dq && i + 1 < len && s[i + 1] == '~') {
+			put(x, c, x->brace_word ? F_SPLIT : 0);
+			i++;
+			i += expand_tilde(x, s + i, len - i);
+			if (s[i] == '~')
+				put(x, s[i++], x->brace_word ? F_SPLIT : 0);
 		} else {
 			put(x, c, dq ? F_QUOTED : x->brace_word ? F_SPLIT : 0);
 			i++;
@@ -516,42 +604,52 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 	}
 }
 
-static void expand_word(struct ectx *x, const char *raw, int tilde)
+/* A word that may start with a tilde prefix (unquoted only). */
+static void expand_part_tilde(struct ectx *x, const char *s, size_t len, int dq)
 {
-	size_t len = strlen(raw), start = 0;
+	size_t start = 0;
 
-	if (tilde && raw[0] == '~')
-		start = expand_tilde(x, raw, len);
-	expand_part(x, raw + start, len - start, 0);
+	if (!dq && len && s[0] == '~')
+		start = expand_tilde(x, s, len);
+	expand_part(x, s + start, len - start, dq);
 }
 
-static char *expand_to_string(struct shell *sh, const char *s, size_t len, int dq)
+/* A whole word; in an assignment the tilde prefix comes after the name's '='. */
+static void expand_word(struct ectx *x, const char *raw)
 {
-	struct ectx x = { .sh = sh };
+	size_t len = strlen(raw), start = 0;
+	const char *eq;
+
+	if (x->assign && (eq = strchr(raw, '='))) {
+		start = (size_t)(eq - raw) + 1;
+		for (size_t i = 0; i < start; i++)
+			put(x, raw[i], 0);
+	}
+	expand_part_tilde(x, raw + start, len - start, 0);
+}
+
+/* The string of ${name=word}, ${name?word} and $((...)): no fields, failure passed on. */
+static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int dq)
+{
+	struct ectx x = { .sh = outer->sh, .assign = outer->assign };
 	char *out;
 
-	expand_part(&x, s, len, dq);
-	for (size_t i = 0; i < x.b.len; i++)
-		if (x.b.f[i] & F_BREAK)
-			x.b.s[i] = ' ';
+	expand_part_tilde(&x, s, len, dq);
 	out = x.b.s ? x.b.s : strdup("");
 	free(x.b.f);
 	if (x.failed)
-		sh->status = 1;
+		outer->failed = 1;
 	return out;
 }
 
 /* ---- public entry points ---- */
 
-char *expand_string(struct shell *sh, const char *raw)
+static char *expand_one(struct shell *sh, const char *raw, int assign)
 {
-	struct ectx x = { .sh = sh };
+	struct ectx x = { .sh = sh, .assign = assign };
 	char *out;
 
-	expand_word(&x, raw, 1);
-	for (size_t i = 0; i < x.b.len; i++)
-		if (x.b.f[i] & F_BREAK)
-			x.b.s[i] = ' ';
+	expand_word(&x, raw);
 	out = x.b.s ? x.b.s : strdup("");
 	free(x.b.f);
 	if (x.failed) {
@@ -560,6 +658,16 @@ char *expand_string(struct shell *sh, const char *raw)
 		return NULL;
 	}
 	return out;
+}
+
+char *expand_string(struct shell *sh, const char *raw)
+{
+	return expand_one(sh, raw, 0);
+}
+
+char *expand_assignment(struct shell *sh, const char *raw)
+{
+	return expand_one(sh, raw, 1);
 }
 
 char *expand_heredoc(struct shell *sh, const char *body)
@@ -598,7 +706,7 @@ char *expand_pattern(struct shell *sh, const char *raw)
 	struct ectx x = { .sh = sh };
 	char *out;
 
-	expand_word(&x, raw, 1);
+	expand_word(&x, raw);
 	out = to_pattern(&x.b);
 	free(x.b.s);
 	free(x.b.f);
@@ -677,18 +785,20 @@ static void split(struct shell *sh, struct ectx *x, struct fields *fl, int host_
 			after_white = 0;
 		}
 	}
-	if (fl->have || (x->quoted_seen && !x->at_empty && x->b.len == 0) ||
+	int vanish = x->at_empty && !x->quoted_other;   /* "$@" alone, no parameters */
+
+	if (fl->have || (x->quoted_seen && !vanish && x->b.len == 0) ||
 	    (x->quoted_seen && fl->cur.len == 0 && x->b.len && !(x->b.f[x->b.len - 1] & F_SPLIT) &&
-	     !x->at_empty))
+	     !vanish))
 		field_end(sh, fl, host_glob);
 }
 
 int expand_fields(struct shell *sh, const char *raw, char ***out, int *n, int host_glob)
 {
-	struct ectx x = { .sh = sh };
+	struct ectx x = { .sh = sh, .full = 1 };
 	struct fields fl = { out, n, { 0 }, 0 };
 
-	expand_word(&x, raw, 1);
+	expand_word(&x, raw);
 	if (!x.failed)
 		split(sh, &x, &fl, host_glob);
 	free(x.b.s);

@@ -10,21 +10,23 @@
 
 #include "builtins.h"
 
+/* One line of stdin; NUL bytes are dropped. Returns: 0, or 1 at end of input before a newline. */
 static int read_line(int raw, char **out)
 {
 	size_t len = 0, cap = 128;
 	char *buf = malloc(cap), c;
 	ssize_t n;
-	int got = 0;
+	int newline = 0;
 
 	if (!buf)
 		abort();
 	while ((n = read(0, &c, 1)) == 1 || (n < 0 && errno == EINTR)) {
-		if (n < 0)
+		if (n < 0 || c == '\0')
 			continue;
-		got = 1;
-		if (c == '\n')
+		if (c == '\n') {
+			newline = 1;
 			break;
+		}
 		if (!raw && c == '\\') {
 			if (read(0, &c, 1) != 1)
 				break;
@@ -37,7 +39,7 @@ static int read_line(int raw, char **out)
 	}
 	buf[len] = '\0';
 	*out = buf;
-	return got && (n == 1 || len) ? 0 : 1;
+	return newline ? 0 : 1;
 }
 
 static int is_ifs(const char *ifs, char c)
