@@ -2,6 +2,7 @@
 #include <errno.h>
 #include "glob.h"
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +300,50 @@ _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/* The shell's own SIG_IGN of @sig (an interactive shell's SIGINT) is not for the command. */
+static void default_unless_trapped(struct shell *sh, sigset_t *def, int sig)
+{
+	if (!(sh->traps[sig] && !*sh->traps[sig]))   /* trap '' SIG: ignored in the child too */
+		sigaddset(def, sig);
+}
+
+/*
+ * A plain external command: no redirections, no assignments, no job control (so no process
+ * group), run with posix_spawn (vfork and exec) rather than a full fork of the shell. Caught
+ * signals are reset by exec, ignored ones stay ignored. Returns: the pid, or -1 for the fork
+ * path, which also says every error (not found, not executable, no #! line) as before.
+ */
+static pid_t spawn_simple(struct shell *sh, struct node *n, char **argv)
+{
+	posix_spawnattr_t attr;
+	sigset_t def;
+	char *path, **env;
+	pid_t pid;
+	int r;
+
+	if (n->redirs || n->simple.assigns.n || (sh->jc && !sh->subshell))
+		return -1;
+	if (!(path = find_in_path(sh, argv[0])))
+		return -1;
+	sigemptyset(&def);
+	if (sh->interactive) {
+		default_unless_trapped(sh, &def, SIGINT);
+		default_unless_trapped(sh, &def, SIGQUIT);
+	}
+	env = var_environ(sh);
+	fflush(stdout);
+	fflush(stderr);
+	if ((r = posix_spawnattr_init(&attr)) == 0) {
+		posix_spawnattr_setsigdefault(&attr, &def);
+		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+		r = posix_spawn(&pid, path, NULL, &attr, argv, env);
+		posix_spawnattr_destroy(&attr);
+	}
+	strv_free(env);
+	free(path);
+	return r == 0 ? pid : -1;
+}
+
 /* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */
 static struct saved_var *assign_temporarily(struct shell *sh, const struct word_list *assigns)
 {
@@ -400,6 +445,9 @@ static int exec_simple(struct shell *sh, struct node *n)
 		status = run_builtin(sh, fn, special, n, argc, argv);
 	} else if (sh->exec_in_place && !sh->traps[0]) {
 		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
+	} else if ((pid = spawn_simple(sh, n, argv)) > 0) {
+		status = jobs_wait_foreground(sh, pid, n);
+		hostio_finish_to(sh, mark);
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
 	} else if ((pid = fork_job(sh, 0)) == 0) {

@@ -1,0 +1,136 @@
+/* bench_shell.c: make bench: dosh beside dash on three scripts, run in turn in the same run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define ROUNDS 5          /* each figure: the median of this many runs, dash and dosh in turn */
+#define LIB_FUNCS 1250    /* four lines each: the 5,000-line library */
+#define LIB_RUNS 20       /* the library script is short: its runs are timed together */
+
+extern char **environ;
+
+struct script {
+	const char *title;
+	const char *file;     /* in the work directory */
+	int runs;             /* runs timed as one figure */
+};
+
+static const struct script scripts[] = {
+	{ "(a) 100,000 loops of $((i+1)) and ${s#1}, 60 entries in cwd", "loop.sh", 1 },
+	{ "(b) 1,000 runs of /bin/true", "true.sh", 1 },
+	{ "(c) source a 5,000-line library, call 3 (x20)", "lib_main.sh", LIB_RUNS },
+};
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* The library: many small functions, as a sourced shell library has them. */
+static int write_library(const char *dir)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/lib.sh", dir);
+	if (!(f = fopen(path, "w")))
+		return -1;
+	for (int i = 0; i < LIB_FUNCS; i++)
+		fprintf(f, "lib_f%d() {\n\tv=\"$1:%d\"\n\t[ -n \"$v\" ] && echo \"$v\" >/dev/null\n}\n", i, i);
+	return fclose(f);
+}
+
+/* The three scripts, and the 60 entries the loop's directory holds. */
+static int setup(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/loop.sh", dir);
+	if (write_file(path, "i=0\nwhile [ $i -lt 100000 ]; do i=$((i+1)); s=1$i; s=${s#1}; done\n") != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/true.sh", dir);
+	if (write_file(path, "i=0\nwhile [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done\n") != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/lib_main.sh", dir);
+	if (write_file(path, ". ./lib.sh\nlib_f0 a; lib_f625 b; lib_f1249 c\n") != 0)
+		return -1;
+	for (int i = 0; i < 60; i++) {
+		snprintf(path, sizeof(path), "%s/entry%02d", dir, i);
+		if (write_file(path, "") != 0)
+			return -1;
+	}
+	return write_library(dir);
+}
+
+/* Wall-clock microseconds of @runs runs of @shell on @file in @dir. */
+static double time_script(const char *shell, const char *dir, const char *file, int runs)
+{
+	char *argv[] = { (char *)shell, (char *)file, NULL };
+	posix_spawn_file_actions_t fa;
+	double t0 = test_now_us();
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (chdir(dir) != 0)
+		return -1;
+	for (int r = 0; r < runs; r++) {
+		pid_t pid;
+		int st;
+		if (posix_spawnp(&pid, shell, &fa, NULL, argv, environ) != 0)
+			return -1;
+		waitpid(pid, &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			fprintf(stderr, "bench: %s %s: status %d\n", shell, file, st);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	return test_now_us() - t0;
+}
+
+static void remove_dir(const char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench: cannot remove %s\n", dir);
+}
+
+int main(void)
+{
+	const char *dosh = getenv("DOSH") ? getenv("DOSH") : "build/bin/dosh";
+	const char *dash = getenv("REF_SHELL") ? getenv("REF_SHELL") : "dash";
+	char dir[] = "/tmp/bench-shell-XXXXXX", dosh_abs[4096];
+
+	if (!realpath(dosh, dosh_abs) || !mkdtemp(dir) || setup(dir) != 0) {
+		fprintf(stderr, "bench: cannot set up (DOSH=%s): %s\n", dosh, strerror(errno));
+		return 1;
+	}
+	printf("\ndosh beside %s: medians of %d runs each, taken in turn (no pinning).\n\n", dash, ROUNDS);
+	printf("%-62s %9s %9s %7s\n", "", dash, "dosh", "ratio");
+	for (size_t k = 0; k < sizeof(scripts) / sizeof(scripts[0]); k++) {
+		const struct script *s = &scripts[k];
+		double a[ROUNDS], b[ROUNDS], ma, mb;
+		for (int r = 0; r < ROUNDS; r++) {
+			a[r] = time_script(dash, dir, s->file, s->runs);
+			b[r] = time_script(dosh_abs, dir, s->file, s->runs);
+		}
+		ma = test_median(a, ROUNDS) / 1e3;
+		mb = test_median(b, ROUNDS) / 1e3;
+		printf("%-62s %6.1f ms %6.1f ms %6.2fx   (target <= 1.3x)\n", s->title, ma, mb, mb / ma);
+	}
+	remove_dir(dir);
+	return 0;
+}
