@@ -22,12 +22,13 @@ static void skip(struct arith *a)
 		a->s++;
 }
 
+/* @op (one or two characters) next in the text: taken. */
 static int match(struct arith *a, const char *op)
 {
-	size_t n = strlen(op);
+	size_t n = op[1] ? 2 : 1;
 
 	skip(a);
-	if (strncmp(a->s, op, n) != 0)
+	if (a->s[0] != op[0] || (n == 2 && a->s[1] != op[1]))
 		return 0;
 	/* "<" must not take the first half of "<<" or "<=", and so on */
 	if (n == 1 && strchr("<>&|=!", op[0]) && (a->s[1] == op[0] || a->s[1] == '='))

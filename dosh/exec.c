@@ -217,8 +217,28 @@ char *find_in_path(struct shell *sh, const char *name)
 
 /* ---- functions ---- */
 
+/*
+ * A bit for each hash of a name ever defined as a function: a clear bit means no such
+ * function without walking the list (every command name asks; a library defines thousands).
+ * A bit stays set after unset -f: that only costs a walk.
+ */
+static unsigned char func_names_seen[8192];
+
+static unsigned func_name_bit(const char *name)
+{
+	unsigned h = 2166136261u;   /* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h % (sizeof(func_names_seen) * 8);
+}
+
 static struct func *func_find(struct shell *sh, const char *name)
 {
+	unsigned bit = func_name_bit(name);
+
+	if (!(func_names_seen[bit / 8] & (1u << (bit % 8))))
+		return NULL;
 	for (struct func *f = sh->funcs; f; f = f->next)
 		if (strcmp(f->name, name) == 0)
 			return f;
@@ -236,6 +256,7 @@ static void func_define(struct shell *sh, struct node *n)
 		f->name = strdup(n->func.name);
 		f->next = sh->funcs;
 		sh->funcs = f;
+		func_names_seen[func_name_bit(f->name) / 8] |= 1u << (func_name_bit(f->name) % 8);
 	}
 	f->body = n->func.body;
 	sh->keep_tree = 1;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "glob.h"
 #include "hostglob.h"
 #include "shell.h"
@@ -34,18 +35,47 @@ struct ectx {
 	int brace_word;    /* in the word of ${name-word}: unquoted text splits too */
 };
 
+/*
+ * Expansion's working memory: buffers, patterns and pieces come from this arena, and each
+ * public entry point releases what it took (nested ones, as $(...) runs commands, first).
+ */
+static struct arena *scratch;
+
+static struct arena_mark scratch_mark(void)
+{
+	if (!scratch && !(scratch = arena_new()))
+		abort();
+	return arena_mark(scratch);
+}
+
+static char *scratch_strndup(const char *s, size_t n)
+{
+	char *p = arena_alloc_raw(scratch, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* A buffer's characters and flags share one block; a bigger one is taken when it fills. */
+static void ebuf_grow(struct ebuf *b)
+{
+	size_t cap = b->cap ? b->cap * 2 : 64;
+	char *block = arena_alloc_raw(scratch, cap * 2);
+
+	if (b->len) {
+		memcpy(block, b->s, b->len);
+		memcpy(block + cap, b->f, b->len);
+	}
+	b->s = block;
+	b->f = (unsigned char *)block + cap;
+	b->cap = cap;
+}
+
 static void put(struct ectx *x, char c, unsigned char f)
 {
-	if (x->b.len + 1 >= x->b.cap) {
-		size_t cap = x->b.cap ? x->b.cap * 2 : 128;
-		char *s = realloc(x->b.s, cap);
-		unsigned char *fl = realloc(x->b.f, cap);
-		if (!s || !fl)
-			abort();
-		x->b.s = s;
-		x->b.f = fl;
-		x->b.cap = cap;
-	}
+	if (x->b.len + 1 >= x->b.cap)
+		ebuf_grow(&x->b);
 	x->b.s[x->b.len] = c;
 	x->b.f[x->b.len++] = f;
 	x->b.s[x->b.len] = '\0';
@@ -205,22 +235,20 @@ static void put_all_params(struct ectx *x, char which, int dq, const char *pat, 
 		if (pat)
 			t = trim(x->sh->argv[i], pat, op[0] == '%', op[1] != '\0');
 		put_value(x, t ? t : x->sh->argv[i], dq);
-		free(t);
 	}
 }
 
 static void expand_part(struct ectx *x, const char *s, size_t len, int dq);
+static char *pattern_of(struct shell *sh, const char *raw);
 static void expand_part_tilde(struct ectx *x, const char *s, size_t len, int dq);
 static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int dq);
 
-/* ${name#pat} ${name##pat} ${name%pat} ${name%%pat} */
+/* ${name#pat} ${name##pat} ${name%pat} ${name%%pat}: the rest, in scratch memory. */
 static char *trim(const char *v, const char *pat, int suffix, int longest)
 {
 	size_t n = strlen(v);
-	char *copy = strdup(v);
+	char *copy = scratch_strndup(v, n);
 
-	if (!copy)
-		abort();
 	for (size_t k = 0; k <= n; k++) {
 		size_t cut = longest ? (suffix ? k : n - k) : (suffix ? n - k : k);
 		char save;
@@ -347,7 +375,6 @@ static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq
 		} else {
 			put_value(x, w, dq);
 		}
-		free(w);
 		return;
 	case '?':
 		if (use) {
@@ -357,7 +384,6 @@ static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq
 		w = expand_to_string(x, b->word, b->wlen, dq);
 		sh_error(x->sh, "%s: %s", b->name,
 			 *w ? w : v ? "parameter not set or null" : "parameter not set");
-		free(w);
 		x->failed = 1;
 		return;
 	}
@@ -396,17 +422,13 @@ static void expand_brace(struct ectx *x, const char *s, size_t len, int dq)
 		if (v)
 			put_value(x, v, dq);
 	} else if (strchr("%#", b.op[0])) {
-		char *raw = strndup(b.word, b.wlen);
-		pat = expand_pattern(x->sh, raw);
-		free(raw);
+		pat = pattern_of(x->sh, scratch_strndup(b.word, b.wlen));
 		if (is_all_params(b.name)) {
 			put_all_params(x, b.name[0], dq, pat, b.op);
 		} else {
 			t = trim(v ? v : "", pat, b.op[0] == '%', b.op[1] != '\0');
 			put_value(x, t, dq);
-			free(t);
 		}
-		free(pat);
 	} else {
 		brace_default(x, &b, v, dq);
 	}
@@ -435,16 +457,13 @@ static void expand_arith(struct ectx *x, const char *s, size_t len, int dq)
 		snprintf(buf, sizeof(buf), "%ld", v);
 		put_value(x, buf, dq);
 	}
-	free(text);
 }
 
 /* `cmd`: inside, \$ \` and \\ stand for themselves, and \" too within double quotes. */
 static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 {
-	char *cmd = malloc(len + 1), *o = cmd;
+	char *cmd = arena_alloc_raw(scratch, len + 1), *o = cmd;
 
-	if (!cmd)
-		abort();
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\\' && i + 1 < len && strchr(dq && !x->heredoc ? "$`\\\"" : "$`\\", s[i + 1]))
 			i++;
@@ -452,7 +471,6 @@ static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 	}
 	*o = '\0';
 	put_command_output(x, cmd, dq);
-	free(cmd);
 }
 
 /* From '$' at @i: expand one parameter, command or arithmetic. Returns: the index after it. */
@@ -471,9 +489,7 @@ static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i,
 		if (s[i + 2] == '(' && end > i + 3 && s[end - 1] == ')')
 			expand_arith(x, s + i + 3, end - 1 - (i + 3), dq);
 		else {
-			char *cmd = strndup(s + i + 2, end - (i + 2));
-			put_command_output(x, cmd, dq);
-			free(cmd);
+			put_command_output(x, scratch_strndup(s + i + 2, end - (i + 2)), dq);
 		}
 		return end + 1;
 	}
@@ -635,10 +651,20 @@ static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int
 	char *out;
 
 	expand_part_tilde(&x, s, len, dq);
-	out = x.b.s ? x.b.s : strdup("");
-	free(x.b.f);
+	out = x.b.s ? x.b.s : scratch_strndup("", 0);
 	if (x.failed)
 		outer->failed = 1;
+	return out;
+}
+
+/* The buffer as a malloc'd string for the caller, and the scratch memory back to @m. */
+static char *result(struct ectx *x, struct arena_mark m)
+{
+	char *out = strndup(x->b.s ? x->b.s : "", x->b.len);
+
+	if (!out)
+		abort();
+	arena_release(scratch, m);
 	return out;
 }
 
@@ -646,12 +672,12 @@ static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int
 
 static char *expand_one(struct shell *sh, const char *raw, int assign)
 {
+	struct arena_mark m = scratch_mark();
 	struct ectx x = { .sh = sh, .assign = assign };
 	char *out;
 
 	expand_word(&x, raw);
-	out = x.b.s ? x.b.s : strdup("");
-	free(x.b.f);
+	out = result(&x, m);
 	if (x.failed) {
 		free(out);
 		expansion_failed(sh);
@@ -672,12 +698,12 @@ char *expand_assignment(struct shell *sh, const char *raw)
 
 char *expand_heredoc(struct shell *sh, const char *body)
 {
+	struct arena_mark m = scratch_mark();
 	struct ectx x = { .sh = sh, .heredoc = 1 };
 	char *out;
 
 	expand_part(&x, body, strlen(body), 1);
-	out = x.b.s ? x.b.s : strdup("");
-	free(x.b.f);
+	out = result(&x, m);
 	if (x.failed) {
 		free(out);
 		return NULL;
@@ -685,13 +711,11 @@ char *expand_heredoc(struct shell *sh, const char *body)
 	return out;
 }
 
-/* Quoted characters that the matcher would read as special get a backslash. */
+/* Quoted characters that the matcher would read as special get a backslash (scratch memory). */
 static char *to_pattern(const struct ebuf *b)
 {
-	char *out = malloc(b->len * 2 + 1), *o = out;
+	char *out = arena_alloc_raw(scratch, b->len * 2 + 1), *o = out;
 
-	if (!out)
-		abort();
 	for (size_t i = 0; i < b->len; i++) {
 		if ((b->f[i] & F_QUOTED) && b->s[i] && strchr("*?[]\\!-", b->s[i]))
 			*o++ = '\\';
@@ -701,15 +725,22 @@ static char *to_pattern(const struct ebuf *b)
 	return out;
 }
 
-char *expand_pattern(struct shell *sh, const char *raw)
+static char *pattern_of(struct shell *sh, const char *raw)
 {
 	struct ectx x = { .sh = sh };
-	char *out;
 
 	expand_word(&x, raw);
-	out = to_pattern(&x.b);
-	free(x.b.s);
-	free(x.b.f);
+	return to_pattern(&x.b);
+}
+
+char *expand_pattern(struct shell *sh, const char *raw)
+{
+	struct arena_mark m = scratch_mark();
+	char *out = strdup(pattern_of(sh, raw));
+
+	if (!out)
+		abort();
+	arena_release(scratch, m);
 	return out;
 }
 
@@ -722,12 +753,21 @@ struct fields {
 	int have;
 };
 
+/* Whether the field has an unquoted * ? or [: only then can it be a pattern. */
+static int field_may_glob(const struct ebuf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if (!(b->f[i] & F_QUOTED) && (b->s[i] == '*' || b->s[i] == '?' || b->s[i] == '['))
+			return 1;
+	return 0;
+}
+
 static void field_end(struct shell *sh, struct fields *fl, int host_glob)
 {
-	char *pat = to_pattern(&fl->cur), **v;
+	char *pat, **v;
 	int matched = 0;
 
-	if (!sh->opt_noglob && glob_has_magic(pat))
+	if (!sh->opt_noglob && field_may_glob(&fl->cur) && glob_has_magic(pat = to_pattern(&fl->cur)))
 		matched = host_glob ? hostglob_expand(sh, pat, fl->v, fl->n)
 				    : glob_expand(pat, glob_list_local, NULL, fl->v, fl->n);
 	if (matched <= 0) {
@@ -738,7 +778,6 @@ static void field_end(struct shell *sh, struct fields *fl, int host_glob)
 		v[*fl->n] = strndup(fl->cur.s ? fl->cur.s : "", fl->cur.len);
 		v[++*fl->n] = NULL;
 	}
-	free(pat);
 	fl->cur.len = 0;
 	fl->have = 0;
 }
@@ -795,16 +834,14 @@ static void split(struct shell *sh, struct ectx *x, struct fields *fl, int host_
 
 int expand_fields(struct shell *sh, const char *raw, char ***out, int *n, int host_glob)
 {
+	struct arena_mark m = scratch_mark();
 	struct ectx x = { .sh = sh, .full = 1 };
 	struct fields fl = { out, n, { 0 }, 0 };
 
 	expand_word(&x, raw);
 	if (!x.failed)
 		split(sh, &x, &fl, host_glob);
-	free(x.b.s);
-	free(x.b.f);
-	free(fl.cur.s);
-	free(fl.cur.f);
+	arena_release(scratch, m);
 	if (x.failed)
 		expansion_failed(sh);
 	return x.failed ? -1 : 0;
