@@ -310,6 +310,16 @@ static long apply_op(struct arith *a, int op, long old, long v, int eval)
 	}
 }
 
+/* Whether an assignment operator (= += ... <<= >>=) starts @s: most names have none. */
+static int is_assign_op(const char *s)
+{
+	if (s[0] == '=')
+		return s[1] != '=';
+	if (s[0] && strchr("+-*/%&^|", s[0]))
+		return s[1] == '=';
+	return (s[0] == '<' || s[0] == '>') && s[1] == s[0] && s[2] == '=';
+}
+
 /* name op= expr, or a conditional expression */
 static long expr(struct arith *a, int eval)
 {
@@ -317,8 +327,7 @@ static long expr(struct arith *a, int eval)
 	char name[256], buf[32];
 	long v;
 
-	if (read_name(a, name, sizeof(name))) {
-		skip(a);
+	if (read_name(a, name, sizeof(name)) && (skip(a), is_assign_op(a->s))) {
 		for (int op = (int)(sizeof(assign_ops) / sizeof(assign_ops[0])) - 1; op >= 0; op--) {
 			size_t n = strlen(assign_ops[op]);
 			if (strncmp(a->s, assign_ops[op], n) != 0 || (op == 0 && a->s[1] == '='))

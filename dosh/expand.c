@@ -83,8 +83,14 @@ static void put(struct ectx *x, char c, unsigned char f)
 
 static void puts_f(struct ectx *x, const char *s, unsigned char f)
 {
-	for (; *s; s++)
-		put(x, *s, f);
+	size_t n = strlen(s);
+
+	while (x->b.len + n + 1 > x->b.cap)
+		ebuf_grow(&x->b);
+	memcpy(x->b.s + x->b.len, s, n);
+	memset(x->b.f + x->b.len, f, n);
+	x->b.len += n;
+	x->b.s[x->b.len] = '\0';
 }
 
 /* An expansion failed: a shell that is not interactive stops, as POSIX has it. */
@@ -796,9 +802,18 @@ static int is_ifs_white(char c, const char *ifs)
 	return (c == ' ' || c == '\t' || c == '\n') && strchr(ifs, c);
 }
 
+/* Whether anything in @b came from an unquoted expansion: only then is IFS asked. */
+static int has_splittable(const struct ebuf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if (b->f[i] & F_SPLIT)
+			return 1;
+	return 0;
+}
+
 static void split(struct shell *sh, struct ectx *x, struct fields *fl, int host_glob)
 {
-	const char *ifs = var_get(sh, "IFS");
+	const char *ifs = has_splittable(&x->b) ? var_get(sh, "IFS") : "";
 	int after_white = 0;
 
 	if (!ifs)
