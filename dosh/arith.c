@@ -16,9 +16,10 @@ struct arith {
 
 #define ARITH_DEPTH_MAX 200
 
+/* Blanks between tokens: space, tab and newline only (a '\r' is an error, as in dash). */
 static void skip(struct arith *a)
 {
-	while (isspace((unsigned char)*a->s))
+	while (*a->s == ' ' || *a->s == '\t' || *a->s == '\n')
 		a->s++;
 }
 
@@ -53,11 +54,8 @@ static long var_value(struct arith *a, const char *name)
 	char *end;
 	long x;
 
-	if (!v || !*v) {
-		if (a->sh->opt_nounset && !v)
-			fail(a, "parameter not set");
-		return 0;
-	}
+	if (!v || !*v)
+		return 0;   /* unset is 0, even under set -u, as dash has it */
 	errno = 0;
 	x = strtol(v, &end, 0);
 	while (isspace((unsigned char)*end))

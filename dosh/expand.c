@@ -15,6 +15,7 @@
 #define F_QUOTED 1   /* quoted or escaped: no splitting, no globbing */
 #define F_SPLIT 2    /* from an unquoted expansion: IFS may split here */
 #define F_BREAK 4    /* a field boundary ("$@") */
+#define F_MARK 8     /* no character: an empty quoted part was here, so a field is too ("") */
 
 struct ebuf {
 	char *s;
@@ -78,6 +79,16 @@ static void put(struct ectx *x, char c, unsigned char f)
 		ebuf_grow(&x->b);
 	x->b.s[x->b.len] = c;
 	x->b.f[x->b.len++] = f;
+	x->b.s[x->b.len] = '\0';
+}
+
+static void put_n(struct ectx *x, const char *s, size_t n, unsigned char f)
+{
+	while (x->b.len + n + 1 > x->b.cap)
+		ebuf_grow(&x->b);
+	memcpy(x->b.s + x->b.len, s, n);
+	memset(x->b.f + x->b.len, f, n);
+	x->b.len += n;
 	x->b.s[x->b.len] = '\0';
 }
 
@@ -222,7 +233,16 @@ static size_t all_params_length(struct ectx *x, char which, int dq)
 
 static char *trim(const char *v, const char *pat, int suffix, int longest);
 
-/* $@ or $*, each parameter cut by @pat (${@#pat}) when given. */
+/* Between two parameters of $@ or $*: a field break, or IFS's first character. */
+static void put_params_sep(struct ectx *x, int fields, char sep, int dq)
+{
+	if (fields)
+		put(x, ' ', F_BREAK | (dq ? F_QUOTED : 0));
+	else if (sep)
+		put(x, sep, dq ? F_QUOTED : F_SPLIT);
+}
+
+/* $@ or $*; with @pat, cut as ${@#pat}: the parameters joined lose a prefix or a suffix. */
 static void put_all_params(struct ectx *x, char which, int dq, const char *pat, const char *op)
 {
 	char sep = params_sep(x->sh);
@@ -231,16 +251,13 @@ static void put_all_params(struct ectx *x, char which, int dq, const char *pat, 
 	if (x->sh->argc == 0 && which == '@' && dq)
 		x->at_empty = 1;
 	for (int i = 0; i < x->sh->argc; i++) {
-		char *t = NULL;
-		if (i > 0) {
-			if (fields)
-				put(x, ' ', F_BREAK | (dq ? F_QUOTED : 0));
-			else if (sep)
-				put(x, sep, dq ? F_QUOTED : F_SPLIT);
-		}
-		if (pat)
-			t = trim(x->sh->argv[i], pat, op[0] == '%', op[1] != '\0');
-		put_value(x, t ? t : x->sh->argv[i], dq);
+		const char *v = x->sh->argv[i];
+		/* as dash: a prefix comes off the first parameter only, a suffix off the last */
+		if (pat && (op[0] == '%' ? i == x->sh->argc - 1 : i == 0))
+			v = trim(v, pat, op[0] == '%', op[1] != '\0');
+		if (i > 0)
+			put_params_sep(x, fields, sep, dq);
+		put_value(x, v, dq);
 	}
 }
 
@@ -578,8 +595,10 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 		char c = s[i];
 		if (c == '\'' && !dq) {
 			end = skip_part(s, len, i);
-			for (size_t k = i + 1; k + 1 < end; k++)
-				put(x, s[k], F_QUOTED);
+			if (end - i > 2)
+				put_n(x, s + i + 1, end - i - 2, F_QUOTED);
+			else
+				put(x, '\0', F_MARK);
 			x->quoted_seen = 1;
 			x->quoted_other = 1;
 			i = end;
@@ -587,10 +606,13 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 			size_t inner;
 			end = skip_part(s, len, i);
 			inner = end - i - 2 < len ? end - i - 2 : 0;
+			size_t before = x->b.len;
 			x->quoted_seen = 1;
 			if (!is_bare_at(s + i + 1, inner))
 				x->quoted_other = 1;
 			expand_part(x, s + i + 1, inner, 1);
+			if (x->b.len == before && x->quoted_other)
+				put(x, '\0', F_MARK);
 			i = end;
 		} else if (c == '"' && !x->heredoc) {
 			i++;   /* "${u:-"word"}": quotes inside a quoted ${} word are removed */
@@ -650,6 +672,19 @@ static void expand_word(struct ectx *x, const char *raw)
 	expand_part_tilde(x, raw + start, len - start, 0);
 }
 
+/* Where no fields are made, the marks of empty quotes go: the buffer is one string. */
+static void strip_marks(struct ebuf *b)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < b->len; i++)
+		if (!(b->f[i] & F_MARK))
+			b->s[o] = b->s[i], b->f[o++] = b->f[i];
+	b->len = o;
+	if (b->s)
+		b->s[o] = '\0';
+}
+
 /* The string of ${name=word}, ${name?word} and $((...)): no fields, failure passed on. */
 static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int dq)
 {
@@ -657,6 +692,7 @@ static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int
 	char *out;
 
 	expand_part_tilde(&x, s, len, dq);
+	strip_marks(&x.b);
 	out = x.b.s ? x.b.s : scratch_strndup("", 0);
 	if (x.failed)
 		outer->failed = 1;
@@ -666,7 +702,10 @@ static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int
 /* The buffer as a malloc'd string for the caller, and the scratch memory back to @m. */
 static char *result(struct ectx *x, struct arena_mark m)
 {
-	char *out = strndup(x->b.s ? x->b.s : "", x->b.len);
+	char *out;
+
+	strip_marks(&x->b);
+	out = strndup(x->b.s ? x->b.s : "", x->b.len);
 
 	if (!out)
 		abort();
@@ -723,7 +762,9 @@ static char *to_pattern(const struct ebuf *b)
 	char *out = arena_alloc_raw(scratch, b->len * 2 + 1), *o = out;
 
 	for (size_t i = 0; i < b->len; i++) {
-		if ((b->f[i] & F_QUOTED) && b->s[i] && strchr("*?[]\\!-", b->s[i]))
+		if (b->f[i] & F_MARK)
+			continue;
+		if ((b->f[i] & F_QUOTED) && b->s[i] && strchr("*?[]\\!-:", b->s[i]))
 			*o++ = '\\';
 		*o++ = b->s[i];
 	}
@@ -834,6 +875,9 @@ static void split(struct shell *sh, struct ectx *x, struct fields *fl, int host_
 					field_end(sh, fl, host_glob);
 				after_white = 0;
 			}
+		} else if (f & F_MARK) {
+			fl->have = 1;
+			after_white = 0;
 		} else {
 			field_put(fl, c, f);
 			after_white = 0;
