@@ -621,7 +621,7 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 			if (i + 1 >= len) {
 				put(x, '\\', F_QUOTED);
 				i++;
-			} else if (!dq || strchr(esc, s[i + 1])) {
+			} else if (!dq || strchr(esc, s[i + 1]) || (x->brace_word && s[i + 1] == '}')) {
 				if (s[i + 1] != '\n')
 					put(x, s[i + 1], F_QUOTED);
 				i += 2;
