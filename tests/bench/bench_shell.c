@@ -28,6 +28,8 @@ static const struct script scripts[] = {
 	{ "(a) 100,000 loops: $((i+1)), ${s#1}; 60 entries in cwd", "loop.sh", 1 },
 	{ "(b) 1,000 runs of /bin/true", "true.sh", 1 },
 	{ "(c) source a 5,000-line library, call 3 (20 runs)", "lib_main.sh", LIB_RUNS },
+	/* not a target: how much of (c) is only starting the shell */
+	{ "    start and run an empty script (20 runs)", "empty.sh", LIB_RUNS },
 };
 
 static int write_file(const char *path, const char *text)
@@ -64,6 +66,9 @@ static int setup(const char *dir)
 		return -1;
 	snprintf(path, sizeof(path), "%s/true.sh", dir);
 	if (write_file(path, "i=0\nwhile [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done\n") != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/empty.sh", dir);
+	if (write_file(path, "") != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/lib_main.sh", dir);
 	if (write_file(path, ". ./lib.sh\nlib_f0 a; lib_f625 b; lib_f1249 c\n") != 0)
