@@ -307,6 +307,16 @@ static int walk_matches(struct walk *w, size_t plen, const char *comp, const cha
 	return r;
 }
 
+/* Whether @comp ends in a backslash that escapes what follows it (an odd run of them). */
+static int trailing_escape(const char *comp, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && comp[len - 1 - n] == '\\')
+		n++;
+	return n % 2;
+}
+
 /* The component of @pattern at the end of w->path[0..plen), then the rest. */
 static int walk(struct walk *w, size_t plen, const char *pattern)
 {
@@ -321,6 +331,8 @@ static int walk(struct walk *w, size_t plen, const char *pattern)
 		return 0;
 	memcpy(comp, pattern, len);
 	comp[len] = '\0';
+	if (*sep && trailing_escape(comp, len))
+		comp[len - 1] = '\0';   /* "\/" is the slash itself, as dash takes it */
 	for (rest = sep; *rest == '/'; rest++)
 		;
 	if (!glob_has_magic(comp))
