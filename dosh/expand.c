@@ -115,11 +115,16 @@ static void expansion_failed(struct shell *sh)
 
 static size_t skip_part(const char *s, size_t len, size_t i);
 
+static size_t skip_to(const char *s, size_t len, size_t i, char close);
+
 /* A nested $( or ${ at @i: the index after its closer. */
 static size_t skip_nested(const char *s, size_t len, size_t i);
 
-/* From just after an opener, the index of the matching @close: quotes and nesting skipped. */
-static size_t skip_to(const char *s, size_t len, size_t i, char close)
+/*
+ * From just after an opener, the index of the matching @close: quotes and nesting skipped.
+ * @sq_literal: a ${...} inside double quotes, where a single quote is an ordinary character.
+ */
+static size_t skip_to_q(const char *s, size_t len, size_t i, char close, int sq_literal)
 {
 	int depth = 0;
 
@@ -137,7 +142,7 @@ static size_t skip_to(const char *s, size_t len, size_t i, char close)
 			i = skip_to(s, len, i + 1, '`') + 1;
 		} else if (close == '"') {
 			i++;
-		} else if (c == '\'' || c == '"') {
+		} else if ((c == '\'' && !sq_literal) || c == '"') {
 			i = skip_part(s, len, i);
 		} else {
 			if (close == ')' && c == '(')
@@ -148,6 +153,11 @@ static size_t skip_to(const char *s, size_t len, size_t i, char close)
 		}
 	}
 	return len;
+}
+
+static size_t skip_to(const char *s, size_t len, size_t i, char close)
+{
+	return skip_to_q(s, len, i, close, 0);
 }
 
 static size_t skip_nested(const char *s, size_t len, size_t i)
@@ -517,7 +527,7 @@ static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i,
 		return end + 1;
 	}
 	if (s[i + 1] == '{') {
-		end = skip_to(s, len, i + 2, '}');
+		end = skip_to_q(s, len, i + 2, '}', dq && !x->heredoc);
 		expand_brace(x, s + i + 2, end - (i + 2), dq);
 		return end + 1;
 	}
