@@ -21,6 +21,7 @@ struct ebuf {
 	char *s;
 	unsigned char *f;
 	size_t len, cap;
+	int marks;          /* F_MARK characters in it, or 0 */
 };
 
 struct ectx {
@@ -608,7 +609,7 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 			if (end - i > 2)
 				put_n(x, s + i + 1, end - i - 2, F_QUOTED);
 			else
-				put(x, '\0', F_MARK);
+				put(x, '\0', F_MARK), x->b.marks++;
 			x->quoted_seen = 1;
 			x->quoted_other = 1;
 			i = end;
@@ -622,7 +623,7 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 				x->quoted_other = 1;
 			expand_part(x, s + i + 1, inner, 1);
 			if (x->b.len == before && x->quoted_other)
-				put(x, '\0', F_MARK);
+				put(x, '\0', F_MARK), x->b.marks++;
 			i = end;
 		} else if (c == '"' && !x->heredoc) {
 			i++;   /* "${u:-"word"}": quotes inside a quoted ${} word are removed */
@@ -687,6 +688,9 @@ static void strip_marks(struct ebuf *b)
 {
 	size_t o = 0;
 
+	if (!b->marks)
+		return;
+	b->marks = 0;
 	for (size_t i = 0; i < b->len; i++)
 		if (!(b->f[i] & F_MARK))
 			b->s[o] = b->s[i], b->f[o++] = b->f[i];
@@ -841,10 +845,13 @@ static void field_end(struct shell *sh, struct fields *fl, int host_glob)
 
 static void field_put(struct fields *fl, char c, unsigned char f)
 {
-	struct ectx tmp = { .b = fl->cur };
+	struct ebuf *b = &fl->cur;
 
-	put(&tmp, c, f);
-	fl->cur = tmp.b;
+	if (b->len + 1 >= b->cap)
+		ebuf_grow(b);
+	b->s[b->len] = c;
+	b->f[b->len++] = f;
+	b->s[b->len] = '\0';
 	fl->have = 1;
 }
 
@@ -858,6 +865,15 @@ static int has_splittable(const struct ebuf *b)
 {
 	for (size_t i = 0; i < b->len; i++)
 		if (b->f[i] & F_SPLIT)
+			return 1;
+	return 0;
+}
+
+/* Whether @b holds anything that splitting acts on: a splittable character, a break, a mark. */
+static int needs_split(const struct ebuf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if (b->f[i] & (F_SPLIT | F_BREAK | F_MARK))
 			return 1;
 	return 0;
 }
@@ -908,8 +924,13 @@ int expand_fields(struct shell *sh, const char *raw, char ***out, int *n, int ho
 	struct fields fl = { out, n, { 0 }, 0 };
 
 	expand_word(&x, raw);
-	if (!x.failed)
+	if (!x.failed && !needs_split(&x.b)) {
+		fl.cur = x.b;   /* literal text, quoted parts: the word is the one field */
+		if (x.b.len || (x.quoted_seen && !(x.at_empty && !x.quoted_other)))
+			field_end(sh, &fl, host_glob);
+	} else if (!x.failed) {
 		split(sh, &x, &fl, host_glob);
+	}
 	arena_release(scratch, m);
 	if (x.failed)
 		expansion_failed(sh);
