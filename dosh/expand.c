@@ -625,7 +625,7 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 			if (x->b.len == before && x->quoted_other)
 				put(x, '\0', F_MARK), x->b.marks++;
 			i = end;
-		} else if (c == '"' && !x->heredoc) {
+		} else if (c == '"' && (!x->heredoc || x->brace_word)) {
 			i++;   /* "${u:-"word"}": quotes inside a quoted ${} word are removed */
 		} else if (c == '\\') {
 			const char *esc = x->heredoc ? "$`\\\n" : "$`\"\\\n";
