@@ -507,6 +507,15 @@ static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 	put_command_output(x, cmd, dq);
 }
 
+/* Whether the ${...} body at @j is ${name#...} or ${name%...}: its word is a pattern, quoted
+ * as outside double quotes (so '...' quotes there even in "${x#'}'}"). */
+static int is_pattern_op(const char *s, size_t len, size_t j)
+{
+	size_t n = param_name_len(s + j, len - j);
+
+	return n && j + n < len && (s[j + n] == '#' || s[j + n] == '%');
+}
+
 /* From '$' at @i: expand one parameter, command or arithmetic. Returns: the index after it. */
 static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i, int dq)
 {
@@ -528,7 +537,7 @@ static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i,
 		return end + 1;
 	}
 	if (s[i + 1] == '{') {
-		end = skip_to_q(s, len, i + 2, '}', dq && !x->heredoc);
+		end = skip_to_q(s, len, i + 2, '}', dq && !x->heredoc && !is_pattern_op(s, len, i + 2));
 		expand_brace(x, s + i + 2, end - (i + 2), dq);
 		return end + 1;
 	}

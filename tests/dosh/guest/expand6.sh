@@ -30,3 +30,5 @@ E
 ( echo "${u:-'a'}" ${u:-'a'} )
 ( x=1; echo "${x:+'q'}" "${x#'1'}" )
 ( echo "${u:-'"a"'}" )
+( var='$foo'; echo 1 "${var#$foo}"; echo 2 "${var#\$foo}"; var='}'; echo 10 "${var#}}"; echo 11 "${var#\}}"; echo 12 "${var#'}'}"; echo 13 "${var#"}"}" )
+( var="'a'"; echo "${var#'}" "${var%\'}" "${var#"'"}"; echo "${u:-'}'}" "${var:+'}'}" )
