@@ -87,7 +87,8 @@ INTEG_TESTS := session race proc stream lifecycle security netns kvm
 # run a second time with every session over a shared-memory channel (ivshmem:)
 CHANNEL_TESTS := session race proc stream lifecycle
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
-BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh $(B)/tests/bench/bench_kvm
+BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh $(B)/tests/bench/bench_kvm \
+	$(B)/tests/bench/bench_shell
 
 all: $(LIBA) $(LIBSO) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(B)/hostcall.pc
 
@@ -218,6 +219,7 @@ bench:
 		build/bench/bin/hostcalld build/bench/bin/dosh build/bench/bin/hostfs
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_core
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld DOSH=build/bench/bin/dosh build/bench/tests/bench/bench_dosh
+	$(Q)DOSH=build/bench/bin/dosh build/bench/tests/bench/bench_shell
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_kvm
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld HOSTFS=build/bench/bin/hostfs scripts/bench-hostfs.sh
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld HOSTFS=build/bench/bin/hostfs BENCH_CPU=0 \

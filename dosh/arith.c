@@ -23,12 +23,13 @@ static void skip(struct arith *a)
 		a->s++;
 }
 
+/* @op (one or two characters) next in the text: taken. */
 static int match(struct arith *a, const char *op)
 {
-	size_t n = strlen(op);
+	size_t n = op[1] ? 2 : 1;
 
 	skip(a);
-	if (strncmp(a->s, op, n) != 0)
+	if (a->s[0] != op[0] || (n == 2 && a->s[1] != op[1]))
 		return 0;
 	/* "<" must not take the first half of "<<" or "<=", and so on */
 	if (n == 1 && strchr("<>&|=!", op[0]) && (a->s[1] == op[0] || a->s[1] == '='))
@@ -113,7 +114,7 @@ static long primary(struct arith *a, int eval)
 static long unary_op(struct arith *a, int eval)
 {
 	if (match(a, "-"))
-		return -unary(a, eval);
+		return (long)(0UL - (unsigned long)unary(a, eval));
 	if (match(a, "+"))
 		return unary(a, eval);
 	if (match(a, "!"))
@@ -149,134 +150,95 @@ static long divide(struct arith *a, long x, long y, int mod, int eval)
 	return mod ? x % y : x / y;
 }
 
-static long mul(struct arith *a, int eval)
+enum binop {
+	OP_MUL, OP_DIV, OP_MOD, OP_ADD, OP_SUB, OP_SHL, OP_SHR, OP_LT, OP_LE, OP_GT, OP_GE,
+	OP_EQ, OP_NE, OP_BITAND, OP_BITXOR, OP_BITOR, OP_AND, OP_OR
+};
+
+/*
+ * The binary operator starting @s: its precedence (C's, 10 binding tightest), or 0 for none,
+ * which includes the assignment operators (*= <<= ...) a name before them would take.
+ */
+static int binop(const char *s, enum binop *op, int *len)
+{
+	int twice = s[1] == s[0], eq = s[1] == '=';
+
+	*len = 1;
+	switch (s[0]) {
+	case '*': *op = OP_MUL; return eq ? 0 : 10;
+	case '/': *op = OP_DIV; return eq ? 0 : 10;
+	case '%': *op = OP_MOD; return eq ? 0 : 10;
+	case '+': *op = OP_ADD; return eq ? 0 : 9;
+	case '-': *op = OP_SUB; return eq ? 0 : 9;
+	case '<':
+	case '>':
+		if (twice) {
+			*op = s[0] == '<' ? OP_SHL : OP_SHR, *len = 2;
+			return s[2] == '=' ? 0 : 8;
+		}
+		*op = s[0] == '<' ? (eq ? OP_LE : OP_LT) : (eq ? OP_GE : OP_GT), *len = 1 + eq;
+		return 7;
+	case '=': *op = OP_EQ, *len = 2; return eq ? 6 : 0;
+	case '!': *op = OP_NE, *len = 2; return eq ? 6 : 0;
+	case '&':
+		*op = twice ? OP_AND : OP_BITAND, *len = 1 + twice;
+		return eq ? 0 : twice ? 2 : 5;
+	case '^': *op = OP_BITXOR; return eq ? 0 : 4;
+	case '|':
+		*op = twice ? OP_OR : OP_BITOR, *len = 1 + twice;
+		return eq ? 0 : twice ? 1 : 3;
+	}
+	return 0;
+}
+
+static long apply_binop(struct arith *a, enum binop op, long x, long y, int eval)
+{
+	switch (op) {
+	case OP_MUL: return (long)((unsigned long)x * (unsigned long)y);
+	case OP_DIV: return divide(a, x, y, 0, eval);
+	case OP_MOD: return divide(a, x, y, 1, eval);
+	case OP_ADD: return (long)((unsigned long)x + (unsigned long)y);
+	case OP_SUB: return (long)((unsigned long)x - (unsigned long)y);
+	case OP_SHL: return (long)((unsigned long)x << (y & 63));
+	case OP_SHR: return x >> (y & 63);
+	case OP_LT: return x < y;
+	case OP_LE: return x <= y;
+	case OP_GT: return x > y;
+	case OP_GE: return x >= y;
+	case OP_EQ: return x == y;
+	case OP_NE: return x != y;
+	case OP_BITAND: return x & y;
+	case OP_BITXOR: return x ^ y;
+	case OP_BITOR: return x | y;
+	case OP_AND: return x && y;
+	default: return x || y;
+	}
+}
+
+/* Binary operators binding at least as tight as @min, left to right (precedence climbing). */
+static long binary(struct arith *a, int min, int eval)
 {
 	long x = unary(a, eval);
 
 	for (;;) {
-		if (match(a, "*"))
-			x = (long)((unsigned long)x * (unsigned long)unary(a, eval));
-		else if (match(a, "/"))
-			x = divide(a, x, unary(a, eval), 0, eval);
-		else if (match(a, "%"))
-			x = divide(a, x, unary(a, eval), 1, eval);
-		else
+		enum binop op;
+		int len, prec;
+		long y;
+
+		skip(a);
+		prec = binop(a->s, &op, &len);
+		if (prec == 0 || prec < min || a->err)
 			return x;
+		a->s += len;
+		/* && and || do not evaluate their right side when the left decides */
+		y = binary(a, prec + 1, op == OP_AND ? eval && x : op == OP_OR ? eval && !x : eval);
+		x = apply_binop(a, op, x, y, eval);
 	}
-}
-
-static long add(struct arith *a, int eval)
-{
-	long x = mul(a, eval);
-
-	for (;;) {
-		if (match(a, "+"))
-			x = (long)((unsigned long)x + (unsigned long)mul(a, eval));
-		else if (match(a, "-"))
-			x = (long)((unsigned long)x - (unsigned long)mul(a, eval));
-		else
-			return x;
-	}
-}
-
-static long shift(struct arith *a, int eval)
-{
-	long x = add(a, eval);
-
-	for (;;) {
-		if (match(a, "<<"))
-			x = (long)((unsigned long)x << (add(a, eval) & 63));
-		else if (match(a, ">>"))
-			x >>= add(a, eval) & 63;
-		else
-			return x;
-	}
-}
-
-static long compare(struct arith *a, int eval)
-{
-	long x = shift(a, eval);
-
-	for (;;) {
-		if (match(a, "<="))
-			x = x <= shift(a, eval);
-		else if (match(a, ">="))
-			x = x >= shift(a, eval);
-		else if (match(a, "<"))
-			x = x < shift(a, eval);
-		else if (match(a, ">"))
-			x = x > shift(a, eval);
-		else
-			return x;
-	}
-}
-
-static long equality(struct arith *a, int eval)
-{
-	long x = compare(a, eval);
-
-	for (;;) {
-		if (match(a, "=="))
-			x = x == compare(a, eval);
-		else if (match(a, "!="))
-			x = x != compare(a, eval);
-		else
-			return x;
-	}
-}
-
-static long bitand_(struct arith *a, int eval)
-{
-	long x = equality(a, eval);
-
-	while (match(a, "&"))
-		x &= equality(a, eval);
-	return x;
-}
-
-static long bitxor(struct arith *a, int eval)
-{
-	long x = bitand_(a, eval);
-
-	while (match(a, "^"))
-		x ^= bitand_(a, eval);
-	return x;
-}
-
-static long bitor_(struct arith *a, int eval)
-{
-	long x = bitxor(a, eval);
-
-	while (match(a, "|"))
-		x |= bitxor(a, eval);
-	return x;
-}
-
-static long logand(struct arith *a, int eval)
-{
-	long x = bitor_(a, eval);
-
-	while (match(a, "&&")) {
-		long y = bitor_(a, eval && x);
-		x = x && y;
-	}
-	return x;
-}
-
-static long logor(struct arith *a, int eval)
-{
-	long x = logand(a, eval);
-
-	while (match(a, "||")) {
-		long y = logand(a, eval && !x);
-		x = x || y;
-	}
-	return x;
 }
 
 static long ternary(struct arith *a, int eval)
 {
-	long c = logor(a, eval), x, y;
+	long c = binary(a, 1, eval), x, y;
 
 	if (!match(a, "?"))
 		return c;
@@ -307,6 +269,16 @@ static long apply_op(struct arith *a, int op, long old, long v, int eval)
 	}
 }
 
+/* Whether an assignment operator (= += ... <<= >>=) starts @s: most names have none. */
+static int is_assign_op(const char *s)
+{
+	if (s[0] == '=')
+		return s[1] != '=';
+	if (s[0] && strchr("+-*/%&^|", s[0]))
+		return s[1] == '=';
+	return (s[0] == '<' || s[0] == '>') && s[1] == s[0] && s[2] == '=';
+}
+
 /* name op= expr, or a conditional expression */
 static long expr(struct arith *a, int eval)
 {
@@ -314,8 +286,7 @@ static long expr(struct arith *a, int eval)
 	char name[256], buf[32];
 	long v;
 
-	if (read_name(a, name, sizeof(name))) {
-		skip(a);
+	if (read_name(a, name, sizeof(name)) && (skip(a), is_assign_op(a->s))) {
 		for (int op = (int)(sizeof(assign_ops) / sizeof(assign_ops[0])) - 1; op >= 0; op--) {
 			size_t n = strlen(assign_ops[op]);
 			if (strncmp(a->s, assign_ops[op], n) != 0 || (op == 0 && a->s[1] == '='))
@@ -326,7 +297,8 @@ static long expr(struct arith *a, int eval)
 				return 0;
 			v = apply_op(a, op, op ? var_value(a, name) : 0, v, eval);
 			snprintf(buf, sizeof(buf), "%ld", v);
-			var_set(a->sh, name, buf, 0);
+			if (var_set(a->sh, name, buf, 0) != 0)
+				fail(a, "read-only variable");
 			return v;
 		}
 	}

@@ -1,7 +1,8 @@
 /* exec.c: the evaluator: one switch on the node type; simple commands, functions, control flow. */
 #include <errno.h>
-#include <fnmatch.h>
+#include "glob.h"
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,11 +166,19 @@ int expand_words(struct shell *sh, const struct word_list *wl, char ***argv, int
 	return n;
 }
 
-/* dash's declaration utilities: their NAME=value operands expand as assignments do. */
-static int is_declaration_utility(const char *name)
+/*
+ * dash's declaration utilities (export, readonly, local, alias; also after "command"): their
+ * NAME=value operands expand as assignments do. Returns: 1, 0, or -1 while only "command"
+ * has been seen.
+ */
+static int is_declaration(char **v, int n)
 {
-	return strcmp(name, "export") == 0 || strcmp(name, "readonly") == 0 ||
-	       strcmp(name, "local") == 0 || strcmp(name, "alias") == 0;
+	int i = strcmp(v[0], "command") == 0;
+
+	if (n <= i)
+		return -1;
+	return strcmp(v[i], "export") == 0 || strcmp(v[i], "readonly") == 0 ||
+	       strcmp(v[i], "local") == 0 || strcmp(v[i], "alias") == 0;
 }
 
 /* The word as written is NAME=...: what dash's isassignment() sees. */
@@ -194,7 +203,7 @@ static void append_field(char ***argv, int *n, char *field)
 /*
  * A simple command's words: after "export", "readonly", "local" or "alias"
  * (however the first word came to name it), a NAME=value operand is neither
- * split nor globbed, as dash 0.5.12 has it.
+ * split nor globbed, and takes tildes as an assignment, as dash 0.5.12 has it.
  */
 static int expand_command_words(struct shell *sh, const struct word_list *wl, char ***argv)
 {
@@ -206,14 +215,14 @@ static int expand_command_words(struct shell *sh, const struct word_list *wl, ch
 	for (int i = 0; i < wl->n; i++) {
 		char *one;
 		if (decl == 1 && looks_like_assignment(wl->v[i])) {
-			if (!(one = expand_string(sh, wl->v[i])))
+			if (!(one = expand_assignment(sh, wl->v[i])))
 				goto fail;
 			append_field(&v, &n, one);
 		} else if (expand_fields(sh, wl->v[i], &v, &n, 0) != 0) {
 			goto fail;
 		}
 		if (decl < 0 && n > 0)
-			decl = is_declaration_utility(v[0]);
+			decl = is_declaration(v, n);
 	}
 	*argv = v;
 	return n;
@@ -310,8 +319,28 @@ static _Noreturn void exec_external(struct shell *sh, char **argv, char **env)
 
 /* ---- functions ---- */
 
+/*
+ * A bit for each hash of a name ever defined as a function: a clear bit means no such
+ * function without walking the list (every command name asks; a library defines thousands).
+ * A bit stays set after unset -f: that only costs a walk.
+ */
+static unsigned char func_names_seen[8192];
+
+static unsigned func_name_bit(const char *name)
+{
+	unsigned h = 2166136261u;   /* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h % (sizeof(func_names_seen) * 8);
+}
+
 static struct func *func_find(struct shell *sh, const char *name)
 {
+	unsigned bit = func_name_bit(name);
+
+	if (!(func_names_seen[bit / 8] & (1u << (bit % 8))))
+		return NULL;
 	for (struct func *f = sh->funcs; f; f = f->next)
 		if (strcmp(f->name, name) == 0)
 			return f;
@@ -329,6 +358,7 @@ static void func_define(struct shell *sh, struct node *n)
 		f->name = strdup(n->func.name);
 		f->next = sh->funcs;
 		sh->funcs = f;
+		func_names_seen[func_name_bit(f->name) / 8] |= 1u << (func_name_bit(f->name) % 8);
 	}
 	f->body = n->func.body;
 	sh->keep_tree = 1;
@@ -373,7 +403,7 @@ static int assign_all(struct shell *sh, const struct word_list *assigns, int exp
 	int r;
 
 	for (int i = 0; i < assigns->n; i++) {
-		char *v = expand_string(sh, assigns->v[i]);
+		char *v = expand_assignment(sh, assigns->v[i]);
 		if (!v)
 			return -1;
 		if (sh->opt_xtrace)
@@ -386,18 +416,14 @@ static int assign_all(struct shell *sh, const struct word_list *assigns, int exp
 	return 0;
 }
 
-_Noreturn void exec_simple_in_child(struct shell *sh, struct node *n)
+_Noreturn void exec_simple_in_child(struct shell *sh, struct node *n, char **argv)
 {
-	char **argv, **env;
-	int argc;
+	char **env;
 
 	if (redirs_apply(sh, n->redirs, NULL) != 0)
 		_exit(2);
 	if (assign_all(sh, &n->simple.assigns, 1) != 0)
 		_exit(2);
-	argc = expand_words(sh, &n->simple.words, &argv, 0);
-	if (argc <= 0)
-		_exit(argc < 0 ? 1 : 0);
 	env = var_environ(sh);
 	exec_external(sh, argv, env);
 }
@@ -435,6 +461,50 @@ static int check_prefix_readonly(struct shell *sh, const struct word_list *assig
 		}
 	}
 	return 0;
+}
+
+/* The shell's own SIG_IGN of @sig (an interactive shell's SIGINT) is not for the command. */
+static void default_unless_trapped(struct shell *sh, sigset_t *def, int sig)
+{
+	if (!(sh->traps[sig] && !*sh->traps[sig]))   /* trap '' SIG: ignored in the child too */
+		sigaddset(def, sig);
+}
+
+/*
+ * A plain external command: no redirections, no assignments, no job control (so no process
+ * group), run with posix_spawn (vfork and exec) rather than a full fork of the shell. Caught
+ * signals are reset by exec, ignored ones stay ignored. Returns: the pid, or -1 for the fork
+ * path, which also says every error (not found, not executable, no #! line) as before.
+ */
+static pid_t spawn_simple(struct shell *sh, struct node *n, char **argv)
+{
+	posix_spawnattr_t attr;
+	sigset_t def;
+	char *path, **env;
+	pid_t pid;
+	int r;
+
+	if (n->redirs || n->simple.assigns.n || (sh->jc && !sh->subshell))
+		return -1;
+	if (!(path = find_in_path(sh, argv[0])))
+		return -1;
+	sigemptyset(&def);
+	if (sh->interactive) {
+		default_unless_trapped(sh, &def, SIGINT);
+		default_unless_trapped(sh, &def, SIGQUIT);
+	}
+	env = var_environ(sh);
+	fflush(stdout);
+	fflush(stderr);
+	if ((r = posix_spawnattr_init(&attr)) == 0) {
+		posix_spawnattr_setsigdefault(&attr, &def);
+		posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+		r = posix_spawn(&pid, path, NULL, &attr, argv, env);
+		posix_spawnattr_destroy(&attr);
+	}
+	strv_free(env);
+	free(path);
+	return r == 0 ? pid : -1;
 }
 
 /* "VAR=x cmd" for a builtin or function: the assignments last as long as the command. */
@@ -589,13 +659,16 @@ static int exec_simple(struct shell *sh, struct node *n)
 		   (status = external_lookup(sh, n, cmd[0], default_path)) != 0) {
 		/* not found, and said so */
 	} else if (sh->exec_in_place && !sh->traps[0]) {
-		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
+		exec_simple_in_child(sh, n, cmd);   /* already a forked stage: no second fork */
 	} else if (redirs_check_literal_dups(sh, n->redirs) != 0) {
 		status = 2;
+	} else if ((pid = spawn_simple(sh, n, cmd)) > 0) {
+		status = jobs_wait_foreground(sh, pid, n);
+		hostio_finish_to(sh, mark);
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
 	} else if ((pid = fork_job(sh, 0)) == 0) {
-		exec_simple_in_child(sh, n);
+		exec_simple_in_child(sh, n, cmd);
 	} else {
 		redirs_close_prepared(n->redirs);
 		status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
@@ -694,7 +767,7 @@ static int exec_case(struct shell *sh, struct node *n)
 	for (struct case_item *ci = n->casen.items; ci; ci = ci->next) {
 		for (int i = 0; i < ci->patterns.n; i++) {
 			char *pat = expand_pattern(sh, ci->patterns.v[i]);
-			int m = fnmatch(pat, word, 0) == 0;
+			int m = glob_match(pat, word);
 			free(pat);
 			if (m) {
 				free(word);

@@ -47,8 +47,11 @@ int status_of(int wstatus);
 /* wait_pid - wait for a guest child. Returns: its shell status (128+signal when killed). */
 int wait_pid(struct shell *sh, pid_t pid);
 
-/* exec_simple_in_child - run a simple command in this (already forked) process; never returns. */
-_Noreturn void exec_simple_in_child(struct shell *sh, struct node *n);
+/*
+ * exec_simple_in_child - run simple command @n, its words already expanded to @argv, in this
+ * (already forked) process: redirections and assignments, then the program. Never returns.
+ */
+_Noreturn void exec_simple_in_child(struct shell *sh, struct node *n, char **argv);
 
 /* expand_words - expand @wl into a NULL-terminated malloc'd argv. Returns: argc or -1. */
 int expand_words(struct shell *sh, const struct word_list *wl, char ***argv, int host_glob);

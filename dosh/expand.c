@@ -1,12 +1,12 @@
 /* expand.c: word expansion: tilde, parameters, commands, arithmetic, field splitting, globbing. */
 #include <ctype.h>
-#include <fnmatch.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "glob.h"
 #include "hostglob.h"
 #include "shell.h"
@@ -15,11 +15,13 @@
 #define F_QUOTED 1   /* quoted or escaped: no splitting, no globbing */
 #define F_SPLIT 2    /* from an unquoted expansion: IFS may split here */
 #define F_BREAK 4    /* a field boundary ("$@") */
+#define F_MARK 8     /* no character: an empty quoted part was here, so a field is too ("") */
 
 struct ebuf {
 	char *s;
 	unsigned char *f;
 	size_t len, cap;
+	int marks;          /* F_MARK characters in it, or 0 */
 };
 
 struct ectx {
@@ -27,32 +29,80 @@ struct ectx {
 	struct ebuf b;
 	int quoted_seen;   /* quotes appeared: an empty result is still one field */
 	int at_empty;      /* "$@" with no parameters */
+	int quoted_other;  /* quotes other than a bare "$@": they make a field even then */
+	int full;          /* fields are made: "$@" gives one a parameter, else it joins them */
+	int assign;        /* an assignment: a tilde after '=' and after each unquoted ':' */
 	int failed;
 	int heredoc;       /* '"' is an ordinary character */
 	int brace_word;    /* in the word of ${name-word}: unquoted text splits too */
 };
 
+/*
+ * Expansion's working memory: buffers, patterns and pieces come from this arena, and each
+ * public entry point releases what it took (nested ones, as $(...) runs commands, first).
+ */
+static struct arena *scratch;
+
+static struct arena_mark scratch_mark(void)
+{
+	if (!scratch && !(scratch = arena_new()))
+		abort();
+	return arena_mark(scratch);
+}
+
+static char *scratch_strndup(const char *s, size_t n)
+{
+	char *p = arena_alloc_raw(scratch, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* A buffer's characters and flags share one block; a bigger one is taken when it fills. */
+static void ebuf_grow(struct ebuf *b)
+{
+	size_t cap = b->cap ? b->cap * 2 : 64;
+	char *block = arena_alloc_raw(scratch, cap * 2);
+
+	if (b->len) {
+		memcpy(block, b->s, b->len);
+		memcpy(block + cap, b->f, b->len);
+	}
+	b->s = block;
+	b->f = (unsigned char *)block + cap;
+	b->cap = cap;
+}
+
 static void put(struct ectx *x, char c, unsigned char f)
 {
-	if (x->b.len + 1 >= x->b.cap) {
-		size_t cap = x->b.cap ? x->b.cap * 2 : 128;
-		char *s = realloc(x->b.s, cap);
-		unsigned char *fl = realloc(x->b.f, cap);
-		if (!s || !fl)
-			abort();
-		x->b.s = s;
-		x->b.f = fl;
-		x->b.cap = cap;
-	}
+	if (x->b.len + 1 >= x->b.cap)
+		ebuf_grow(&x->b);
 	x->b.s[x->b.len] = c;
 	x->b.f[x->b.len++] = f;
 	x->b.s[x->b.len] = '\0';
 }
 
+static void put_n(struct ectx *x, const char *s, size_t n, unsigned char f)
+{
+	while (x->b.len + n + 1 > x->b.cap)
+		ebuf_grow(&x->b);
+	memcpy(x->b.s + x->b.len, s, n);
+	memset(x->b.f + x->b.len, f, n);
+	x->b.len += n;
+	x->b.s[x->b.len] = '\0';
+}
+
 static void puts_f(struct ectx *x, const char *s, unsigned char f)
 {
-	for (; *s; s++)
-		put(x, *s, f);
+	size_t n = strlen(s);
+
+	while (x->b.len + n + 1 > x->b.cap)
+		ebuf_grow(&x->b);
+	memcpy(x->b.s + x->b.len, s, n);
+	memset(x->b.f + x->b.len, f, n);
+	x->b.len += n;
+	x->b.s[x->b.len] = '\0';
 }
 
 /* An expansion failed: a shell that is not interactive stops, as POSIX has it. */
@@ -66,6 +116,8 @@ static void expansion_failed(struct shell *sh)
 
 static size_t skip_part(const char *s, size_t len, size_t i);
 
+static size_t skip_to(const char *s, size_t len, size_t i, char close);
+
 /* A nested $( or ${ at @i: the index after its closer. */
 static size_t skip_nested(const char *s, size_t len, size_t i);
 
@@ -77,8 +129,11 @@ static size_t subst_close(const char *s, size_t len, size_t i)
 	return end > i && end <= len && s[end - 1] == ')' ? end - 1 : len;
 }
 
-/* From just after an opener, the index of the matching @close: quotes and nesting skipped. */
-static size_t skip_to(const char *s, size_t len, size_t i, char close)
+/*
+ * From just after an opener, the index of the matching @close: quotes and nesting skipped.
+ * @sq_literal: a ${...} inside double quotes, where a single quote is an ordinary character.
+ */
+static size_t skip_to_q(const char *s, size_t len, size_t i, char close, int sq_literal)
 {
 	int depth = 0;
 
@@ -96,7 +151,7 @@ static size_t skip_to(const char *s, size_t len, size_t i, char close)
 			i = skip_to(s, len, i + 1, '`') + 1;
 		} else if (close == '"') {
 			i++;
-		} else if (c == '\'' || c == '"') {
+		} else if ((c == '\'' && !sq_literal) || c == '"') {
 			i = skip_part(s, len, i);
 		} else {
 			if (close == ')' && c == '(')
@@ -107,6 +162,11 @@ static size_t skip_to(const char *s, size_t len, size_t i, char close)
 		}
 	}
 	return len;
+}
+
+static size_t skip_to(const char *s, size_t len, size_t i, char close)
+{
+	return skip_to_q(s, len, i, close, 0);
 }
 
 static size_t skip_nested(const char *s, size_t len, size_t i)
@@ -167,45 +227,81 @@ static void put_value(struct ectx *x, const char *v, int dq)
 	puts_f(x, v, dq ? F_QUOTED : F_SPLIT);
 }
 
-static void put_all_params(struct ectx *x, char which, int dq)
+/* What joins $* (and $@ where no fields are made): IFS's first character, ' ' if unset. */
+static char params_sep(struct shell *sh)
 {
-	const char *ifs = var_get(x->sh, "IFS");
-	char sep = ifs ? ifs[0] : ' ';
+	const char *ifs = var_get(sh, "IFS");
+
+	return ifs ? ifs[0] : ' ';
+}
+
+static int is_all_params(const char *name)
+{
+	return (name[0] == '@' || name[0] == '*') && !name[1];
+}
+
+/* The length of $* or $@ joined: what ${#@} says and what ${@:-w} tests for null. */
+static size_t all_params_length(struct ectx *x, char which, int dq)
+{
+	size_t n = 0;
+	int sep = (which == '@' && dq && x->full) || params_sep(x->sh);
+
+	for (int i = 0; i < x->sh->argc; i++)
+		n += strlen(x->sh->argv[i]) + (i > 0 && sep);
+	return n;
+}
+
+static char *trim(const char *v, const char *pat, int suffix, int longest);
+
+/* Between two parameters of $@ or $*: a field break, or IFS's first character. */
+static void put_params_sep(struct ectx *x, int fields, char sep, int dq)
+{
+	if (fields)
+		put(x, ' ', F_BREAK | (dq ? F_QUOTED : 0));
+	else if (sep)
+		put(x, sep, dq ? F_QUOTED : F_SPLIT);
+}
+
+/* $@ or $*; with @pat, cut as ${@#pat}: the parameters joined lose a prefix or a suffix. */
+static void put_all_params(struct ectx *x, char which, int dq, const char *pat, const char *op)
+{
+	char sep = params_sep(x->sh);
+	int fields = x->full && (which == '@' || !dq);
 
 	if (x->sh->argc == 0 && which == '@' && dq)
 		x->at_empty = 1;
 	for (int i = 0; i < x->sh->argc; i++) {
-		if (i > 0) {
-			if (which == '@' || !dq)
-				put(x, ' ', F_BREAK | (dq ? F_QUOTED : 0));
-			else if (sep)
-				put(x, sep, F_QUOTED);
-		}
-		put_value(x, x->sh->argv[i], dq);
+		const char *v = x->sh->argv[i];
+		/* as dash: a prefix comes off the first parameter only, a suffix off the last */
+		if (pat && (op[0] == '%' ? i == x->sh->argc - 1 : i == 0))
+			v = trim(v, pat, op[0] == '%', op[1] != '\0');
+		if (i > 0)
+			put_params_sep(x, fields, sep, dq);
+		put_value(x, v, dq);
 	}
 }
 
 static void expand_part(struct ectx *x, const char *s, size_t len, int dq);
-static char *expand_to_string(struct shell *sh, const char *s, size_t len, int dq);
+static char *pattern_of(struct shell *sh, const char *raw);
+static void expand_part_tilde(struct ectx *x, const char *s, size_t len, int dq);
+static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int dq);
 
-/* ${name#pat} ${name##pat} ${name%pat} ${name%%pat} */
+/* ${name#pat} ${name##pat} ${name%pat} ${name%%pat}: the rest, in scratch memory. */
 static char *trim(const char *v, const char *pat, int suffix, int longest)
 {
 	size_t n = strlen(v);
-	char *copy = strdup(v);
+	char *copy = scratch_strndup(v, n);
 
-	if (!copy)
-		abort();
 	for (size_t k = 0; k <= n; k++) {
 		size_t cut = longest ? (suffix ? k : n - k) : (suffix ? n - k : k);
 		char save;
 		int m;
 		if (suffix) {
-			m = fnmatch(pat, copy + cut, 0) == 0;
+			m = glob_match(pat, copy + cut);
 		} else {
 			save = copy[cut];
 			copy[cut] = '\0';
-			m = fnmatch(pat, copy, 0) == 0;
+			m = glob_match(pat, copy);
 			copy[cut] = save;
 		}
 		if (m) {
@@ -227,29 +323,41 @@ struct brace {
 	size_t wlen;
 };
 
+/* A parameter's name at @s: a special character, digits, or a name. Returns: its length. */
+static size_t param_name_len(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	if (len && strchr("@*#?$!-", s[0]))
+		return 1;
+	if (len && isdigit((unsigned char)s[0])) {
+		while (n < len && isdigit((unsigned char)s[n]))
+			n++;
+		return n;
+	}
+	if (len && (isalpha((unsigned char)s[0]) || s[0] == '_'))
+		while (n < len && (isalnum((unsigned char)s[n]) || s[n] == '_'))
+			n++;
+	return n;
+}
+
 static int parse_brace(const char *s, size_t len, struct brace *b)
 {
-	size_t i = 0, n = 0;
+	size_t i = 0, n;
 	static const char *const ops[] = { ":-", ":=", ":?", ":+", "%%", "##", "-", "=", "?", "+",
 					   "%", "#" };
 
 	memset(b, 0, sizeof(*b));
-	if (len > 1 && s[0] == '#') {
+	/* ${#name} when a whole name follows the '#'; otherwise ${#...} is $# and an operator */
+	if (len > 1 && s[0] == '#' && param_name_len(s + 1, len - 1) == len - 1) {
 		b->length = 1;
 		i = 1;
 	}
-	if (i < len && strchr("@*#?$!-", s[i]) && !(s[i] == '#' && b->length && i + 1 < len)) {
-		b->name[n++] = s[i++];
-	} else if (i < len && isdigit((unsigned char)s[i])) {
-		while (i < len && isdigit((unsigned char)s[i]) && n + 1 < sizeof(b->name))
-			b->name[n++] = s[i++];
-	} else {
-		while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_') && n + 1 < sizeof(b->name))
-			b->name[n++] = s[i++];
-	}
-	b->name[n] = '\0';
-	if (n == 0 || (b->length && i != len))
+	n = i == 0 && len && s[0] == '#' ? 1 : param_name_len(s + i, len - i);
+	if (n == 0 || n >= sizeof(b->name))
 		return -1;
+	memcpy(b->name, s + i, n);
+	i += n;
 	for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]) && i < len; k++) {
 		size_t ol = strlen(ops[k]);
 		if (len - i >= ol && strncmp(s + i, ops[k], ol) == 0) {
@@ -268,8 +376,17 @@ static void expand_brace_word(struct ectx *x, struct brace *b, int dq)
 	int saved = x->brace_word;
 
 	x->brace_word = 1;
-	expand_part(x, b->word, b->wlen, dq);
+	expand_part_tilde(x, b->word, b->wlen, dq);
 	x->brace_word = saved;
+}
+
+/* The parameter's own value: $@ and $* as their parameters. */
+static void put_param(struct ectx *x, struct brace *b, const char *v, int dq)
+{
+	if (is_all_params(b->name))
+		put_all_params(x, b->name[0], dq, NULL, NULL);
+	else
+		put_value(x, v, dq);
 }
 
 static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq)
@@ -281,7 +398,7 @@ static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq
 	switch (kind) {
 	case '-':
 		if (use)
-			put_value(x, v, dq);
+			put_param(x, b, v, dq);
 		else
 			expand_brace_word(x, b, dq);
 		return;
@@ -291,26 +408,25 @@ static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq
 		return;
 	case '=':
 		if (use) {
-			put_value(x, v, dq);
+			put_param(x, b, v, dq);
 			return;
 		}
-		w = expand_to_string(x->sh, b->word, b->wlen, dq);
-		if (var_set(x->sh, b->name, w, 0) != 0) {
+		w = expand_to_string(x, b->word, b->wlen, dq);
+		if (is_all_params(b->name) || var_set(x->sh, b->name, w, 0) != 0) {
 			sh_error(x->sh, "%s: cannot assign in this way", b->name);
 			x->failed = 1;
 		} else {
 			put_value(x, w, dq);
 		}
-		free(w);
 		return;
 	case '?':
 		if (use) {
-			put_value(x, v, dq);
+			put_param(x, b, v, dq);
 			return;
 		}
-		w = expand_to_string(x->sh, b->word, b->wlen, dq);
-		sh_error(x->sh, "%s: %s", b->name, *w ? w : "parameter null or not set");
-		free(w);
+		w = expand_to_string(x, b->word, b->wlen, dq);
+		sh_error(x->sh, "%s: %s", b->name,
+			 *w ? w : v ? "parameter not set or null" : "parameter not set");
 		x->failed = 1;
 		return;
 	}
@@ -327,30 +443,35 @@ static void expand_brace(struct ectx *x, const char *s, size_t len, int dq)
 		x->failed = 1;
 		return;
 	}
-	if ((b.name[0] == '@' || b.name[0] == '*') && !b.op[0] && !b.length) {
-		put_all_params(x, b.name[0], dq);
-		return;
+	if (is_all_params(b.name)) {   /* always set; null when they join to nothing */
+		if (!b.op[0] && !b.length) {
+			put_all_params(x, b.name[0], dq, NULL, NULL);
+			return;
+		}
+		v = all_params_length(x, b.name[0], b.length ? 0 : dq) ? "-" : "";
+	} else {
+		v = param(x, b.name, buf, sizeof(buf));
 	}
-	v = param(x, b.name, buf, sizeof(buf));
 	if (!v && x->sh->opt_nounset && (!b.op[0] || strchr("%#", b.op[0]))) {
 		sh_error(x->sh, "%s: parameter not set", b.name);
 		x->failed = 1;
 		return;
 	}
 	if (b.length) {
-		snprintf(buf, sizeof(buf), "%zu", v ? strlen(v) : 0);
+		size_t n = is_all_params(b.name) ? all_params_length(x, '*', 0) : v ? strlen(v) : 0;
+		snprintf(buf, sizeof(buf), "%zu", n);
 		put_value(x, buf, dq);
 	} else if (!b.op[0]) {
 		if (v)
 			put_value(x, v, dq);
 	} else if (strchr("%#", b.op[0])) {
-		char *raw = strndup(b.word, b.wlen);
-		pat = expand_pattern(x->sh, raw);
-		free(raw);
-		t = trim(v ? v : "", pat, b.op[0] == '%', b.op[1] != '\0');
-		put_value(x, t, dq);
-		free(t);
-		free(pat);
+		pat = pattern_of(x->sh, scratch_strndup(b.word, b.wlen));
+		if (is_all_params(b.name)) {
+			put_all_params(x, b.name[0], dq, pat, b.op);
+		} else {
+			t = trim(v ? v : "", pat, b.op[0] == '%', b.op[1] != '\0');
+			put_value(x, t, dq);
+		}
 	} else {
 		brace_default(x, &b, v, dq);
 	}
@@ -370,7 +491,7 @@ static void put_command_output(struct ectx *x, const char *cmd, int dq)
 
 static void expand_arith(struct ectx *x, const char *s, size_t len, int dq)
 {
-	char *text = expand_to_string(x->sh, s, len, 1), buf[32];
+	char *text = expand_to_string(x, s, len, 1), buf[32];
 	long v;
 
 	if (arith_eval(x->sh, text, &v) != 0) {
@@ -379,25 +500,29 @@ static void expand_arith(struct ectx *x, const char *s, size_t len, int dq)
 		snprintf(buf, sizeof(buf), "%ld", v);
 		put_value(x, buf, dq);
 	}
-	free(text);
 }
 
 /* `cmd`: inside, \$ \` and \\ stand for themselves, and \" too within double quotes. */
 static void expand_backquote(struct ectx *x, const char *s, size_t len, int dq)
 {
-	char *cmd = malloc(len + 1), *o = cmd;
+	char *cmd = arena_alloc_raw(scratch, len + 1), *o = cmd;
 
-	if (!cmd)
-		abort();
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len &&
-		    (strchr("$`\\", s[i + 1]) || (dq && s[i + 1] == '"')))
+		if (s[i] == '\\' && i + 1 < len && strchr(dq && !x->heredoc ? "$`\\\"" : "$`\\", s[i + 1]))
 			i++;
 		*o++ = s[i];
 	}
 	*o = '\0';
 	put_command_output(x, cmd, dq);
-	free(cmd);
+}
+
+/* Whether the ${...} body at @j is ${name#...} or ${name%...}: its word is a pattern, quoted
+ * as outside double quotes (so '...' quotes there even in "${x#'}'}"). */
+static int is_pattern_op(const char *s, size_t len, size_t j)
+{
+	size_t n = param_name_len(s + j, len - j);
+
+	return n && j + n < len && (s[j + n] == '#' || s[j + n] == '%');
 }
 
 /* From '$' at @i: expand one parameter, command or arithmetic. Returns: the index after it. */
@@ -416,19 +541,17 @@ static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i,
 		if (s[i + 2] == '(' && end > i + 3 && s[end - 1] == ')')
 			expand_arith(x, s + i + 3, end - 1 - (i + 3), dq);
 		else {
-			char *cmd = strndup(s + i + 2, end - (i + 2));
-			put_command_output(x, cmd, dq);
-			free(cmd);
+			put_command_output(x, scratch_strndup(s + i + 2, end - (i + 2)), dq);
 		}
 		return end + 1;
 	}
 	if (s[i + 1] == '{') {
-		end = skip_to(s, len, i + 2, '}');
+		end = skip_to_q(s, len, i + 2, '}', dq && !x->heredoc && !is_pattern_op(s, len, i + 2));
 		expand_brace(x, s + i + 2, end - (i + 2), dq);
 		return end + 1;
 	}
 	if (s[i + 1] == '@' || s[i + 1] == '*') {
-		put_all_params(x, s[i + 1], dq);
+		put_all_params(x, s[i + 1], dq, NULL, NULL);
 		return i + 2;
 	}
 	if (strchr("?$!#-", s[i + 1]) || isdigit((unsigned char)s[i + 1])) {
@@ -457,6 +580,10 @@ static size_t expand_dollar(struct ectx *x, const char *s, size_t len, size_t i,
 
 /* ---- the walk over a raw word ---- */
 
+/*
+ * A tilde prefix at @s: "~" or "~login" up to a '/', the end, or in an assignment a ':'.
+ * A quoted or expanded character in it means no expansion. Returns: the length used, or 0.
+ */
 static size_t expand_tilde(struct ectx *x, const char *s, size_t len)
 {
 	size_t n = 1;
@@ -464,10 +591,11 @@ static size_t expand_tilde(struct ectx *x, const char *s, size_t len)
 	const char *home = NULL;
 	struct passwd *pw;
 
-	while (n < len && s[n] != '/' && (isalnum((unsigned char)s[n]) || strchr("._-", s[n])))
+	while (n < len && s[n] != '/' && !(x->assign && s[n] == ':')) {
+		if (strchr("'\"\\$`", s[n]))
+			return 0;
 		n++;
-	if (n < len && s[n] != '/')
-		return 0;   /* not a plain login name: no tilde expansion */
+	}
 	if (n == 1) {
 		home = var_get(x->sh, "HOME");
 	} else if (n - 1 < sizeof(user)) {
@@ -482,6 +610,12 @@ static size_t expand_tilde(struct ectx *x, const char *s, size_t len)
 	return n;
 }
 
+/* Whether the double-quoted text @s is a bare $@: with no parameters it makes no field. */
+static int is_bare_at(const char *s, size_t len)
+{
+	return (len == 2 && memcmp(s, "$@", 2) == 0) || (len == 4 && memcmp(s, "${@}", 4) == 0);
+}
+
 static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 {
 	size_t i = 0, end;
@@ -490,23 +624,33 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 		char c = s[i];
 		if (c == '\'' && !dq) {
 			end = skip_part(s, len, i);
-			for (size_t k = i + 1; k + 1 < end; k++)
-				put(x, s[k], F_QUOTED);
+			if (end - i > 2)
+				put_n(x, s + i + 1, end - i - 2, F_QUOTED);
+			else
+				put(x, '\0', F_MARK), x->b.marks++;
 			x->quoted_seen = 1;
+			x->quoted_other = 1;
 			i = end;
 		} else if (c == '"' && !dq) {
+			size_t inner;
 			end = skip_part(s, len, i);
+			inner = end - i - 2 < len ? end - i - 2 : 0;
+			size_t before = x->b.len;
 			x->quoted_seen = 1;
-			expand_part(x, s + i + 1, end - i - 2 < len ? end - i - 2 : 0, 1);
+			if (!is_bare_at(s + i + 1, inner))
+				x->quoted_other = 1;
+			expand_part(x, s + i + 1, inner, 1);
+			if (x->b.len == before && x->quoted_other)
+				put(x, '\0', F_MARK), x->b.marks++;
 			i = end;
-		} else if (c == '"' && !x->heredoc) {
+		} else if (c == '"' && (!x->heredoc || x->brace_word)) {
 			i++;   /* "${u:-"word"}": quotes inside a quoted ${} word are removed */
 		} else if (c == '\\') {
 			const char *esc = x->heredoc ? "$`\\\n" : "$`\"\\\n";
 			if (i + 1 >= len) {
 				put(x, '\\', F_QUOTED);
 				i++;
-			} else if (!dq || strchr(esc, s[i + 1])) {
+			} else if (!dq || strchr(esc, s[i + 1]) || (x->brace_word && s[i + 1] == '}')) {
 				if (s[i + 1] != '\n')
 					put(x, s[i + 1], F_QUOTED);
 				i += 2;
@@ -520,6 +664,12 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 			end = skip_to(s, len, i + 1, '`');
 			expand_backquote(x, s + i + 1, end - i - 1, dq);
 			i = end + 1;
+		} else if (c == ':' && x->assign && !dq && i + 1 < len && s[i + 1] == '~') {
+			put(x, c, x->brace_word ? F_SPLIT : 0);
+			i++;
+			i += expand_tilde(x, s + i, len - i);
+			if (s[i] == '~')
+				put(x, s[i++], x->brace_word ? F_SPLIT : 0);
 		} else {
 			put(x, c, dq ? F_QUOTED : x->brace_word ? F_SPLIT : 0);
 			i++;
@@ -527,44 +677,84 @@ static void expand_part(struct ectx *x, const char *s, size_t len, int dq)
 	}
 }
 
-static void expand_word(struct ectx *x, const char *raw, int tilde)
+/* A word that may start with a tilde prefix (unquoted only). */
+static void expand_part_tilde(struct ectx *x, const char *s, size_t len, int dq)
 {
-	size_t len = strlen(raw), start = 0;
+	size_t start = 0;
 
-	if (tilde && raw[0] == '~')
-		start = expand_tilde(x, raw, len);
-	expand_part(x, raw + start, len - start, 0);
+	if (!dq && len && s[0] == '~')
+		start = expand_tilde(x, s, len);
+	expand_part(x, s + start, len - start, dq);
 }
 
-static char *expand_to_string(struct shell *sh, const char *s, size_t len, int dq)
+/* A whole word; in an assignment the tilde prefix comes after the name's '='. */
+static void expand_word(struct ectx *x, const char *raw)
 {
-	struct ectx x = { .sh = sh };
+	size_t len = strlen(raw), start = 0;
+	const char *eq;
+
+	if (x->assign && (eq = strchr(raw, '='))) {
+		start = (size_t)(eq - raw) + 1;
+		for (size_t i = 0; i < start; i++)
+			put(x, raw[i], 0);
+	}
+	expand_part_tilde(x, raw + start, len - start, 0);
+}
+
+/* Where no fields are made, the marks of empty quotes go: the buffer is one string. */
+static void strip_marks(struct ebuf *b)
+{
+	size_t o = 0;
+
+	if (!b->marks)
+		return;
+	b->marks = 0;
+	for (size_t i = 0; i < b->len; i++)
+		if (!(b->f[i] & F_MARK))
+			b->s[o] = b->s[i], b->f[o++] = b->f[i];
+	b->len = o;
+	if (b->s)
+		b->s[o] = '\0';
+}
+
+/* The string of ${name=word}, ${name?word} and $((...)): no fields, failure passed on. */
+static char *expand_to_string(struct ectx *outer, const char *s, size_t len, int dq)
+{
+	struct ectx x = { .sh = outer->sh, .assign = outer->assign };
 	char *out;
 
-	expand_part(&x, s, len, dq);
-	for (size_t i = 0; i < x.b.len; i++)
-		if (x.b.f[i] & F_BREAK)
-			x.b.s[i] = ' ';
-	out = x.b.s ? x.b.s : strdup("");
-	free(x.b.f);
+	expand_part_tilde(&x, s, len, dq);
+	strip_marks(&x.b);
+	out = x.b.s ? x.b.s : scratch_strndup("", 0);
 	if (x.failed)
-		sh->status = 1;
+		outer->failed = 1;
+	return out;
+}
+
+/* The buffer as a malloc'd string for the caller, and the scratch memory back to @m. */
+static char *result(struct ectx *x, struct arena_mark m)
+{
+	char *out;
+
+	strip_marks(&x->b);
+	out = strndup(x->b.s ? x->b.s : "", x->b.len);
+
+	if (!out)
+		abort();
+	arena_release(scratch, m);
 	return out;
 }
 
 /* ---- public entry points ---- */
 
-char *expand_string(struct shell *sh, const char *raw)
+static char *expand_one(struct shell *sh, const char *raw, int assign)
 {
-	struct ectx x = { .sh = sh };
+	struct arena_mark m = scratch_mark();
+	struct ectx x = { .sh = sh, .assign = assign };
 	char *out;
 
-	expand_word(&x, raw, 1);
-	for (size_t i = 0; i < x.b.len; i++)
-		if (x.b.f[i] & F_BREAK)
-			x.b.s[i] = ' ';
-	out = x.b.s ? x.b.s : strdup("");
-	free(x.b.f);
+	expand_word(&x, raw);
+	out = result(&x, m);
 	if (x.failed) {
 		free(out);
 		expansion_failed(sh);
@@ -573,14 +763,24 @@ char *expand_string(struct shell *sh, const char *raw)
 	return out;
 }
 
+char *expand_string(struct shell *sh, const char *raw)
+{
+	return expand_one(sh, raw, 0);
+}
+
+char *expand_assignment(struct shell *sh, const char *raw)
+{
+	return expand_one(sh, raw, 1);
+}
+
 char *expand_heredoc(struct shell *sh, const char *body)
 {
+	struct arena_mark m = scratch_mark();
 	struct ectx x = { .sh = sh, .heredoc = 1 };
 	char *out;
 
 	expand_part(&x, body, strlen(body), 1);
-	out = x.b.s ? x.b.s : strdup("");
-	free(x.b.f);
+	out = result(&x, m);
 	if (x.failed) {
 		free(out);
 		return NULL;
@@ -588,15 +788,15 @@ char *expand_heredoc(struct shell *sh, const char *body)
 	return out;
 }
 
-/* Quoted characters that fnmatch would read as special get a backslash. */
+/* Quoted characters that the matcher would read as special get a backslash (scratch memory). */
 static char *to_pattern(const struct ebuf *b)
 {
-	char *out = malloc(b->len * 2 + 1), *o = out;
+	char *out = arena_alloc_raw(scratch, b->len * 2 + 1), *o = out;
 
-	if (!out)
-		abort();
 	for (size_t i = 0; i < b->len; i++) {
-		if ((b->f[i] & F_QUOTED) && strchr("*?[]\\", b->s[i]))
+		if (b->f[i] & F_MARK)
+			continue;
+		if ((b->f[i] & F_QUOTED) && b->s[i] && strchr("*?[]\\!-:", b->s[i]))
 			*o++ = '\\';
 		*o++ = b->s[i];
 	}
@@ -604,15 +804,22 @@ static char *to_pattern(const struct ebuf *b)
 	return out;
 }
 
-char *expand_pattern(struct shell *sh, const char *raw)
+static char *pattern_of(struct shell *sh, const char *raw)
 {
 	struct ectx x = { .sh = sh };
-	char *out;
 
-	expand_word(&x, raw, 1);
-	out = to_pattern(&x.b);
-	free(x.b.s);
-	free(x.b.f);
+	expand_word(&x, raw);
+	return to_pattern(&x.b);
+}
+
+char *expand_pattern(struct shell *sh, const char *raw)
+{
+	struct arena_mark m = scratch_mark();
+	char *out = strdup(pattern_of(sh, raw));
+
+	if (!out)
+		abort();
+	arena_release(scratch, m);
 	return out;
 }
 
@@ -625,12 +832,21 @@ struct fields {
 	int have;
 };
 
+/* Whether the field has an unquoted * ? or [: only then can it be a pattern. */
+static int field_may_glob(const struct ebuf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if (!(b->f[i] & F_QUOTED) && (b->s[i] == '*' || b->s[i] == '?' || b->s[i] == '['))
+			return 1;
+	return 0;
+}
+
 static void field_end(struct shell *sh, struct fields *fl, int host_glob)
 {
-	char *pat = to_pattern(&fl->cur), **v;
+	char *pat, **v;
 	int matched = 0;
 
-	if (!sh->opt_noglob && glob_has_magic(pat))
+	if (!sh->opt_noglob && field_may_glob(&fl->cur) && glob_has_magic(pat = to_pattern(&fl->cur)))
 		matched = host_glob ? hostglob_expand(sh, pat, fl->v, fl->n)
 				    : glob_expand(pat, glob_list_local, NULL, fl->v, fl->n);
 	if (matched <= 0) {
@@ -641,17 +857,19 @@ static void field_end(struct shell *sh, struct fields *fl, int host_glob)
 		v[*fl->n] = strndup(fl->cur.s ? fl->cur.s : "", fl->cur.len);
 		v[++*fl->n] = NULL;
 	}
-	free(pat);
 	fl->cur.len = 0;
 	fl->have = 0;
 }
 
 static void field_put(struct fields *fl, char c, unsigned char f)
 {
-	struct ectx tmp = { .b = fl->cur };
+	struct ebuf *b = &fl->cur;
 
-	put(&tmp, c, f);
-	fl->cur = tmp.b;
+	if (b->len + 1 >= b->cap)
+		ebuf_grow(b);
+	b->s[b->len] = c;
+	b->f[b->len++] = f;
+	b->s[b->len] = '\0';
 	fl->have = 1;
 }
 
@@ -660,9 +878,27 @@ static int is_ifs_white(char c, const char *ifs)
 	return (c == ' ' || c == '\t' || c == '\n') && strchr(ifs, c);
 }
 
+/* Whether anything in @b came from an unquoted expansion: only then is IFS asked. */
+static int has_splittable(const struct ebuf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if (b->f[i] & F_SPLIT)
+			return 1;
+	return 0;
+}
+
+/* Whether @b holds anything that splitting acts on: a splittable character, a break, a mark. */
+static int needs_split(const struct ebuf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if (b->f[i] & (F_SPLIT | F_BREAK | F_MARK))
+			return 1;
+	return 0;
+}
+
 static void split(struct shell *sh, struct ectx *x, struct fields *fl, int host_glob)
 {
-	const char *ifs = var_get(sh, "IFS");
+	const char *ifs = has_splittable(&x->b) ? var_get(sh, "IFS") : "";
 	int after_white = 0;
 
 	if (!ifs)
@@ -683,29 +919,37 @@ static void split(struct shell *sh, struct ectx *x, struct fields *fl, int host_
 					field_end(sh, fl, host_glob);
 				after_white = 0;
 			}
+		} else if (f & F_MARK) {
+			fl->have = 1;
+			after_white = 0;
 		} else {
 			field_put(fl, c, f);
 			after_white = 0;
 		}
 	}
-	if (fl->have || (x->quoted_seen && !x->at_empty && x->b.len == 0) ||
+	int vanish = x->at_empty && !x->quoted_other;   /* "$@" alone, no parameters */
+
+	if (fl->have || (x->quoted_seen && !vanish && x->b.len == 0) ||
 	    (x->quoted_seen && fl->cur.len == 0 && x->b.len && !(x->b.f[x->b.len - 1] & F_SPLIT) &&
-	     !x->at_empty))
+	     !vanish))
 		field_end(sh, fl, host_glob);
 }
 
 int expand_fields(struct shell *sh, const char *raw, char ***out, int *n, int host_glob)
 {
-	struct ectx x = { .sh = sh };
+	struct arena_mark m = scratch_mark();
+	struct ectx x = { .sh = sh, .full = 1 };
 	struct fields fl = { out, n, { 0 }, 0 };
 
-	expand_word(&x, raw, 1);
-	if (!x.failed)
+	expand_word(&x, raw);
+	if (!x.failed && !needs_split(&x.b)) {
+		fl.cur = x.b;   /* literal text, quoted parts: the word is the one field */
+		if (x.b.len || (x.quoted_seen && !(x.at_empty && !x.quoted_other)))
+			field_end(sh, &fl, host_glob);
+	} else if (!x.failed) {
 		split(sh, &x, &fl, host_glob);
-	free(x.b.s);
-	free(x.b.f);
-	free(fl.cur.s);
-	free(fl.cur.f);
+	}
+	arena_release(scratch, m);
 	if (x.failed)
 		expansion_failed(sh);
 	return x.failed ? -1 : 0;

@@ -9,8 +9,18 @@
  */
 typedef int (*glob_lister)(void *ctx, const char *dir, char ***names);
 
-/* glob_has_magic - whether @pattern has an unescaped *, ? or [. */
+/*
+ * glob_has_magic - whether @pattern has an unescaped * or ?, or a [ that a ] closes before
+ * the next '/': only then is it a pattern (an unmatched [ is an ordinary character).
+ */
 int glob_has_magic(const char *pattern);
+
+/*
+ * glob_match - whether @pattern matches all of @s, as dash's pmatch: * ? [set] [!set]
+ * [[:class:]], a backslash quotes the next character, a [ that no ] closes is literal.
+ * No special case for '/' or a leading '.': the caller decides those.
+ */
+int glob_match(const char *pattern, const char *s);
 
 /*
  * glob_expand - the paths matching @pattern (backslash escapes honoured),

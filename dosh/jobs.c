@@ -14,6 +14,7 @@
 #include "jobs.h"
 
 static volatile sig_atomic_t caught[65];
+static volatile sig_atomic_t any_caught;   /* some caught[] is set: run after every command */
 
 void jobs_add(struct shell *sh, pid_t pid, enum job_where where, struct node *n)
 {
@@ -234,7 +235,7 @@ void jobs_reap(struct shell *sh)
 static void on_signal(int sig)
 {
 	if (sig > 0 && sig < 65)
-		caught[sig] = 1;
+		caught[sig] = 1, any_caught = 1;
 }
 
 void traps_install(struct shell *sh, int sig)
@@ -254,6 +255,9 @@ void traps_install(struct shell *sh, int sig)
 
 void traps_run_pending(struct shell *sh)
 {
+	if (!any_caught)
+		return;
+	any_caught = 0;
 	for (int sig = 1; sig < 65; sig++) {
 		if (!caught[sig])
 			continue;

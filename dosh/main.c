@@ -79,6 +79,17 @@ int exec_string(struct shell *sh, const char *text, const char *name)
 	return status;
 }
 
+/* The @n bytes just read after @len: NUL bytes dropped, as dash drops them. Returns: the length. */
+static size_t drop_nuls(char *buf, size_t len, size_t n)
+{
+	size_t end = len + n;
+
+	for (size_t i = len; i < end; i++)
+		if (buf[i] != '\0')
+			buf[len++] = buf[i];
+	return len;
+}
+
 char *command_subst(struct shell *sh, const char *text)
 {
 	size_t len = 0, cap = 256;
@@ -101,7 +112,8 @@ char *command_subst(struct shell *sh, const char *text)
 	}
 	close(p[1]);
 	while ((n = read(p[0], out + len, cap - len - 1)) > 0 || (n < 0 && errno == EINTR)) {
-		if (n > 0 && (len += (size_t)n) + 1 >= cap && !(out = realloc(out, cap *= 2)))
+		if (n > 0 && (len = drop_nuls(out, len, (size_t)n)) + 1 >= cap &&
+		    !(out = realloc(out, cap *= 2)))
 			abort();
 	}
 	close(p[0]);

@@ -159,7 +159,9 @@ void options_restore(struct shell *sh, const char *saved);
 int expand_fields(struct shell *sh, const char *raw, char ***out, int *n, int host_glob);
 /* expand_string - a word to one string, no splitting or globbing (assignments, targets). */
 char *expand_string(struct shell *sh, const char *raw);
-/* expand_pattern - a word to a fnmatch pattern: quoted characters stay literal. */
+/* expand_assignment - "NAME=value" expanded as an assignment: a tilde after '=' and each ':'. */
+char *expand_assignment(struct shell *sh, const char *raw);
+/* expand_pattern - a word to a glob_match pattern: quoted characters stay literal. */
 char *expand_pattern(struct shell *sh, const char *raw);
 /* expand_heredoc - a here-document body: parameters, commands and arithmetic only. */
 char *expand_heredoc(struct shell *sh, const char *body);

@@ -1,0 +1,22 @@
+# expand5.sh: empty quotes that still make a field ($space"" is one), ${@%a} and ${@#a}
+# (a suffix off the last parameter, a prefix off the first), escaped classes in brackets,
+# arithmetic blanks and unset variables under set -u, against dash. A subshell a case.
+( space=" "; f() { echo $#; }; f 1 $space"" 2; f 1 ""$space 2; f $space; f "" ; f ''$space'' )
+( e=; f() { echo $#; }; f $e""; f ""$e; f $e''$e; f "$e"; f ${e} )
+( f() { echo $#; }; IFS=:; x=a:; f $x""; f ""$x; x=:; f $x"" )
+( set -- 1a 2a 3a; echo ${@%a} "${@%a}" ${*%a}; echo ${@#1} ${@#?} )
+( set -- ab ac; for i in "${@#a}"; do echo "[$i]"; done; for i in "${@%c}"; do echo "[$i]"; done )
+( set -- "a b" "a c"; for i in ${*#a}; do echo "[$i]"; done; for i in "${*%%c}"; do echo "[$i]"; done )
+( set -- x y z; echo "${@##*y}" "${@%%y*}" )
+( set --; for i in "${@#a}"; do echo "[$i]"; done; echo end )
+( IFS=:; set -- ab ac; x="${@#a}"; echo "$x"; x=${*%c}; echo "$x" )
+( top=$(mktemp -d); cd $top; touch foo.- foo.a; echo *.[[:punct:]] *.[[:punct\:]] *.["[:alpha:]"]; cd /; rm -rf $top )
+( set -u; x=$(( y + 5 )); echo $x )
+( cr=$(printf '\r42\r'); (echo $(( $cr + 1 ))); echo st=$? )
+( tab=$(printf '\t42\t'); echo $(( $tab + 1 )) )
+( x=''; set -- ${x:-""}; echo $#; set -- ${x:-''}; echo $#; set -- ${x-""}; echo $# )
+( x='a'; case "" in "") echo e1;; esac; case x in ""x) echo e2;; esac )
+( v=""; y=$v""; echo "[$y]"; z=''"$v"; echo "[$z]" )
+( HOME=/h; x=~""; echo $x; echo ~"" )
+( echo """" '' | od -c | head -1 )
+( for i in "" ''; do echo "[$i]"; done )
