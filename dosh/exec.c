@@ -659,16 +659,16 @@ static int exec_simple(struct shell *sh, struct node *n)
 		   (status = external_lookup(sh, n, cmd[0], default_path)) != 0) {
 		/* not found, and said so */
 	} else if (sh->exec_in_place && !sh->traps[0]) {
-		exec_simple_in_child(sh, n, cmd);   /* already a forked stage: no second fork */
+		exec_simple_in_child(sh, n, argv);   /* already a forked stage: no second fork */
 	} else if (redirs_check_literal_dups(sh, n->redirs) != 0) {
 		status = 2;
-	} else if ((pid = spawn_simple(sh, n, cmd)) > 0) {
+	} else if (!via_command && (pid = spawn_simple(sh, n, argv)) > 0) {
 		status = jobs_wait_foreground(sh, pid, n);
 		hostio_finish_to(sh, mark);
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
 	} else if ((pid = fork_job(sh, 0)) == 0) {
-		exec_simple_in_child(sh, n, cmd);
+		exec_simple_in_child(sh, n, argv);
 	} else {
 		redirs_close_prepared(n->redirs);
 		status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
@@ -767,7 +767,12 @@ static int exec_case(struct shell *sh, struct node *n)
 	for (struct case_item *ci = n->casen.items; ci; ci = ci->next) {
 		for (int i = 0; i < ci->patterns.n; i++) {
 			char *pat = expand_pattern(sh, ci->patterns.v[i]);
-			int m = glob_match(pat, word);
+			int m;
+			if (!pat) {
+				free(word);
+				return 2;
+			}
+			m = glob_match(pat, word);
 			free(pat);
 			if (m) {
 				free(word);

@@ -48,8 +48,9 @@ int status_of(int wstatus);
 int wait_pid(struct shell *sh, pid_t pid);
 
 /*
- * exec_simple_in_child - run simple command @n, its words already expanded to @argv, in this
- * (already forked) process: redirections and assignments, then the program. Never returns.
+ * exec_simple_in_child - run simple command @n, its words already expanded to @argv ("command"
+ * in front still there), in this (already forked) process: redirections and assignments, then
+ * the program. Never returns.
  */
 _Noreturn void exec_simple_in_child(struct shell *sh, struct node *n, char **argv);
 

@@ -815,11 +815,18 @@ static char *pattern_of(struct shell *sh, const char *raw)
 char *expand_pattern(struct shell *sh, const char *raw)
 {
 	struct arena_mark m = scratch_mark();
-	char *out = strdup(pattern_of(sh, raw));
+	struct ectx x = { .sh = sh };
+	char *out;
 
-	if (!out)
+	expand_word(&x, raw);
+	if (!(out = strdup(to_pattern(&x.b))))
 		abort();
 	arena_release(scratch, m);
+	if (x.failed) {   /* e.g. $((1/0)) in a case pattern: as fatal as anywhere else */
+		free(out);
+		expansion_failed(sh);
+		return NULL;
+	}
 	return out;
 }
 
