@@ -1,5 +1,6 @@
 /* exec.c: the evaluator: one switch on the node type; simple commands, functions, control flow. */
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -80,18 +81,7 @@ pid_t fork_child(struct shell *sh)
 		sh->interactive = 0;
 		sh->inherited_streams = sh->host_streams;   /* its parent finishes those */
 		jobs_forget(sh);
-		for (int sig = 0; sig < 65; sig++) {
-			if (sh->traps[sig] && *sh->traps[sig]) {   /* a subshell keeps only ignores */
-				sh->traps[sig] = NULL;
-				if (sig > 0)
-					signal(sig, SIG_DFL);
-			}
-		}
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTSTP, SIG_DFL);
-		signal(SIGTTIN, SIG_DFL);
-		signal(SIGTTOU, SIG_DFL);
+		traps_reset_for_subshell(sh);
 	} else if (pid < 0) {
 		sh_error(sh, "fork: %s", strerror(errno));
 	}
@@ -135,6 +125,13 @@ int expand_words(struct shell *sh, const struct word_list *wl, char ***argv, int
 	}
 	*argv = v;
 	return n;
+}
+
+/* A foreground command or subshell: sh numbers it as a job while it runs. */
+static pid_t fork_foreground(struct shell *sh)
+{
+	jobs_note_fork(sh);
+	return fork_job(sh, 0);
 }
 
 static void xtrace_with(struct shell *sh, char **argv, const char *mark)
@@ -372,7 +369,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
-	} else if ((pid = fork_job(sh, 0)) == 0) {
+	} else if ((pid = fork_foreground(sh)) == 0) {
 		exec_simple_in_child(sh, n);
 	} else {
 		redirs_close_prepared(n->redirs);
@@ -476,9 +473,10 @@ static int exec_case(struct shell *sh, struct node *n)
 
 static int exec_subshell(struct shell *sh, struct node *n)
 {
-	pid_t pid = fork_job(sh, 0);
+	pid_t pid;
 	int status;
 
+	pid = fork_foreground(sh);
 	if (pid == 0) {
 		if (redirs_apply(sh, n->redirs, NULL) != 0)
 			_exit(1);
@@ -489,24 +487,36 @@ static int exec_subshell(struct shell *sh, struct node *n)
 	return status;
 }
 
+/* Without job control a background job must not take the terminal's Ctrl-C, nor its input. */
+static void background_without_job_control(void)
+{
+	int fd;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+}
+
 static int exec_background(struct shell *sh, struct node *n)
 {
 	pid_t pid;
 
 	if (host_is_lone_command(n->sub.body))
 		return host_exec_background(sh, n->sub.body);
+	int jc = sh->jc && !sh->subshell;
+
 	pid = fork_job(sh, 1);
 	if (pid == 0) {
-		if (!sh->jc) {
-			signal(SIGINT, SIG_IGN);
-			signal(SIGQUIT, SIG_IGN);
-		}
+		if (!jc)
+			background_without_job_control();
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
 	if (pid > 0) {
 		sh->last_bg = pid;
-		jobs_add(sh, pid, JOB_GUEST, n);
-		jobs_say_started(sh);
+		jobs_say_started(sh, jobs_add(sh, pid, JOB_GUEST, n));
 	}
 	sh->job_pgid = 0;
 	return pid < 0 ? 1 : 0;

@@ -348,16 +348,15 @@ void pipejob_make_job(struct shell *sh, struct pipe_job *pj)
 	struct stage *last = &pj->st[pj->n - 1];
 	struct job *j;
 
-	jobs_add(sh, last->pid, JOB_GUEST, last->n);
-	j = sh->jobs;
+	j = jobs_add(sh, last->pid, JOB_GUEST, last->n);
 	free(j->cmd);
 	j->cmd = describe(pj);
 	j->pipe = pj;
-	j->stopped = 1;
+	j->nprocs = pj->n;
 	j->pgid = 0;
 	pj->host_streams = hostio_detach(sh, pj->mark);   /* finished when the job is */
 	pj->mark = NULL;
-	jobs_say_stopped(j);
+	jobs_set_stopped(sh, j);
 }
 
 void pipejob_signal(struct shell *sh, struct job *j, int sig)
@@ -422,7 +421,7 @@ int pipejob_continue(struct shell *sh, struct job *j, int foreground)
 		return 0;
 	}
 	status = pipejob_foreground(pj);
-	return jobs_after_foreground(j, pj->stopped, status);
+	return jobs_after_foreground(sh, j, pj->stopped, status);
 }
 
 int pipejob_wait(struct shell *sh, struct job *j, int options)

@@ -13,7 +13,8 @@
 
 int b_exit(struct shell *sh, int argc, char **argv)
 {
-	sh_exit(sh, argc > 1 ? atoi(argv[1]) & 255 : sh->status);
+	/* in a trap, exit alone leaves with $? as it was when the trap began */
+	sh_exit(sh, argc > 1 ? atoi(argv[1]) & 255 : sh->trap_depth ? sh->trap_status : sh->status);
 }
 
 int b_return(struct shell *sh, int argc, char **argv)
