@@ -1,6 +1,6 @@
 # traps-jobs: jobs, wait, fg and bg as a script sees them (no job control): the listing's
 # format and order, job numbers, statuses of ended jobs, unknown jobs and pids
-sleep 0.3 & sleep 0.3 | cat & jobs; echo "---"
+sleep 1 & sleep 1 | cat & jobs; echo "---"
 jobs %1; jobs %2; jobs %+; jobs %-; jobs %%; jobs %3; echo "%3 st=$?"
 jobs %sl; echo "%sl st=$?"; jobs %?le; echo "%?le st=$?"; jobs 1; echo "1 st=$?"
 jobs %1 %2
@@ -8,8 +8,8 @@ jobs -x; echo "-x st=$?"
 jobs -p | wc -l; jobs -l | wc -l; echo "[$(jobs)]"; (jobs)
 wait; echo "wait $?"
 jobs; echo "after the listing:"; jobs; echo "---"
-(exit 3) & sleep 0.1; jobs; echo "---"
-sleep 5 & kill $!; sleep 0.1; jobs; echo "---"
+(exit 3) & sleep 0.5; jobs; echo "---"
+sleep 5 & kill $!; sleep 0.5; jobs; echo "---"
 sleep 5 & kill -9 $!; wait $!; echo "w=$?"; jobs; echo "---"
 true & wait; jobs; echo "---"
 (exit 4) & sleep 0.1; wait $!; echo "w=$?"; wait $!; echo "again w=$?"; jobs; echo "---"
@@ -24,12 +24,12 @@ wait " 7"; echo "' 7'=$?"; wait +7; echo "+7=$?"
 (exit 9) & wait %1; echo "%1=$?"
 (exit 9) & wait %%; echo "%%=$?"
 (exit 8) & (exit 9) & wait %-; echo "%-=$?"; wait
-sleep 0.1 & p=$!; [ "$(jobs -p)" = "" ] && echo "no jobs in \$(...)"
+sleep 5 & p=$!; [ "$(jobs -p)" = "" ] && echo "no jobs in \$(...)"
 [ "$(jobs -p > /dev/null; echo x)" = x ] && echo fine
 jobs -p > pids; [ "$(cat pids)" = "$p" ] && echo "jobs -p is \$!"
 jobs -l > long; sed "s/$p/PID/" long
 jobs -lp | wc -l
-wait
+kill $p; wait
 echo "-- fg and bg without job control"
 sleep 0.2 & fg; echo "fg=$?"; bg; echo "bg=$?"; fg %1; echo "fg %1=$?"; bg %1; echo "bg %1=$?"
 fg %3; echo "fg %3=$?"; fg -x; echo "fg -x=$?"

@@ -43,8 +43,8 @@ sleep 2 & p=$!; (sleep 0.2; kill -USR1 $$) & wait $p; echo "wait pid $?"
 kill $p; wait $p; echo "then $?"
 sleep 2 & p=$!; (sleep 0.2; kill -USR1 $$) & wait %1; echo "wait %1 $?"
 kill %1; echo "kill %1 without job control: $?"; kill $p; wait
-(sleep 0.2; kill -USR1 $$) & sleep 0.6; echo "foreground $?"
-(sleep 0.2; kill -USR1 $$) & sleep 0.6 | cat; echo "pipeline $?"
+(sleep 0.2; kill -USR1 $$) & sleep 1; echo "foreground $?"
+(sleep 0.2; kill -USR1 $$) & sleep 1 | cat; echo "pipeline $?"
 wait
 trap '' USR1; sleep 0.6 & (sleep 0.2; kill -USR1 $$) & wait; echo "ignored: wait $?"
 trap 'echo chld' CHLD; sleep 0.1 & wait; echo "chld: wait $?"
