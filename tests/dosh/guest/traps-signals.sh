@@ -46,6 +46,10 @@ kill %1; echo "kill %1 without job control: $?"; kill $p; wait
 (sleep 0.2; kill -USR1 $$) & sleep 1; echo "foreground $?"
 (sleep 0.2; kill -USR1 $$) & sleep 1 | cat; echo "pipeline $?"
 wait
+trap 'echo int' INT; (sleep 0.2; kill -INT $$) & sleep 1 | cat; echo "kill -INT \$\$ leaves the pipeline be: $?"
+trap 'echo quit' QUIT; (sleep 0.2; kill -QUIT $$) & sleep 1 | cat; echo "so does -QUIT: $?"
+trap - INT QUIT; wait
+trap 'echo chld' CHLD; sleep 0.1 | cat; trap - CHLD
 trap '' USR1; sleep 0.6 & (sleep 0.2; kill -USR1 $$) & wait; echo "ignored: wait $?"
 trap 'echo chld' CHLD; sleep 0.1 & wait; echo "chld: wait $?"
 trap - CHLD USR1
