@@ -341,15 +341,30 @@ static int run_bare(struct shell *sh, struct node *n)
 	return r ? 1 : sh->cmdsubst_status;
 }
 
+/*
+ * A forked shell's last command may become the process, as in sh, unless a
+ * trap must still run or a host file the shell opened must be finished after.
+ */
+static int can_exec_in_place(struct shell *sh, const struct node *n)
+{
+	if (traps_any(sh) || sh->host_streams != sh->inherited_streams)
+		return 0;
+	for (const struct redir *r = n->redirs; r; r = r->next)
+		if (r->host)
+			return 0;
+	return 1;
+}
+
 static int exec_simple(struct shell *sh, struct node *n)
 {
 	builtin_fn fn;
 	struct func *f;
 	struct host_stream *mark = sh->host_streams;
 	char **argv;
-	int argc, special = 0, status;
+	int argc, special = 0, status, last = sh->exec_in_place;
 	pid_t pid;
 
+	sh->exec_in_place = 0;   /* not for a function's or a builtin's own commands */
 	if (n->simple.host)
 		return host_exec_simple(sh, n);
 	if (n->simple.words.n == 0)
@@ -365,8 +380,8 @@ static int exec_simple(struct shell *sh, struct node *n)
 		status = run_function_cmd(sh, f, n, argc, argv);
 	} else if ((fn = builtin_find(argv[0], &special))) {
 		status = run_builtin(sh, fn, special, n, argc, argv);
-	} else if (sh->exec_in_place && !sh->traps[0]) {
-		exec_simple_in_child(sh, n);   /* already a forked stage: no second fork */
+	} else if (last && can_exec_in_place(sh, n)) {
+		exec_simple_in_child(sh, n);   /* already a forked shell: no second fork */
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
 	} else if ((pid = fork_foreground(sh)) == 0) {
@@ -377,7 +392,6 @@ static int exec_simple(struct shell *sh, struct node *n)
 		job_done_foreground(sh);
 		hostio_finish_to(sh, mark);
 	}
-	sh->exec_in_place = 0;
 	strv_free(argv);
 	return status;
 }
@@ -480,6 +494,7 @@ static int exec_subshell(struct shell *sh, struct node *n)
 	if (pid == 0) {
 		if (redirs_apply(sh, n->redirs, NULL) != 0)
 			_exit(1);
+		sh->exec_in_place = 1;
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
 	status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
@@ -487,13 +502,18 @@ static int exec_subshell(struct shell *sh, struct node *n)
 	return status;
 }
 
-/* Without job control a background job must not take the terminal's Ctrl-C, nor its input. */
-static void background_without_job_control(void)
+/*
+ * Without job control a background job must not take the terminal's Ctrl-C,
+ * nor its input. The parent holds Ctrl-C off across the fork (@old: its mask),
+ * so none reaches the child before it ignores them.
+ */
+static void background_without_job_control(const sigset_t *old)
 {
 	int fd;
 
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	sigprocmask(SIG_SETMASK, old, NULL);
 	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
 		dup2(fd, 0);
 		close(fd);
@@ -502,18 +522,26 @@ static void background_without_job_control(void)
 
 static int exec_background(struct shell *sh, struct node *n)
 {
+	int jc = sh->jc && !sh->subshell;
+	sigset_t interrupts, old;
 	pid_t pid;
 
 	if (host_is_lone_command(n->sub.body))
 		return host_exec_background(sh, n->sub.body);
-	int jc = sh->jc && !sh->subshell;
-
+	sigemptyset(&interrupts);
+	if (!jc) {
+		sigaddset(&interrupts, SIGINT);
+		sigaddset(&interrupts, SIGQUIT);
+	}
+	sigprocmask(SIG_BLOCK, &interrupts, &old);
 	pid = fork_job(sh, 1);
 	if (pid == 0) {
 		if (!jc)
-			background_without_job_control();
+			background_without_job_control(&old);
+		sh->exec_in_place = 1;
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid > 0) {
 		sh->last_bg = pid;
 		jobs_say_started(sh, jobs_add(sh, pid, JOB_GUEST, n));
@@ -558,31 +586,38 @@ static int exec_compound(struct shell *sh, struct node *n)
 	}
 }
 
-static int exec_and_or(struct shell *sh, struct node *n)
+static int exec_and_or(struct shell *sh, struct node *n, int last)
 {
 	int status = exec_cond(sh, n->bin.left);
 
 	if (sh->exiting || sh->flow != FLOW_NONE)
 		return status;
+	sh->exec_in_place = last;
 	if ((n->type == N_AND) == (status == 0))
 		return exec_node(sh, n->bin.right);
+	sh->exec_in_place = 0;
 	return status;
 }
 
 static int dispatch(struct shell *sh, struct node *n)
 {
+	int last = sh->exec_in_place;   /* the last thing a forked shell does: what ends it may exec */
+
+	sh->exec_in_place = 0;
 	switch (n->type) {
 	case N_SIMPLE:
+		sh->exec_in_place = last;
 		return exec_simple(sh, n);
 	case N_PIPE:
 		return exec_pipeline(sh, n->pipe.cmds, n->pipe.n);
 	case N_AND:
 	case N_OR:
-		return exec_and_or(sh, n);
+		return exec_and_or(sh, n, last);
 	case N_SEQ:
 		exec_node(sh, n->bin.left);
 		if (sh->exiting || sh->flow != FLOW_NONE)
 			return sh->status;
+		sh->exec_in_place = last;
 		return exec_node(sh, n->bin.right);
 	case N_BG:
 		return exec_background(sh, n);
@@ -593,6 +628,11 @@ static int dispatch(struct shell *sh, struct node *n)
 	case N_FUNC:
 		func_define(sh, n);
 		return 0;
+	case N_GROUP:
+		if (n->redirs)
+			return with_redirs(sh, n, exec_compound);
+		sh->exec_in_place = last;
+		return exec_node(sh, n->sub.body);
 	default:
 		return with_redirs(sh, n, exec_compound);
 	}

@@ -221,6 +221,15 @@ int jobs_wait_foreground(struct shell *sh, pid_t pid, struct node *n)
 	return status_of(st);
 }
 
+/* The job is lost: its side cannot say how it ended. */
+static int note_lost(struct job *j)
+{
+	j->done = 1;
+	j->stopped = 0;
+	j->status = 127;
+	return j->status;
+}
+
 /* The job ended with wait status @st. */
 static void note_end(struct job *j, int st)
 {
@@ -398,7 +407,7 @@ static int poll_job(struct shell *sh, struct job *j)
 	}
 	if (j->where == JOB_HOST) {
 		if (!sh->host)
-			return j->done = 1, j->status = 127;
+			return note_lost(j);
 		if ((r = hc_waitpid(sh->host, j->pid, &st, WNOHANG)) < 0)
 			host_note_failure(sh, r);
 	} else {
@@ -414,9 +423,8 @@ static int poll_job(struct shell *sh, struct job *j)
 		return -1;
 	}
 	if (r < 0)
-		j->done = 1, j->status = 127;
-	else
-		note_end(j, st);
+		return note_lost(j);
+	note_end(j, st);
 	return j->status;
 }
 
@@ -504,13 +512,11 @@ static void wait_sleep(struct shell *sh, struct job *target, const struct wait_s
 		ppoll(NULL, 0, NULL, &ws->sleep_mask);
 	} else if (h->pipe || !sh->host) {
 		ppoll(NULL, 0, &tick, &ws->sleep_mask);
-	} else if ((r = hc_waitpid_timed(sh->host, h->pid, &st, 0, HOST_WAIT_MS)) != 0) {
-		if (r < 0)
-			host_note_failure(sh, r);
-		if (r < 0)
-			h->done = 1, h->status = 127;
-		else
-			note_end(h, st);
+	} else if ((r = hc_waitpid_timed(sh->host, h->pid, &st, 0, HOST_WAIT_MS)) < 0) {
+		host_note_failure(sh, r);
+		note_lost(h);
+	} else if (r > 0) {
+		note_end(h, st);
 	}
 }
 
@@ -669,6 +675,14 @@ static void (*untrapped(const struct shell *sh, int sig))(int)
 	if (job_control(sh) && stop_signal(sig))
 		return SIG_IGN;
 	return SIG_DFL;
+}
+
+int traps_any(const struct shell *sh)
+{
+	for (int sig = 0; sig < NTRAPS; sig++)
+		if (sh->traps[sig] && *sh->traps[sig])
+			return 1;
+	return 0;
 }
 
 void traps_install(struct shell *sh, int sig)

@@ -66,6 +66,8 @@ void jobs_reap(struct shell *sh);
 
 /* traps_init - note the signals ignored on entry: those stay ignored. Call first thing. */
 void traps_init(void);
+/* traps_any - a trap would run (EXIT, or a signal's that is not an ignore). */
+int traps_any(const struct shell *sh);
 /* traps_install - set @sig's disposition from its trap: caught, ignored, or the shell's default. */
 void traps_install(struct shell *sh, int sig);
 /* traps_reset_for_subshell - in a forked child: traps that are not ignores are gone. */

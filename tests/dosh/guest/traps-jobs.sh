@@ -42,3 +42,11 @@ echo "[$!]" | sed 's/[0-9][0-9]*/N/'
 echo x | cat & wait $!; echo "cat=$?"
 echo abc | { cat & wait; }; echo "stdin of a job is /dev/null"
 while false; do :; done & wait $!; echo "loop=$?"
+echo "-- a forked shell's last command becomes it, unless a trap must run"
+(sh -c 'echo $PPID') > ppid; [ "$(cat ppid)" = "$$" ] && echo "subshell: the command is the subshell"
+(true; sh -c 'echo $PPID') > ppid; [ "$(cat ppid)" = "$$" ] && echo "after a first command too"
+(false || sh -c 'echo $PPID') > ppid; [ "$(cat ppid)" = "$$" ] && echo "after ||"
+(trap ': exit-trap' EXIT; sh -c 'echo $PPID') > ppid; [ "$(cat ppid)" != "$$" ] && echo "not with an EXIT trap"
+sh -c 'echo $PPID' > ppid & wait; [ "$(cat ppid)" = "$$" ] && echo "a background command too"
+f() { /bin/echo first; echo second; }
+f | cat; (f); { f; } | cat
