@@ -24,7 +24,6 @@
 static volatile sig_atomic_t caught[NTRAPS];
 static volatile sig_atomic_t any_caught;
 static volatile sig_atomic_t last_caught;   /* the latest, but SIGCHLD: what wait returns 128+ of */
-static volatile sig_atomic_t child_changed;
 static volatile sig_atomic_t child_trapped;
 static sigset_t ignored_at_entry;
 
@@ -460,10 +459,10 @@ static struct job *host_to_wait_on(struct shell *sh, struct job *target)
 	return NULL;
 }
 
+/* While wait sleeps: a child's change ends the sleep; a CHLD trap still hears of it. */
 static void on_child(int sig)
 {
 	(void)sig;
-	child_changed = 1;
 	if (child_trapped)
 		caught[SIGCHLD] = any_caught = 1;
 }
@@ -527,7 +526,6 @@ int jobs_wait(struct shell *sh, struct job *target, int *status)
 	int sig = 0;
 
 	wait_begin(sh, &ws);
-	child_changed = 0;
 	for (;;) {
 		ppoll(NULL, 0, &zero, &ws.sleep_mask);   /* what came meanwhile */
 		if ((sig = last_caught) != 0 || settled(sh, target))
