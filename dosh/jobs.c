@@ -200,16 +200,27 @@ int jobs_after_foreground(struct shell *sh, struct job *j, int stopped, int stat
 	return status;
 }
 
+/* A job waited for was killed: sh names the signal on stderr, but Ctrl-C's and a broken pipe's. */
+static void say_killed(int sig, int core)
+{
+	if (sig == 0 || sig == SIGINT || sig == SIGPIPE)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "%.32s%s\n", strsignal(sig), core ? " (core dumped)" : "");
+}
+
 int jobs_wait_foreground(struct shell *sh, pid_t pid, struct node *n)
 {
 	int st;
 	pid_t pgid = sh->job_pgid;
 
-	if (!sh->jc || sh->subshell)
-		return wait_pid(sh, pid);
-	while (waitpid(pid, &st, WUNTRACED) < 0)
+	while (waitpid(pid, &st, job_control(sh) ? WUNTRACED : 0) < 0)
 		if (errno != EINTR)
 			return 127;
+	if (WIFSIGNALED(st))
+		say_killed(WTERMSIG(st), WCOREDUMP(st));
+	if (!job_control(sh))
+		return status_of(st);
 	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGINT)
 		fputc('\n', stderr);   /* the prompt starts on a line of its own after ^C */
 	if (WIFSTOPPED(st)) {
@@ -427,6 +438,16 @@ static int poll_job(struct shell *sh, struct job *j)
 	return j->status;
 }
 
+/* As poll_job, for the job wait names: how it was killed is said. */
+static int poll_target(struct shell *sh, struct job *j)
+{
+	int was_done = j->done, status = poll_job(sh, j);
+
+	if (status >= 0 && !was_done && j->where == JOB_GUEST && !j->pipe)
+		say_killed(j->termsig, j->core);
+	return status;
+}
+
 static int running(const struct job *j)
 {
 	return !j->done && !j->stopped;
@@ -438,7 +459,7 @@ static int settled(struct shell *sh, struct job *target)
 	int all = 1;
 
 	if (target)
-		return poll_job(sh, target) >= 0 || target->stopped;
+		return poll_target(sh, target) >= 0 || target->stopped;
 	for (struct job *j = sh->jobs; j; j = j->next) {
 		if (running(j))
 			poll_job(sh, j);
