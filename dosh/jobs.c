@@ -295,11 +295,6 @@ int jobs_continue(struct shell *sh, struct job *j, int foreground)
 
 /* ---- naming jobs ---- */
 
-struct job *jobs_find(struct shell *sh, int id)
-{
-	return find_id(sh, id);
-}
-
 /* Without job control sh keeps no command text: a job's name is empty. */
 static const char *job_text(const struct job *j)
 {

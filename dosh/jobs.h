@@ -43,8 +43,6 @@ int jobs_continue(struct shell *sh, struct job *j, int foreground);
 int jobs_wait(struct shell *sh, struct job *target, int *status);
 /* jobs_wait_one - wait for @j whatever signals come, and drop it once done. Returns: its status. */
 int jobs_wait_one(struct shell *sh, struct job *j);
-/* jobs_find - the job with id @id (for %N), or NULL. */
-struct job *jobs_find(struct shell *sh, int id);
 /*
  * jobs_get - the job @name (%N, %+, %-, %%, %str, %?str; NULL: the current one)
  * names for builtin @cmd, which with @want_control takes only jobs under job
