@@ -1,6 +1,6 @@
 /* exec.c: the evaluator: one switch on the node type; simple commands, functions, control flow. */
 #include <errno.h>
-#include "glob.h"
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 
 #include "builtins.h"
 #include "exec.h"
+#include "glob.h"
 #include "host.h"
 #include "hostio.h"
 #include "jobs.h"
@@ -109,18 +110,7 @@ pid_t fork_child(struct shell *sh)
 		sh->error_catch = 0;    /* a builtin's catch stays in the parent: an error ends the child */
 		sh->inherited_streams = sh->host_streams;   /* its parent finishes those */
 		jobs_forget(sh);
-		for (int sig = 0; sig < 65; sig++) {
-			if (sh->traps[sig] && *sh->traps[sig]) {   /* a subshell keeps only ignores */
-				sh->traps[sig] = NULL;
-				if (sig > 0)
-					signal(sig, SIG_DFL);
-			}
-		}
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTSTP, SIG_DFL);
-		signal(SIGTTIN, SIG_DFL);
-		signal(SIGTTOU, SIG_DFL);
+		traps_reset_for_subshell(sh);
 	} else if (pid < 0) {
 		sh_error(sh, "fork: %s", strerror(errno));
 	}
@@ -229,6 +219,13 @@ static int expand_command_words(struct shell *sh, const struct word_list *wl, ch
 fail:
 	strv_free(v);
 	return -1;
+}
+
+/* A foreground command or subshell: sh numbers it as a job while it runs. */
+static pid_t fork_foreground(struct shell *sh)
+{
+	jobs_note_fork(sh);
+	return fork_job(sh, 0);
 }
 
 static void xtrace_with(struct shell *sh, char **argv, const char *mark)
@@ -488,6 +485,7 @@ static pid_t spawn_simple(struct shell *sh, struct node *n, char **argv)
 		return -1;
 	if (!(path = find_in_path(sh, argv[0])))
 		return -1;
+	jobs_note_fork(sh);   /* as fork_foreground: the job numbers dash would give */
 	sigemptyset(&def);
 	if (sh->interactive) {
 		default_unless_trapped(sh, &def, SIGINT);
@@ -611,6 +609,20 @@ static int run_bare(struct shell *sh, struct node *n)
 	return r ? 2 : sh->cmdsubst_status;
 }
 
+/*
+ * A forked shell's last command may become the process, as in sh, unless a
+ * trap must still run or a host file the shell opened must be finished after.
+ */
+static int can_exec_in_place(struct shell *sh, const struct node *n)
+{
+	if (traps_any(sh) || sh->host_streams != sh->inherited_streams)
+		return 0;
+	for (const struct redir *r = n->redirs; r; r = r->next)
+		if (r->host)
+			return 0;
+	return 1;
+}
+
 static int exec_simple(struct shell *sh, struct node *n)
 {
 	builtin_fn fn;
@@ -618,8 +630,10 @@ static int exec_simple(struct shell *sh, struct node *n)
 	struct host_stream *mark = sh->host_streams;
 	char **argv, **cmd;
 	int argc, cmdc, special = 0, status, skip, via_command = 0, default_path = 0;
+	int last = sh->exec_in_place;
 	pid_t pid;
 
+	sh->exec_in_place = 0;   /* not for a function's or a builtin's own commands */
 	if (n->simple.host)
 		return host_exec_simple(sh, n);
 	sh->cmdsubst_status = 0;   /* a command of substitutions only has the last one's status */
@@ -655,11 +669,10 @@ static int exec_simple(struct shell *sh, struct node *n)
 			var_restore_locals(sh, scope);
 	} else if (check_prefix_readonly(sh, &n->simple.assigns) != 0) {
 		status = 2;
-	} else if (!sh->exec_in_place &&
-		   (status = external_lookup(sh, n, cmd[0], default_path)) != 0) {
+	} else if (!last && (status = external_lookup(sh, n, cmd[0], default_path)) != 0) {
 		/* not found, and said so */
-	} else if (sh->exec_in_place && !sh->traps[0]) {
-		exec_simple_in_child(sh, n, argv);   /* already a forked stage: no second fork */
+	} else if (last && can_exec_in_place(sh, n)) {
+		exec_simple_in_child(sh, n, argv);   /* already a forked shell: no second fork */
 	} else if (redirs_check_literal_dups(sh, n->redirs) != 0) {
 		status = 2;
 	} else if (!via_command && (pid = spawn_simple(sh, n, argv)) > 0) {
@@ -667,7 +680,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 		hostio_finish_to(sh, mark);
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
-	} else if ((pid = fork_job(sh, 0)) == 0) {
+	} else if ((pid = fork_foreground(sh)) == 0) {
 		exec_simple_in_child(sh, n, argv);
 	} else {
 		redirs_close_prepared(n->redirs);
@@ -675,7 +688,6 @@ static int exec_simple(struct shell *sh, struct node *n)
 		job_done_foreground(sh);
 		hostio_finish_to(sh, mark);
 	}
-	sh->exec_in_place = 0;
 	strv_free(argv);
 	return status;
 }
@@ -786,12 +798,14 @@ static int exec_case(struct shell *sh, struct node *n)
 
 static int exec_subshell(struct shell *sh, struct node *n)
 {
-	pid_t pid = fork_job(sh, 0);
+	pid_t pid;
 	int status;
 
+	pid = fork_foreground(sh);
 	if (pid == 0) {
 		if (redirs_apply(sh, n->redirs, NULL) != 0)
 			_exit(2);
+		sh->exec_in_place = 1;
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
 	status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
@@ -799,24 +813,49 @@ static int exec_subshell(struct shell *sh, struct node *n)
 	return status;
 }
 
+/*
+ * Without job control a background job must not take the terminal's Ctrl-C,
+ * nor its input. The parent holds Ctrl-C off across the fork (@old: its mask),
+ * so none reaches the child before it ignores them.
+ */
+static void background_without_job_control(const sigset_t *old)
+{
+	int fd;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	sigprocmask(SIG_SETMASK, old, NULL);
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+}
+
 static int exec_background(struct shell *sh, struct node *n)
 {
+	int jc = sh->jc && !sh->subshell;
+	sigset_t interrupts, old;
 	pid_t pid;
 
 	if (host_is_lone_command(n->sub.body))
 		return host_exec_background(sh, n->sub.body);
+	sigemptyset(&interrupts);
+	if (!jc) {
+		sigaddset(&interrupts, SIGINT);
+		sigaddset(&interrupts, SIGQUIT);
+	}
+	sigprocmask(SIG_BLOCK, &interrupts, &old);
 	pid = fork_job(sh, 1);
 	if (pid == 0) {
-		if (!sh->jc) {
-			signal(SIGINT, SIG_IGN);
-			signal(SIGQUIT, SIG_IGN);
-		}
+		if (!jc)
+			background_without_job_control(&old);
+		sh->exec_in_place = 1;
 		sh_exit(sh, exec_node(sh, n->sub.body));
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid > 0) {
 		sh->last_bg = pid;
-		jobs_add(sh, pid, JOB_GUEST, n);
-		jobs_say_started(sh);
+		jobs_say_started(sh, jobs_add(sh, pid, JOB_GUEST, n));
 	}
 	sh->job_pgid = 0;
 	return pid < 0 ? 1 : 0;
@@ -858,31 +897,38 @@ static int exec_compound(struct shell *sh, struct node *n)
 	}
 }
 
-static int exec_and_or(struct shell *sh, struct node *n)
+static int exec_and_or(struct shell *sh, struct node *n, int last)
 {
 	int status = exec_cond(sh, n->bin.left);
 
 	if (sh->exiting || sh->flow != FLOW_NONE)
 		return status;
+	sh->exec_in_place = last;
 	if ((n->type == N_AND) == (status == 0))
 		return exec_node(sh, n->bin.right);
+	sh->exec_in_place = 0;
 	return status;
 }
 
 static int dispatch(struct shell *sh, struct node *n)
 {
+	int last = sh->exec_in_place;   /* the last thing a forked shell does: what ends it may exec */
+
+	sh->exec_in_place = 0;
 	switch (n->type) {
 	case N_SIMPLE:
+		sh->exec_in_place = last;
 		return exec_simple(sh, n);
 	case N_PIPE:
 		return exec_pipeline(sh, n->pipe.cmds, n->pipe.n);
 	case N_AND:
 	case N_OR:
-		return exec_and_or(sh, n);
+		return exec_and_or(sh, n, last);
 	case N_SEQ:
 		exec_node(sh, n->bin.left);
 		if (sh->exiting || sh->flow != FLOW_NONE)
 			return sh->status;
+		sh->exec_in_place = last;
 		return exec_node(sh, n->bin.right);
 	case N_BG:
 		return exec_background(sh, n);
@@ -893,6 +939,11 @@ static int dispatch(struct shell *sh, struct node *n)
 	case N_FUNC:
 		func_define(sh, n);
 		return 0;
+	case N_GROUP:
+		if (n->redirs)
+			return with_redirs(sh, n, exec_compound);
+		sh->exec_in_place = last;
+		return exec_node(sh, n->sub.body);
 	default:
 		return with_redirs(sh, n, exec_compound);
 	}

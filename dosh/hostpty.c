@@ -225,14 +225,15 @@ static int relay_at_terminal(struct shell *sh, struct pty_job *pj)
 
 static int finish_or_keep(struct shell *sh, struct pty_job *pj, struct node *n, int status)
 {
+	struct job *j;
+
 	if (!pj->stopped) {
 		hostpty_free(sh, pj);
 		return status;
 	}
-	jobs_add(sh, pj->pid, JOB_HOST, n);
-	sh->jobs->stopped = 1;
-	sh->jobs->pty = pj;
-	jobs_say_stopped(sh->jobs);
+	j = jobs_add(sh, pj->pid, JOB_HOST, n);
+	j->pty = pj;
+	jobs_set_stopped(sh, j);
 	return status;
 }
 
@@ -275,5 +276,5 @@ int hostpty_resume(struct shell *sh, struct job *j)
 	pj->relays.tick_ms = TICK_FIRST_MS;
 	hc_kill(pj->hs, -pj->pid, SIGCONT);
 	status = relay_at_terminal(sh, pj);
-	return jobs_after_foreground(j, pj->stopped, status);
+	return jobs_after_foreground(sh, j, pj->stopped, status);
 }

@@ -100,13 +100,12 @@ char *command_subst(struct shell *sh, const char *text)
 
 	if (!out || pipe2(p, O_CLOEXEC) != 0)
 		abort();
+	jobs_note_fork(sh);
 	pid = fork_child(sh);
 	if (pid == 0) {
 		close(p[0]);
 		dup2(p[1], 1);
 		close(p[1]);
-		for (int i = 0; i < 65; i++)
-			sh->traps[i] = NULL;
 		sh->cond = 0;   /* as dash: set -e holds inside $(...), even in a condition */
 		sh_exit(sh, exec_string(sh, text, "$(...)"));
 	}
@@ -128,16 +127,7 @@ char *command_subst(struct shell *sh, const char *text)
 
 _Noreturn void sh_exit(struct shell *sh, int status)
 {
-	char *trap = sh->traps[0];
-
-	if (trap && !sh->subshell_trap_ran) {
-		sh->subshell_trap_ran = 1;
-		sh->traps[0] = NULL;
-		sh->exiting = 0;
-		sh->flow = FLOW_NONE;
-		exec_string(sh, trap, "trap");
-		free(trap);
-	}
+	traps_run_exit(sh, status);
 	fflush(stdout);
 	fflush(stderr);
 	hostio_finish_to(sh, sh->inherited_streams);   /* e.g. exec > !log: all its bytes first */
@@ -309,6 +299,7 @@ int main(int argc, char **argv)
 	struct start st = { 0 };
 	int status;
 
+	traps_init();
 	sh_current = sh;
 	sh->pid = getpid();
 	init_vars(sh);

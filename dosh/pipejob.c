@@ -20,10 +20,14 @@
 #define HOST_WAIT_MS 100
 
 static volatile sig_atomic_t caught[NSIG];
+static volatile sig_atomic_t from_terminal[NSIG];   /* sent by the tty (Ctrl-C), not by kill */
 
-static void note_signal(int sig)
+static void note_signal(int sig, siginfo_t *info, void *context)
 {
+	(void)context;
 	caught[sig] = 1;
+	if (info && info->si_code == SI_KERNEL)
+		from_terminal[sig] = 1;
 }
 
 /* The signals dosh acts on while a pipeline runs: blocked except while it sleeps. */
@@ -37,7 +41,7 @@ struct signal_state {
 
 static void catch_signals(const struct shell *sh, struct signal_state *ss)
 {
-	struct sigaction sa = { .sa_handler = note_signal };
+	struct sigaction sa = { .sa_sigaction = note_signal, .sa_flags = SA_SIGINFO };
 	sigset_t block;
 
 	sigemptyset(&sa.sa_mask);
@@ -46,7 +50,7 @@ static void catch_signals(const struct shell *sh, struct signal_state *ss)
 		sigaction(watched[i], NULL, &ss->old[i]);
 		if (watched[i] == SIGTSTP && !sh->jc)
 			continue;   /* without job control a pipeline cannot become a stopped job */
-		caught[watched[i]] = 0;
+		caught[watched[i]] = from_terminal[watched[i]] = 0;
 		sigaction(watched[i], &sa, NULL);
 		sigaddset(&block, watched[i]);
 	}
@@ -210,28 +214,45 @@ static void take_terminal_back(struct pipe_job *pj)
 		job_done_foreground(pj->sh);
 }
 
-/* Returns: SIGINT or SIGQUIT when dosh itself got one (and passed it on). */
-static int act_on_signals(struct pipe_job *pj)
+/*
+ * The terminal's Ctrl-C reached dosh: the stages get it too. One sent by kill
+ * is dosh's alone, as it is sh's: its trap runs, or it ends dosh, once the
+ * pipeline is done. Returns: SIGINT or SIGQUIT when dosh itself got one.
+ */
+static int take_interrupt(struct pipe_job *pj, int sig)
 {
-	int got = 0;
+	int tty = from_terminal[sig];
 
-	if (taken(SIGINT))
-		signal_both(pj, got = SIGINT);
-	if (taken(SIGQUIT))
-		signal_both(pj, got = SIGQUIT);
+	if (!taken(sig))
+		return 0;
+	from_terminal[sig] = 0;
+	if (tty)
+		signal_both(pj, sig);
+	return sig;
+}
+
+/* Returns: SIGINT or SIGQUIT when dosh itself got one; *child: a SIGCHLD came. */
+static int act_on_signals(struct pipe_job *pj, int *child)
+{
+	int got = take_interrupt(pj, SIGINT), quit = take_interrupt(pj, SIGQUIT);
+
 	if (taken(SIGTSTP)) {
 		signal_guests(pj, SIGTSTP);
 		stop_all(pj);
 	}
-	taken(SIGCHLD);
-	return got;
+	*child |= taken(SIGCHLD);
+	return quit ? quit : got;
 }
 
-/* Without job control dosh shares the terminal's Ctrl-C: once the stages are done, it dies of it as sh does. */
-static void die_of(const struct signal_state *ss, int sig)
+/*
+ * The pipeline is done: a signal dosh took meanwhile goes to its own handling
+ * now, a trap's or the default one (without job control dosh shares the
+ * terminal's Ctrl-C, and dies of it as sh does).
+ */
+static void pass_on(const struct signal_state *ss, int sig)
 {
 	for (int i = 0; i < NWATCHED; i++)
-		if (watched[i] == sig && ss->old[i].sa_handler == SIG_DFL)
+		if (watched[i] == sig && ss->old[i].sa_handler != SIG_IGN)
 			raise(sig);
 }
 
@@ -290,7 +311,7 @@ static int pipeline_status(const struct pipe_job *pj)
 int pipejob_foreground(struct pipe_job *pj)
 {
 	struct signal_state ss;
-	int interrupted = 0, sig;
+	int interrupted = 0, child = 0, sig;
 
 	catch_signals(pj->sh, &ss);
 	pj->stopped = 0;
@@ -298,7 +319,7 @@ int pipejob_foreground(struct pipe_job *pj)
 		/* signals first: a SIGCHLD taken here is for a child the reap below sees;
 		 * one that comes after it stays blocked until the sleep, which it ends */
 		let_signals_in(&ss);
-		if ((sig = act_on_signals(pj)) != 0)
+		if ((sig = act_on_signals(pj, &child)) != 0)
 			interrupted = sig;
 		reap_guests(pj, WNOHANG);
 		take_terminal_back(pj);
@@ -310,8 +331,10 @@ int pipejob_foreground(struct pipe_job *pj)
 	job_done_foreground(pj->sh);
 	if (!pj->stopped)
 		take_keyboard_back(pj);
+	if (child)
+		pass_on(&ss, SIGCHLD);   /* for a CHLD trap */
 	if (interrupted)
-		die_of(&ss, interrupted);
+		pass_on(&ss, interrupted);
 	if (pj->stopped)
 		return 128 + SIGTSTP;
 	if (pj->sh->jc && (interrupted == SIGINT || pipeline_status(pj) == 128 + SIGINT))
@@ -348,16 +371,15 @@ void pipejob_make_job(struct shell *sh, struct pipe_job *pj)
 	struct stage *last = &pj->st[pj->n - 1];
 	struct job *j;
 
-	jobs_add(sh, last->pid, JOB_GUEST, last->n);
-	j = sh->jobs;
+	j = jobs_add(sh, last->pid, JOB_GUEST, last->n);
 	free(j->cmd);
 	j->cmd = describe(pj);
 	j->pipe = pj;
-	j->stopped = 1;
+	j->nprocs = pj->n;
 	j->pgid = 0;
 	pj->host_streams = hostio_detach(sh, pj->mark);   /* finished when the job is */
 	pj->mark = NULL;
-	jobs_say_stopped(j);
+	jobs_set_stopped(sh, j);
 }
 
 void pipejob_signal(struct shell *sh, struct job *j, int sig)
@@ -422,7 +444,7 @@ int pipejob_continue(struct shell *sh, struct job *j, int foreground)
 		return 0;
 	}
 	status = pipejob_foreground(pj);
-	return jobs_after_foreground(j, pj->stopped, status);
+	return jobs_after_foreground(sh, j, pj->stopped, status);
 }
 
 int pipejob_wait(struct shell *sh, struct job *j, int options)

@@ -444,6 +444,7 @@ int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 
 	if (hostpty_wanted(sh, cmds, n))
 		return hostpty_run(sh, cmds[0]);
+	jobs_note_fork(sh);
 	pj = pipejob_new(sh, cmds, n);
 	if (plumb(sh, &pj->pl, pj->st, n) == 0) {
 		start_stages(sh, &pj->pl, pj->st, n);
@@ -469,6 +470,7 @@ int pipeline_start_background(struct shell *sh, struct node *n)
 {
 	struct stage st;
 	struct plumbing pl = { .background = 1, .host_stages = 1 };
+	struct job *j;
 
 	init_stages(&st, &n, 1);
 	if (!(pl.hs = host_session(sh)) || join_guest_fd(sh, &pl, &st, 1, 1) != 0 ||
@@ -483,9 +485,9 @@ int pipeline_start_background(struct shell *sh, struct node *n)
 	close_kept(&pl);
 	close_handles(&pl);
 	sh->last_bg = st.pid;
-	jobs_add(sh, st.pid, JOB_HOST, n);
-	jobs_say_started(sh);
+	j = jobs_add(sh, st.pid, JOB_HOST, n);
+	jobs_say_started(sh, j);
 	for (int i = 0; i < pl.nbg && i < 2; i++)
-		sh->jobs->relays[sh->jobs->nrelays++] = pl.bg_relays[i];
+		j->relays[j->nrelays++] = pl.bg_relays[i];
 	return 0;
 }

@@ -43,6 +43,10 @@ struct alias {
 
 enum job_where { JOB_GUEST, JOB_HOST };
 
+/* EXIT and the signals 1..64: Linux's NSIG. */
+#define NTRAPS 65
+
+/* The job table is a list in sh's order of current jobs: the first is %+, the next %-. */
 struct job {
 	int id;
 	pid_t pgid;
@@ -51,6 +55,11 @@ struct job {
 	enum job_where where;
 	int done;
 	int status;
+	int termsig;            /* the signal that ended it (0: it exited), for jobs to name */
+	int core;               /* ... and dumped core */
+	int waited;             /* wait reported it: its slot may be reused */
+	int nprocs;             /* the processes of its pipeline, as jobs shows them */
+	int jobctl;             /* started under job control: fg and bg take it */
 	char *cmd;
 	void *pty;              /* a host program on a pty: what fg needs to resume it */
 	void *pipe;             /* a stopped pipeline: its stages and relays (pipejob.c) */
@@ -96,10 +105,11 @@ struct shell {
 	int lineno_valid;
 	int keep_tree;                 /* the last command defined a function: keep its tree */
 	int cmdsubst_status;           /* status of the last command substitution */
-	int pending_traps[65];
 	struct host_stream *host_streams;  /* guest ends of host-file redirections to finish */
 	struct host_stream *inherited_streams;  /* a subshell's: the ones its parent finishes */
-	char *traps[65];               /* commands for signals; [0] is EXIT */
+	char *traps[NTRAPS];           /* commands for signals; [0] is EXIT; "": ignored */
+	int trap_depth;                /* traps running, one inside another */
+	int trap_status;               /* $? as the outermost of them began: exit's default */
 	struct job *jobs;
 	char *typeahead;               /* keys a host program left unread, for the next lines */
 	size_t ntypeahead;

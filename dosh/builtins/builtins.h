@@ -98,10 +98,20 @@ int command_words(char **argv, int *default_path);
 
 /* set_positional - replace $1... with @argv[0..argc). */
 int set_positional(struct shell *sh, int argc, char **argv);
-/* signal_number - "INT", "SIGINT", "2" or "EXIT" (0). Returns: the number or -1. */
-int signal_number(const char *name);
-/* job_pid - the pid that @spec (%N or a pid) names, and which side it runs on. */
-pid_t job_pid(struct shell *sh, const char *spec, enum job_where *where);
+
+/* The longest name signal_name() makes ("RTMIN+15"), with room to spare. */
+#define SIGNAME_MAX 16
+/* signal_name - sh's name of @sig: "EXIT", "INT", "RTMIN+3", or its number as text in @buf. */
+const char *signal_name(int sig, char buf[SIGNAME_MAX]);
+/* signal_decode - a number below NTRAPS or a name (no SIG, any case) from @minsig on. Returns: it, or -1. */
+int signal_decode(const char *s, int minsig);
+
+/* builtin_no_options - skip "--"; any other option is an error. Returns: the first operand, or -1. */
+int builtin_no_options(struct shell *sh, int argc, char **argv);
+/* builtin_number - @s as a number 0..INT_MAX, as sh reads one; else "Illegal number". Returns: 0 or -1. */
+int builtin_number(struct shell *sh, const char *cmd, const char *s, int *out);
+/* builtin_fatal - a special builtin's error: it ends a script (with @status). Returns: @status. */
+int builtin_fatal(struct shell *sh, int status);
 /* alias_value - the text of alias @name, or NULL. */
 const char *alias_value(struct shell *sh, const char *name);
 /* builtin_is_exec - @fn is exec (its redirections stay applied). */

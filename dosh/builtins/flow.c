@@ -15,7 +15,8 @@
 
 int b_exit(struct shell *sh, int argc, char **argv)
 {
-	int status = sh->status;
+	/* in a trap, exit alone leaves with $? as it was when the trap began */
+	int status = sh->trap_depth ? sh->trap_status : sh->status;
 
 	if (argc > 1 && sh_number(sh, argv[1], &status) != 0)
 		return 2;

@@ -112,7 +112,7 @@ await_proc 'sleep 423'
 keys C-z
 check "Ctrl-Z stops a guest job" "Stopped"
 keys 'jobs' Enter
-check "jobs lists it" "Stopped  sleep"
+check "jobs lists it" "[1] + Stopped                    sleep 423"
 keys 'fg' Enter
 sleep 0.5
 keys C-c
@@ -123,7 +123,7 @@ await_proc 'sleep 424'
 keys C-z
 check "Ctrl-Z stops a host job" "Stopped !sleep"
 keys 'echo host-stopped $?; jobs' Enter
-check "jobs lists the stopped host job" "Stopped  !sleep"
+check "jobs lists the stopped host job" "[1] + Stopped                    !sleep 424"
 if ps -o stat= -p "$(pgrep -f 'sleep 424' | head -1)" 2>/dev/null | grep -q T; then
 	passed=$((passed + 1)); echo "ok   the host process is stopped on the host"
 else
@@ -156,7 +156,7 @@ in_state 'sleep 433' T
 in_state 'sleep 434' T
 keys 'wait %1; echo waited-stopped-$?; jobs' Enter
 check "wait on a stopped pipeline reports the stop" "waited-stopped-148"
-check "and keeps the job" "[1] Stopped  sleep | !sleep"
+check "and keeps the job" "[1] + Stopped                    sleep | !sleep"
 keys 'fg' Enter
 sleep 0.5
 in_state 'sleep 433' S
