@@ -634,6 +634,8 @@ static int exec_simple(struct shell *sh, struct node *n)
 	pid_t pid;
 
 	sh->exec_in_place = 0;   /* not for a function's or a builtin's own commands */
+	if (n->simple.host && n->simple.host_exec)
+		sh_exit(sh, host_exec_simple(sh, n));   /* "exec !cmd": its status is the shell's */
 	if (n->simple.host)
 		return host_exec_simple(sh, n);
 	sh->cmdsubst_status = 0;   /* a command of substitutions only has the last one's status */

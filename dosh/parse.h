@@ -51,6 +51,7 @@ struct node {
 			struct word_list assigns;
 			struct word_list words;
 			int host;       /* "!cmd": runs on the host (words[0] without '!') */
+			int host_exec;  /* "exec !cmd": the shell ends with the host command's status */
 		} simple;
 		struct {
 			struct node **cmds;

@@ -610,6 +610,28 @@ static struct node *parse_function(struct parser *p, struct node *simple)
 	return n;
 }
 
+/*
+ * "!cmd ..." runs on the host. So do "command !cmd" (command only skips functions, and the
+ * host has none) and "exec !cmd" (the shell cannot become a host process: it runs the
+ * command and ends with its status). Only a literal command or exec counts, with no options.
+ */
+static void mark_host_command(struct node *n)
+{
+	struct word_list *w = &n->simple.words;
+	int exec = 0;
+
+	if (w->n >= 2 && (strcmp(w->v[0], "command") == 0 || (exec = strcmp(w->v[0], "exec") == 0)) &&
+	    word_is_host(w->v[1])) {
+		memmove(w->v, w->v + 1, sizeof(char *) * (size_t)(w->n - 1));
+		w->n--;
+		n->simple.host_exec = exec;
+	}
+	if (w->n && word_is_host(w->v[0])) {
+		n->simple.host = 1;
+		w->v[0]++;
+	}
+}
+
 static struct node *parse_simple(struct parser *p)
 {
 	struct node *n = mk(p, N_SIMPLE);
@@ -639,10 +661,7 @@ static struct node *parse_simple(struct parser *p)
 	}
 	if (!n->simple.words.n && !n->simple.assigns.n && !n->redirs)
 		syntax_error(p, NULL);
-	if (n->simple.words.n && word_is_host(n->simple.words.v[0])) {
-		n->simple.host = 1;
-		n->simple.words.v[0]++;
-	}
+	mark_host_command(n);
 	return n;
 }
 
