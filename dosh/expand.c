@@ -95,14 +95,7 @@ static void put_n(struct ectx *x, const char *s, size_t n, unsigned char f)
 
 static void puts_f(struct ectx *x, const char *s, unsigned char f)
 {
-	size_t n = strlen(s);
-
-	while (x->b.len + n + 1 > x->b.cap)
-		ebuf_grow(&x->b);
-	memcpy(x->b.s + x->b.len, s, n);
-	memset(x->b.f + x->b.len, f, n);
-	x->b.len += n;
-	x->b.s[x->b.len] = '\0';
+	put_n(x, s, strlen(s), f);
 }
 
 /* An expansion failed: a shell that is not interactive stops, as POSIX has it. */

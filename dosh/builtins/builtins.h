@@ -112,6 +112,8 @@ int builtin_no_options(struct shell *sh, int argc, char **argv);
 int builtin_number(struct shell *sh, const char *cmd, const char *s, int *out);
 /* builtin_fatal - a special builtin's error: it ends a script (with @status). Returns: @status. */
 int builtin_fatal(struct shell *sh, int status);
+/* put_single_quoted - print @s quoted so that sh reads it back, as dash lists values: 'it'"'"'s'. */
+void put_single_quoted(const char *s);
 /* alias_value - the text of alias @name, or NULL. */
 const char *alias_value(struct shell *sh, const char *name);
 /* builtin_is_exec - @fn is exec (its redirections stay applied). */

@@ -27,20 +27,6 @@ static int is_function(struct shell *sh, const char *name)
 	return 0;
 }
 
-/* @s in single quotes as dash writes it back: a quote itself goes in double quotes. */
-static void print_quoted(const char *s)
-{
-	do {
-		size_t n = strcspn(s, "'");
-		printf("'%.*s'", (int)n, s);
-		s += n;
-		n = strspn(s, "'");
-		if (n)
-			printf("\"%.*s\"", (int)n, s);
-		s += n;
-	} while (*s);
-}
-
 /* A command found in a PATH: where, and whether it was remembered (a "tracked alias"). */
 static int describe_path(struct shell *sh, const char *name, const char *path, int verbose)
 {
@@ -85,7 +71,7 @@ static int describe_command(struct shell *sh, const char *name, const char *path
 			printf("%s is an alias for %s\n", name, alias);
 		} else {
 			printf("alias %s=", name);
-			print_quoted(alias);
+			put_single_quoted(alias);
 			putchar('\n');
 		}
 	} else if (is_function(sh, name)) {
@@ -184,25 +170,10 @@ static unsigned alias_bucket(const char *name)
 	return h % ALIAS_BUCKETS;
 }
 
-/* @s in single quotes, as dash writes it: a quote itself goes in double quotes ('it'"'"'s'). */
-static void print_single_quoted(const char *s)
-{
-	do {
-		size_t n = strcspn(s, "'");
-		printf("'%.*s'", (int)n, s);
-		s += n;
-		if (*s != '\'')
-			break;
-		n = strspn(s, "'");
-		printf("\"%.*s\"", (int)n, s);
-		s += n;
-	} while (*s);
-}
-
 static void print_alias(const struct alias *a)
 {
 	printf("%s=", a->name);
-	print_single_quoted(a->value);
+	put_single_quoted(a->value);
 	putchar('\n');
 }
 

@@ -84,20 +84,6 @@ int signal_decode(const char *s, int minsig)
 	return -1;
 }
 
-/* 'it'"'"'s': quoted for sh to read back, as trap lists a command. */
-static void print_single_quoted(const char *s)
-{
-	do {
-		size_t plain = strcspn(s, "'"), quotes;
-		printf("'%.*s'", (int)plain, s);
-		s += plain;
-		if (!(quotes = strspn(s, "'")))
-			break;
-		printf("\"%.*s\"", (int)quotes, s);
-		s += quotes;
-	} while (*s);
-}
-
 static void list_traps(struct shell *sh)
 {
 	char buf[SIGNAME_MAX];
@@ -106,7 +92,7 @@ static void list_traps(struct shell *sh)
 		if (!sh->traps[sig])
 			continue;
 		fputs("trap -- ", stdout);
-		print_single_quoted(sh->traps[sig]);
+		put_single_quoted(sh->traps[sig]);
 		printf(" %s\n", signal_name(sig, buf));
 	}
 }

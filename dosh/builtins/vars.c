@@ -14,7 +14,7 @@
 /* ---- listing, quoted so that eval restores it ---- */
 
 /* dash's single_quote(): runs of quotes in "...", everything else in '...', never bare. */
-static void put_quoted(const char *s)
+void put_single_quoted(const char *s)
 {
 	do {
 		size_t n = strcspn(s, "'");
@@ -63,7 +63,7 @@ static void show_vars(struct shell *sh, const char *prefix, enum shown which)
 		printf("%s%s%s", prefix, *prefix ? " " : "", list[i]->name);
 		if (list[i]->value) {
 			putchar('=');
-			put_quoted(list[i]->value);
+			put_single_quoted(list[i]->value);
 		}
 		putchar('\n');
 	}
