@@ -18,6 +18,7 @@ struct parser {
 	int quoted;
 	int cmd_pos;            /* the next word may be an alias */
 	int alias_checked;      /* the current word was looked up as an alias */
+	int reserved;           /* the current word is a reserved word's text */
 	int depth;              /* nesting of commands, bounded */
 	int subst_depth;        /* this parses the text of a $(...) this deep */
 	jmp_buf jb;
@@ -59,13 +60,14 @@ static int peek(struct parser *p)
 			if (p->tok == T_WORD || p->tok == T_IONUMBER) {
 				p->val = arena_strndup(p->a, p->lx.word, p->lx.wlen);
 				p->quoted = p->lx.quoted;
+				p->reserved = !p->quoted && is_reserved(p->val);   /* once a token */
 			}
 		}
 		/* where a command starts a reserved word comes first, as dash looks for it first;
 		   after an alias ending in a blank, only aliases are looked for */
 		if ((p->cmd_pos || p->lx.alias_blank || pushed) && p->tok == T_WORD && !p->quoted &&
 		    p->aliases && !p->alias_checked &&
-		    ((p->lx.alias_blank && !p->cmd_pos && !pushed) || !is_reserved(p->val))) {
+		    ((p->lx.alias_blank && !p->cmd_pos && !pushed) || !p->reserved)) {
 			const char *text = p->aliases(p->val);
 			p->alias_checked = 1;
 			/* a copy: running the line may redefine the alias while its text is read */
