@@ -35,16 +35,21 @@ _Noreturn void lex_fail(struct lexer *lx, int more, const char *msg)
 
 /* ---- tokens ---- */
 
+/* if then else elif fi do done case esac for while until in { } ! (every word token asks) */
 static int is_reserved(const char *w)
 {
-	static const char *const words[] = { "if", "then", "else", "elif", "fi", "do", "done",
-					     "case", "esac", "for", "while", "until", "in",
-					     "{", "}", "!" };
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(w, words[i]) == 0)
-			return 1;
-	return 0;
+	switch (w[0]) {
+	case 'i': return strcmp(w, "if") == 0 || strcmp(w, "in") == 0;
+	case 't': return strcmp(w, "then") == 0;
+	case 'e': return strcmp(w, "else") == 0 || strcmp(w, "elif") == 0 || strcmp(w, "esac") == 0;
+	case 'f': return strcmp(w, "fi") == 0 || strcmp(w, "for") == 0;
+	case 'd': return strcmp(w, "do") == 0 || strcmp(w, "done") == 0;
+	case 'c': return strcmp(w, "case") == 0;
+	case 'w': return strcmp(w, "while") == 0;
+	case 'u': return strcmp(w, "until") == 0;
+	case '{': case '}': case '!': return w[1] == '\0';
+	default: return 0;
+	}
 }
 
 static int peek(struct parser *p)
@@ -112,7 +117,7 @@ static const char *token_desc(struct parser *p, char *buf, size_t max)
 		return "end of file";
 	if (p->tok == T_NEWLINE)
 		return "newline";
-	if ((p->tok == T_WORD && (p->quoted || !is_reserved(p->val))) || p->tok == T_IONUMBER)
+	if ((p->tok == T_WORD && !p->reserved) || p->tok == T_IONUMBER)
 		return "word";
 	snprintf(buf, max, "\"%s\"", p->tok == T_WORD ? p->val : names[p->tok]);
 	return buf;
