@@ -50,9 +50,13 @@ static const char *word(const struct test *t, int i)
 
 static const struct test_op *find_op(const char *s)
 {
-	for (size_t k = 0; k < sizeof(test_ops) / sizeof(test_ops[0]); k++)
-		if (strcmp(s, test_ops[k].text) == 0)
+	if (!s[0] || !strchr("-=!<>()", s[0]) || strnlen(s, 4) > 3)
+		return NULL;   /* most words: no operator begins so, or none is that long */
+	for (size_t k = 0; k < sizeof(test_ops) / sizeof(test_ops[0]); k++) {
+		const char *op = test_ops[k].text;
+		if (s[0] == op[0] && s[1] == op[1] && (!s[1] || strcmp(s + 2, op + 2) == 0))
 			return &test_ops[k];
+	}
 	return NULL;
 }
 
