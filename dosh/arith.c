@@ -14,7 +14,7 @@ struct arith {
 	int depth;
 };
 
-#define ARITH_DEPTH_MAX 200
+#define ARITH_DEPTH_MAX 600   /* expr, unary and ( each count: about 200 levels of any */
 
 /* dash's arithmetic knows three blanks only: a '\r' or '\v' in the expression is an error */
 static void skip(struct arith *a)
@@ -279,8 +279,23 @@ static int is_assign_op(const char *s)
 	return (s[0] == '<' || s[0] == '>') && s[1] == s[0] && s[2] == '=';
 }
 
-/* name op= expr, or a conditional expression */
+static long assignment(struct arith *a, int eval);
+
+/* name op= expr, or a conditional expression; "a=b=..." and "c?d?..." nest: bounded here */
 static long expr(struct arith *a, int eval)
+{
+	long x;
+
+	if (a->err || ++a->depth > ARITH_DEPTH_MAX) {
+		fail(a, "nested too deeply");
+		return 0;
+	}
+	x = assignment(a, eval);
+	a->depth--;
+	return x;
+}
+
+static long assignment(struct arith *a, int eval)
 {
 	const char *start = a->s;
 	char name[256], buf[32];

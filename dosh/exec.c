@@ -126,17 +126,6 @@ int status_of(int wstatus)
 	return 128 + WSTOPSIG(wstatus);
 }
 
-int wait_pid(struct shell *sh, pid_t pid)
-{
-	int st;
-
-	(void)sh;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	return status_of(st);
-}
-
 /* ---- words ---- */
 
 int expand_words(struct shell *sh, const struct word_list *wl, char ***argv, int host_glob)
@@ -662,11 +651,9 @@ static int exec_simple(struct shell *sh, struct node *n)
 	if (f) {
 		status = run_function_cmd(sh, f, n, argc, argv);
 	} else if ((fn = builtin_find(cmd[0], &special))) {
-		int outer = sh->command_prefix;
 		struct saved_var *scope = sh->locals;
-		sh->command_prefix = outer || via_command;   /* command eval '...': all of it */
+		/* under command a special builtin is a regular one: its errors end only it */
 		status = run_builtin(sh, fn, special && !via_command, n, cmdc, cmd);
-		sh->command_prefix = outer;
 		if (via_command)   /* dash gives command a scope: what local made there ends */
 			var_restore_locals(sh, scope);
 	} else if (check_prefix_readonly(sh, &n->simple.assigns) != 0) {
@@ -839,6 +826,8 @@ static int exec_background(struct shell *sh, struct node *n)
 	sigset_t interrupts, old;
 	pid_t pid;
 
+	if (!sh->interactive)
+		jobs_reap(sh);   /* earlier jobs that ended: no zombies pile up in a script's loop */
 	if (host_is_lone_command(n->sub.body))
 		return host_exec_background(sh, n->sub.body);
 	sigemptyset(&interrupts);

@@ -44,8 +44,6 @@ pid_t fork_job(struct shell *sh, int background);
 void job_done_foreground(struct shell *sh);
 /* status_of - the shell status of a wait status (128+signal when killed). */
 int status_of(int wstatus);
-/* wait_pid - wait for a guest child. Returns: its shell status (128+signal when killed). */
-int wait_pid(struct shell *sh, pid_t pid);
 
 /*
  * exec_simple_in_child - run simple command @n, its words already expanded to @argv ("command"

@@ -209,8 +209,8 @@ static void check_backquote(struct lexer *lx, size_t open)
 	char *text;
 	int r;
 
-	if (!lx->check_subst || lx->subst_depth > 0)
-		return;
+	if (!lx->check_subst || lx->subst_depth > 0 || lx->toolong)
+		return;   /* a word cut short (toolong) is an error at its end */
 	text = backquote_text(lx->word + open, lx->wlen - 1 - open, lx->in_dquote > 0);
 	r = lx->check_subst(lx, text, strlen(text));
 	free(text);
@@ -328,6 +328,9 @@ static void scan_parens(struct lexer *lx, const char *what, int arith)
 	int depth = 1, c, ndocs = 0;
 	size_t open = lx->wlen;
 
+	if (lx->nest >= LEX_NEST_MAX)   /* each level is a frame of this: bound the stack */
+		lex_fail(lx, 0, "substitutions nested too deeply");
+	lx->nest++;
 	while (depth > 0) {
 		c = peekc(lx);
 		if (c < 0)
@@ -358,6 +361,7 @@ static void scan_parens(struct lexer *lx, const char *what, int arith)
 			put(lx, getc_lx(lx));
 		}
 	}
+	lx->nest--;
 }
 
 /*
@@ -372,8 +376,8 @@ static void scan_subst(struct lexer *lx)
 		lx->subst_depth++;
 		scan_parens(lx, "end of file unexpected (expecting \")\")", 0);
 		lx->subst_depth--;
-		/* a nested one is parsed with the text around it: once, not once per level */
-		if (!lx->check_subst || lx->subst_depth > 0)
+		/* a nested one is parsed with the text around it; a word cut short is an error later */
+		if (!lx->check_subst || lx->subst_depth > 0 || lx->toolong)
 			return;
 		switch (lx->check_subst(lx, lx->word + open, lx->wlen - 1 - open)) {
 		case LEX_SUBST_OK:
@@ -463,6 +467,7 @@ static void scan_word(struct lexer *lx)
 	lx->wlen = 0;
 	lx->quoted = 0;
 	lx->toolong = 0;
+	lx->nest = 0;   /* a failed scan longjmps out of its levels */
 	while ((c = peekc(lx)) >= 0 && !is_meta(c)) {
 		if (c == '\\' && peekc2(lx) == '\n') {
 			skip_continuation(lx);

@@ -12,6 +12,7 @@ enum token {
 };
 
 #define LEX_WORD_MAX (64u << 20)   /* a word or here-document body, at most */
+#define LEX_NEST_MAX 200           /* $( and $(( inside each other, at most */
 #define LEX_PUSH_MAX 16
 #define LEX_HEREDOC_MAX 16
 
@@ -43,6 +44,7 @@ struct lexer {
 	size_t wlen, wcap;
 	int quoted;             /* the last word had quoting in it */
 	int toolong;
+	int nest;               /* $( and $(( being scanned inside each other */
 	struct lex_heredoc heredoc[LEX_HEREDOC_MAX];
 	int nheredoc;
 	int alias_blank;        /* this token follows an alias whose text ended in a blank */

@@ -51,6 +51,7 @@ int exec_string(struct shell *sh, const char *text, const char *name)
 	int status = 0, keep = 0;
 	enum parse_status r;
 	struct node *n;
+	int outer_keep = sh->keep_tree;   /* the command that ran us (eval, ., a trap) may define too */
 
 	(void)name;
 	while (!sh->exiting && sh->flow == FLOW_NONE) {
@@ -76,6 +77,7 @@ int exec_string(struct shell *sh, const char *text, const char *name)
 		keep_arena(a);
 	else
 		arena_free(a);
+	sh->keep_tree = outer_keep;
 	return status;
 }
 
@@ -116,8 +118,8 @@ char *command_subst(struct shell *sh, const char *text)
 			abort();
 	}
 	close(p[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;   /* no fork, no wait: waitpid(-1) would take a background job's status */
 	sh->cmdsubst_status = pid < 0 ? 1 : status_of(st);   /* $? stays until the command ends */
 	while (len > 0 && out[len - 1] == '\n')
 		len--;
@@ -242,17 +244,6 @@ static int parse_args(struct shell *sh, struct start *st, int argc, char **argv)
 	return 0;
 }
 
-/* What dash sets when it starts: $PPID, and PATH when the environment has none. */
-static void init_shell_vars(struct shell *sh)
-{
-	char ppid[16];
-
-	snprintf(ppid, sizeof(ppid), "%d", (int)getppid());
-	var_set(sh, "PPID", ppid, 0);
-	if (!var_get(sh, "PATH"))
-		var_set(sh, "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 0);
-}
-
 static void init_vars(struct shell *sh)
 {
 	const char *h = getenv("DOSH_HOST"), *k = getenv("DOSH_KEY");
@@ -266,7 +257,6 @@ static void init_vars(struct shell *sh)
 		var_set(sh, "PATH", path_default, 0);
 	var_set(sh, "IFS", " \t\n", 0);   /* never taken from the environment */
 	var_set(sh, "OPTIND", "1", 0);
-	init_shell_vars(sh);
 	if (!var_get(sh, "PS2"))
 		var_set(sh, "PS2", "> ", 0);
 	if (!var_get(sh, "PS4"))

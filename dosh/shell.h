@@ -121,9 +121,6 @@ struct shell {
 	char *curdir;                  /* the logical working directory cd keeps; NULL: unknown */
 	char *physdir;                 /* getcwd()'s answer, found when pwd -P asks; NULL: not yet */
 	struct cmd_hash *cmd_hash;     /* where commands were found in PATH (builtins/cmdhash.c) */
-	int command_prefix;            /* a builtin named through 'command' is running (also what
-	                                * its eval or . runs): special builtins' errors do not
-	                                * exit the shell */
 
 	/* the host */
 	struct hc_session *host;

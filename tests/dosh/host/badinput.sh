@@ -21,3 +21,7 @@ DOSH_HOST= "$d" -c '!true; echo "status $?"; echo guest works'
 "$d" -c '!sh -c "sleep 0.3; kill -9 \$PPID"; echo "status $?"; echo guest still works; !echo host is back'
 # the shadow dies before it can even answer the spawn: still no crash
 "$d" -c '!sh -c "kill -9 \$PPID"; echo guest-survives' 2>/dev/null; echo "status $?"
+# nesting beyond what the stack is allowed: an error, never a crash
+"$d" -c "false && echo $(printf '$(%.0s' $(seq 2000))x$(printf ')%.0s' $(seq 2000))" 2>/dev/null; echo "status $?"
+"$d" -c "echo \$(( $(printf 'a=%.0s' $(seq 30000))1 ))" 2>/dev/null; echo "status $?"
+"$d" -c "echo \$(( $(printf '1?%.0s' $(seq 30000))1$(printf ':0%.0s' $(seq 30000)) ))" 2>/dev/null; echo "status $?"

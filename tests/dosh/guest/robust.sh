@@ -1,0 +1,7 @@
+# robust.sh: a function defined on a line that then runs eval or . keeps its body (dash too)
+eval 'g() { echo in-g; }; eval :'; g
+f() { echo in-f; }; eval 'h() { echo in-h; }'; f; h
+printf 'k() { echo in-k; }\n' > lib.sh; m() { echo in-m; }; . ./lib.sh; k; m
+trap 'echo trapped' USR1; q() { echo in-q; }; kill -USR1 $$; q
+x=$(( ((((((((((((((((((((((((((((((((((((((((1)))))))))))))))))))))))))))))))))))))))) )); echo "parens $x"
+y=$((a=b=c=d=e=7)); echo "$y $a $e"; echo $((1?2?3:4:5))
