@@ -98,11 +98,10 @@ static void puts_f(struct ectx *x, const char *s, unsigned char f)
 	put_n(x, s, strlen(s), f);
 }
 
-/* An expansion failed: a shell that is not interactive stops, as POSIX has it. */
+/* An expansion failed: a shell error (a non-interactive shell stops, unless command catches it). */
 static void expansion_failed(struct shell *sh)
 {
-	if (!sh->interactive)
-		sh_exit(sh, 2);
+	sh_raise(sh);
 }
 
 /* ---- finding the end of a quoted or nested part of a raw word ---- */

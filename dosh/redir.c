@@ -107,8 +107,7 @@ static int fd_word(struct shell *sh, const char *word)
 	if (word[0] >= '0' && word[0] <= '9' && word[1] == '\0')
 		return word[0] - '0';
 	sh_error(sh, "Syntax error: Bad fd number");
-	if (!sh->interactive)
-		sh_exit(sh, 2);
+	sh_raise(sh);   /* ends a non-interactive shell, unless command catches it */
 	return -1;
 }
 

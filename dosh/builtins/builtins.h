@@ -110,8 +110,6 @@ int signal_decode(const char *s, int minsig);
 int builtin_no_options(struct shell *sh, int argc, char **argv);
 /* builtin_number - @s as a number 0..INT_MAX, as sh reads one; else "Illegal number". Returns: 0 or -1. */
 int builtin_number(struct shell *sh, const char *cmd, const char *s, int *out);
-/* builtin_fatal - a special builtin's error: it ends a script (with @status). Returns: @status. */
-int builtin_fatal(struct shell *sh, int status);
 /* put_single_quoted - print @s quoted so that sh reads it back, as dash lists values: 'it'"'"'s'. */
 void put_single_quoted(const char *s);
 /* alias_value - the text of alias @name, or NULL. */

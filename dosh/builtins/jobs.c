@@ -57,13 +57,6 @@ int builtin_number(struct shell *sh, const char *cmd, const char *s, int *out)
 	return 0;
 }
 
-int builtin_fatal(struct shell *sh, int status)
-{
-	if (!sh->interactive)
-		sh_exit(sh, status);
-	return status;
-}
-
 /* ---- wait ---- */
 
 /* The job a wait operand names. Returns: 0 (*j NULL: no such pid), or -1 after a message. */

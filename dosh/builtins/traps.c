@@ -110,8 +110,10 @@ int b_trap(struct shell *sh, int argc, char **argv)
 	int i = builtin_no_options(sh, argc, argv);
 	const char *action = NULL;
 
-	if (i < 0)
-		return builtin_fatal(sh, 2);   /* trap is special: its errors end a script */
+	if (i < 0) {
+		sh_raise(sh);   /* trap is special: its errors end a script, unless command runs it */
+		return 2;
+	}
 	if (i == argc) {
 		list_traps(sh);
 		return 0;

@@ -5,3 +5,8 @@ printf 'k() { echo in-k; }\n' > lib.sh; m() { echo in-m; }; . ./lib.sh; k; m
 trap 'echo trapped' USR1; q() { echo in-q; }; kill -USR1 $$; q
 x=$(( ((((((((((((((((((((((((((((((((((((((((1)))))))))))))))))))))))))))))))))))))))) )); echo "parens $x"
 y=$((a=b=c=d=e=7)); echo "$y $a $e"; echo $((1?2?3:4:5))
+# command makes a special builtin's error, and an expansion's or a bad fd's in what it runs, end only it
+command eval ': ${unset_var?oops}' 2>/dev/null; echo "expansion under command: $?"
+command eval 'echo >&x' 2>/dev/null; echo "bad fd under command: $?"
+command trap -x 2>/dev/null; echo "trap option under command: $?"
+( : ${unset_var?oops}; echo not reached ) 2>/dev/null; echo "expansion error: $?"
