@@ -12,6 +12,7 @@ struct arith {
 	const char *s;
 	const char *err;
 	int depth;
+	int err_said;           /* err was already reported (var_set refusing a readonly) */
 };
 
 #define ARITH_DEPTH_MAX 600   /* expr, unary and ( each count: about 200 levels of any */
@@ -312,8 +313,10 @@ static long assignment(struct arith *a, int eval)
 				return 0;
 			v = apply_op(a, op, op ? var_value(a, name) : 0, v, eval);
 			snprintf(buf, sizeof(buf), "%ld", v);
-			if (var_set(a->sh, name, buf, 0) != 0)
+			if (var_set(a->sh, name, buf, 0) != 0) {
 				fail(a, "read-only variable");
+				a->err_said = 1;
+			}
 			return v;
 		}
 	}
@@ -323,14 +326,15 @@ static long assignment(struct arith *a, int eval)
 
 int arith_eval(struct shell *sh, const char *text, long *out)
 {
-	struct arith a = { sh, text, NULL, 0 };
+	struct arith a = { .sh = sh, .s = text };
 
 	*out = expr(&a, 1);
 	skip(&a);
 	if (!a.err && *a.s)
 		a.err = "syntax error";
 	if (a.err) {
-		sh_error(sh, "arithmetic: %s in '%s'", a.err, text);
+		if (!a.err_said)
+			sh_error(sh, "arithmetic: %s in '%s'", a.err, text);
 		return -1;
 	}
 	return 0;

@@ -404,9 +404,11 @@ static void brace_default(struct ectx *x, struct brace *b, const char *v, int dq
 			return;
 		}
 		w = expand_to_string(x, b->word, b->wlen, dq);
-		if (is_all_params(b->name) || var_set(x->sh, b->name, w, 0) != 0) {
+		if (is_all_params(b->name)) {
 			sh_error(x->sh, "%s: cannot assign in this way", b->name);
 			x->failed = 1;
+		} else if (var_set(x->sh, b->name, w, 0) != 0) {
+			x->failed = 1;   /* a readonly: var_set said so */
 		} else {
 			put_value(x, w, dq);
 		}
