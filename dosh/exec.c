@@ -241,16 +241,6 @@ void xtrace_host(struct shell *sh, char **argv)
 
 /* ---- PATH ---- */
 
-char *find_in_path(struct shell *sh, const char *name)
-{
-	int err, idx;
-
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0 ? strdup(name) : NULL;
-	idx = path_search(path_value(sh), name, &err);
-	return idx < 0 ? NULL : path_candidate(path_value(sh), name, idx);
-}
-
 /* A PATH=... in front of the command: it is looked up there, by the child, unremembered. */
 static int assigns_path(const struct word_list *assigns)
 {
@@ -472,7 +462,13 @@ static pid_t spawn_simple(struct shell *sh, struct node *n, char **argv)
 
 	if (n->redirs || n->simple.assigns.n || (sh->jc && !sh->subshell))
 		return -1;
-	if (!(path = find_in_path(sh, argv[0])))
+	if (strchr(argv[0], '/')) {
+		path = strdup(argv[0]);
+	} else {   /* where hash says, as the fork path would run it */
+		int err, idx = cmd_lookup(sh, argv[0], &err);
+		path = idx < 0 ? NULL : path_candidate(path_value(sh), argv[0], idx);
+	}
+	if (!path)
 		return -1;
 	jobs_note_fork(sh);   /* as fork_foreground: the job numbers dash would give */
 	sigemptyset(&def);

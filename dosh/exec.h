@@ -75,7 +75,5 @@ int call_builtin(struct shell *sh, builtin_fn fn, int special, int argc, char **
 /* run_function - call @body with positional parameters @argv[1..]. */
 int run_function(struct shell *sh, struct node *body, int argc, char **argv);
 
-/* find_in_path - the executable @name resolves to in PATH (malloc'd), or NULL. */
-char *find_in_path(struct shell *sh, const char *name);
 
 #endif
