@@ -13,7 +13,7 @@ sleep 5 & kill $!; sleep 0.5; jobs; echo "---"
 sleep 5 & kill -9 $!; wait $!; echo "w=$?"; jobs; echo "---"
 true & wait; jobs; echo "---"
 (exit 4) & sleep 0.1; wait $!; echo "w=$?"; wait $!; echo "again w=$?"; jobs; echo "---"
-true & true & wait; true & jobs; wait; jobs; echo "---"
+true & true & wait; true & sleep 0.5; jobs; wait; jobs; echo "---"   # the last true has ended by then
 (exit 5) & p=$!; wait; wait $p; echo "again=$?"
 wait 2147483647 $p; echo "unknown first=$?"; wait $p 2147483647; echo "unknown last=$?"
 jobs >/dev/null
