@@ -149,6 +149,27 @@ int b_dot(struct shell *sh, int argc, char **argv)
 	return status;
 }
 
+/* exec at a terminal: the program replaces dosh, or dosh says why not and goes on. */
+static int exec_interactive(struct shell *sh, char **argv, char **env)
+{
+	int err = ENOENT, idx = 0;
+	char *path;
+
+	if (!strchr(argv[0], '/'))
+		idx = path_search(path_value(sh), argv[0], &err);
+	path = idx < 0 ? NULL : strchr(argv[0], '/') ? strdup(argv[0]) :
+				path_candidate(path_value(sh), argv[0], idx);
+	if (path) {
+		fflush(NULL);
+		execve(path, argv, env);
+		err = errno;
+		free(path);
+	}
+	sh_error(sh, "exec: %s: %s", argv[0], exec_errmsg(err));
+	strv_free(env);
+	return err == ENOENT || err == ENOTDIR ? 127 : 126;
+}
+
 int b_exec(struct shell *sh, int argc, char **argv)
 {
 	char **env;
@@ -156,11 +177,7 @@ int b_exec(struct shell *sh, int argc, char **argv)
 	if (argc < 2)
 		return 0;   /* redirections alone: applied for good by the caller */
 	env = var_environ(sh);
-	fflush(NULL);
-	execvpe(argv[1], argv + 1, env);
-	sh_error(sh, "exec: %s: %s", argv[1], errno == ENOENT ? "not found" : strerror(errno));
-	strv_free(env);
-	if (!sh->interactive)
-		sh_exit(sh, errno == ENOENT ? 127 : 126);
-	return errno == ENOENT ? 127 : 126;
+	if (!sh->interactive)   /* the shell's PATH, as dash searches it; a failure ends the shell */
+		shell_exec(sh, argv + 1, env, path_value(sh), 0);
+	return exec_interactive(sh, argv + 1, env);
 }

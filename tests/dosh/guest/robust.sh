@@ -10,3 +10,7 @@ command eval ': ${unset_var?oops}' 2>/dev/null; echo "expansion under command: $
 command eval 'echo >&x' 2>/dev/null; echo "bad fd under command: $?"
 command trap -x 2>/dev/null; echo "trap option under command: $?"
 ( : ${unset_var?oops}; echo not reached ) 2>/dev/null; echo "expansion error: $?"
+# exec searches the shell's PATH, not the one dosh was started with
+mkdir -p bin; printf '#!/bin/sh\necho found in the new PATH\n' > bin/newtool; chmod +x bin/newtool
+( PATH=$PWD/bin:$PATH; exec newtool ); echo "exec: $?"
+( exec ./nonexistent-program ) 2>/dev/null; echo "exec of nothing: $?"
