@@ -603,8 +603,8 @@ static int can_exec_in_place(struct shell *sh, const struct node *n)
 	if (traps_any(sh) || sh->host_streams != sh->inherited_streams)
 		return 0;
 	for (const struct redir *r = n->redirs; r; r = r->next)
-		if (r->host)
-			return 0;
+		if (r->host && r->prepared_fd <= 0)
+			return 0;   /* opened here, it would be finished after: a pipeline stage's is not */
 	return 1;
 }
 

@@ -57,8 +57,8 @@ int hostio_prepare(struct shell *sh, struct redir *r)
 
 	for (; r; r = r->next) {
 		char *path;
-		if (!r->host || r->type > R_RDWR)
-			continue;
+		if (!r->host || r->type > R_RDWR || r->prepared_fd > 0)
+			continue;   /* a pipeline opened it before forking the stage */
 		if (!(path = expand_string(sh, r->word)))
 			return -1;
 		r->prepared_fd = hostio_open_stream(sh, path, redir_open_flags(r->type)) + 1;
