@@ -49,6 +49,20 @@ static void fail(struct arith *a, const char *msg)
 		a->err = msg;
 }
 
+/* One level of @step, counted against ARITH_DEPTH_MAX: each level is a frame of C stack. */
+static long nested(struct arith *a, int eval, long (*step)(struct arith *, int))
+{
+	long x;
+
+	if (a->err || ++a->depth > ARITH_DEPTH_MAX) {
+		fail(a, "nested too deeply");
+		return 0;
+	}
+	x = step(a, eval);
+	a->depth--;
+	return x;
+}
+
 static long var_value(struct arith *a, const char *name)
 {
 	const char *v = var_get(a->sh, name);
@@ -89,12 +103,7 @@ static long primary(struct arith *a, int eval)
 
 	skip(a);
 	if (match(a, "(")) {
-		if (++a->depth > ARITH_DEPTH_MAX) {
-			fail(a, "nested too deeply");
-			return 0;
-		}
-		x = expr(a, eval);
-		a->depth--;
+		x = nested(a, eval, expr);
 		if (!match(a, ")"))
 			fail(a, "missing ')'");
 		return x;
@@ -127,15 +136,7 @@ static long unary_op(struct arith *a, int eval)
 
 static long unary(struct arith *a, int eval)
 {
-	long x;
-
-	if (a->err || ++a->depth > ARITH_DEPTH_MAX) {
-		fail(a, "nested too deeply");
-		return 0;
-	}
-	x = unary_op(a, eval);
-	a->depth--;
-	return x;
+	return nested(a, eval, unary_op);
 }
 
 static long divide(struct arith *a, long x, long y, int mod, int eval)
@@ -285,15 +286,7 @@ static long assignment(struct arith *a, int eval);
 /* name op= expr, or a conditional expression; "a=b=..." and "c?d?..." nest: bounded here */
 static long expr(struct arith *a, int eval)
 {
-	long x;
-
-	if (a->err || ++a->depth > ARITH_DEPTH_MAX) {
-		fail(a, "nested too deeply");
-		return 0;
-	}
-	x = assignment(a, eval);
-	a->depth--;
-	return x;
+	return nested(a, eval, assignment);
 }
 
 static long assignment(struct arith *a, int eval)
