@@ -63,6 +63,16 @@ DOSH_SRC := dosh/main.c dosh/input.c dosh/arena.c dosh/lexer.c dosh/parser.c dos
 	dosh/expand.c dosh/arith.c dosh/glob.c dosh/exec.c dosh/redir.c dosh/pipeline.c dosh/pipejob.c \
 	dosh/host.c dosh/hostio.c dosh/hostpty.c servers/display.c dosh/jobs.c \
 	$(sort $(wildcard dosh/builtins/*.c))
+# dosh links its libraries statically, all but libc, so that it starts as fast as dash: loading
+# libtirpc's shared GSS-API chain and libedit's took twice dash's whole start (dosh/nogss.c).
+# Not under ASan: it intercepts XDR functions and finds the real ones only in a shared library.
+ifeq ($(SAN),1)
+DOSH_LIBS := $(LDLIBS) -ledit
+else
+DOSH_SRC += dosh/nogss.c
+DOSH_LIBS := -Wl,-Bstatic -ltirpc -lsodium $(shell pkg-config --static --libs-only-l libedit libbsd) \
+	-Wl,-Bdynamic -pthread
+endif
 
 HOSTFS_SRC := hostfs/main.c hostfs/session.c hostfs/inode.c hostfs/ops.c hostfs/ops_data.c \
 	hostfs/pipes.c hostfs/readahead.c hostfs/devio.c
@@ -129,7 +139,7 @@ $(HOSTCALLD): $(SERVER_OBJ) $(SHADOW_OBJ) $(LIBA)
 $(DOSH): $(DOSH_OBJ) $(LIBA)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -ledit
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(DOSH_LIBS)
 
 $(B)/hostfs/%.o: hostfs/%.c $(GEN_H)
 	$(call say,CC,$@)

@@ -14,13 +14,21 @@
  * starts (pop_spent_aliases): the word that ended it is still "inside" the alias,
  * so "alias a=b b=a" stops instead of looping. Reading looks through spent frames.
  */
-static int char_ahead(const struct lexer *lx, size_t skip)
+static int char_ahead_pushed(const struct lexer *lx, size_t skip)
 {
 	for (int i = lx->depth - 1; i >= 0; i--) {
 		for (const char *r = lx->stack[i].s + lx->stack[i].pos; *r; r++)
 			if (skip-- == 0)
 				return (unsigned char)*r;
 	}
+	return lx->pos + skip < lx->len ? (unsigned char)lx->text[lx->pos + skip] : -1;
+}
+
+/* The character @skip places ahead; -1 past the end. No alias pushed is the common case. */
+static inline int char_ahead(const struct lexer *lx, size_t skip)
+{
+	if (lx->depth > 0)
+		return char_ahead_pushed(lx, skip);
 	return lx->pos + skip < lx->len ? (unsigned char)lx->text[lx->pos + skip] : -1;
 }
 
@@ -41,7 +49,7 @@ static int getc_lx(struct lexer *lx)
 
 	if (c < 0)
 		return c;
-	for (int i = lx->depth - 1; i >= 0; i--) {
+	for (int i = lx->depth - 1; i >= 0; i--) {   /* none, mostly */
 		if (lx->stack[i].s[lx->stack[i].pos]) {
 			lx->stack[i].pos++;
 			return c;
@@ -89,20 +97,27 @@ int lexer_alias_active(const struct lexer *lx, const char *name)
 
 /* ---- the word buffer ---- */
 
-static void put(struct lexer *lx, int c)
+/* Room for one more character and a NUL, or toolong set at the bound. */
+static int grow(struct lexer *lx)
 {
-	if (lx->wlen + 1 >= lx->wcap) {
-		size_t cap = lx->wcap ? lx->wcap * 2 : 256;
-		char *w;
-		if (cap > LEX_WORD_MAX) {
-			lx->toolong = 1;
-			return;
-		}
-		if (!(w = realloc(lx->word, cap)))
-			abort();
-		lx->word = w;
-		lx->wcap = cap;
+	size_t cap = lx->wcap ? lx->wcap * 2 : 256;
+	char *w;
+
+	if (cap > LEX_WORD_MAX) {
+		lx->toolong = 1;
+		return -1;
 	}
+	if (!(w = realloc(lx->word, cap)))
+		abort();
+	lx->word = w;
+	lx->wcap = cap;
+	return 0;
+}
+
+static inline void put(struct lexer *lx, int c)
+{
+	if (lx->wlen + 1 >= lx->wcap && grow(lx) != 0)
+		return;
 	lx->word[lx->wlen++] = (char)c;
 }
 
@@ -153,7 +168,7 @@ static void scan_single(struct lexer *lx)
 
 static void scan_dollar(struct lexer *lx);
 static void scan_subst(struct lexer *lx);
-static int is_meta(int c);
+static inline int is_meta(int c);
 static void scan_backquote(struct lexer *lx);
 
 static void scan_double(struct lexer *lx)
@@ -445,10 +460,15 @@ static void scan_dollar(struct lexer *lx)
 
 /* ---- words and operators ---- */
 
-static int is_meta(int c)
+/* Blanks, newline and the operator characters: they end a word. */
+static inline int is_meta(int c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
-	       c == '<' || c == '>' || c == '(' || c == ')';
+	static const unsigned char meta[256] = {
+		[' '] = 1, ['\t'] = 1, ['\n'] = 1, [';'] = 1, ['&'] = 1, ['|'] = 1,
+		['<'] = 1, ['>'] = 1, ['('] = 1, [')'] = 1,
+	};
+
+	return c >= 0 && meta[c];
 }
 
 /* A backslash-newline: the line goes on, so input that ends here is not complete yet. */

@@ -8,6 +8,13 @@
 #include "lexer.h"
 #include "parse.h"
 
+/* The reserved words, each a bit in a set of them (KW_NONE is no bit). */
+enum keyword {
+	KW_NONE, KW_IF, KW_THEN, KW_ELSE, KW_ELIF, KW_FI, KW_DO, KW_DONE, KW_CASE, KW_ESAC,
+	KW_WHILE, KW_UNTIL, KW_FOR, KW_IN, KW_LBRACE, KW_RBRACE, KW_BANG,
+};
+#define KW(k) (1u << (k))
+
 struct parser {
 	struct arena *a;
 	struct lexer lx;
@@ -18,7 +25,7 @@ struct parser {
 	int quoted;
 	int cmd_pos;            /* the next word may be an alias */
 	int alias_checked;      /* the current word was looked up as an alias */
-	int reserved;           /* the current word is a reserved word's text */
+	enum keyword kw;        /* the reserved word the current word is, or KW_NONE */
 	int depth;              /* nesting of commands, bounded */
 	int subst_depth;        /* this parses the text of a $(...) this deep */
 	jmp_buf jb;
@@ -35,24 +42,31 @@ _Noreturn void lex_fail(struct lexer *lx, int more, const char *msg)
 
 /* ---- tokens ---- */
 
-/* if then else elif fi do done case esac for while until in { } ! (every word token asks) */
-static int is_reserved(const char *w)
+static const char *const keyword_names[] = {
+	[KW_IF] = "if", [KW_THEN] = "then", [KW_ELSE] = "else", [KW_ELIF] = "elif", [KW_FI] = "fi",
+	[KW_DO] = "do", [KW_DONE] = "done", [KW_CASE] = "case", [KW_ESAC] = "esac",
+	[KW_WHILE] = "while", [KW_UNTIL] = "until", [KW_FOR] = "for", [KW_IN] = "in",
+	[KW_LBRACE] = "{", [KW_RBRACE] = "}", [KW_BANG] = "!",
+};
+
+/* Which reserved word @w is: asked once for each unquoted word token. */
+static enum keyword keyword_of(const char *w)
 {
 	switch (w[0]) {
-	case 'i': return strcmp(w, "if") == 0 || strcmp(w, "in") == 0;
-	case 't': return strcmp(w, "then") == 0;
-	case 'e': return strcmp(w, "else") == 0 || strcmp(w, "elif") == 0 || strcmp(w, "esac") == 0;
-	case 'f': return strcmp(w, "fi") == 0 || strcmp(w, "for") == 0;
-	case 'd': return strcmp(w, "do") == 0 || strcmp(w, "done") == 0;
-	case 'c': return strcmp(w, "case") == 0;
-	case 'w': return strcmp(w, "while") == 0;
-	case 'u': return strcmp(w, "until") == 0;
-	case '{': case '}': case '!': return w[1] == '\0';
-	default: return 0;
+	case 'c': case 'd': case 'e': case 'f': case 'i': case 't': case 'u': case 'w':
+		break;
+	case '{': return w[1] == '\0' ? KW_LBRACE : KW_NONE;
+	case '}': return w[1] == '\0' ? KW_RBRACE : KW_NONE;
+	case '!': return w[1] == '\0' ? KW_BANG : KW_NONE;
+	default: return KW_NONE;
 	}
+	for (size_t k = KW_IF; k <= KW_IN; k++)
+		if (strcmp(w, keyword_names[k]) == 0)
+			return (enum keyword)k;
+	return KW_NONE;
 }
 
-static int peek(struct parser *p)
+static int peek_slow(struct parser *p)
 {
 	int pushed = 0;   /* an alias was just pushed: its first word is looked up too, as dash */
 
@@ -62,17 +76,18 @@ static int peek(struct parser *p)
 			p->have_tok = 1;
 			p->alias_checked = 0;
 			p->val = NULL;
+			p->kw = KW_NONE;
 			if (p->tok == T_WORD || p->tok == T_IONUMBER) {
 				p->val = arena_strndup(p->a, p->lx.word, p->lx.wlen);
 				p->quoted = p->lx.quoted;
-				p->reserved = !p->quoted && is_reserved(p->val);   /* once a token */
+				p->kw = p->quoted ? KW_NONE : keyword_of(p->val);   /* once a token */
 			}
 		}
 		/* where a command starts a reserved word comes first, as dash looks for it first;
 		   after an alias ending in a blank, only aliases are looked for */
 		if ((p->cmd_pos || p->lx.alias_blank || pushed) && p->tok == T_WORD && !p->quoted &&
 		    p->aliases && !p->alias_checked &&
-		    ((p->lx.alias_blank && !p->cmd_pos && !pushed) || !p->reserved)) {
+		    ((p->lx.alias_blank && !p->cmd_pos && !pushed) || p->kw == KW_NONE)) {
 			const char *text = p->aliases(p->val);
 			p->alias_checked = 1;
 			/* a copy: running the line may redefine the alias while its text is read */
@@ -85,6 +100,15 @@ static int peek(struct parser *p)
 		}
 		return p->tok;
 	}
+}
+
+/* The current token; the next one read, or an alias expanded where one may be. */
+static inline int peek(struct parser *p)
+{
+	if (p->have_tok && (p->alias_checked || p->tok != T_WORD || p->quoted || !p->aliases ||
+			    !(p->cmd_pos || p->lx.alias_blank)))
+		return p->tok;
+	return peek_slow(p);
 }
 
 /* The next token where a command may start: a word there may be an alias. */
@@ -117,7 +141,7 @@ static const char *token_desc(struct parser *p, char *buf, size_t max)
 		return "end of file";
 	if (p->tok == T_NEWLINE)
 		return "newline";
-	if ((p->tok == T_WORD && !p->reserved) || p->tok == T_IONUMBER)
+	if ((p->tok == T_WORD && p->kw == KW_NONE) || p->tok == T_IONUMBER)
 		return "word";
 	snprintf(buf, max, "\"%s\"", p->tok == T_WORD ? p->val : names[p->tok]);
 	return buf;
@@ -151,21 +175,27 @@ static _Noreturn void syntax_error(struct parser *p, const char *what)
 }
 
 /* A reserved word where no alias is looked for: "esac" before a case pattern. */
-static int is_plain_kw(struct parser *p, const char *kw)
+static int is_plain_kw(struct parser *p, enum keyword kw)
 {
-	return peek(p) == T_WORD && !p->quoted && strcmp(p->val, kw) == 0;
+	return peek(p) == T_WORD && p->kw == kw;
 }
 
-/* A reserved word is looked for where a command may start: an alias may give it, as in dash. */
-static int is_kw(struct parser *p, const char *kw)
+/* One of the reserved words in @set (of KW() bits), where a command may start: an alias may
+   give it, as in dash. */
+static int is_kw_in(struct parser *p, unsigned set)
 {
-	return peek_command(p) == T_WORD && !p->quoted && strcmp(p->val, kw) == 0;
+	return peek_command(p) == T_WORD && (KW(p->kw) & set) != 0;   /* no set holds KW_NONE */
 }
 
-static void expect_kw(struct parser *p, const char *kw)
+static int is_kw(struct parser *p, enum keyword kw)
+{
+	return is_kw_in(p, KW(kw));
+}
+
+static void expect_kw(struct parser *p, enum keyword kw)
 {
 	if (!is_kw(p, kw))
-		syntax_error_expecting(p, kw);
+		syntax_error_expecting(p, keyword_names[kw]);
 	consume(p);
 }
 
@@ -331,17 +361,16 @@ static void parse_redirs(struct parser *p, struct redir **list)
 static struct node *parse_and_or(struct parser *p);
 static struct node *parse_command(struct parser *p);
 
+/* The reserved words that end a list, and those that cannot start a command. */
+#define LIST_ENDS (KW(KW_THEN) | KW(KW_ELSE) | KW(KW_ELIF) | KW(KW_FI) | KW(KW_DO) | \
+		   KW(KW_DONE) | KW(KW_ESAC) | KW(KW_RBRACE))
+#define NOT_A_COMMAND (LIST_ENDS | KW(KW_IN) | KW(KW_BANG))   /* "! !", "a | ! b": as dash */
+
 static int at_list_end(struct parser *p)
 {
-	static const char *const ends[] = { "then", "else", "elif", "fi", "do", "done", "esac", "}" };
 	int t = peek(p);
 
-	if (t == T_EOF || t == T_RPAREN || t == T_DSEMI)
-		return 1;
-	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
-		if (is_kw(p, ends[i]))
-			return 1;
-	return 0;
+	return t == T_EOF || t == T_RPAREN || t == T_DSEMI || is_kw_in(p, LIST_ENDS);
 }
 
 /* and_or ((';' | '&' | newline) and_or)*; @top stops at a newline. */
@@ -391,7 +420,7 @@ static struct node *parse_pipeline(struct parser *p)
 	struct node *cmds[64], *n;
 	int count = 0, bang = 0;
 
-	if (is_kw(p, "!")) {
+	if (is_kw(p, KW_BANG)) {
 		consume(p);
 		bang = 1;
 	}
@@ -438,18 +467,18 @@ static struct node *parse_if_tail(struct parser *p)
 	struct node *n = mk(p, N_IF);
 
 	n->ifn.cond = compound_list(p);
-	expect_kw(p, "then");
+	expect_kw(p, KW_THEN);
 	n->ifn.then = compound_list(p);
-	if (is_kw(p, "elif")) {
+	if (is_kw(p, KW_ELIF)) {
 		consume(p);
 		n->ifn.els = parse_if_tail(p);
 		return n;
 	}
-	if (is_kw(p, "else")) {
+	if (is_kw(p, KW_ELSE)) {
 		consume(p);
 		n->ifn.els = compound_list(p);
 	}
-	expect_kw(p, "fi");
+	expect_kw(p, KW_FI);
 	return n;
 }
 
@@ -458,9 +487,9 @@ static struct node *parse_loop(struct parser *p, enum node_type t)
 	struct node *n = mk(p, t);
 
 	n->loop.cond = compound_list(p);
-	expect_kw(p, "do");
+	expect_kw(p, KW_DO);
 	n->loop.body = compound_list(p);
-	expect_kw(p, "done");
+	expect_kw(p, KW_DONE);
 	return n;
 }
 
@@ -473,7 +502,7 @@ static struct node *parse_for(struct parser *p)
 	n->forn.var = p->val;
 	consume(p);
 	skip_newlines(p);
-	if (is_kw(p, "in")) {
+	if (is_kw(p, KW_IN)) {
 		consume(p);
 		n->forn.has_in = 1;
 		while (peek(p) == T_WORD) {
@@ -487,9 +516,9 @@ static struct node *parse_for(struct parser *p)
 		consume(p);
 	}
 	skip_newlines(p);
-	expect_kw(p, "do");
+	expect_kw(p, KW_DO);
 	n->forn.body = compound_list(p);
-	expect_kw(p, "done");
+	expect_kw(p, KW_DONE);
 	return n;
 }
 
@@ -510,12 +539,12 @@ static struct case_item *parse_case_item(struct parser *p)
 	}
 	expect(p, T_RPAREN);
 	skip_newlines(p);
-	if (peek(p) != T_DSEMI && !is_kw(p, "esac"))
+	if (peek(p) != T_DSEMI && !is_kw(p, KW_ESAC))
 		ci->body = parse_list(p, 0);
 	if (peek(p) == T_DSEMI) {
 		consume(p);
 		skip_newlines(p);
-	} else if (!is_kw(p, "esac")) {
+	} else if (!is_kw(p, KW_ESAC)) {
 		syntax_error_expecting(p, ";;");
 	}
 	return ci;
@@ -531,9 +560,9 @@ static struct node *parse_case(struct parser *p)
 	n->casen.word = p->val;
 	consume(p);
 	skip_newlines(p);
-	expect_kw(p, "in");
+	expect_kw(p, KW_IN);
 	skip_newlines(p);
-	while (!is_plain_kw(p, "esac")) {
+	while (!is_plain_kw(p, KW_ESAC)) {
 		*tail = parse_case_item(p);
 		tail = &(*tail)->next;
 	}
@@ -549,51 +578,51 @@ static struct node *parse_group(struct parser *p, enum node_type t)
 	if (t == N_SUBSHELL)
 		expect(p, T_RPAREN);
 	else
-		expect_kw(p, "}");
+		expect_kw(p, KW_RBRACE);
 	return n;
 }
 
 /* A compound command, or NULL when the next token does not start one. */
 static struct node *parse_compound(struct parser *p)
 {
-	static const struct { const char *kw; int kind; } starts[] = {
-		{ "{", 0 }, { "if", 1 }, { "while", 2 }, { "until", 3 }, { "for", 4 }, { "case", 5 },
-	};
+	enum keyword kw;
 
 	if (peek(p) == T_LPAREN) {
 		consume(p);
 		return parse_group(p, N_SUBSHELL);
 	}
-	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
-		if (!is_kw(p, starts[i].kw))
-			continue;
-		consume(p);
-		switch (starts[i].kind) {
-		case 0: return parse_group(p, N_GROUP);
-		case 1: return parse_if_tail(p);
-		case 2: return parse_loop(p, N_WHILE);
-		case 3: return parse_loop(p, N_UNTIL);
-		case 4: return parse_for(p);
-		default: return parse_case(p);
-		}
+	if (!is_kw_in(p, KW(KW_LBRACE) | KW(KW_IF) | KW(KW_WHILE) | KW(KW_UNTIL) | KW(KW_FOR) |
+			 KW(KW_CASE)))
+		return NULL;
+	kw = p->kw;
+	consume(p);
+	switch (kw) {
+	case KW_LBRACE: return parse_group(p, N_GROUP);
+	case KW_IF: return parse_if_tail(p);
+	case KW_WHILE: return parse_loop(p, N_WHILE);
+	case KW_UNTIL: return parse_loop(p, N_UNTIL);
+	case KW_FOR: return parse_for(p);
+	default: return parse_case(p);
 	}
-	return NULL;
 }
 
 /* ---- simple commands and function definitions ---- */
 
 /* dash refuses a function named as a special builtin: a syntax error, found before anything runs. */
+static int by_string(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
 static int names_special_builtin(const char *name)
 {
-	static const char *const special[] = {
+	static const char *const special[] = {   /* sorted */
 		"break", "continue", "eval", "exec", "exit", "export", "local", "readonly",
 		"return", "set", "shift", "times", "trap", "unset",
 	};
 
-	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
-		if (strcmp(name, special[i]) == 0)
-			return 1;
-	return 0;
+	return bsearch(name, special, sizeof(special) / sizeof(special[0]), sizeof(special[0]),
+		       by_string) != NULL;
 }
 
 static struct node *parse_function(struct parser *p, struct node *simple)
@@ -672,16 +701,12 @@ static struct node *parse_simple(struct parser *p)
 	return n;
 }
 
-static struct node *parse_command_at_depth(struct parser *p, const char *const *bad, size_t nbad)
+static struct node *parse_command_at_depth(struct parser *p)
 {
 	struct node *n;
 
-	p->cmd_pos = 1;
-	peek(p);
-	p->cmd_pos = 0;
-	for (size_t i = 0; i < nbad; i++)
-		if (is_kw(p, bad[i]))
-			syntax_error(p, NULL);
+	if (is_kw_in(p, NOT_A_COMMAND))
+		syntax_error(p, NULL);
 	n = parse_compound(p);
 	if (!n)
 		return parse_simple(p);
@@ -694,13 +719,11 @@ static struct node *parse_command_at_depth(struct parser *p, const char *const *
 
 static struct node *parse_command(struct parser *p)
 {
-	static const char *const bad[] = { "then", "else", "elif", "fi", "do", "done", "esac",
-					   "}", "in", "!" };   /* "! !", "a | ! b": as dash */
 	struct node *n;
 
 	if (++p->depth > PARSE_DEPTH_MAX)
 		syntax_error(p, "Commands nested too deeply");
-	n = parse_command_at_depth(p, bad, sizeof(bad) / sizeof(bad[0]));
+	n = parse_command_at_depth(p);
 	p->depth--;
 	return n;
 }

@@ -16,8 +16,11 @@ struct var {
 	char *value;            /* NULL: unset but remembered (export before assignment) */
 	int exported;
 	int readonly;
-	struct var *next;
+	struct var *next;       /* every variable, newest first */
+	struct var *hnext;      /* the next in its bucket of the index */
 };
+
+#define VAR_BUCKETS 64   /* the index of variables by name: a power of two */
 
 /* A variable saved by 'local', restored when its function returns. */
 struct saved_var {
@@ -73,6 +76,7 @@ enum flow { FLOW_NONE, FLOW_BREAK, FLOW_CONTINUE, FLOW_RETURN };
 
 struct shell {
 	struct var *vars;
+	struct var *var_index[VAR_BUCKETS];
 	struct func *funcs;
 	struct alias *aliases;
 	struct saved_var *locals;      /* innermost function's saved variables */

@@ -19,9 +19,19 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
+/* FNV-1a of the name, to a bucket of the index. */
+static struct var **var_bucket(struct shell *sh, const char *name)
+{
+	unsigned h = 2166136261u;
+
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	return &sh->var_index[h & (VAR_BUCKETS - 1)];
+}
+
 struct var *var_find(struct shell *sh, const char *name)
 {
-	for (struct var *v = sh->vars; v; v = v->next)
+	for (struct var *v = *var_bucket(sh, name); v; v = v->hnext)
 		if (strcmp(v->name, name) == 0)
 			return v;
 	return NULL;
@@ -36,7 +46,7 @@ const char *var_get(struct shell *sh, const char *name)
 
 static struct var *find_or_add(struct shell *sh, const char *name)
 {
-	struct var *v = var_find(sh, name);
+	struct var *v = var_find(sh, name), **bucket;
 
 	if (v)
 		return v;
@@ -46,6 +56,9 @@ static struct var *find_or_add(struct shell *sh, const char *name)
 	v->name = xstrdup(name);
 	v->next = sh->vars;
 	sh->vars = v;
+	bucket = var_bucket(sh, name);
+	v->hnext = *bucket;
+	*bucket = v;
 	return v;
 }
 
@@ -114,19 +127,25 @@ int var_set(struct shell *sh, const char *name, const char *value, int export)
 	return 0;
 }
 
-/* Take @name out of the list, whatever its flags. */
+/* Take @name out of the list and the index, whatever its flags. */
 static void drop(struct shell *sh, const char *name)
 {
+	struct var **ph = var_bucket(sh, name), *v;
+
+	while (*ph && strcmp((*ph)->name, name) != 0)
+		ph = &(*ph)->hnext;
+	if (!(v = *ph))
+		return;
+	*ph = v->hnext;
 	for (struct var **pv = &sh->vars; *pv; pv = &(*pv)->next) {
-		struct var *v = *pv;
-		if (strcmp(v->name, name) == 0) {
+		if (*pv == v) {
 			*pv = v->next;
-			free(v->name);
-			free(v->value);
-			free(v);
-			return;
+			break;
 		}
 	}
+	free(v->name);
+	free(v->value);
+	free(v);
 }
 
 int var_unset(struct shell *sh, const char *name)

@@ -2,11 +2,12 @@
 # vm-image.sh: the guest image in build/vm: a Debian cloud kernel (fetched with apt-get
 # download and unpacked with dpkg -x, never installed) and an initramfs of busybox-static,
 # the kernel's virtio-net and fuse modules, dosh, hostfs, guest_check, fs_semantics and four
-# integration tests with the shared libraries they load, and the dosh host scripts. Not
-# static: Debian's libtirpc.a needs MIT's GSS-API, which krb5 ships only shared; Heimdal's
-# static one does not fit it (no GSS_C_NT_HOSTBASED_SERVICE variable) and needs com_err,
-# also only shared; and Debian ships cmocka, which the integration tests link, and libfuse3,
-# which hostfs links, only shared too.
+# integration tests with the shared libraries they load, and the dosh host scripts. Only dosh
+# is static, but for libc (it answers libtirpc's one GSS question itself: dosh/nogss.c); the
+# rest cannot be: Debian's libtirpc.a needs MIT's GSS-API, which krb5 ships only shared,
+# Heimdal's static one does not fit it (no GSS_C_NT_HOSTBASED_SERVICE variable) and needs
+# com_err, also only shared; and Debian ships cmocka, which the integration tests link, and
+# libfuse3, which hostfs links, only shared too.
 #   vm-image.sh      the cloud kernel in build/vm/vmlinuz
 #   vm-image.sh 9p   also Debian's generic kernel in build/vm/generic/vmlinuz, with its 9p
 #                    modules: the cloud kernel has no 9p (CONFIG_NET_9P is not set), and the
