@@ -189,8 +189,10 @@ int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *sav
 
 void redirs_restore(struct redir_save *save)
 {
-	fflush(stdout);
-	fflush(stderr);
+	if (save->n > 0) {   /* what was written under the redirections goes where they pointed */
+		fflush(stdout);
+		fflush(stderr);
+	}
 	for (int i = save->n - 1; i >= 0; i--) {
 		if (save->copy[i] >= 0) {
 			dup2(save->copy[i], save->fd[i]);

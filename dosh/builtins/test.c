@@ -19,18 +19,17 @@ struct test_op {
 	enum test_token token;
 };
 
-static const struct test_op test_ops[] = {
-	{ "-r", T_UNARY }, { "-w", T_UNARY }, { "-x", T_UNARY }, { "-e", T_UNARY },
-	{ "-f", T_UNARY }, { "-d", T_UNARY }, { "-c", T_UNARY }, { "-b", T_UNARY },
-	{ "-p", T_UNARY }, { "-u", T_UNARY }, { "-g", T_UNARY }, { "-k", T_UNARY },
-	{ "-s", T_UNARY }, { "-t", T_UNARY }, { "-z", T_UNARY }, { "-n", T_UNARY },
-	{ "-h", T_UNARY }, { "-O", T_UNARY }, { "-G", T_UNARY }, { "-L", T_UNARY },
-	{ "-S", T_UNARY },
-	{ "=", T_BINARY }, { "!=", T_BINARY }, { "<", T_BINARY }, { ">", T_BINARY },
-	{ "-eq", T_BINARY }, { "-ne", T_BINARY }, { "-ge", T_BINARY }, { "-gt", T_BINARY },
-	{ "-le", T_BINARY }, { "-lt", T_BINARY }, { "-nt", T_BINARY }, { "-ot", T_BINARY },
-	{ "-ef", T_BINARY },
-	{ "!", T_NOT }, { "-a", T_AND }, { "-o", T_OR }, { "(", T_LPAREN }, { ")", T_RPAREN },
+static const struct test_op test_ops[] = {   /* sorted by text, for bsearch */
+	{ "!", T_NOT }, { "!=", T_BINARY }, { "(", T_LPAREN }, { ")", T_RPAREN },
+	{ "-G", T_UNARY }, { "-L", T_UNARY }, { "-O", T_UNARY }, { "-S", T_UNARY },
+	{ "-a", T_AND }, { "-b", T_UNARY }, { "-c", T_UNARY }, { "-d", T_UNARY },
+	{ "-e", T_UNARY }, { "-ef", T_BINARY }, { "-eq", T_BINARY }, { "-f", T_UNARY },
+	{ "-g", T_UNARY }, { "-ge", T_BINARY }, { "-gt", T_BINARY }, { "-h", T_UNARY },
+	{ "-k", T_UNARY }, { "-le", T_BINARY }, { "-lt", T_BINARY }, { "-n", T_UNARY },
+	{ "-ne", T_BINARY }, { "-nt", T_BINARY }, { "-o", T_OR }, { "-ot", T_BINARY },
+	{ "-p", T_UNARY }, { "-r", T_UNARY }, { "-s", T_UNARY }, { "-t", T_UNARY },
+	{ "-u", T_UNARY }, { "-w", T_UNARY }, { "-x", T_UNARY }, { "-z", T_UNARY },
+	{ "<", T_BINARY }, { "=", T_BINARY }, { ">", T_BINARY },
 };
 
 struct test {
@@ -48,16 +47,17 @@ static const char *word(const struct test *t, int i)
 	return i < t->n ? t->arg[i] : NULL;
 }
 
+static int by_text(const void *key, const void *op)
+{
+	return strcmp(key, ((const struct test_op *)op)->text);
+}
+
 static const struct test_op *find_op(const char *s)
 {
 	if (!s[0] || !strchr("-=!<>()", s[0]) || strnlen(s, 4) > 3)
 		return NULL;   /* most words: no operator begins so, or none is that long */
-	for (size_t k = 0; k < sizeof(test_ops) / sizeof(test_ops[0]); k++) {
-		const char *op = test_ops[k].text;
-		if (s[0] == op[0] && s[1] == op[1] && (!s[1] || strcmp(s + 2, op + 2) == 0))
-			return &test_ops[k];
-	}
-	return NULL;
+	return bsearch(s, test_ops, sizeof(test_ops) / sizeof(test_ops[0]), sizeof(test_ops[0]),
+		       by_text);
 }
 
 /* Only the first error counts, as dash's would have ended the command there. */
