@@ -12,7 +12,7 @@
 
 #include "harness.h"
 
-#define ROUNDS 5          /* each figure: the median of this many runs, dash and dosh in turn */
+#define ROUNDS 11         /* each figure: the median of this many runs, dash and dosh in turn */
 #define LIB_FUNCS 1250    /* four lines each: the 5,000-line library */
 #define LIB_RUNS 20       /* the library script is short: its runs are timed together */
 
