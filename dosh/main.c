@@ -292,10 +292,9 @@ int main(int argc, char **argv)
 	traps_init();
 	sh_current = sh;
 	sh->pid = getpid();
-	init_vars(sh);
+	init_vars(sh);   /* before the options: -a exports none of the shell's own, as dash */
 	if (parse_args(sh, &st, argc, argv) != 0)
 		return 2;
-	init_vars(sh);
 	sh->arg0 = argv[0];
 	sh->opt_stdin = st.read_stdin;
 	if (st.command) {   /* -c TEXT [$0 [$1...]] */
