@@ -9,12 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "channel.h"
 #include "harness.h"
+#include "ivshmem_peer.h"
 #include "module_fixture.h"
+#include "rpc/hostcall.h"
+#include "transport.h"
 
 static const uint8_t good_hash[HCG_HASH_LEN] = FIXTURE_HASH;
 static char module_dir[PATH_MAX];
@@ -284,6 +291,188 @@ static void fdsize__host_file_handle__translated(void **state)
 	hc_disconnect(s);
 }
 
+/* ---- calls written by hand, as a hostile guest writes them ---- */
+
+struct raw_peer {
+	struct ivs_peer_conn p;
+	struct hk_doorbell bell;
+	struct hk_channel *c;
+	uint32_t gen;
+	int i;
+};
+
+static void raw_join(struct raw_peer *r)
+{
+	const char *sock = test_group_daemon.kvm_url + strlen("ivshmem:");
+
+	assert_int_equal(ivs_peer_join(&r->p, sock), 0);
+	r->bell = (struct hk_doorbell){ ivs_peer_ring, &r->p };
+	for (int k = 0; (r->i = hk_claim(r->p.mem, r->p.nvectors, r->p.id, &r->bell, &r->gen)) < 0 &&
+			k < 200; k++)
+		usleep(10000);
+	assert_true(r->i >= 0);
+	r->c = hk_channel_at(r->p.mem, r->i);
+}
+
+static void raw_leave(struct raw_peer *r)
+{
+	hk_close(r->p.mem, r->i, r->gen, &r->bell);
+	ivs_peer_leave(&r->p);
+}
+
+static int raw_open(struct raw_peer *r)
+{
+	hc_module_open_args a = { (char *)"fixture", { 0 } };
+	hc_int_res res = { .err = HC_EIO };
+	ssize_t n;
+	XDR x;
+
+	memcpy(a.hash, good_hash, sizeof(good_hash));
+	xdrmem_create(&x, (char *)r->c->msg, HK_MSG_MAX, XDR_ENCODE);
+	assert_true(xdr_hc_module_open_args(&x, &a));
+	n = hk_call(r->p.mem, r->i, r->gen, HC_MODULE_OPEN, xdr_getpos(&x), &r->bell, 5000);
+	assert_true(n > 0);
+	xdrmem_create(&x, (char *)r->c->msg, (u_int)n, XDR_DECODE);
+	assert_true(xdr_hc_int_res(&x, &res));
+	assert_int_equal(res.err, HC_OK);
+	return res.hc_int_res_u.value;
+}
+
+/* A bulk module call whose header says @hdr_len and whose request is @req_len bytes long. */
+static int raw_module_call(struct raw_peer *r, int id, uint32_t func, uint32_t hdr_len,
+			   uint32_t req_len, hc_int_res *res)
+{
+	hc_module_bulk_args a = { id, func, hdr_len };
+	ssize_t n;
+	XDR x;
+
+	xdrmem_create(&x, (char *)r->c->msg, HK_MODULE_OFFSET, XDR_ENCODE);
+	assert_true(xdr_hc_module_bulk_args(&x, &a));
+	n = hk_call(r->p.mem, r->i, r->gen, HC_MODULE_CALL | HK_PROC_BULK, req_len, &r->bell, 10000);
+	if (n < 0)
+		return (int)n;
+	memset(res, 0, sizeof(*res));
+	xdrmem_create(&x, (char *)r->c->msg, (u_int)(n < HK_MODULE_OFFSET ? n : HK_MODULE_OFFSET),
+		      XDR_DECODE);
+	assert_true(xdr_hc_int_res(&x, res));
+	return 0;
+}
+
+static void raw_channel_calls__bad_lengths__refused_host_lives(void **state)
+{
+	struct raw_peer r;
+	struct fixture_add *a;
+	hc_int_res res;
+	int id;
+
+	(void)state;
+	if (!test_over_channels())
+		skip();
+	raw_join(&r);
+	id = raw_open(&r);
+	a = (struct fixture_add *)(r.c->msg + HK_MODULE_OFFSET);
+	*a = (struct fixture_add){ .a = 5, .b = 6 };
+	assert_int_equal(raw_module_call(&r, id, FIXTURE_ADD, 32, HK_MODULE_OFFSET + 32, &res), 0);
+	assert_int_equal(res.err, HC_OK);
+	assert_int_equal(res.hc_int_res_u.value, 32);
+	assert_int_equal(a->result, 11);
+	/* a header that disagrees with the request, a request shorter than the header's room */
+	assert_int_equal(raw_module_call(&r, id, FIXTURE_ADD, 32, HK_MODULE_OFFSET + 40, &res),
+			 -EPROTO);
+	assert_int_equal(raw_module_call(&r, id, FIXTURE_ADD, 0, 10, &res), -EPROTO);
+	/* below fixed_size; above HC_BLOCK_MAX (the message area holds a little more) */
+	assert_int_equal(raw_module_call(&r, id, FIXTURE_ADD, 31, HK_MODULE_OFFSET + 31, &res), 0);
+	assert_int_equal(res.err, HC_EINVAL);
+	assert_int_equal(raw_module_call(&r, id, FIXTURE_ADD, HK_MODULE_BLOCK_MAX, HK_MSG_MAX, &res),
+			 0);
+	assert_int_equal(res.err, HC_EINVAL);
+	assert_int_equal(raw_module_call(&r, id + 7, FIXTURE_ADD, 32, HK_MODULE_OFFSET + 32, &res), 0);
+	assert_int_equal(res.err, HC_EBADF);
+	*a = (struct fixture_add){ .a = -1, .b = 1 };
+	assert_int_equal(raw_module_call(&r, id, FIXTURE_ADD, 32, HK_MODULE_OFFSET + 32, &res), 0);
+	assert_int_equal(res.err, HC_OK);
+	assert_int_equal(a->result, 0);
+	raw_leave(&r);
+}
+
+/* Until killed: random bytes over the header and the start of the block, from another process. */
+static pid_t scribble_forever(struct hk_channel *c)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		srand(7);
+		for (;;)
+			for (uint32_t k = 0; k < HK_MODULE_OFFSET + 256; k += 4)
+				memcpy(c->msg + k, &(uint32_t){ (uint32_t)rand() }, 4);
+	}
+	return pid;
+}
+
+static void raw_channel_calls__block_rewritten_meanwhile__answered_host_lives(void **state)
+{
+	struct raw_peer r;
+	hc_int_res res;
+	pid_t scribbler;
+	int id, rc, status;
+	struct hc_session *other;
+
+	(void)state;
+	if (!test_over_channels())
+		skip();
+	raw_join(&r);
+	id = raw_open(&r);
+	scribbler = scribble_forever(r.c);
+	assert_true(scribbler > 0);
+	for (int k = 0; k < 300; k++) {
+		rc = raw_module_call(&r, id, (uint32_t)k % FIXTURE_NFUNCS, 256, HK_MODULE_OFFSET + 256,
+				     &res);
+		assert_true(rc == 0 || rc == -EPROTO);   /* a header rewritten: refused, never a hang */
+	}
+	kill(scribbler, SIGKILL);
+	waitpid(scribbler, &status, 0);
+	raw_leave(&r);
+	assert_non_null(other = test_connect(&test_group_daemon));
+	assert_int_equal(hc_null(other), 0);
+	hc_disconnect(other);
+}
+
+/* An XDR encoder of MODULE_CALL's arguments with no bound on the block, as a hostile client has. */
+static bool_t xdr_unbounded_call(XDR *x, hc_module_call_args *a)
+{
+	return xdr_int(x, &a->module) && xdr_u_int(x, &a->func) &&
+	       xdr_bytes(x, &a->block.block_val, &a->block.block_len, ~0u);
+}
+
+static void rpc_call__block_over_the_bound__refused_session_lives(void **state)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct netbuf nb = { sizeof(sun), sizeof(sun), &sun };
+	struct timeval tv = { 10, 0 };
+	hc_module_call_args a = { 0, 0, { HC_BLOCK_MAX + 8, NULL } };
+	hc_module_call_res res;
+	CLIENT *c;
+	int fd;
+
+	(void)state;
+	assert_true(strlen(test_group_daemon.unix_url + 5) < sizeof(sun.sun_path));
+	memcpy(sun.sun_path, test_group_daemon.unix_url + 5, strlen(test_group_daemon.unix_url + 5));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	c = clnt_vc_create(fd, &nb, HOSTCALL_PROG, HOSTCALL_V3, 0, 0);
+	assert_non_null(c);
+	assert_non_null(a.block.block_val = calloc(1, HC_BLOCK_MAX + 8));
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(clnt_call(c, HC_MODULE_CALL, (xdrproc_t)xdr_unbounded_call, (char *)&a,
+				   (xdrproc_t)xdr_hc_module_call_res, (char *)&res, tv),
+			 RPC_CANTDECODEARGS);
+	assert_int_equal(clnt_call(c, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void, NULL,
+				   tv), RPC_SUCCESS);
+	free(a.block.block_val);
+	clnt_destroy(c);
+	close(fd);
+}
+
 /* The fixtures sit beside this binary, in modules/ (the Makefile puts them there). */
 static int find_module_dir(const char *argv0)
 {
@@ -309,6 +498,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(call__unknown_module_or_func__ebadf_enosys),
 		cmocka_unit_test(call__bad_blocks__einval_and_session_lives),
 		cmocka_unit_test(fdsize__host_file_handle__translated),
+		cmocka_unit_test(raw_channel_calls__bad_lengths__refused_host_lives),
+		cmocka_unit_test(raw_channel_calls__block_rewritten_meanwhile__answered_host_lives),
+		cmocka_unit_test(rpc_call__block_over_the_bound__refused_session_lives),
 	};
 
 	(void)argc;
