@@ -47,14 +47,14 @@ GEN_XDR := $(B)/gen/rpc/hostcall_xdr.c
 LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/api_proc.c \
 	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c \
 	transport/keyfile.c transport/auth.c transport/io.c transport/api_fs.c transport/api_fs_data.c \
-	rpc/oncrpc_client.c \
+	transport/api_module.c rpc/oncrpc_client.c \
 	hostcall-kvm/layout.c hostcall-kvm/channel.c hostcall-kvm/ivshmem_peer.c \
 	hostcall-kvm/kvm_client.c hostcall-kvm/kvm_pci.c hostcall-kvm/ring.c \
 	hostcall-kvm/guest_streams.c
 SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 	shadow/context.c shadow/files.c shadow/proc.c shadow/children.c \
 	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c shadow/pty.c \
-	shadow/fs.c shadow/fs_data.c
+	shadow/fs.c shadow/fs_data.c shadow/modules.c
 SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
 	rpc/oncrpc_server.c rpc/oncrpc_listen.c \
 	hostcall-kvm/ivshmem_server.c hostcall-kvm/kvm_host.c hostcall-kvm/kvm_conn.c
@@ -93,9 +93,11 @@ HOSTFS := $(B)/bin/hostfs
 
 UNIT_TESTS := xdr errmap registry keyfile url auth handles
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
-INTEG_TESTS := session race proc stream lifecycle security netns kvm
+INTEG_TESTS := session race proc stream lifecycle security netns kvm module
 # run a second time with every session over a shared-memory channel (ivshmem:)
-CHANNEL_TESTS := session race proc stream lifecycle
+CHANNEL_TESTS := session race proc stream lifecycle module
+# host modules test_module loads: a real one, and ones hostcalld must refuse
+MODULE_FIXTURES := $(addprefix $(B)/tests/integration/modules/,fixture.so wrongabi.so unbound.so junk.so)
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
 BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh $(B)/tests/bench/bench_kvm \
 	$(B)/tests/bench/bench_shell
@@ -131,10 +133,12 @@ $(LIBSO): $(LIB_OBJ)
 	$(call say,LD,$@)
 	$(Q)$(CC) -shared -Wl,-soname,libhostcall.so.1 $(LDSAN) -o $@ $^ $(LDLIBS)
 
+$(B)/servers/hostcalld.o: ALL_CFLAGS += -DHC_MODULE_DIR='"$(PREFIX)/lib/hostcall/modules"'
+
 $(HOSTCALLD): $(SERVER_OBJ) $(SHADOW_OBJ) $(LIBA)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -ldl
 
 $(DOSH): $(DOSH_OBJ) $(LIBA)
 	$(call say,LD,$@)
@@ -175,6 +179,20 @@ $(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(LIBA)
 $(B)/tests/integration/test_%: $(B)/tests/integration/test_%.o $(TEST_SUPPORT) $(LIBA)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(B)/tests/integration/test_module: | $(MODULE_FIXTURES)
+
+$(B)/tests/integration/modules/fixture.so: FIXTURE :=
+$(B)/tests/integration/modules/wrongabi.so: FIXTURE := -DFIXTURE_NAME='"wrongabi"' -DFIXTURE_ABI=99
+$(B)/tests/integration/modules/unbound.so: FIXTURE := -DFIXTURE_NAME='"unbound"' -DFIXTURE_BIND_FAILS
+$(B)/tests/integration/modules/%.so: tests/integration/module_fixture.c tests/integration/module_fixture.h
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(FIXTURE) -shared $(LDSAN) -o $@ $<
+
+$(B)/tests/integration/modules/junk.so:
+	@mkdir -p $(@D)
+	$(Q)echo 'not a shared object' > $@
 
 $(B)/tests/hostfs/%: $(B)/tests/hostfs/%.o $(LIBA)
 	$(call say,LD,$@)

@@ -117,6 +117,50 @@ static ssize_t kvm_pread_view(struct hc_transport *t, hc_handle h, uint64_t off,
 			timeout_ms);
 }
 
+/* A module call's block is laid straight into the channel's message area: the stub's writes are the send. */
+static void *kvm_module_block(struct hc_transport *t, size_t *cap)
+{
+	struct kvm_transport *k = (struct kvm_transport *)t;
+
+	*cap = HC_BLOCK_MAX;
+	return hk_channel_at(k->mem, k->chan)->msg + HK_MODULE_OFFSET;
+}
+
+_Static_assert(HC_BLOCK_MAX <= HK_MODULE_BLOCK_MAX, "a module call's block fits the message area");
+
+/*
+ * Only module, func and len are XDR; the request's length covers the block
+ * after them, which the host copies out with them and answers in place.
+ */
+static int kvm_module_call(struct hc_transport *t, int module, uint32_t func, size_t len,
+			   int timeout_ms)
+{
+	struct kvm_transport *k = (struct kvm_transport *)t;
+	struct hk_channel *c = hk_channel_at(k->mem, k->chan);
+	hc_module_bulk_args a = { module, func, (u_int)len };
+	hc_int_res res;
+	ssize_t n;
+	XDR x;
+
+	if (len > HC_BLOCK_MAX)
+		return -E2BIG;
+	xdrmem_create(&x, (char *)c->msg, HK_MODULE_OFFSET, XDR_ENCODE);
+	if (!xdr_hc_module_bulk_args(&x, &a))
+		return -EPROTO;
+	n = hk_call(k->mem, k->chan, k->gen, HC_MODULE_CALL | HK_PROC_BULK,
+		    HK_MODULE_OFFSET + (uint32_t)len, &k->bell, timeout_ms);
+	if (n < 0)
+		return (int)n;
+	memset(&res, 0, sizeof(res));
+	xdrmem_create(&x, (char *)c->msg, (u_int)(n > HK_MODULE_OFFSET ? HK_MODULE_OFFSET : n), XDR_DECODE);
+	if (!xdr_hc_int_res(&x, &res))
+		return -EPROTO;
+	if (res.err != HC_OK)
+		return -hc_err_to_errno(res.err);
+	/* the answer is as long as the block sent: the guest reads nothing beyond it */
+	return (u_int)res.hc_int_res_u.value == len ? 0 : -EPROTO;
+}
+
 /* A ticket on a channel names a stream slot and its generation; no dialling, no round trip. */
 static int kvm_stream_dial(struct hc_transport *t, const hc_stream_ticket *tickets, int n,
 			   int timeout_ms, int *fds)
@@ -219,6 +263,8 @@ const struct hc_transport_ops kvm_pci_ops = {
 	.call = kvm_call,
 	.stream_dial = kvm_stream_dial,
 	.io = kvm_io,
+	.module_block = kvm_module_block,
+	.module_call = kvm_module_call,
 	.close = kvm_close,
 };
 
@@ -230,5 +276,7 @@ const struct hc_transport_ops kvm_socket_ops = {
 	.stream_dial = kvm_stream_dial,
 	.io = kvm_io,
 	.pread_view = kvm_pread_view,
+	.module_block = kvm_module_block,
+	.module_call = kvm_module_call,
 	.close = kvm_close,
 };

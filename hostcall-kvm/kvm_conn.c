@@ -15,6 +15,8 @@
 #include "ring.h"
 
 _Static_assert(HK_BULK_MAX == HC_IO_MAX, "a bulk call carries one read or write");
+_Static_assert(HC_BLOCK_MAX <= HK_MODULE_BLOCK_MAX, "a module call's block fits the message area");
+_Static_assert(HK_MODULE_OFFSET % 8 == 0, "the private copy's block is as aligned as the copy");
 
 /* The host's end of a stream slot. */
 struct kvm_stream {
@@ -45,6 +47,40 @@ static int kvm_fd(void *conn)
 	return ((struct kvm_conn *)conn)->efd;
 }
 
+/*
+ * A module call: hk_fetch's copy (@len bytes, of which the block follows the
+ * header at HK_MODULE_OFFSET) is the one copy out of shared memory; the module
+ * runs on it, and the block after the call goes back into the message area.
+ */
+static int serve_module(struct kvm_conn *k, struct shadow *sh, uint32_t len, void **out,
+			size_t *outlen)
+{
+	uint8_t *block = k->buf + HK_MODULE_OFFSET;
+	uint32_t answer = 0;
+	int r;
+
+	if (len < HK_MODULE_OFFSET)
+		return -EPROTO;
+	if (((uintptr_t)block & 7) != 0)
+		return -EFAULT;   /* malloc's alignment: never */
+	r = shadow_call_module_bulk(sh, k->buf, HK_MODULE_OFFSET, block, len - HK_MODULE_OFFSET,
+				    &answer, out, outlen);
+	if (r == 0 && answer > 0 && answer <= len - HK_MODULE_OFFSET)
+		memcpy(k->c->msg + HK_MODULE_OFFSET, block, answer);
+	return r;
+}
+
+/* The bytes stay in shared memory: no copy out, no XDR. */
+static int serve_bulk(struct kvm_conn *k, struct shadow *sh, uint32_t proc, uint32_t len,
+		      void **out, size_t *outlen)
+{
+	if (proc == HC_MODULE_CALL)
+		return serve_module(k, sh, len, out, outlen);
+	if (len > HK_BULK_OFFSET)
+		return -EPROTO;
+	return shadow_call_bulk(sh, proc, k->buf, len, k->c->msg + HK_BULK_OFFSET, out, outlen);
+}
+
 static int kvm_serve(void *conn, struct shadow *sh)
 {
 	struct kvm_conn *k = conn;
@@ -56,10 +92,8 @@ static int kvm_serve(void *conn, struct shadow *sh)
 	while ((r = hk_fetch(k->c, k->seen, k->buf, &proc, &len, &seq)) == 1) {
 		out = NULL;
 		outlen = 0;
-		if (proc & HK_PROC_BULK)   /* the bytes stay in shared memory: no copy out, no XDR */
-			r = len > HK_BULK_OFFSET ? -EPROTO
-				: shadow_call_bulk(sh, proc & ~HK_PROC_BULK, k->buf, len,
-						   k->c->msg + HK_BULK_OFFSET, &out, &outlen);
+		if (proc & HK_PROC_BULK)
+			r = serve_bulk(k, sh, proc & ~HK_PROC_BULK, len, &out, &outlen);
 		else
 			r = shadow_call_encoded(sh, proc, k->buf, len, &out, &outlen);
 		if (r == 0 && outlen > HK_MSG_MAX)

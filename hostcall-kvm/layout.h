@@ -6,8 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hcgen.h"
+
 #define HK_MAGIC 0x564b4348u        /* "HCKV" */
-#define HK_VERSION 4               /* 3: bulk read and write; 4: protocol 2, bulk pread and pwrite */
+#define HK_VERSION 5               /* 3: bulk read and write; 4: protocol 2, bulk pread and pwrite;
+				      5: protocol 3, module calls with their block in the message area */
 #define HK_HEADER_SIZE 65536u
 #define HK_CHANNEL_SIZE (4u << 20)
 #define HK_STREAMS 16               /* stream slots per channel */
@@ -72,10 +75,21 @@ struct hk_channel {
  * hc_pread_args (handle, offset, count), at most HK_BULK_OFFSET bytes; the
  * bytes themselves lie at msg + HK_BULK_OFFSET, where the host read()s into
  * and write()s from shared memory directly. The answer is an hc_int_res.
+ *
+ * HK_PROC_BULK | HC_MODULE_CALL: msg holds the XDR of an hc_module_bulk_args
+ * (module, func, len), at most HK_MODULE_OFFSET bytes, and the argument
+ * block lies at msg + HK_MODULE_OFFSET (not HK_BULK_OFFSET: a whole
+ * HCG_BLOCK_MAX fits only there); the request's length covers both
+ * (HK_MODULE_OFFSET + len), so that the host's one copy out of shared memory
+ * takes the block too. The host answers an hc_int_res (the block's length)
+ * and, on success, the block after the call in place, exactly as long as the
+ * one sent.
  */
 #define HK_PROC_BULK 0x80000000u
 #define HK_BULK_OFFSET 4096u
 #define HK_BULK_MAX (1u << 20)          /* HC_IO_MAX */
+#define HK_MODULE_OFFSET 64u
+#define HK_MODULE_BLOCK_MAX (HK_MSG_MAX - HK_MODULE_OFFSET)   /* room for a module call's block */
 
 /* ring flags */
 #define HK_RING_DONE 1u                 /* the producer wrote its last byte: end of file after head */
@@ -118,6 +132,9 @@ _Static_assert(HK_RINGS_OFFSET + 2ull * HK_STREAMS * HK_RING_SIZE <= HK_CHANNEL_
 
 _Static_assert(offsetof(struct hk_channel, msg) == HK_MSG_OFFSET, "the control block is 64 bytes");
 _Static_assert(HK_BULK_OFFSET + HK_BULK_MAX <= HK_MSG_MAX, "a bulk call's bytes fit the message area");
+_Static_assert(HK_MODULE_BLOCK_MAX >= HCG_BLOCK_MAX, "a module call's block fits the message area");
+_Static_assert(HK_MSG_OFFSET % 8 == 0 && HK_MODULE_OFFSET % 8 == 0 && HK_CHANNEL_SIZE % 8 == 0 &&
+	       HK_HEADER_SIZE % 8 == 0, "a module call's block is 8-byte aligned, as the ABI wants");
 _Static_assert(sizeof(struct hk_header) <= HK_HEADER_SIZE, "the header fits its page");
 
 /* hk_total_size - the shared memory for @n channels, a power of two as a PCI BAR must be. */

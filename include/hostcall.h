@@ -387,6 +387,30 @@ int hc_stream_attach(struct hc_session *s, hc_handle_t stream, hc_handle_t host,
  */
 ssize_t hc_stream_unread(struct hc_session *s, hc_handle_t stream, void *buf, size_t len);
 
+/* ---- host modules: what hcgen's stubs call (include/hcgen.h: the block ABI) ---- */
+
+/*
+ * hc_module_open - open host module @name whose interface hashes to @hash (HCG_HASH_LEN bytes).
+ * Returns: a module id (>= 0) or -errno: -EINVAL (a name not [a-z][a-z0-9_]*, or too long),
+ * -ENOENT (no NAME.so in hostcalld's module directories), -EPROTO (its interface hash differs:
+ * built from another .hci), -ENOEXEC (it does not load, has no hcg_module, wrong ABI, or bind
+ * failed).
+ */
+int hc_module_open(struct hc_session *s, const char *name, const uint8_t *hash);
+/*
+ * hc_module_block - where the next hc_module_call's block is laid out (over kvm:/ivshmem:, the
+ * channel's shared memory itself; over tcp:/unix:, a buffer the session owns), 8-byte aligned;
+ * *cap: its room (<= HCG_BLOCK_MAX). Valid until the next call on @s. NULL (and *cap 0) if none.
+ */
+void *hc_module_block(struct hc_session *s, size_t *cap);
+/*
+ * hc_module_call - call function @func of module @module (from hc_module_open) with the block
+ * of @len bytes already in hc_module_block(); the answer (@len bytes) replaces it.
+ * Returns: 0 or -errno (-EINVAL: the host refused the block; -E2BIG: @len > cap;
+ * -EBADF: not an open module; -ENOSYS: @func out of range; transport errors as every call).
+ */
+int hc_module_call(struct hc_session *s, int module, uint32_t func, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -122,7 +122,7 @@ static int oncrpc_open(const char *scheme, const char *where, struct hc_transpor
 	}
 	nb.buf = &t->addr;
 	nb.len = nb.maxlen = t->addrlen;
-	t->clnt = clnt_vc_create(t->fd, &nb, HOSTCALL_PROG, HOSTCALL_V2, ONCRPC_BUF_SIZE,
+	t->clnt = clnt_vc_create(t->fd, &nb, HOSTCALL_PROG, HOSTCALL_V3, ONCRPC_BUF_SIZE,
 				 ONCRPC_BUF_SIZE);
 	if (!t->clnt) {
 		r = -ECONNREFUSED;

@@ -117,10 +117,10 @@ int oncrpc_rpcbind_register(const struct listener *l)
 		return -EINVAL;
 	port = ss.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
 				       : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return pmap_set(HOSTCALL_PROG, HOSTCALL_V2, IPPROTO_TCP, port) ? 0 : -ECONNREFUSED;
+	return pmap_set(HOSTCALL_PROG, HOSTCALL_V3, IPPROTO_TCP, port) ? 0 : -ECONNREFUSED;
 }
 
 void oncrpc_rpcbind_unregister(void)
 {
-	pmap_unset(HOSTCALL_PROG, HOSTCALL_V2);
+	pmap_unset(HOSTCALL_PROG, HOSTCALL_V3);
 }

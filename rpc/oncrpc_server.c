@@ -36,7 +36,7 @@ static void refuse_version(struct svc_req *rq, SVCXPRT *xprt)
 	if (!logged++)
 		log_warn("refused a client of protocol %u: this hostcalld speaks protocol %d",
 			 (unsigned)rq->rq_vers, HC_PROTOCOL_VERSION);
-	svcerr_progvers(xprt, HOSTCALL_V2, HOSTCALL_V2);
+	svcerr_progvers(xprt, HOSTCALL_V3, HOSTCALL_V3);
 }
 
 /* In front of every procedure: look it up, check the session may call it, bound its size. */
@@ -45,7 +45,7 @@ static void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	const struct shadow_proc *p = shadow_proc_lookup(rq->rq_proc);
 	void *args, *res;
 
-	if (rq->rq_vers != HOSTCALL_V2) {
+	if (rq->rq_vers != HOSTCALL_V3) {
 		refuse_version(rq, xprt);
 		return;
 	}
@@ -90,7 +90,7 @@ int oncrpc_conn_open(int fd, struct shadow *sh, void **out)
 		return -ENOMEM;
 	}
 	/* version 1 too, only to refuse it with a reason */
-	if (!svc_register(c->xprt, HOSTCALL_PROG, HOSTCALL_V2, dispatch, 0) ||
+	if (!svc_register(c->xprt, HOSTCALL_PROG, HOSTCALL_V3, dispatch, 0) ||
 	    !svc_register(c->xprt, HOSTCALL_PROG, HC_PROTOCOL_VERSION - 1, dispatch, 0)) {
 		svc_destroy(c->xprt);
 		free(c);

@@ -26,6 +26,8 @@
 #include "transport.h"
 #include "url.h"
 
+_Static_assert(DAEMON_MODULE_DIRS_MAX <= SHADOW_MODULE_DIRS_MAX, "the shadows take every module directory");
+
 #define PENDING_MAX 256
 #define SHADOWS_MAX 1024
 
@@ -626,6 +628,8 @@ int daemon_run(const struct daemon_opts *o)
 	d->o = o;
 	d->sopts.grace_ms = o->grace_ms;
 	d->sopts.auth_timeout_s = o->auth_timeout_s;
+	d->sopts.module_dirs = o->module_dirs;
+	d->sopts.nmodule_dirs = o->nmodule_dirs;
 	for (int i = 0; i < PENDING_MAX; i++)
 		d->pending[i].fd = -1;
 	for (int i = 0; i < SHADOWS_MAX; i++)

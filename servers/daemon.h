@@ -3,6 +3,7 @@
 #define HC_DAEMON_H
 
 #define DAEMON_LISTEN_MAX 8
+#define DAEMON_MODULE_DIRS_MAX 16  /* SHADOW_MODULE_DIRS_MAX */
 
 struct daemon_opts {
 	const char *listen[DAEMON_LISTEN_MAX];
@@ -18,6 +19,8 @@ struct daemon_opts {
 	const char *kvm_socket;    /* the ivshmem-doorbell server's socket, or NULL */
 	const char *kvm_shm;       /* its memory's /dev/shm name, or NULL: anonymous */
 	int kvm_channels;
+	const char *module_dirs[DAEMON_MODULE_DIRS_MAX];  /* absolute: where NAME.so is looked for, in order */
+	int nmodule_dirs;
 };
 
 /* daemon_run - serve until SIGTERM/SIGINT. Returns: the process exit code. */

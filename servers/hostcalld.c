@@ -1,13 +1,19 @@
 /* hostcalld.c: the host daemon's command line: options, logging, then the daemon loop. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon.h"
 #include "handles.h"
 #include "log.h"
 #include "rpc/hostcall.h"
+
+#ifndef HC_MODULE_DIR
+#define HC_MODULE_DIR "/usr/local/lib/hostcall/modules"
+#endif
 
 static void usage(FILE *f)
 {
@@ -24,6 +30,8 @@ static void usage(FILE *f)
 		"  --max-unauth N      unauthenticated connections at once (default 16)\n"
 		"  --auth-timeout S    seconds to authenticate (default 10)\n"
 		"  --grace-ms MS       SIGHUP to SIGKILL for a session's children (default 1000)\n"
+		"  --module-dir DIR    where host modules NAME.so are loaded from, searched in\n"
+		"                      order (repeatable; default " HC_MODULE_DIR ")\n"
 		"  --address-file F    write the bound addresses to F\n"
 		"  --log-level L       error, warn, info or debug (default info)\n"
 		"  --syslog            log to syslog instead of stderr\n"
@@ -42,7 +50,7 @@ static int parse_int(const char *s, int min, int max, int *out)
 }
 
 enum { O_KEY = 256, O_ALLOW, O_MAXS, O_MAXU, O_AUTHT, O_GRACE, O_ADDR, O_LEVEL, O_SYSLOG,
-       O_VERSION, O_RPCBIND, O_KVM, O_KVM_SHM, O_CHANNELS };
+       O_VERSION, O_RPCBIND, O_KVM, O_KVM_SHM, O_CHANNELS, O_MODDIR };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, 'l' },
@@ -56,6 +64,7 @@ static const struct option longopts[] = {
 	{ "max-unauth", required_argument, NULL, O_MAXU },
 	{ "auth-timeout", required_argument, NULL, O_AUTHT },
 	{ "grace-ms", required_argument, NULL, O_GRACE },
+	{ "module-dir", required_argument, NULL, O_MODDIR },
 	{ "address-file", required_argument, NULL, O_ADDR },
 	{ "log-level", required_argument, NULL, O_LEVEL },
 	{ "syslog", no_argument, NULL, O_SYSLOG },
@@ -68,6 +77,28 @@ static int bad(const char *what, const char *value)
 {
 	fprintf(stderr, "hostcalld: invalid %s: '%s'\n", what, value);
 	return 2;
+}
+
+/* Module directories are absolute, so that no shadow's cwd (the guest's to change) ever counts. */
+static int add_module_dir(struct daemon_opts *o, const char *dir)
+{
+	static char absdirs[DAEMON_MODULE_DIRS_MAX][PATH_MAX];
+	char cwd[PATH_MAX], *slot;
+
+	if (o->nmodule_dirs == DAEMON_MODULE_DIRS_MAX)
+		return bad("--module-dir (too many)", dir);
+	slot = absdirs[o->nmodule_dirs];
+	if (dir[0] == '\0')
+		return bad("--module-dir", dir);
+	if (dir[0] == '/') {
+		if ((size_t)snprintf(slot, PATH_MAX, "%s", dir) >= PATH_MAX)
+			return bad("--module-dir (too long)", dir);
+	} else if (!getcwd(cwd, sizeof(cwd)) ||
+		   (size_t)snprintf(slot, PATH_MAX, "%s/%s", cwd, dir) >= PATH_MAX) {
+		return bad("--module-dir (cannot make it absolute)", dir);
+	}
+	o->module_dirs[o->nmodule_dirs++] = slot;
+	return 0;
 }
 
 static int parse_option(int c, struct daemon_opts *o, int *level, int *use_syslog)
@@ -89,6 +120,7 @@ static int parse_option(int c, struct daemon_opts *o, int *level, int *use_syslo
 	case O_AUTHT: return parse_int(optarg, 1, 3600, &o->auth_timeout_s) ? bad("--auth-timeout", optarg) : 0;
 	case O_GRACE: return parse_int(optarg, 0, 60000, &o->grace_ms) ? bad("--grace-ms", optarg) : 0;
 	case O_ADDR: o->address_file = optarg; return 0;
+	case O_MODDIR: return add_module_dir(o, optarg);
 	case O_LEVEL: return (*level = hc_log_level_parse(optarg)) < 0 ? bad("--log-level", optarg) : 0;
 	case O_SYSLOG: *use_syslog = 1; return 0;
 	case 'h': usage(stdout); exit(0);
@@ -113,6 +145,8 @@ int main(int argc, char **argv)
 				"--listen unix:/PATH or --kvm SOCKET\n");
 		return 2;
 	}
+	if (o.nmodule_dirs == 0)
+		o.module_dirs[o.nmodule_dirs++] = HC_MODULE_DIR;
 	hc_log_init("hostcalld", (enum hc_log_level)level, use_syslog);
 	fd_limit_raise();   /* each VM or ivshmem: peer holds an eventfd per channel here */
 	return daemon_run(&o);

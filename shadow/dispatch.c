@@ -86,6 +86,8 @@ static const struct shadow_proc procs[] = {
 	PROC(HC_GETDENTS, shadow_getdents, hc_getdents_args, hc_dents_res, 0),
 	PROC(HC_POLL, shadow_poll, hc_poll_args, hc_int_res, 0),
 	PROC(HC_SETATTR, shadow_setattr, hc_setattr_args, hc_attr_res, 0),
+	PROC(HC_MODULE_OPEN, shadow_module_open, hc_module_open_args, hc_int_res, 0),
+	PROC(HC_MODULE_CALL, shadow_module_call, hc_module_call_args, hc_module_call_res, 0),
 };
 
 const struct shadow_proc *shadow_proc_lookup(uint32_t proc)
@@ -176,6 +178,30 @@ int shadow_call_bulk(struct shadow *sh, uint32_t proc, const void *in, size_t in
 	else
 		res.hc_int_res_u.value = (int)n;
 	return encode_result((xdrproc_t)xdr_hc_int_res, &res, out, outlen);
+}
+
+int shadow_call_module_bulk(struct shadow *sh, const void *in, size_t inlen, uint8_t *block,
+			    size_t blocklen, uint32_t *answer_len, void **out, size_t *outlen)
+{
+	hc_int_res res = { .err = HC_OK };
+	hc_module_bulk_args a;
+	XDR x;
+	int r;
+
+	*answer_len = 0;
+	if (!shadow_may_call(sh, shadow_proc_lookup(HC_MODULE_CALL)))
+		return -EACCES;
+	xdrmem_create(&x, (char *)in, (u_int)inlen, XDR_DECODE);
+	if (!xdr_hc_module_bulk_args(&x, &a) || a.len != blocklen)
+		return -EPROTO;
+	if ((r = modules_call(sh, a.module, a.func, block, blocklen)) != 0)
+		res.err = hc_err_from_neg(r);
+	else
+		res.hc_int_res_u.value = (int)blocklen;
+	if ((r = encode_result((xdrproc_t)xdr_hc_int_res, &res, out, outlen)) == 0 &&
+	    res.err == HC_OK)
+		*answer_len = (uint32_t)blocklen;
+	return r;
 }
 
 int shadow_call_encoded(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,

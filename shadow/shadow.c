@@ -103,6 +103,7 @@ int shadow_run(struct shadow *sh)
 	pumps_close_all(sh);
 	shadow_end_children(sh);
 	handles_close_all(&sh->handles);
+	modules_close_all(sh);
 	if (sh->ctl_fd >= 0)
 		close(sh->ctl_fd);
 	close(sh->sig_fd);

@@ -17,9 +17,12 @@
 #define SHADOW_UNREAD_WAIT_MS 1000
 #define SHADOW_PUMP_BUF (64 * 1024)
 #define SHADOW_CONNECT_TIMEOUT_MS 30000
+#define SHADOW_MODULE_MAX 32     /* host modules one session may have open */
+#define SHADOW_MODULE_DIRS_MAX 16
 
 struct shadow;
 struct pollfd;
+struct hcg_module;
 
 /*
  * The server side of a transport, as the shadow sees it: one connection
@@ -87,6 +90,14 @@ struct shadow_opts {
 	uint8_t key[HC_KEY_LEN];
 	int grace_ms;            /* SIGHUP to SIGKILL for the session's children */
 	int auth_timeout_s;
+	const char *const *module_dirs;  /* absolute, searched in order for NAME.so */
+	int nmodule_dirs;
+};
+
+/* An open host module: its dlopen handle and what it exports. */
+struct shadow_module {
+	void *dl;                /* NULL: a free slot */
+	const struct hcg_module *m;
 };
 
 struct shadow {
@@ -107,6 +118,8 @@ struct shadow {
 	struct shadow_child children[SHADOW_CHILD_MAX];
 	struct shadow_pump pumps[SHADOW_PUMP_MAX];
 	struct shadow_ticket tickets[SHADOW_TICKET_MAX];
+	struct shadow_module modules[SHADOW_MODULE_MAX];
+	int module_refusals;     /* logged so far: a hostile guest does not flood the log */
 };
 
 /* ---- shadow.c: life of a shadow ---- */
@@ -179,6 +192,16 @@ int shadow_call_encoded(struct shadow *sh, uint32_t proc, const void *in, size_t
  */
 int shadow_call_bulk(struct shadow *sh, uint32_t proc, const void *in, size_t inlen,
 		     void *bulk, void **out, size_t *outlen);
+/*
+ * shadow_call_module_bulk - HC_MODULE_CALL whose block (@blocklen bytes) is
+ * already the connection's private copy at @block, 8-byte aligned: @in holds
+ * only an hc_module_bulk_args, whose len must be @blocklen. The result is an
+ * hc_int_res (the block's length); the block after the call is left at
+ * @block and *@answer_len says how many bytes of it answer (0: none).
+ * Returns: 0 or -errno (-EPROTO: bad arguments, -EACCES: not authenticated).
+ */
+int shadow_call_module_bulk(struct shadow *sh, const void *in, size_t inlen, uint8_t *block,
+			    size_t blocklen, uint32_t *answer_len, void **out, size_t *outlen);
 
 /* ---- procedures, one file per family; each returns 0 and fills its result ---- */
 int shadow_null(struct shadow *sh, void *args, void *res);
@@ -268,6 +291,25 @@ int shadow_setattr(struct shadow *sh, void *args, void *res);
 ssize_t shadow_pread_into(struct shadow *sh, hc_handle h, uint64_t off, void *buf, size_t count);
 ssize_t shadow_pwrite_from(struct shadow *sh, hc_handle h, uint64_t off, const void *buf,
 			   size_t count);
+
+/* ---- modules.c: host modules (include/hcgen.h) ---- */
+int shadow_module_open(struct shadow *sh, void *args, void *res);
+int shadow_module_call(struct shadow *sh, void *args, void *res);
+/*
+ * modules_open - open module @name (its interface hashing to @hash) from the
+ * module directories, or find it open. Returns: its id, or -errno (-EINVAL a
+ * bad name, -ENOENT none, -EPROTO another interface, -ENOEXEC not a module
+ * or its bind failed, -EMFILE SHADOW_MODULE_MAX open).
+ */
+int modules_open(struct shadow *sh, const char *name, const uint8_t *hash);
+/*
+ * modules_call - function @func of module @id on @block of @len bytes, the
+ * caller's private copy (copied again here if not 8-byte aligned); the
+ * answer replaces it. Returns: 0 or -errno (-EBADF, -ENOSYS, -EINVAL).
+ */
+int modules_call(struct shadow *sh, int id, uint32_t func, uint8_t *block, size_t len);
+/* modules_close_all - unload every module @sh opened. */
+void modules_close_all(struct shadow *sh);
 
 /* ---- children.c: the children table ---- */
 struct shadow_child *children_add(struct shadow *sh, pid_t pid, pid_t pgid);

@@ -249,6 +249,7 @@ void hc_disconnect(struct hc_session *s)
 	}
 	hc_transport_close(s->t);
 	free(s->view);
+	free(s->block);
 	free(s);
 }
 
@@ -256,6 +257,7 @@ void hc_session_free_child(struct hc_session *child)
 {
 	if (child && child->child_pid) {
 		free(child->view);
+		free(child->block);
 		free(child);
 	}
 }

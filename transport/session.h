@@ -13,6 +13,7 @@ struct hc_session {
 	pid_t child_pid;            /* 0, or the forked child this session addresses */
 	int timeout_ms;
 	void *view;                 /* hc_fs_pread_view's bytes, where the transport keeps none */
+	void *block;                /* hc_module_block's, where the transport has none: HC_BLOCK_MAX */
 };
 
 /*

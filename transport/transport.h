@@ -52,6 +52,20 @@ struct hc_transport_ops {
 	 */
 	ssize_t (*pread_view)(struct hc_transport *t, hc_handle h, uint64_t off, size_t len,
 			      const void **data, int timeout_ms);
+	/*
+	 * module_block - optional (with module_call): where a module call's block
+	 * is laid out in the transport's own memory, 8-byte aligned, valid until
+	 * the next call on @t; *@cap: its room (at most HC_BLOCK_MAX). Returns: it.
+	 */
+	void *(*module_block)(struct hc_transport *t, size_t *cap);
+	/*
+	 * module_call - optional: HC_MODULE_CALL of function @func of module
+	 * @module on the @len bytes (at most the room) already in module_block();
+	 * only module, func and len are XDR. The answer replaces the block, as
+	 * long as it. Returns: 0 or -errno (the host's refusal, or -EPROTO).
+	 */
+	int (*module_call)(struct hc_transport *t, int module, uint32_t func, size_t len,
+			   int timeout_ms);
 	void (*close)(struct hc_transport *t);
 };
 

@@ -187,7 +187,7 @@ static int rpcinfo_in_private_namespace(void)
 	if (test_daemon_start(&d, extra) != 0)
 		return 3;
 	snprintf(cmd, sizeof(cmd), "PATH=$PATH:/usr/sbin rpcinfo -n %s -t 127.0.0.1 %u %u 2>&1",
-		 strrchr(d.tcp_url, ':') + 1, (unsigned)HOSTCALL_PROG, (unsigned)HOSTCALL_V2);
+		 strrchr(d.tcp_url, ':') + 1, (unsigned)HOSTCALL_PROG, (unsigned)HOSTCALL_V3);
 	if ((p = popen(cmd, "r"))) {
 		n = fread(out, 1, sizeof(out) - 1, p);
 		out[n] = '\0';

@@ -59,7 +59,7 @@ static CLIENT *raw_client(int *fd)
 	*fd = raw_connect();
 	if (*fd < 0)
 		return NULL;
-	return clnt_vc_create(*fd, &nb, HOSTCALL_PROG, HOSTCALL_V2, 0, 0);
+	return clnt_vc_create(*fd, &nb, HOSTCALL_PROG, HOSTCALL_V3, 0, 0);
 }
 
 static struct timeval tv5 = { 5, 0 };
@@ -105,10 +105,10 @@ static void other_protocol_version__refused_with_versions_logged(void **state)
 	assert_int_equal(e.re_vers.high, HC_PROTOCOL_VERSION);
 	clnt_destroy(c);
 	close(fd);
-	for (int i = 0; i < 50 && !test_log_contains(&daemon_, "refused a client of protocol 1"); i++)
+	for (int i = 0; i < 50 && !test_log_contains(&daemon_, "refused a client of protocol 2"); i++)
 		usleep(20000);
-	assert_true(test_log_contains(&daemon_, "refused a client of protocol 1: this hostcalld "
-						"speaks protocol 2"));
+	assert_true(test_log_contains(&daemon_, "refused a client of protocol 2: this hostcalld "
+						"speaks protocol 3"));
 }
 
 static int authenticate_raw(CLIENT *c, const char *keyfile);

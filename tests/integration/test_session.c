@@ -30,7 +30,7 @@ static void null_and_info__tcp__answer_with_shadow_pid(void **state)
 		assert_int_equal(info.uid, getuid());
 	assert_true(info.shadow_pid > 0);
 	assert_int_not_equal(info.shadow_pid, test_group_daemon.pid);
-	assert_int_equal(info.protocol_version, 2);
+	assert_int_equal(info.protocol_version, 3);
 	hc_disconnect(s);
 }
 
