@@ -116,6 +116,8 @@ int diag_count(void);
 
 /* parse_file - read @path into @m. Returns: 0, or -1 after a diagnostic. */
 int parse_file(const char *path, struct hci_module *m);
+/* module_free - release what parse_file() allocated. */
+void module_free(struct hci_module *m);
 /* check_module - resolve names, reject what cannot be made safe. Returns: the error count. */
 int check_module(struct hci_module *m);
 /* layout_module - compute struct and fixed-part layouts. Returns: the error count. */

@@ -37,6 +37,20 @@ int out_close(FILE *f, const struct hci_module *m, const char *dir, const char *
 	return 0;
 }
 
+/* compile - parse, check, lay out, hash, then write every output. Returns: the exit status. */
+static int compile(struct hci_module *m, const char *path, const char *dir)
+{
+	if (parse_file(path, m) < 0 || check_module(m) || layout_module(m))
+		return 1;
+	if (hash_module(m) < 0) {
+		fprintf(stderr, "hcgen: cannot hash the interface\n");
+		return 1;
+	}
+	if (emit_guest(m, dir) < 0 || emit_host(m, dir) < 0 || emit_fuzz(m, dir) < 0)
+		return 1;
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: hcgen [-o DIR] FILE.hci\n");
@@ -47,7 +61,7 @@ int main(int argc, char **argv)
 {
 	struct hci_module m;
 	const char *dir = ".";
-	int c;
+	int c, r;
 
 	while ((c = getopt(argc, argv, "o:")) != -1) {
 		if (c != 'o')
@@ -56,13 +70,7 @@ int main(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return usage();
-	if (parse_file(argv[optind], &m) < 0 || check_module(&m) || layout_module(&m))
-		return 1;
-	if (hash_module(&m) < 0) {
-		fprintf(stderr, "hcgen: cannot hash the interface\n");
-		return 1;
-	}
-	if (emit_guest(&m, dir) < 0 || emit_host(&m, dir) < 0 || emit_fuzz(&m, dir) < 0)
-		return 1;
-	return 0;
+	r = compile(&m, argv[optind], dir);
+	module_free(&m);
+	return r;
 }

@@ -449,3 +449,17 @@ int parse_file(const char *path, struct hci_module *m)
 	free(src);
 	return r < 0 || diag_count() ? -1 : 0;
 }
+
+void module_free(struct hci_module *m)
+{
+	for (int i = 0; i < m->nstructs; i++)
+		free(m->structs[i].fields);
+	for (int i = 0; i < m->nfuncs; i++)
+		free(m->funcs[i].params);
+	for (int i = 0; i < m->nlibraries; i++)
+		free(m->libraries[i]);
+	free(m->structs);
+	free(m->funcs);
+	free(m->libraries);
+	memset(m, 0, sizeof *m);
+}
