@@ -281,7 +281,9 @@ HCGEN_GEN := $(B)/gen/hcgen
 HCGEN_MODDIR := $(B)/lib/hostcall/modules
 HCGEN_MODULES := $(HCGEN_EXAMPLES:%=$(HCGEN_MODDIR)/%.so)
 HCGEN_GUEST_OBJ := $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.o) $(B)/hcgen/examples/hashfile_main.o
-HCGEN_TESTS := $(B)/tests/hcgen/test_zlib $(B)/tests/hcgen/test_sysinfo $(B)/tests/hcgen/test_hashfile
+HCGEN_TEST_IFACES := vec
+HCGEN_TESTS := $(B)/tests/hcgen/test_zlib $(B)/tests/hcgen/test_sysinfo $(B)/tests/hcgen/test_hashfile \
+	$(B)/tests/hcgen/test_vec
 HCGEN_CFLAGS := $(ALL_CFLAGS) -Ihcgen -I$(HCGEN_GEN)
 
 hcgen: $(HCGEN) $(HCGEN_MODULES) $(HCGEN_GUEST_OBJ) $(HCGEN_TESTS)
@@ -299,7 +301,15 @@ $(HCGEN_GEN)/%_guest.h $(HCGEN_GEN)/%_guest.c $(HCGEN_GEN)/%_host.h $(HCGEN_GEN)
 	@mkdir -p $(HCGEN_GEN)
 	$(Q)$(HCGEN) -o $(HCGEN_GEN) $<
 
-HCGEN_GEN_OBJ := $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.o) $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_host.o)
+# test interfaces: what the examples leave out
+$(HCGEN_GEN)/%_guest.h $(HCGEN_GEN)/%_guest.c $(HCGEN_GEN)/%_host.h $(HCGEN_GEN)/%_host.c \
+		$(HCGEN_GEN)/%_fuzz.c: tests/hcgen/good/%.hci $(HCGEN)
+	$(call say,HCGEN,$<)
+	@mkdir -p $(HCGEN_GEN)
+	$(Q)$(HCGEN) -o $(HCGEN_GEN) $<
+
+HCGEN_GEN_OBJ := $(patsubst %,$(HCGEN_GEN)/%_guest.o,$(HCGEN_EXAMPLES) $(HCGEN_TEST_IFACES)) \
+	$(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_host.o)
 HCGEN_EX_OBJ := $(B)/hcgen/examples/hashfile_main.o $(B)/hcgen/examples/hashfile_host.o
 HCGEN_TEST_OBJ := $(HCGEN_TESTS:%=%.o)
 
@@ -340,7 +350,7 @@ $(B)/bin/hashfile: $(B)/hcgen/examples/hashfile_main.o $(HCGEN_GEN)/hashfile_gue
 
 hcgen-guest: hcgen $(B)/bin/hashfile
 
-HCGEN_FUZZ := $(HCGEN_EXAMPLES:%=build/fuzz/hcgen_%)
+HCGEN_FUZZ := $(patsubst %,build/fuzz/hcgen_%,$(HCGEN_EXAMPLES) $(HCGEN_TEST_IFACES))
 build/fuzz/hcgen_%: $(HCGEN_GEN)/%_fuzz.c $(HCGEN_GEN)/%_host.c $(HCGEN_GEN)/%_host.h
 	$(call say,CLANG,$@)
 	@mkdir -p $(@D)

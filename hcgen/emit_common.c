@@ -31,8 +31,13 @@ static void emit_struct(FILE *f, const struct hci_struct *s)
 
 void emit_structs(FILE *f, const struct hci_module *m)
 {
+	if (m->nstructs == 0)
+		return;
+	fprintf(f, "/* the .hci structs, shared by NAME_guest.h and NAME_host.h */\n");
+	fprintf(f, "#ifndef HCG_STRUCTS_%s\n#define HCG_STRUCTS_%s\n\n", m->name, m->name);
 	for (int i = 0; i < m->nstructs; i++)
 		emit_struct(f, &m->structs[i]);
+	fprintf(f, "#endif\n\n");
 }
 
 static void emit_param(FILE *f, const struct hci_param *p, int host)
@@ -45,7 +50,7 @@ static void emit_param(FILE *f, const struct hci_param *p, int host)
 	case SH_HANDLE: fprintf(f, "%s %s", host ? "int" : "hc_handle_t", p->name); break;
 	case SH_STRING: fprintf(f, "const char *%s", p->name); break;
 	case SH_BUFARRAY: fprintf(f, "const struct iovec *%s", p->name); break;
-	case SH_STRARRAY: fprintf(f, "char *const *%s", p->name); break;
+	case SH_STRARRAY: fprintf(f, "%schar *const *%s", host ? "" : "const ", p->name); break;
 	default: fprintf(f, "%s%s *%s", cst, ctype(&p->type, ty, sizeof ty), p->name); break;
 	}
 }

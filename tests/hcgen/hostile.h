@@ -90,7 +90,7 @@ static uint8_t *block_dup(const uint8_t *b, uint32_t len, uint32_t extra)
 	return p;
 }
 
-static struct hcg_region region_get(const uint8_t *b, uint32_t at)
+static inline struct hcg_region region_get(const uint8_t *b, uint32_t at)
 {
 	struct hcg_region r;
 
@@ -98,7 +98,7 @@ static struct hcg_region region_get(const uint8_t *b, uint32_t at)
 	return r;
 }
 
-static void region_set(uint8_t *b, uint32_t at, struct hcg_region r)
+static inline void region_set(uint8_t *b, uint32_t at, struct hcg_region r)
 {
 	memcpy(b + at, &r, sizeof r);
 }
@@ -106,7 +106,7 @@ static void region_set(uint8_t *b, uint32_t at, struct hcg_region r)
 typedef int validator(const uint8_t *block, uint32_t len);
 
 /* expect_refused - @v refuses block @b of @len bytes (freed here). */
-static void expect_refused(validator *v, uint8_t *b, uint32_t len, const char *what)
+static inline void expect_refused(validator *v, uint8_t *b, uint32_t len, const char *what)
 {
 	int r = v(b, len);
 
@@ -116,14 +116,18 @@ static void expect_refused(validator *v, uint8_t *b, uint32_t len, const char *w
 }
 
 /* hostile_short - every block shorter than the fixed part is refused. */
-static void hostile_short(validator *v, const uint8_t *b, uint32_t fixed)
+static inline void hostile_short(validator *v, const uint8_t *b, uint32_t fixed)
 {
 	for (uint32_t n = 0; n < fixed; n++)
 		expect_refused(v, block_dup(b, n, 0), n, "a block shorter than the fixed part");
 }
 
-/* hostile_regions - mutate each region descriptor at @at[0..n) of the valid block @b. */
-static void hostile_regions(validator *v, const uint8_t *b, uint32_t len, const uint32_t *at, int n)
+/*
+ * hostile_regions - mutate each region descriptor at @at[0..n) of the valid
+ * block @b; @exact: its length is fixed by the declaration, one byte less too is refused.
+ */
+static inline void hostile_regions(validator *v, const uint8_t *b, uint32_t len, const uint32_t *at, int n,
+			    int exact)
 {
 	assert_int_equal(v(b, len), 0);
 	for (int i = 0; i < n; i++) {
@@ -142,7 +146,7 @@ static void hostile_regions(validator *v, const uint8_t *b, uint32_t len, const 
 			case 6: if (!r.len) continue; m.off = len; break;
 			case 7: if (!r.len) continue; m.off += 8; break;
 			case 8: m.len += 8; break;
-			case 9: if (!r.len) continue; m.len -= 1; break;
+			case 9: if (!r.len || !exact) continue; m.len -= 1; break;
 			}
 			c = block_dup(b, len, 0);
 			region_set(c, at[i], m);
@@ -154,7 +158,7 @@ static void hostile_regions(validator *v, const uint8_t *b, uint32_t len, const 
 }
 
 /* hostile_overlap - region @a moved onto region @bb of the valid block is refused. */
-static void hostile_overlap(validator *v, const uint8_t *b, uint32_t len, uint32_t a, uint32_t bb)
+static inline void hostile_overlap(validator *v, const uint8_t *b, uint32_t len, uint32_t a, uint32_t bb)
 {
 	uint8_t *c = block_dup(b, len, 0);
 	struct hcg_region ra = region_get(b, a), rb = region_get(b, bb);
@@ -165,7 +169,7 @@ static void hostile_overlap(validator *v, const uint8_t *b, uint32_t len, uint32
 }
 
 /* hostile_value - the 64- or 32-bit length value at @at set to @val is refused. */
-static void hostile_value(validator *v, const uint8_t *b, uint32_t len, uint32_t at, int width,
+static inline void hostile_value(validator *v, const uint8_t *b, uint32_t len, uint32_t at, int width,
 			  uint64_t val)
 {
 	uint8_t *c = block_dup(b, len, 0);

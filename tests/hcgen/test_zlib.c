@@ -78,7 +78,7 @@ static void compress2__hostile_blocks__refused(void **state)
 	(void)state;
 	capture_compress2(&b, &len);
 	hostile_short(validate_compress2, b, sizeof(struct hcg_fx_compress2));
-	hostile_regions(validate_compress2, b, len, at, 3);
+	hostile_regions(validate_compress2, b, len, at, 3, 1);
 	hostile_overlap(validate_compress2, b, len, at[0], at[2]);
 	hostile_overlap(validate_compress2, b, len, at[2], at[1]);
 	/* sourceLen: max+1, SIZE_MAX, UINT32_MAX, one more than its region */
@@ -127,7 +127,7 @@ static void crc32__hostile_blocks__refused(void **state)
 	b = block_dup(last_block, last_len, 0);
 	len = last_len;
 	hostile_short(validate_crc32, b, sizeof(struct hcg_fx_crc32));
-	hostile_regions(validate_crc32, b, len, at, 1);
+	hostile_regions(validate_crc32, b, len, at, 1, 1);
 	hostile_value(validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, (1 << 20) + 1);
 	hostile_value(validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, 0xFFFFFFFFu);
 	free(b);
