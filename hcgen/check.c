@@ -15,6 +15,25 @@ static int valid_module_name(const char *s)
 	return 1;
 }
 
+static const char *const reserved[] = {
+	"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+	"enum", "errno", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+	"restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+	"union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "NULL",
+};
+
+/* check_name - a C identifier hcgen's generated code can use: no keyword, no hcg_ prefix. */
+static void check_name(struct hci_module *m, int line, const char *what, const char *name)
+{
+	if (strncmp(name, "hcg_", 4) == 0 || name[0] == '_') {
+		diag(m, line, "%s '%s': names starting with hcg_ or _ are reserved", what, name);
+		return;
+	}
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+		if (strcmp(name, reserved[i]) == 0)
+			diag(m, line, "%s '%s' is a C keyword or macro", what, name);
+}
+
 static struct hci_struct *find_struct(struct hci_module *m, const char *name, int before)
 {
 	for (int i = 0; i < before; i++)
@@ -41,6 +60,7 @@ static void check_field(struct hci_module *m, struct hci_struct *s, int i, int s
 {
 	struct hci_field *f = &s->fields[i];
 
+	check_name(m, f->line, "field", f->name);
 	for (int j = 0; j < i; j++)
 		if (strcmp(s->fields[j].name, f->name) == 0)
 			diag(m, f->line, "duplicate field '%s' in struct %s", f->name, s->name);
@@ -59,6 +79,7 @@ static void check_structs(struct hci_module *m)
 	for (int i = 0; i < m->nstructs; i++) {
 		struct hci_struct *s = &m->structs[i];
 
+		check_name(m, s->line, "struct", s->name);
 		if (find_struct(m, s->name, i))
 			diag(m, s->line, "duplicate struct '%s'", s->name);
 		for (int j = 0; j < s->nfields; j++)
@@ -250,6 +271,7 @@ static void check_func(struct hci_module *m, int fi)
 {
 	struct hci_func *f = &m->funcs[fi];
 
+	check_name(m, f->line, "function", f->name);
 	for (int i = 0; i < fi; i++)
 		if (strcmp(m->funcs[i].name, f->name) == 0)
 			diag(m, f->line, "duplicate function '%s'", f->name);
@@ -257,6 +279,7 @@ static void check_func(struct hci_module *m, int fi)
 	for (int i = 0; i < f->nparams; i++) {
 		struct hci_param *p = &f->params[i];
 
+		check_name(m, p->line, "parameter", p->name);
 		if (find_param(f, p->name) != i)
 			diag(m, p->line, "duplicate parameter '%s' in %s", p->name, f->name);
 		if (resolve(m, &p->type, p->line, m->nstructs) < 0)

@@ -8,7 +8,7 @@ int emit_fuzz(const struct hci_module *m, const char *dir)
 	if ((f = out_open(m, dir, "fuzz.c")) == NULL)
 		return -1;
 	emit_banner(f, m, "fuzz.c", "the fuzz target of the host validators");
-	fprintf(f, "#include \"%s_host.c\"\n\n", m->name);
+	fprintf(f, "#define HCG_VALIDATORS_ONLY 1\n#include \"%s_host.c\"\n\n", m->name);
 	fprintf(f, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);\n\n");
 	fprintf(f, "static int (*const hcg_validators[])(const uint8_t *, uint32_t) = {\n");
 	for (int i = 0; i < m->nfuncs; i++)

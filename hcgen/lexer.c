@@ -39,8 +39,12 @@ static int skip_space(struct lexer *lx)
 			while (*lx->p && *lx->p != '\n')
 				lx->p++;
 		} else if (lx->p[0] == '/' && lx->p[1] == '*') {
-			if (skip_block_comment(lx) < 0)
+			int line = lx->line;
+
+			if (skip_block_comment(lx) < 0) {
+				lx->line = line;
 				return -1;
+			}
 		} else {
 			return 0;
 		}
