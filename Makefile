@@ -286,7 +286,7 @@ HCGEN_TESTS := $(B)/tests/hcgen/test_zlib $(B)/tests/hcgen/test_sysinfo $(B)/tes
 	$(B)/tests/hcgen/test_vec
 HCGEN_CFLAGS := $(ALL_CFLAGS) -Ihcgen -I$(HCGEN_GEN)
 
-hcgen: $(HCGEN) $(HCGEN_MODULES) $(HCGEN_GUEST_OBJ) $(HCGEN_TESTS)
+hcgen: $(HCGEN) $(HCGEN_MODULES) $(HCGEN_GUEST_OBJ) $(HCGEN_TESTS) $(B)/tests/hcgen/load_module
 all: hcgen
 
 $(HCGEN): $(HCGEN_SRC:%.c=$(B)/%.o)
@@ -341,6 +341,11 @@ $(B)/tests/hcgen/test_hashfile: $(B)/hcgen/examples/hashfile_host.o
 $(B)/tests/hcgen/test_%: $(B)/tests/hcgen/test_%.o $(HCGEN_GEN)/%_guest.o
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ -ldl -lz -lsodium -lcmocka
+
+$(B)/tests/hcgen/load_module: tests/hcgen/load_module.c
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(LDSAN) -o $@ $< -ldl
 
 # guest programs: they link once libhostcall has hc_module_open/_block/_call
 $(B)/bin/hashfile: $(B)/hcgen/examples/hashfile_main.o $(HCGEN_GEN)/hashfile_guest.o $(LIBA)
