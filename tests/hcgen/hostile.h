@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,24 @@ static int loop_handle_fd(void *shadow, int32_t h)
 }
 
 static const struct hcg_host loop_host = { NULL, loop_handle_fd };
+
+/* corpus_save - with $HCGEN_CORPUS set, keep the block as a fuzz seed: the function's byte, then the block. */
+static void corpus_save(uint32_t func, const uint8_t *b, size_t len)
+{
+	const char *dir = getenv("HCGEN_CORPUS");
+	char path[4096];
+	FILE *f;
+	uint8_t k = (uint8_t)func;
+
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof path, "%s/%s-%u-%zu", dir, hcg_module.name, func, len);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	fwrite(&k, 1, 1, f);
+	fwrite(b, 1, len, f);
+	fclose(f);
+}
 
 int hc_module_open(struct hc_session *s, const char *name, const uint8_t *hash)
 {
@@ -67,6 +86,8 @@ int hc_module_call(struct hc_session *s, int module, uint32_t func, size_t len)
 	memcpy(last_block, loop_area, len);
 	last_len = (uint32_t)len;
 	last_func = func;
+	if (len <= 65536)
+		corpus_save(func, loop_area, len);
 	r = hcg_module.funcs[func].call(&loop_host, copy, (uint32_t)len);
 	if (r == 0)
 		memcpy(loop_area, copy, len);

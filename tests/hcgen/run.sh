@@ -91,7 +91,8 @@ done
 # ---- loopback stubs against local libraries; hostile blocks against the validators ----
 for t in "$B"/tests/hcgen/test_*; do
 	case "$t" in *.o|*.d) continue ;; esac
-	"$t" >"$work/t.log" 2>&1
+	mkdir -p "$work/corpus/${t##*test_}"
+	HCGEN_CORPUS="$work/corpus/${t##*test_}" "$t" >"$work/t.log" 2>&1
 	r=$?
 	result "$(basename "$t"): $(grep -c '^\[       OK' "$work/t.log") cases" $r
 	[ $r -eq 0 ] || sed 's/^/    /' "$work/t.log"
@@ -102,9 +103,12 @@ if [ "$FUZZ_SECONDS" -gt 0 ] && command -v clang >/dev/null; then
 	make --no-print-directory -s B="$B" hcgen-fuzz >"$work/fuzz.log" 2>&1
 	result "make hcgen-fuzz" $?
 	for f in build/fuzz/hcgen_*; do
-		"$f" -max_total_time="$FUZZ_SECONDS" -max_len=8192 >"$work/fuzz.log" 2>&1
+		seeds="$work/corpus/${f##*hcgen_}"
+		mkdir -p "$seeds"
+		n=$(ls "$seeds" | wc -l)
+		"$f" -max_total_time="$FUZZ_SECONDS" -max_len=70000 "$seeds" >"$work/fuzz.log" 2>&1
 		r=$?
-		result "$(basename "$f"): no crash in $FUZZ_SECONDS s" $r
+		result "$(basename "$f"): no crash in $FUZZ_SECONDS s, from $n valid blocks" $r
 		[ $r -eq 0 ] || tail -20 "$work/fuzz.log"
 	done
 fi
