@@ -18,5 +18,9 @@ uint32_t param_unit(const struct hci_param *p);
 void emit_hash_bytes(FILE *f, const struct hci_module *m);
 /* module_has_shape - does any parameter of @m have @sh? */
 int module_has_shape(const struct hci_module *m, enum hci_shape sh);
+/* emit_pair - write DIR/NAME_SIDE.h with @header, then DIR/NAME_SIDE.c with @source. Returns: 0 or -1. */
+int emit_pair(const struct hci_module *m, const char *dir, const char *side,
+	      void (*header)(FILE *, const struct hci_module *),
+	      void (*source)(FILE *, const struct hci_module *));
 
 #endif

@@ -130,3 +130,21 @@ int module_has_shape(const struct hci_module *m, enum hci_shape sh)
 				return 1;
 	return 0;
 }
+
+int emit_pair(const struct hci_module *m, const char *dir, const char *side,
+	      void (*header)(FILE *, const struct hci_module *),
+	      void (*source)(FILE *, const struct hci_module *))
+{
+	char h[16], c[16];
+	FILE *f;
+
+	snprintf(h, sizeof h, "%s.h", side);
+	snprintf(c, sizeof c, "%s.c", side);
+	if ((f = out_open(m, dir, h)) == NULL)
+		return -1;
+	header(f, m);
+	if (out_close(f, m, dir, h) < 0 || (f = out_open(m, dir, c)) == NULL)
+		return -1;
+	source(f, m);
+	return out_close(f, m, dir, c);
+}

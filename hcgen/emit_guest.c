@@ -283,13 +283,5 @@ static void emit_source(FILE *f, const struct hci_module *m)
 
 int emit_guest(const struct hci_module *m, const char *dir)
 {
-	FILE *f;
-
-	if ((f = out_open(m, dir, "guest.h")) == NULL)
-		return -1;
-	emit_header(f, m);
-	if (out_close(f, m, dir, "guest.h") < 0 || (f = out_open(m, dir, "guest.c")) == NULL)
-		return -1;
-	emit_source(f, m);
-	return out_close(f, m, dir, "guest.c");
+	return emit_pair(m, dir, "guest", emit_header, emit_source);
 }

@@ -356,13 +356,5 @@ static void emit_source(FILE *f, const struct hci_module *m)
 
 int emit_host(const struct hci_module *m, const char *dir)
 {
-	FILE *f;
-
-	if ((f = out_open(m, dir, "host.h")) == NULL)
-		return -1;
-	emit_header(f, m);
-	if (out_close(f, m, dir, "host.h") < 0 || (f = out_open(m, dir, "host.c")) == NULL)
-		return -1;
-	emit_source(f, m);
-	return out_close(f, m, dir, "host.c");
+	return emit_pair(m, dir, "host", emit_header, emit_source);
 }

@@ -26,6 +26,11 @@ static void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+/* PUSH - a new zeroed element at the end of array @arr of @n elements. */
+#define PUSH(arr, n) \
+	((arr) = xrealloc((arr), (size_t)((n) + 1) * sizeof *(arr)), \
+	 memset(&(arr)[(n)], 0, sizeof *(arr)), &(arr)[(n)++])
+
 static void syntax(struct parser *ps, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
@@ -134,9 +139,7 @@ static void field(struct parser *ps, struct hci_struct *s)
 {
 	struct hci_field *f;
 
-	s->fields = xrealloc(s->fields, (size_t)(s->nfields + 1) * sizeof *s->fields);
-	f = &s->fields[s->nfields++];
-	memset(f, 0, sizeof *f);
+	f = PUSH(s->fields, s->nfields);
 	f->line = ps->t.line;
 	type(ps, &f->type);
 	name(ps, f->name);
@@ -157,9 +160,7 @@ static void struct_decl(struct parser *ps, const char *sname, int line)
 	struct hci_module *m = ps->m;
 	struct hci_struct *s;
 
-	m->structs = xrealloc(m->structs, (size_t)(m->nstructs + 1) * sizeof *m->structs);
-	s = &m->structs[m->nstructs++];
-	memset(s, 0, sizeof *s);
+	s = PUSH(m->structs, m->nstructs);
 	strcpy(s->name, sname);
 	s->line = line;
 	expect(ps, '{');
@@ -240,9 +241,7 @@ static void param(struct parser *ps, struct hci_func *f)
 {
 	struct hci_param *p;
 
-	f->params = xrealloc(f->params, (size_t)(f->nparams + 1) * sizeof *f->params);
-	p = &f->params[f->nparams++];
-	memset(p, 0, sizeof *p);
+	p = PUSH(f->params, f->nparams);
 	p->line = ps->t.line;
 	if (is_punct(ps, '[')) {
 		do {
@@ -300,9 +299,7 @@ static struct hci_func *new_func(struct parser *ps)
 	struct hci_module *m = ps->m;
 	struct hci_func *f;
 
-	m->funcs = xrealloc(m->funcs, (size_t)(m->nfuncs + 1) * sizeof *m->funcs);
-	f = &m->funcs[m->nfuncs++];
-	memset(f, 0, sizeof *f);
+	f = PUSH(m->funcs, m->nfuncs);
 	f->line = ps->t.line;
 	f->library = ps->library;
 	return f;
@@ -352,9 +349,8 @@ static void library_decl(struct parser *ps)
 	advance(ps);
 	if (ps->t.kind != TOK_STRING || ps->t.text[0] == '\0')
 		syntax(ps, "library wants a file name in quotes, not '%s'", tok_desc(&ps->t));
-	m->libraries = xrealloc(m->libraries, (size_t)(m->nlibraries + 1) * sizeof *m->libraries);
-	m->libraries[m->nlibraries] = strdup(ps->t.text);
-	ps->library = m->nlibraries++;
+	ps->library = m->nlibraries;
+	*PUSH(m->libraries, m->nlibraries) = strdup(ps->t.text);
 	advance(ps);
 	expect(ps, ';');
 }
