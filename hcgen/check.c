@@ -70,6 +70,9 @@ static void check_field(struct hci_module *m, struct hci_struct *s, int i, int s
 		diag(m, f->line, "%s: a struct holds no pointers", f->name);
 	else if (f->type.kind == K_VOID || f->type.kind == K_HANDLE || f->type.kind == K_BUFFER)
 		diag(m, f->line, "%s: a struct field cannot be %s", f->name, kind_name(f->type.kind));
+	else if (f->type.kind == K_BOOL)
+		diag(m, f->line, "%s: no bool in a struct (a byte from the guest may be neither 0 nor 1): use uint8",
+		     f->name);
 	else if (f->type.kind == K_CHAR && f->count == 0)
 		diag(m, f->line, "%s: char only as an array in a struct", f->name);
 }
@@ -187,8 +190,8 @@ static void check_pointer(struct hci_module *m, struct hci_param *p)
 		if (k != K_CHAR)
 			diag(m, p->line, "%s: string is for char *", p->name);
 		shape_string(m, p);
-	} else if (k == K_VOID || k == K_HANDLE) {
-		diag(m, p->line, "%s: no %s pointers (use uint8 * with size=)", p->name, kind_name(k));
+	} else if (k == K_VOID || k == K_HANDLE || k == K_BOOL) {
+		diag(m, p->line, "%s: no %s pointers (use uint8)", p->name, kind_name(k));
 	} else if (p->len.kind) {
 		shape_buffer(m, p);
 	} else if (k == K_CHAR) {

@@ -139,20 +139,30 @@ static void emit_array_lengths(FILE *f, const struct hci_param *p, const char *r
 	fprintf(f, "\t}\n");
 }
 
-/* emit_array_copy - the element descriptors and bytes of an array of buffers. */
-static void emit_array_copy(FILE *f, const struct hci_param *p)
+/*
+ * emit_array_copy - the element descriptors and bytes of an array of buffers.
+ * The lengths are taken again, bounded, and checked against the room the first
+ * pass counted: elements that changed meanwhile cannot write past it.
+ */
+static void emit_array_copy(FILE *f, const struct hci_param *p, const char *ret)
 {
 	int iov = p->shape == SH_BUFARRAY;
+	unsigned long long each = (unsigned long long)p->each_max;
 
 	fprintf(f, "\tfor (hcg_i = 0, hcg_p = hcg_s_%s; hcg_i < hcg_c_%s; hcg_i++) {\n", p->name, p->name);
 	if (iov)
 		fprintf(f, "\t\thcg_l = %s[hcg_i].iov_len;\n", p->name);
 	else
-		fprintf(f, "\t\thcg_l = strlen(%s[hcg_i]) + 1;\n", p->name);
+		fprintf(f, "\t\thcg_l = strnlen(%s[hcg_i], %llu) + 1;\n", p->name, each);
+	emit_if_fail(f, "\t\t", "hcg_l > hcg_at - hcg_p", "EFAULT", ret);
 	fprintf(f, "\t\thcg_d.off = (uint32_t)hcg_p;\n\t\thcg_d.len = (uint32_t)hcg_l;\n");
 	fprintf(f, "\t\tmemcpy(hcg_b + hcg_o_%s + hcg_i * 8, &hcg_d, sizeof hcg_d);\n", p->name);
-	fprintf(f, "\t\tif (hcg_l)\n\t\t\tmemcpy(hcg_b + hcg_p, %s[hcg_i]%s, hcg_l);\n", p->name,
-		iov ? ".iov_base" : "");
+	if (iov) {
+		fprintf(f, "\t\tif (hcg_l)\n\t\t\tmemcpy(hcg_b + hcg_p, %s[hcg_i].iov_base, hcg_l);\n", p->name);
+	} else {
+		fprintf(f, "\t\tmemcpy(hcg_b + hcg_p, %s[hcg_i], hcg_l - 1);\n", p->name);
+		fprintf(f, "\t\thcg_b[hcg_p + hcg_l - 1] = '\\0';\n");
+	}
 	fprintf(f, "\t\thcg_p += (hcg_l + 7) & ~(uint64_t)7;\n\t}\n");
 }
 
@@ -181,7 +191,7 @@ static void emit_locals(FILE *f, const struct hci_func *fn)
 	fputc('\n', f);
 }
 
-static void emit_fill(FILE *f, const struct hci_func *fn)
+static void emit_fill(FILE *f, const struct hci_func *fn, const char *ret)
 {
 	fprintf(f, "\tmemset(hcg_b, 0, %u);\n\thcg_fx = (struct hcg_fx_%s *)(void *)hcg_b;\n",
 		fn->fixed_size, fn->name);
@@ -198,7 +208,7 @@ static void emit_fill(FILE *f, const struct hci_func *fn)
 		fprintf(f, "\thcg_fx->r_%s.off = (uint32_t)hcg_o_%s;\n", p->name, p->name);
 		fprintf(f, "\thcg_fx->r_%s.len = (uint32_t)hcg_n_%s;\n", p->name, p->name);
 		if (p->shape == SH_BUFARRAY || p->shape == SH_STRARRAY)
-			emit_array_copy(f, p);
+			emit_array_copy(f, p, ret);
 		else if (p->dir != DIR_OUT)
 			fprintf(f, "\tmemcpy(hcg_b + hcg_o_%s, %s, hcg_n_%s);\n", p->name, p->name, p->name);
 	}
@@ -264,7 +274,7 @@ static void emit_stub(FILE *f, const struct hci_func *fn, int k)
 		if (fn->params[i].shape == SH_BUFARRAY || fn->params[i].shape == SH_STRARRAY)
 			emit_array_lengths(f, &fn->params[i], ret);
 	emit_if_fail(f, "\t", "hcg_at > hcg_cap || hcg_at > HCG_BLOCK_MAX", "E2BIG", ret);
-	emit_fill(f, fn);
+	emit_fill(f, fn, ret);
 	fprintf(f, "\thcg_r = hc_module_call(hcg_ctx.s, hcg_ctx.id, %d, (size_t)hcg_at);\n", k);
 	emit_if_fail(f, "\t", "hcg_r < 0", "-hcg_r", ret);
 	emit_answer(f, fn, ret);
