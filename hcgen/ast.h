@@ -120,14 +120,16 @@ int parse_file(const char *path, struct hci_module *m);
 void module_free(struct hci_module *m);
 /* check_module - resolve names, reject what cannot be made safe. Returns: the error count. */
 int check_module(struct hci_module *m);
-/* layout_module - compute struct and fixed-part layouts. Returns: the error count. */
+/* layout_structs - the structs' sizes and offsets (check_module needs them). Returns: the error count. */
+int layout_structs(struct hci_module *m);
+/* layout_module - each function's fixed part, once checked. Returns: the error count. */
 int layout_module(struct hci_module *m);
 /* hash_module - the interface hash into m->hash. Returns: 0 or -1. */
 int hash_module(struct hci_module *m);
 
 /* kind_size - a scalar kind's size in the block (handle 4, size 8); 0 for none. */
 uint32_t kind_size(enum hci_kind k);
-/* kind_is_integer - an integer kind (size, bool excluded? no: bool excluded, size included). */
+/* kind_is_integer - an integer kind: int8..uint64 and size (not bool, not handle). */
 int kind_is_integer(enum hci_kind k);
 /* kind_is_signed - a signed integer or double kind. */
 int kind_is_signed(enum hci_kind k);

@@ -303,6 +303,8 @@ int check_module(struct hci_module *m)
 	if (!valid_module_name(m->name))
 		diag(m, m->line, "module name '%s' is not [a-z][a-z0-9_]*", m->name);
 	check_structs(m);
+	if (diag_count() > before || layout_structs(m))
+		return diag_count() - before;
 	if (m->nfuncs == 0)
 		diag(m, m->line, "module %s declares no functions", m->name);
 	for (int i = 0; i < m->nfuncs; i++)

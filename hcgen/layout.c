@@ -67,13 +67,18 @@ static void layout_func(struct hci_func *f)
 	f->fixed_size = cur ? (uint32_t)align_up(cur, HCG_ALIGN) : HCG_ALIGN;
 }
 
-int layout_module(struct hci_module *m)
+int layout_structs(struct hci_module *m)
 {
 	int before = diag_count();
 
 	for (int i = 0; i < m->nstructs; i++)
 		layout_struct(m, &m->structs[i]);
+	return diag_count() - before;
+}
+
+int layout_module(struct hci_module *m)
+{
 	for (int i = 0; i < m->nfuncs; i++)
 		layout_func(&m->funcs[i]);
-	return diag_count() - before;
+	return 0;
 }
