@@ -285,3 +285,102 @@ clean:
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ==== hcgen: the stub compiler, the code it generates from hcgen/examples/, and their tests ====
+#   make hcgen             hcgen, the generated code, the example modules and guest objects, the tests
+#   make hcgen-guest       also link the guest example programs (needs hc_module_* in libhostcall)
+#   make hcgen-fuzz        the libFuzzer targets of the generated validators (clang)
+#   tests/hcgen/run.sh     run the hcgen tests (B=build/san for the sanitised build)
+HCGEN := $(B)/bin/hcgen
+HCGEN_SRC := hcgen/lexer.c hcgen/parser.c hcgen/check.c hcgen/layout.c hcgen/types.c hcgen/hash.c \
+	hcgen/emit_common.c hcgen/emit_guest.c hcgen/emit_host.c hcgen/emit_fuzz.c hcgen/main.c
+HCGEN_EXAMPLES := zlib sysinfo hashfile
+HCGEN_GEN := $(B)/gen/hcgen
+HCGEN_MODDIR := $(B)/lib/hostcall/modules
+HCGEN_MODULES := $(HCGEN_EXAMPLES:%=$(HCGEN_MODDIR)/%.so)
+HCGEN_GUEST_OBJ := $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.o) $(B)/hcgen/examples/hashfile_main.o
+HCGEN_TEST_IFACES := vec
+HCGEN_TESTS := $(B)/tests/hcgen/test_zlib $(B)/tests/hcgen/test_sysinfo $(B)/tests/hcgen/test_hashfile \
+	$(B)/tests/hcgen/test_vec
+HCGEN_CFLAGS := $(ALL_CFLAGS) -Ihcgen -I$(HCGEN_GEN)
+
+hcgen: $(HCGEN) $(HCGEN_MODULES) $(HCGEN_GUEST_OBJ) $(HCGEN_TESTS) $(B)/tests/hcgen/load_module
+all: hcgen
+
+$(HCGEN): $(HCGEN_SRC:%.c=$(B)/%.o)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ -lsodium
+
+# one run of hcgen writes all five files of a module
+$(HCGEN_GEN)/%_guest.h $(HCGEN_GEN)/%_guest.c $(HCGEN_GEN)/%_host.h $(HCGEN_GEN)/%_host.c \
+		$(HCGEN_GEN)/%_fuzz.c: hcgen/examples/%.hci $(HCGEN)
+	$(call say,HCGEN,$<)
+	@mkdir -p $(HCGEN_GEN)
+	$(Q)$(HCGEN) -o $(HCGEN_GEN) $<
+
+# test interfaces: what the examples leave out
+$(HCGEN_GEN)/%_guest.h $(HCGEN_GEN)/%_guest.c $(HCGEN_GEN)/%_host.h $(HCGEN_GEN)/%_host.c \
+		$(HCGEN_GEN)/%_fuzz.c: tests/hcgen/good/%.hci $(HCGEN)
+	$(call say,HCGEN,$<)
+	@mkdir -p $(HCGEN_GEN)
+	$(Q)$(HCGEN) -o $(HCGEN_GEN) $<
+
+HCGEN_GEN_OBJ := $(patsubst %,$(HCGEN_GEN)/%_guest.o,$(HCGEN_EXAMPLES) $(HCGEN_TEST_IFACES)) \
+	$(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_host.o)
+HCGEN_EX_OBJ := $(B)/hcgen/examples/hashfile_main.o $(B)/hcgen/examples/hashfile_host.o
+HCGEN_TEST_OBJ := $(HCGEN_TESTS:%=%.o)
+
+# static pattern rules: the generic $(B)/%.o rule must not take these
+$(HCGEN_GEN_OBJ): $(HCGEN_GEN)/%.o: $(HCGEN_GEN)/%.c $(HCGEN_GEN)/%.h
+	$(call say,CC,$@)
+	$(Q)$(CC) $(HCGEN_CFLAGS) $(WARN) -c -o $@ $<
+
+$(HCGEN_EX_OBJ): $(B)/hcgen/examples/%.o: hcgen/examples/%.c $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.h) \
+		$(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_host.h)
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HCGEN_CFLAGS) $(WARN) -c -o $@ $<
+
+$(HCGEN_MODDIR)/hashfile.so: $(B)/hcgen/examples/hashfile_host.o
+$(HCGEN_MODDIR)/%.so: $(HCGEN_GEN)/%_host.o
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -shared $(LDSAN) -o $@ $^ -ldl $(if $(filter hashfile,$*),-lsodium)
+
+# the validators linked directly into a test with the generated host code: no daemon
+$(HCGEN_TEST_OBJ): $(B)/tests/hcgen/test_%.o: tests/hcgen/test_%.c tests/hcgen/hostile.h $(HCGEN_GEN)/%_host.c \
+		$(HCGEN_GEN)/%_host.h
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HCGEN_CFLAGS) $(WARN) -c -o $@ $<
+
+$(B)/tests/hcgen/test_hashfile: $(B)/hcgen/examples/hashfile_host.o
+$(B)/tests/hcgen/test_%: $(B)/tests/hcgen/test_%.o $(HCGEN_GEN)/%_guest.o
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ -ldl -lz -lsodium -lcmocka
+
+$(B)/tests/hcgen/load_module: tests/hcgen/load_module.c
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(LDSAN) -o $@ $< -ldl
+
+# guest programs: they link once libhostcall has hc_module_open/_block/_call
+$(B)/bin/hashfile: $(B)/hcgen/examples/hashfile_main.o $(HCGEN_GEN)/hashfile_guest.o $(LIBA)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+
+hcgen-guest: hcgen $(B)/bin/hashfile
+
+HCGEN_FUZZ := $(patsubst %,build/fuzz/hcgen_%,$(HCGEN_EXAMPLES) $(HCGEN_TEST_IFACES))
+build/fuzz/hcgen_%: $(HCGEN_GEN)/%_fuzz.c $(HCGEN_GEN)/%_host.c $(HCGEN_GEN)/%_host.h
+	$(call say,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -I$(HCGEN_GEN) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(WARN) -o $@ $< -ldl
+
+hcgen-fuzz: $(HCGEN_FUZZ)
+
+.PHONY: hcgen hcgen-guest hcgen-fuzz
+# ==== end of hcgen ====

@@ -1,0 +1,313 @@
+/* check.c: the checker: resolves names and types, and rejects every declaration that cannot be made safe. */
+#include "ast.h"
+
+#include "hcgen.h"
+
+#include <string.h>
+
+static int valid_module_name(const char *s)
+{
+	if (!(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static const char *const reserved[] = {
+	"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+	"enum", "errno", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+	"restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+	"union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "NULL",
+};
+
+/* check_name - a C identifier hcgen's generated code can use: no keyword, no hcg_ prefix. */
+static void check_name(struct hci_module *m, int line, const char *what, const char *name)
+{
+	if (strncmp(name, "hcg_", 4) == 0 || name[0] == '_') {
+		diag(m, line, "%s '%s': names starting with hcg_ or _ are reserved", what, name);
+		return;
+	}
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+		if (strcmp(name, reserved[i]) == 0)
+			diag(m, line, "%s '%s' is a C keyword or macro", what, name);
+}
+
+static struct hci_struct *find_struct(struct hci_module *m, const char *name, int before)
+{
+	for (int i = 0; i < before; i++)
+		if (strcmp(m->structs[i].name, name) == 0)
+			return &m->structs[i];
+	return NULL;
+}
+
+/* resolve - a type's struct, among the first @before structs. Returns: 0, or -1 after a diagnostic. */
+static int resolve(struct hci_module *m, struct hci_type *t, int line, int before)
+{
+	if (t->kind == K_UNKNOWN) {
+		diag(m, line, "unknown type '%s'", t->sname);
+		return -1;
+	}
+	if (t->kind == K_STRUCT && (t->st = find_struct(m, t->sname, before)) == NULL) {
+		diag(m, line, "unknown type 'struct %s'", t->sname);
+		return -1;
+	}
+	return 0;
+}
+
+static void check_field(struct hci_module *m, struct hci_struct *s, int i, int sidx)
+{
+	struct hci_field *f = &s->fields[i];
+
+	check_name(m, f->line, "field", f->name);
+	for (int j = 0; j < i; j++)
+		if (strcmp(s->fields[j].name, f->name) == 0)
+			diag(m, f->line, "duplicate field '%s' in struct %s", f->name, s->name);
+	if (resolve(m, &f->type, f->line, sidx) < 0)
+		return;
+	if (f->type.ptr)
+		diag(m, f->line, "%s: a struct holds no pointers", f->name);
+	else if (f->type.kind == K_VOID || f->type.kind == K_HANDLE || f->type.kind == K_BUFFER)
+		diag(m, f->line, "%s: a struct field cannot be %s", f->name, kind_name(f->type.kind));
+	else if (f->type.kind == K_BOOL)
+		diag(m, f->line, "%s: no bool in a struct (a byte from the guest may be neither 0 nor 1): use uint8",
+		     f->name);
+	else if (f->type.kind == K_CHAR && f->count == 0)
+		diag(m, f->line, "%s: char only as an array in a struct", f->name);
+}
+
+static void check_structs(struct hci_module *m)
+{
+	for (int i = 0; i < m->nstructs; i++) {
+		struct hci_struct *s = &m->structs[i];
+
+		check_name(m, s->line, "struct", s->name);
+		if (find_struct(m, s->name, i))
+			diag(m, s->line, "duplicate struct '%s'", s->name);
+		for (int j = 0; j < s->nfields; j++)
+			check_field(m, s, j, i);
+	}
+}
+
+static int is_scalar_kind(enum hci_kind k)
+{
+	return kind_is_integer(k) || k == K_DOUBLE || k == K_BOOL;
+}
+
+static void check_by_value(struct hci_module *m, struct hci_param *p)
+{
+	if (p->dir || p->string || p->len.kind || p->has_max || p->has_each_max)
+		diag(m, p->line, "%s: attributes on a parameter passed by value", p->name);
+	if (p->type.kind == K_HANDLE)
+		p->shape = SH_HANDLE;
+	else if (is_scalar_kind(p->type.kind))
+		p->shape = SH_SCALAR;
+	else if (p->type.kind == K_STRUCT)
+		diag(m, p->line, "%s: pass a struct by pointer, with a direction", p->name);
+	else
+		diag(m, p->line, "%s: a %s cannot be passed by value", p->name, kind_name(p->type.kind));
+}
+
+/* check_bound - @v against what one block can hold (@unit bytes each). */
+static void check_bound(struct hci_module *m, struct hci_param *p, uint64_t v, uint64_t unit,
+			const char *what)
+{
+	if (v == 0 || v > HCG_BLOCK_MAX / unit)
+		diag(m, p->line, "%s: %s=%llu out of range (1 to %llu)", p->name, what,
+		     (unsigned long long)v, (unsigned long long)(HCG_BLOCK_MAX / unit));
+}
+
+static void shape_array(struct hci_module *m, struct hci_param *p)
+{
+	p->shape = p->type.kind == K_BUFFER ? SH_BUFARRAY : SH_STRARRAY;
+	if (p->dir != DIR_IN || !p->is_count)
+		diag(m, p->line, "%s: an array of buffers is [in, count=...]", p->name);
+	if (!p->has_each_max)
+		diag(m, p->line, "missing bound: %s needs each_max=", p->name);
+	else
+		check_bound(m, p, p->each_max, 1, "each_max");
+	if (p->len.kind == LEN_CONST && (p->len.value == 0 || p->len.value > HCI_BUFARRAY_MAX))
+		diag(m, p->line, "%s: count=%llu out of range (1 to %u)", p->name,
+		     (unsigned long long)p->len.value, HCI_BUFARRAY_MAX);
+	else if (p->len.kind != LEN_CONST && p->len.kind != LEN_NONE && !p->has_max)
+		diag(m, p->line, "missing bound: %s needs max=", p->name);
+	if (p->has_max && (p->max == 0 || p->max > HCI_BUFARRAY_MAX))
+		diag(m, p->line, "%s: max=%llu out of range (1 to %u)", p->name,
+		     (unsigned long long)p->max, HCI_BUFARRAY_MAX);
+}
+
+static void shape_string(struct hci_module *m, struct hci_param *p)
+{
+	p->shape = SH_STRING;
+	if (p->dir != DIR_IN)
+		diag(m, p->line, "%s: a string is [in] (use size= for a buffer it fills)", p->name);
+	if (p->len.kind)
+		diag(m, p->line, "%s: a string takes max=, not size= or count=", p->name);
+	if (!p->has_max)
+		diag(m, p->line, "missing bound: %s needs max=", p->name);
+	else
+		check_bound(m, p, p->max, 1, "max");
+}
+
+static void shape_buffer(struct hci_module *m, struct hci_param *p)
+{
+	uint32_t unit = p->is_count ? type_size(&p->type) : 1;
+
+	p->shape = SH_BUFFER;
+	if (!p->is_count && type_size(&p->type) != 1)
+		diag(m, p->line, "%s: size= counts bytes: use count= for %s", p->name,
+		     kind_name(p->type.kind));
+	if (p->len.kind == LEN_CONST) {
+		if (p->has_max)
+			diag(m, p->line, "%s: a constant length takes no max=", p->name);
+		check_bound(m, p, p->len.value, unit ? unit : 1, p->is_count ? "count" : "size");
+	} else if (!p->has_max) {
+		diag(m, p->line, "missing bound: %s needs max=", p->name);
+	} else {
+		check_bound(m, p, p->max, unit ? unit : 1, "max");
+	}
+}
+
+static void check_pointer(struct hci_module *m, struct hci_param *p)
+{
+	enum hci_kind k = p->type.kind;
+
+	if (p->dir == DIR_NONE) {
+		diag(m, p->line, "pointer %s has no direction: [in], [out] or [inout]", p->name);
+		return;
+	}
+	if (p->has_each_max && k != K_BUFFER && p->type.ptr != 2)
+		diag(m, p->line, "%s: each_max= is for arrays of buffers", p->name);
+	if (p->type.ptr == 2) {
+		if (k != K_CHAR || !p->string)
+			diag(m, p->line, "%s: the only pointer to pointer is [in, string, count=] char **",
+			     p->name);
+		shape_array(m, p);
+	} else if (k == K_BUFFER) {
+		shape_array(m, p);
+	} else if (p->string) {
+		if (k != K_CHAR)
+			diag(m, p->line, "%s: string is for char *", p->name);
+		shape_string(m, p);
+	} else if (k == K_VOID || k == K_HANDLE || k == K_BOOL) {
+		diag(m, p->line, "%s: no %s pointers (use uint8)", p->name, kind_name(k));
+	} else if (p->len.kind) {
+		shape_buffer(m, p);
+	} else if (k == K_CHAR) {
+		diag(m, p->line, "%s: char * needs string or size=", p->name);
+	} else {
+		p->shape = SH_SINGLE;
+		if (p->has_max)
+			diag(m, p->line, "%s: a pointer to one %s takes no max=", p->name, kind_name(k));
+	}
+}
+
+static int find_param(const struct hci_func *f, const char *name)
+{
+	for (int i = 0; i < f->nparams; i++)
+		if (strcmp(f->params[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static const struct hci_field *find_field(const struct hci_struct *s, const char *name)
+{
+	for (int i = 0; s && i < s->nfields; i++)
+		if (strcmp(s->fields[i].name, name) == 0)
+			return &s->fields[i];
+	return NULL;
+}
+
+/* check_len - the parameter, field or dereference a length names. */
+static void check_len(struct hci_module *m, struct hci_func *f, struct hci_param *p)
+{
+	struct hci_lenexpr *e = &p->len;
+	const struct hci_param *q;
+	const char *what = p->is_count ? "count" : "size";
+
+	if (e->kind == LEN_NONE || e->kind == LEN_CONST)
+		return;
+	if ((e->param = find_param(f, e->name)) < 0) {
+		diag(m, p->line, "%s=%s names no parameter of %s", what, e->name, f->name);
+		return;
+	}
+	q = &f->params[e->param];
+	if (e->kind == LEN_PARAM && !(q->shape == SH_SCALAR && kind_is_integer(q->type.kind)))
+		diag(m, p->line, "%s=%s: not an integer parameter", what, e->name);
+	if (e->kind == LEN_DEREF && !(q->shape == SH_SINGLE && kind_is_integer(q->type.kind) &&
+				      q->dir != DIR_OUT))
+		diag(m, p->line, "%s=*%s: not an [in] or [inout] pointer to an integer", what, e->name);
+	if (e->kind != LEN_FIELD)
+		return;
+	if (!(q->shape == SH_SINGLE && q->type.kind == K_STRUCT && q->dir == DIR_IN)) {
+		diag(m, p->line, "%s=%s.%s: %s is not an [in] pointer to a struct", what, e->name,
+		     e->field, e->name);
+		return;
+	}
+	e->fld = find_field(q->type.st, e->field);
+	if (e->fld == NULL || e->fld->count || !kind_is_integer(e->fld->type.kind))
+		diag(m, p->line, "%s=%s.%s: no integer field %s in struct %s", what, e->name,
+		     e->field, e->field, q->type.sname);
+}
+
+static void check_result(struct hci_module *m, struct hci_func *f)
+{
+	enum hci_kind k = f->ret.kind;
+
+	if (resolve(m, &f->ret, f->line, m->nstructs) < 0)
+		return;
+	if (f->ret.ptr || !(is_scalar_kind(k) || k == K_VOID))
+		diag(m, f->line, "%s: the result must be void or a scalar (return structs through [out])",
+		     f->name);
+	if (f->has_fail && k == K_VOID)
+		diag(m, f->line, "%s: fail= on a void function", f->name);
+	if (f->has_fail && k == K_BOOL && strcmp(f->fail, "true") && strcmp(f->fail, "false"))
+		diag(m, f->line, "%s: a bool fails with true or false", f->name);
+	if (f->has_fail && k != K_BOOL && !(f->fail[0] == '-' || (f->fail[0] >= '0' && f->fail[0] <= '9')))
+		diag(m, f->line, "%s: fail= wants a number", f->name);
+	if (f->has_fail && f->fail[0] == '-' && !kind_is_signed(k))
+		diag(m, f->line, "%s: a negative fail= for an unsigned result", f->name);
+}
+
+static void check_func(struct hci_module *m, int fi)
+{
+	struct hci_func *f = &m->funcs[fi];
+
+	check_name(m, f->line, "function", f->name);
+	for (int i = 0; i < fi; i++)
+		if (strcmp(m->funcs[i].name, f->name) == 0)
+			diag(m, f->line, "duplicate function '%s'", f->name);
+	check_result(m, f);
+	for (int i = 0; i < f->nparams; i++) {
+		struct hci_param *p = &f->params[i];
+
+		check_name(m, p->line, "parameter", p->name);
+		if (find_param(f, p->name) != i)
+			diag(m, p->line, "duplicate parameter '%s' in %s", p->name, f->name);
+		if (resolve(m, &p->type, p->line, m->nstructs) < 0)
+			continue;
+		if (p->type.ptr == 0)
+			check_by_value(m, p);
+		else
+			check_pointer(m, p);
+	}
+	for (int i = 0; i < f->nparams; i++)
+		check_len(m, f, &f->params[i]);
+}
+
+int check_module(struct hci_module *m)
+{
+	int before = diag_count();
+
+	if (!valid_module_name(m->name))
+		diag(m, m->line, "module name '%s' is not [a-z][a-z0-9_]*", m->name);
+	check_structs(m);
+	if (diag_count() > before || layout_structs(m))
+		return diag_count() - before;
+	if (m->nfuncs == 0)
+		diag(m, m->line, "module %s declares no functions", m->name);
+	for (int i = 0; i < m->nfuncs; i++)
+		check_func(m, i);
+	return diag_count() - before;
+}
