@@ -93,9 +93,9 @@ HOSTFS := $(B)/bin/hostfs
 
 UNIT_TESTS := xdr errmap registry keyfile url auth handles
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
-INTEG_TESTS := session race proc stream lifecycle security netns kvm module
+INTEG_TESTS := session race proc stream lifecycle security netns kvm module hcgen
 # run a second time with every session over a shared-memory channel (ivshmem:)
-CHANNEL_TESTS := session race proc stream lifecycle module
+CHANNEL_TESTS := session race proc stream lifecycle module hcgen
 # host modules test_module loads: a real one, and ones hostcalld must refuse
 MODULE_FIXTURES := $(addprefix $(B)/tests/integration/modules/,fixture.so wrongabi.so unbound.so junk.so)
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
@@ -231,7 +231,8 @@ check:
 		$(CHANNEL_TESTS:%='env HC_TEST_TRANSPORT=ivshmem build/san/tests/integration/test_%') \
 		tests/dosh/run.sh \
 		tests/dosh/interactive.sh \
-		tests/hostfs/run.sh
+		tests/hostfs/run.sh \
+		'env HCGEN_FUZZ_SECONDS=20 tests/hcgen/run.sh'
 	$(Q)$(MAKE) --no-print-directory vm-check VM_HOSTCALLD=build/san/bin/hostcalld
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
@@ -372,6 +373,13 @@ $(B)/bin/hashfile: $(B)/hcgen/examples/hashfile_main.o $(HCGEN_GEN)/hashfile_gue
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
 
 hcgen-guest: hcgen $(B)/bin/hashfile
+all: hcgen-guest
+
+# the examples end to end: generated stubs, hostcalld, the modules it loads (tests/integration)
+$(B)/tests/integration/test_hcgen.o: ALL_CFLAGS += -I$(HCGEN_GEN)
+$(B)/tests/integration/test_hcgen.o: $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.h)
+$(B)/tests/integration/test_hcgen: $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.o) | $(HCGEN_MODULES)
+$(B)/tests/integration/test_hcgen: LDLIBS += -lz
 
 HCGEN_FUZZ := $(patsubst %,build/fuzz/hcgen_%,$(HCGEN_EXAMPLES) $(HCGEN_TEST_IFACES))
 build/fuzz/hcgen_%: $(HCGEN_GEN)/%_fuzz.c $(HCGEN_GEN)/%_host.c $(HCGEN_GEN)/%_host.h

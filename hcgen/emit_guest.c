@@ -21,7 +21,7 @@ static void emit_header(FILE *f, const struct hci_module *m)
 	emit_banner(f, m, "guest.h", "the guest interface");
 	fprintf(f, "#ifndef HCG_%s_GUEST_H\n#define HCG_%s_GUEST_H\n\n", up, up);
 	fprintf(f, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n");
-	fprintf(f, "#include <sys/uio.h>\n\n#include \"hostcall.h\"\n#include \"hcg_guest_api.h\"\n\n");
+	fprintf(f, "#include <sys/uio.h>\n\n#include \"hostcall.h\"\n\n");
 	fprintf(f, "#define HCG_%s_VERSION %uu\n", up, m->version);
 	fprintf(f, "/* The interface hash hostcalld's %s.so must carry. */\n#define HCG_%s_HASH { \\\n\t", m->name, up);
 	emit_hash_bytes(f, m);

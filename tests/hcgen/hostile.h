@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "hcgen.h"
-#include "hcg_guest_api.h"
+#include "hostcall.h"
 
 /*
  * The loopback plays the runtime: hc_module_block() lends a block area,
