@@ -268,6 +268,10 @@ install: all
 	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libhostcall.so.1
 	ln -sf libhostcall.so.1 $(DESTDIR)$(PREFIX)/lib/libhostcall.so
 	install -m 0644 include/hostcall.h $(DESTDIR)$(PREFIX)/include/hostcall.h
+	install -m 0644 include/hcgen.h $(DESTDIR)$(PREFIX)/include/hcgen.h
+	install -m 0755 $(HCGEN) $(DESTDIR)$(PREFIX)/bin/hcgen
+	install -d $(DESTDIR)$(PREFIX)/lib/hostcall/modules
+	install -m 0644 man/hcgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/hcgen.1
 	sed -e 's|@PREFIX@|$(PREFIX)|' hostcall.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostcall.pc
 	install -m 0644 man/hostcalld.8 $(DESTDIR)$(PREFIX)/share/man/man8/hostcalld.8
 	install -m 0644 man/dosh.1 $(DESTDIR)$(PREFIX)/share/man/man1/dosh.1

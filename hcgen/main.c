@@ -1,6 +1,7 @@
 /* main.c: the hcgen command: parse, check, lay out and hash a .hci file, then write its four outputs. */
 #include "ast.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,7 +19,7 @@ FILE *out_open(const struct hci_module *m, const char *dir, const char *suffix)
 
 	path_of(path, sizeof path, m, dir, suffix, ".tmp");
 	if ((f = fopen(path, "w")) == NULL)
-		perror(path);
+		fprintf(stderr, "hcgen: cannot write %s: %s\n", path, strerror(errno));
 	return f;
 }
 
@@ -30,7 +31,7 @@ int out_close(FILE *f, const struct hci_module *m, const char *dir, const char *
 	path_of(tmp, sizeof tmp, m, dir, suffix, ".tmp");
 	path_of(path, sizeof path, m, dir, suffix, "");
 	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-		perror(path);
+		fprintf(stderr, "hcgen: cannot write %s: %s\n", path, strerror(errno ? errno : EIO));
 		unlink(tmp);
 		return -1;
 	}

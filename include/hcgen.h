@@ -34,7 +34,7 @@ extern "C" {
 
 /* Where a pointer parameter's bytes lie in the block. */
 struct hcg_region {
-	uint32_t off;             /* from the block's start; 0 with len 0: a NULL pointer */
+	uint32_t off;             /* from the block's start, past the fixed part: hcgen passes no NULL */
 	uint32_t len;             /* bytes */
 };
 
