@@ -100,7 +100,7 @@ CHANNEL_TESTS := session race proc stream lifecycle module hcgen
 MODULE_FIXTURES := $(addprefix $(B)/tests/integration/modules/,fixture.so wrongabi.so unbound.so junk.so)
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
 BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh $(B)/tests/bench/bench_kvm \
-	$(B)/tests/bench/bench_shell
+	$(B)/tests/bench/bench_shell $(B)/tests/bench/bench_stubs
 
 all: $(LIBA) $(LIBSO) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(B)/hostcall.pc
 
@@ -250,6 +250,7 @@ bench:
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld DOSH=build/bench/bin/dosh build/bench/tests/bench/bench_dosh
 	$(Q)DOSH=build/bench/bin/dosh build/bench/tests/bench/bench_shell
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_kvm
+	$(Q)HOSTCALLD=build/bench/bin/hostcalld build/bench/tests/bench/bench_stubs
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld HOSTFS=build/bench/bin/hostfs scripts/bench-hostfs.sh
 	$(Q)HOSTCALLD=build/bench/bin/hostcalld HOSTFS=build/bench/bin/hostfs BENCH_CPU=0 \
 		scripts/bench-hostfs.sh
@@ -331,8 +332,15 @@ $(HCGEN_GEN)/%_guest.h $(HCGEN_GEN)/%_guest.c $(HCGEN_GEN)/%_host.h $(HCGEN_GEN)
 	@mkdir -p $(HCGEN_GEN)
 	$(Q)$(HCGEN) -o $(HCGEN_GEN) $<
 
-HCGEN_GEN_OBJ := $(patsubst %,$(HCGEN_GEN)/%_guest.o,$(HCGEN_EXAMPLES) $(HCGEN_TEST_IFACES)) \
-	$(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_host.o)
+# the benchmark's interface (tests/bench/stubs.hci): an empty call and a 1 MiB buffer
+$(HCGEN_GEN)/%_guest.h $(HCGEN_GEN)/%_guest.c $(HCGEN_GEN)/%_host.h $(HCGEN_GEN)/%_host.c \
+		$(HCGEN_GEN)/%_fuzz.c: tests/bench/%.hci $(HCGEN)
+	$(call say,HCGEN,$<)
+	@mkdir -p $(HCGEN_GEN)
+	$(Q)$(HCGEN) -o $(HCGEN_GEN) $<
+
+HCGEN_GEN_OBJ := $(patsubst %,$(HCGEN_GEN)/%_guest.o,$(HCGEN_EXAMPLES) $(HCGEN_TEST_IFACES) stubs) \
+	$(patsubst %,$(HCGEN_GEN)/%_host.o,$(HCGEN_EXAMPLES) stubs)
 HCGEN_EX_OBJ := $(B)/hcgen/examples/hashfile_main.o $(B)/hcgen/examples/hashfile_host.o
 HCGEN_TEST_OBJ := $(HCGEN_TESTS:%=%.o)
 
@@ -379,11 +387,26 @@ $(B)/bin/hashfile: $(B)/hcgen/examples/hashfile_main.o $(HCGEN_GEN)/hashfile_gue
 hcgen-guest: hcgen $(B)/bin/hashfile
 all: hcgen-guest
 
+$(B)/tests/bench/stubs_host.o $(B)/tests/bench/bench_stubs.o: ALL_CFLAGS += -I$(HCGEN_GEN)
+$(B)/tests/bench/stubs_host.o: $(HCGEN_GEN)/stubs_host.h
+$(B)/tests/bench/bench_stubs.o: $(HCGEN_GEN)/stubs_guest.h
+$(B)/tests/bench/modules/stubs.so: $(HCGEN_GEN)/stubs_host.o $(B)/tests/bench/stubs_host.o
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -shared $(LDSAN) -o $@ $^
+# the generated stubs before libhostcall, whose hc_module_* they call
+$(B)/tests/bench/bench_stubs: $(B)/tests/bench/bench_stubs.o $(HCGEN_GEN)/stubs_guest.o $(TEST_SUPPORT) \
+		$(LIBA) | $(B)/tests/bench/modules/stubs.so
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+
 # the examples end to end: generated stubs, hostcalld, the modules it loads (tests/integration)
 $(B)/tests/integration/test_hcgen.o: ALL_CFLAGS += -I$(HCGEN_GEN)
 $(B)/tests/integration/test_hcgen.o: $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.h)
-$(B)/tests/integration/test_hcgen: $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.o) | $(HCGEN_MODULES)
-$(B)/tests/integration/test_hcgen: LDLIBS += -lz
+$(B)/tests/integration/test_hcgen: $(B)/tests/integration/test_hcgen.o \
+		$(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.o) $(TEST_SUPPORT) $(LIBA) | $(HCGEN_MODULES)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lz -lcmocka
 
 HCGEN_FUZZ := $(patsubst %,build/fuzz/hcgen_%,$(HCGEN_EXAMPLES) $(HCGEN_TEST_IFACES))
 build/fuzz/hcgen_%: $(HCGEN_GEN)/%_fuzz.c $(HCGEN_GEN)/%_host.c $(HCGEN_GEN)/%_host.h
