@@ -6,6 +6,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <editline/readline.h>
@@ -159,6 +160,28 @@ static void history_open(struct shell *sh)
 		read_history(history_path);
 }
 
+/*
+ * The whole history, written beside the file and renamed over it: another dosh
+ * starting meanwhile reads the old history or the new, never a file half written.
+ * A symbolic link is written through, as before, so that it stays one.
+ */
+static void history_save(void)
+{
+	char tmp[sizeof(history_path) + 16];
+	struct stat st;
+
+	if (!history_path[0])
+		return;
+	if ((lstat(history_path, &st) == 0 && S_ISLNK(st.st_mode)) ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s.%ld", history_path, (long)getpid()) >= sizeof(tmp)) {
+		write_history(history_path);
+		return;
+	}
+	if (write_history(tmp) == 0 && rename(tmp, history_path) == 0)
+		return;
+	unlink(tmp);
+}
+
 /* ---- keys typed ahead ---- */
 
 static struct shell *keyboard_owner;   /* whose typeahead the keyboard gives first */
@@ -225,8 +248,7 @@ static char *edit_line(struct shell *sh, int continuation)
 		return NULL;
 	if (*line) {
 		add_history(line);
-		if (history_path[0])
-			write_history(history_path);
+		history_save();
 	}
 	out = malloc(strlen(line) + 2);
 	if (!out)

@@ -33,6 +33,15 @@ await() {
 		sleep 0.05
 	done
 }
+# wait until at least $2 lines of the screen match the pattern $1, up to 10 s
+await_lines() {
+	i=0
+	while [ "$(screen | grep -c -- "$1")" -lt "$2" ]; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && return 1
+		sleep 0.05
+	done
+}
 check() {
 	if await "$2"; then
 		passed=$((passed + 1)); echo "ok   $1"
@@ -81,7 +90,7 @@ check "host cd changes the host side of the prompt" "guest:$work/g host:$work/h 
 keys 'echo history-$((6*7))' Enter
 check "a command runs" "history-42"
 keys Up Enter
-if await "history-42" && [ "$(screen | grep -c 'history-42$')" -ge 2 ]; then
+if await_lines 'history-42$' 2; then
 	passed=$((passed + 1)); echo "ok   history recalls the last line"
 else
 	failed=$((failed + 1)); echo "FAIL history"; screen | tail -5
