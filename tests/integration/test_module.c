@@ -395,6 +395,37 @@ static void raw_channel_calls__bad_lengths__refused_host_lives(void **state)
 	raw_leave(&r);
 }
 
+/* A module call sent as XDR over a channel, not by the bulk path: its answer could not be
+   encoded past HC_CHILD_MSG_MAX, so such a block is refused before the function runs. */
+static void raw_channel_xdr_call__block_past_the_encoder__e2big_session_lives(void **state)
+{
+	hc_module_call_args a = { 0 };
+	struct raw_peer r;
+	hc_int_res res;
+	ssize_t n;
+	XDR x;
+
+	(void)state;
+	if (!test_over_channels())
+		skip();
+	raw_join(&r);
+	a.module = raw_open(&r);
+	a.func = FIXTURE_ADD;
+	a.block.block_len = HC_CHILD_MSG_MAX + 8;
+	assert_non_null(a.block.block_val = calloc(1, a.block.block_len));
+	xdrmem_create(&x, (char *)r.c->msg, HK_MSG_MAX, XDR_ENCODE);
+	assert_true(xdr_hc_module_call_args(&x, &a));
+	n = hk_call(r.p.mem, r.i, r.gen, HC_MODULE_CALL, xdr_getpos(&x), &r.bell, 10000);
+	assert_int_equal(n, -E2BIG);
+	*(struct fixture_add *)(r.c->msg + HK_MODULE_OFFSET) = (struct fixture_add){ .a = 2, .b = 3 };
+	assert_int_equal(raw_module_call(&r, a.module, FIXTURE_ADD, 32, HK_MODULE_OFFSET + 32, &res),
+			 0);
+	assert_int_equal(res.err, HC_OK);
+	assert_int_equal(((struct fixture_add *)(r.c->msg + HK_MODULE_OFFSET))->result, 5);
+	free(a.block.block_val);
+	raw_leave(&r);
+}
+
 /* Until killed: random bytes over the header and the start of the block, from another process. */
 static pid_t scribble_forever(struct hk_channel *c)
 {
@@ -500,6 +531,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(fdsize__host_file_handle__translated),
 		cmocka_unit_test(raw_channel_calls__bad_lengths__refused_host_lives),
 		cmocka_unit_test(raw_channel_calls__block_rewritten_meanwhile__answered_host_lives),
+		cmocka_unit_test(raw_channel_xdr_call__block_past_the_encoder__e2big_session_lives),
 		cmocka_unit_test(rpc_call__block_over_the_bound__refused_session_lives),
 	};
 
