@@ -389,16 +389,17 @@ all: hcgen-guest
 
 $(B)/tests/bench/stubs_host.o $(B)/tests/bench/bench_stubs.o: ALL_CFLAGS += -I$(HCGEN_GEN)
 $(B)/tests/bench/stubs_host.o: $(HCGEN_GEN)/stubs_host.h
-$(B)/tests/bench/bench_stubs.o: $(HCGEN_GEN)/stubs_guest.h
+$(B)/tests/bench/bench_stubs.o: $(HCGEN_GEN)/stubs_guest.h $(HCGEN_GEN)/zlib_guest.h
 $(B)/tests/bench/modules/stubs.so: $(HCGEN_GEN)/stubs_host.o $(B)/tests/bench/stubs_host.o
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -shared $(LDSAN) -o $@ $^
 # the generated stubs before libhostcall, whose hc_module_* they call
-$(B)/tests/bench/bench_stubs: $(B)/tests/bench/bench_stubs.o $(HCGEN_GEN)/stubs_guest.o $(TEST_SUPPORT) \
-		$(LIBA) | $(B)/tests/bench/modules/stubs.so
+$(B)/tests/bench/bench_stubs: $(B)/tests/bench/bench_stubs.o $(HCGEN_GEN)/stubs_guest.o \
+		$(HCGEN_GEN)/zlib_guest.o $(TEST_SUPPORT) $(LIBA) | $(B)/tests/bench/modules/stubs.so \
+		$(HCGEN_MODDIR)/zlib.so
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lz
 
 # the examples end to end: generated stubs, hostcalld, the modules it loads (tests/integration)
 $(B)/tests/integration/test_hcgen.o: ALL_CFLAGS += -I$(HCGEN_GEN)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # vm-image.sh: the guest image in build/vm: a Debian cloud kernel (fetched with apt-get
 # download and unpacked with dpkg -x, never installed) and an initramfs of busybox-static,
-# the kernel's virtio-net and fuse modules, dosh, hostfs, guest_check, fs_semantics and four
+# the kernel's virtio-net and fuse modules, dosh, hostfs, guest_check, fs_semantics and five
 # integration tests with the shared libraries they load, and the dosh host scripts. Only dosh
 # is static, but for libc (it answers libtirpc's one GSS question itself: dosh/nogss.c); the
 # rest cannot be: Debian's libtirpc.a needs MIT's GSS-API, which krb5 ships only shared,
@@ -23,9 +23,10 @@ MODULES_9P="$MODULES 9pnet_virtio 9p"
 
 # the integration tests of the hostcall API; those of hostcalld itself run on the host only
 ITESTS="build/tests/integration/test_session build/tests/integration/test_proc
-build/tests/integration/test_stream build/tests/integration/test_race"
+build/tests/integration/test_stream build/tests/integration/test_race
+build/tests/integration/test_hcgen"
 PROGS="build/bin/dosh build/bin/hostfs build/tests/vm/guest_check build/tests/hostfs/fs_semantics
-build/tests/hostfs/pipe_check
+build/tests/hostfs/pipe_check build/tests/bench/bench_stubs
 $ITESTS"
 
 # fetch_kernel DIR META-PACKAGE [PATH...]: the versioned kernel META names, unpacked into

@@ -3,7 +3,9 @@
 #   check  - guest_check and the dosh host scripts over kvm: and tcp:, the hostfs semantics
 #            suite and busybox tar and cp on /host, a reboot, a power-off; then two VMs at
 #            once on the same hostcalld, each running guest_check over kvm:
-#   bench  - null call and stream throughput over kvm: beside tcp:, from the same guest; then,
+#   bench  - null call and stream throughput over kvm: beside tcp:, and hcgen's stubs (an empty
+#            stub beside the null call, 1 MiB through a stub, zlib here beside zlib on the
+#            host), from the same guest; then,
 #            in a second boot (Debian's generic kernel: the cloud one has no 9p), busybox
 #            tar x, find and dd on hostfs over kvm: beside QEMU's 9p, on one host directory
 #   fsbench - that second boot alone
@@ -37,7 +39,9 @@ fi
 mkdir -m 700 "$work/xdg"
 XDG_RUNTIME_DIR="$work/xdg" \
 "$@" "$HOSTCALLD" --kvm "$work/kvm.sock" --channels $CHANNELS --listen tcp://127.0.0.1:0 \
-	--key "$work/key" --address-file "$work/addr" 2>"$work/hostcalld.log" &
+	--key "$work/key" --address-file "$work/addr" --module-dir "$PWD/build/lib/hostcall/modules" \
+	--module-dir "$PWD/build/tests/bench/modules" \
+	2>"$work/hostcalld.log" &
 daemon=$!
 i=0
 while [ ! -s "$work/addr" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
@@ -273,6 +277,8 @@ bench|fsbench)
 			printf "vm bench: the guest alone, 64 KiB writes through a socketpair: %.1f MB/s (what a kvm: stream from the host copies twice)\n", local
 			printf "vm bench: hc_write 1 MiB pieces kvm: %.1f MB/s, tcp: %.1f MB/s (%.1fx)\n", wr["kvm"], wr["tcp"], wr["kvm"] / wr["tcp"]
 		}'
+	# bench_stubs, once over kvm: and once over tcp:: its table and its zlib line
+	tr -d '\r' <"$work/console" | sed -n '/^transport /,/ zlib -6 /p' | sed 's/^/vm bench: /'
 	grep -q 'VM-RESULT: 0' "$work/console" || { cat "$work/console"; rc=1; }
 	fsbench || rc=1
 	finish

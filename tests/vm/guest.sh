@@ -31,7 +31,7 @@ host_scripts() {
 
 # The integration tests of the hostcall API, against the host's hostcalld at $1.
 integration() {
-	for t in test_session test_proc test_stream test_race; do
+	for t in test_session test_proc test_stream test_race test_hcgen; do
 		out=$(HC_TEST_URL="$1" HC_TEST_KEY=/key HC_TEST_DIR="$HOSTDIR" timeout 600 $t 2>&1)
 		if [ $? -eq 0 ]; then
 			passed=$(echo "$out" | grep -c '^\[       OK \]')
@@ -161,6 +161,9 @@ bench)
 	# seconds, in 1 run of 5): measure a settled guest
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt 6 ]; do sleep 0.5; done
 	guest_check -k /key -b "$TCP_URL" kvm: || failed=1
+	for url in kvm: "$TCP_URL"; do   # hcgen's stubs, and zlib here beside zlib on the host
+		HC_TEST_URL=$url HC_TEST_KEY=/key bench_stubs || failed=1
+	done
 	exit $failed
 	;;
 fsbench)
