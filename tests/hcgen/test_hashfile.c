@@ -46,9 +46,9 @@ static void hash_file__hostile_blocks__refused(void **state)
 	assert_int_equal(host_hash_file("/dev/null", got), 0);
 	b = block_dup(last_block, last_len, 0);
 	len = last_len;
-	hostile_short(validate_hash_file, b, sizeof(struct hcg_fx_hash_file));
-	hostile_regions(validate_hash_file, b, len, at, 2, 1);
-	hostile_overlap(validate_hash_file, b, len, at[1], at[0]);
+	hostile_short(hcg_validate_hash_file, b, sizeof(struct hcg_fx_hash_file));
+	hostile_regions(hcg_validate_hash_file, b, len, at, 2, 1);
+	hostile_overlap(hcg_validate_hash_file, b, len, at[1], at[0]);
 	free(b);
 }
 

@@ -94,23 +94,23 @@ static void writev__hostile_elements__refused(void **state)
 	close(p[1]);
 	b0 = block_dup(last_block, last_len, 0);
 	len = last_len;
-	hostile_short(validate_writev, b0, sizeof(struct hcg_fx_writev));
-	hostile_regions(validate_writev, b0, len, at, 1, 1);
-	hostile_value(validate_writev, b0, len, offsetof(struct hcg_fx_writev, p_iovcnt), 4, 65);
-	hostile_value(validate_writev, b0, len, offsetof(struct hcg_fx_writev, p_iovcnt), 4, 0xFFFFFFFFu);
+	hostile_short(hcg_validate_writev, b0, sizeof(struct hcg_fx_writev));
+	hostile_regions(hcg_validate_writev, b0, len, at, 1, 1);
+	hostile_value(hcg_validate_writev, b0, len, offsetof(struct hcg_fx_writev, p_iovcnt), 4, 65);
+	hostile_value(hcg_validate_writev, b0, len, offsetof(struct hcg_fx_writev, p_iovcnt), 4, 0xFFFFFFFFu);
 	arr = region_get(b0, at[0]);
 	/* the element descriptors themselves: each mutated, then one onto the other, one onto the array */
 	const uint32_t el[] = { arr.off, arr.off + 8 };
-	hostile_regions(validate_writev, b0, len, el, 2, 0);
+	hostile_regions(hcg_validate_writev, b0, len, el, 2, 0);
 	e0 = region_get(b0, el[0]);
 	e1 = region_get(b0, el[1]);
-	hostile_overlap(validate_writev, b0, len, el[1], el[0]);
+	hostile_overlap(hcg_validate_writev, b0, len, el[1], el[0]);
 	c = block_dup(b0, len, 0);
 	region_set(c, el[0], (struct hcg_region){ arr.off, 8 });
-	expect_refused(validate_writev, c, len, "an element over the descriptor array");
+	expect_refused(hcg_validate_writev, c, len, "an element over the descriptor array");
 	c = block_dup(b0, len, 0);
 	region_set(c, el[1], (struct hcg_region){ e1.off, 64 * 1024 + 1 });
-	expect_refused(validate_writev, c, len, "an element over each_max");
+	expect_refused(hcg_validate_writev, c, len, "an element over each_max");
 	(void)e0;
 	free(b0);
 }
@@ -131,11 +131,11 @@ static void join__hostile_strings__refused(void **state)
 	e1 = region_get(b0, arr.off + 8);
 	c = block_dup(b0, len, 0);
 	memset(c + e1.off, 'x', e1.len);
-	expect_refused(validate_join, c, len, "an argv string missing its terminator");
+	expect_refused(hcg_validate_join, c, len, "an argv string missing its terminator");
 	const uint32_t at[] = { offsetof(struct hcg_fx_join, r_argv), offsetof(struct hcg_fx_join, r_out),
 				arr.off, arr.off + 8 };
-	hostile_regions(validate_join, b0, len, at, 4, 1);
-	hostile_overlap(validate_join, b0, len, at[1], at[0]);
+	hostile_regions(hcg_validate_join, b0, len, at, 4, 1);
+	hostile_overlap(hcg_validate_join, b0, len, at[1], at[0]);
 	free(b0);
 }
 
@@ -152,9 +152,9 @@ static void sum__hostile_field__refused(void **state)
 	b0 = block_dup(last_block, last_len, 0);
 	len = last_len;
 	rs = region_get(b0, offsetof(struct hcg_fx_sum, r_s));
-	hostile_value(validate_sum, b0, len, rs.off, 4, 1025);
-	hostile_value(validate_sum, b0, len, rs.off, 4, 0xFFFFFFFFu);
-	hostile_value(validate_sum, b0, len, rs.off, 4, 5);
+	hostile_value(hcg_validate_sum, b0, len, rs.off, 4, 1025);
+	hostile_value(hcg_validate_sum, b0, len, rs.off, 4, 0xFFFFFFFFu);
+	hostile_value(hcg_validate_sum, b0, len, rs.off, 4, 5);
 	free(b0);
 }
 

@@ -77,23 +77,23 @@ static void compress2__hostile_blocks__refused(void **state)
 
 	(void)state;
 	capture_compress2(&b, &len);
-	hostile_short(validate_compress2, b, sizeof(struct hcg_fx_compress2));
-	hostile_regions(validate_compress2, b, len, at, 3, 1);
-	hostile_overlap(validate_compress2, b, len, at[0], at[2]);
-	hostile_overlap(validate_compress2, b, len, at[2], at[1]);
+	hostile_short(hcg_validate_compress2, b, sizeof(struct hcg_fx_compress2));
+	hostile_regions(hcg_validate_compress2, b, len, at, 3, 1);
+	hostile_overlap(hcg_validate_compress2, b, len, at[0], at[2]);
+	hostile_overlap(hcg_validate_compress2, b, len, at[2], at[1]);
 	/* sourceLen: max+1, SIZE_MAX, UINT32_MAX, one more than its region */
-	hostile_value(validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
+	hostile_value(hcg_validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
 		      (1 << 20) + 1);
-	hostile_value(validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
+	hostile_value(hcg_validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
 		      SIZE_MAX);
-	hostile_value(validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
+	hostile_value(hcg_validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
 		      0xFFFFFFFFu);
-	hostile_value(validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8, 1001);
+	hostile_value(hcg_validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8, 1001);
 	/* *destLen, in its own region: max+1, SIZE_MAX, more than dest's region */
 	dl = region_get(b, at[1]);
-	hostile_value(validate_compress2, b, len, dl.off, 8, (1 << 20) + 1);
-	hostile_value(validate_compress2, b, len, dl.off, 8, SIZE_MAX);
-	hostile_value(validate_compress2, b, len, dl.off, 8, 4097);
+	hostile_value(hcg_validate_compress2, b, len, dl.off, 8, (1 << 20) + 1);
+	hostile_value(hcg_validate_compress2, b, len, dl.off, 8, SIZE_MAX);
+	hostile_value(hcg_validate_compress2, b, len, dl.off, 8, 4097);
 	/* the call itself refuses too, and runs nothing */
 	assert_int_equal(hcg_module.funcs[0].call(&loop_host, b, len - 8), -EINVAL);
 	free(b);
@@ -113,7 +113,7 @@ static void compress2__max_plus_one_consistent__refused(void **state)
 	memcpy(b + fixed + 8, &dlen, 8);
 	fx->r_source = (struct hcg_region){ fixed + 16, n };
 	fx->p_sourceLen = n;
-	expect_refused(validate_compress2, b, len, "sourceLen max+1 with a region that size");
+	expect_refused(hcg_validate_compress2, b, len, "sourceLen max+1 with a region that size");
 }
 
 static void crc32__hostile_blocks__refused(void **state)
@@ -126,10 +126,10 @@ static void crc32__hostile_blocks__refused(void **state)
 	assert_int_equal(host_crc32(0, src, 100), crc32(0, src, 100));
 	b = block_dup(last_block, last_len, 0);
 	len = last_len;
-	hostile_short(validate_crc32, b, sizeof(struct hcg_fx_crc32));
-	hostile_regions(validate_crc32, b, len, at, 1, 1);
-	hostile_value(validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, (1 << 20) + 1);
-	hostile_value(validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, 0xFFFFFFFFu);
+	hostile_short(hcg_validate_crc32, b, sizeof(struct hcg_fx_crc32));
+	hostile_regions(hcg_validate_crc32, b, len, at, 1, 1);
+	hostile_value(hcg_validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, (1 << 20) + 1);
+	hostile_value(hcg_validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, 0xFFFFFFFFu);
 	free(b);
 }
 
