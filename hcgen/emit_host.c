@@ -46,6 +46,44 @@ static const char prelude[] =
 	"static inline __attribute__((unused)) struct hcg_region hcg_region_at(const uint8_t *block, uint64_t off)\n{\n"
 	"\tstruct hcg_region r;\n\n\tmemcpy(&r, block + off, sizeof r);\n\treturn r;\n}\n\n";
 
+/* struct_has_chars - does a struct hold a char array, itself or in a struct it holds? */
+static int struct_has_chars(const struct hci_struct *s)
+{
+	for (int i = 0; i < s->nfields; i++) {
+		const struct hci_field *fl = &s->fields[i];
+
+		if (fl->type.kind == K_CHAR || (fl->type.kind == K_STRUCT && struct_has_chars(fl->type.st)))
+			return 1;
+	}
+	return 0;
+}
+
+/* emit_strings_check - hcg_strings_S(): each char array of a struct S ends inside its bound. */
+static void emit_strings_check(FILE *f, const struct hci_struct *s)
+{
+	fprintf(f, "/* hcg_strings_%s - each char array of the struct %s at @p holds its NUL. */\n", s->name, s->name);
+	fprintf(f, "static __attribute__((unused)) int hcg_strings_%s(const uint8_t *p)\n{\n", s->name);
+	for (int i = 0; i < s->nfields; i++) {
+		const struct hci_field *fl = &s->fields[i];
+
+		if (fl->type.kind == K_CHAR) {
+			fprintf(f, "\tif (memchr(p + %u, 0, %u) == NULL)\n\t\treturn 0;\n", fl->off, fl->count);
+		} else if (fl->type.kind == K_STRUCT && struct_has_chars(fl->type.st)) {
+			fprintf(f, "\tfor (uint32_t i = 0; i < %u; i++)\n", fl->count ? fl->count : 1);
+			fprintf(f, "\t\tif (!hcg_strings_%s(p + %u + (uint64_t)i * %u))\n\t\t\treturn 0;\n",
+				fl->type.sname, fl->off, fl->type.st->size);
+		}
+	}
+	fprintf(f, "\treturn 1;\n}\n\n");
+}
+
+static void emit_strings_checks(FILE *f, const struct hci_module *m)
+{
+	for (int i = 0; i < m->nstructs; i++)
+		if (struct_has_chars(&m->structs[i]))
+			emit_strings_check(f, &m->structs[i]);
+}
+
 /* spans_max - the most regions a call of @fn can carry. */
 static unsigned spans_max(const struct hci_func *fn)
 {
@@ -97,6 +135,10 @@ static void emit_check_region(FILE *f, const struct hci_func *fn, const struct h
 	case SH_SINGLE:
 		snprintf(c, sizeof c, "hcg_fx->r_%s.len != %u", p->name, type_size(&p->type));
 		emit_refuse(f, "\t", c);
+		if (p->type.kind == K_STRUCT && p->dir != DIR_OUT && struct_has_chars(p->type.st)) {
+			snprintf(c, sizeof c, "!hcg_strings_%s(hcg_blk + hcg_fx->r_%s.off)", p->type.sname, p->name);
+			emit_refuse(f, "\t", c);
+		}
 		break;
 	case SH_STRING:
 		snprintf(c, sizeof c, "!hcg_string_in(hcg_blk, hcg_fx->r_%s, %llu)", p->name,
@@ -126,7 +168,7 @@ static void emit_check_elements(FILE *f, const struct hci_func *fn, const struct
 	fprintf(f, "\t\tstruct hcg_region hcg_e = hcg_region_at(hcg_blk, (uint64_t)hcg_fx->r_%s.off + 8 * hcg_i);\n\n",
 		p->name);
 	snprintf(c, sizeof c, "!hcg_region_in(hcg_e, %u, hcg_len) || hcg_e.len > %llu", fn->fixed_size,
-		 (unsigned long long)p->each_max);
+		 (unsigned long long)p->each_max + (p->shape == SH_STRARRAY));
 	emit_refuse(f, "\t\t", c);
 	if (p->shape == SH_STRARRAY) {
 		snprintf(c, sizeof c, "!hcg_string_in(hcg_blk, hcg_e, %llu)", (unsigned long long)p->each_max);
@@ -341,6 +383,7 @@ static void emit_source(FILE *f, const struct hci_module *m)
 	fprintf(f, "#include \"%s_host.h\"\n\n", m->name);
 	fprintf(f, "#include <dlfcn.h>\n#include <errno.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n\n");
 	fputs(prelude, f);
+	emit_strings_checks(f, m);
 	for (int i = 0; i < m->nfuncs; i++) {
 		emit_fixed(f, &m->funcs[i]);
 		emit_validate(f, &m->funcs[i]);
