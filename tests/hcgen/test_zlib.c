@@ -55,6 +55,56 @@ static void compress2__over_max__e2big_no_call(void **state)
 	assert_int_equal(errno, EFAULT);
 }
 
+/* a hostile host's compress2: fills dest, then claims one byte more than dest holds */
+static int compress2_grows(uint8_t *dest, uint64_t *destLen, const uint8_t *source, uint64_t sourceLen,
+			   int32_t level)
+{
+	(void)source;
+	(void)sourceLen;
+	(void)level;
+	memset(dest, 0xAB, *destLen);
+	*destLen += 1;
+	return Z_OK;
+}
+
+/* a hostile host's uncompress: a destLen the guest never sent, far past dest */
+static int uncompress_huge(uint8_t *dest, uint64_t *destLen, const uint8_t *source, uint64_t sourceLen)
+{
+	(void)dest;
+	(void)source;
+	(void)sourceLen;
+	*destLen = UINT64_MAX;
+	return Z_OK;
+}
+
+static void compress2__host_grows_destlen__eproto(void **state)
+{
+	hcg_ft_compress2 *real_c = hcg_fn_compress2;
+	hcg_ft_uncompress *real_u = hcg_fn_uncompress;
+	uint8_t dest[64];
+	uint64_t n = sizeof dest;
+
+	(void)state;
+	memset(dest, 0, sizeof dest);
+	hcg_fn_compress2 = compress2_grows;
+	hcg_fn_uncompress = uncompress_huge;
+	errno = 0;
+	assert_int_equal(host_compress2(dest, &n, src, 100, 6), -1);
+	assert_int_equal(errno, EPROTO);
+	assert_int_equal(n, sizeof dest);
+	assert_int_equal(dest[0], 0);
+	errno = 0;
+	assert_int_equal(host_uncompress(dest, &n, src, 100), -1);
+	assert_int_equal(errno, EPROTO);
+	assert_int_equal(n, sizeof dest);
+	hcg_fn_compress2 = real_c;
+	hcg_fn_uncompress = real_u;
+	/* the value sent back unchanged, or smaller, still passes */
+	n = sizeof out;
+	assert_int_equal(host_compress2(out, &n, src, 100, 6), Z_OK);
+	assert_true(n < sizeof out);
+}
+
 /* a valid compress2 block, captured from the stub */
 static void capture_compress2(uint8_t **b, uint32_t *len)
 {
@@ -147,6 +197,7 @@ int main(void)
 		cmocka_unit_test(compress2__round_trip__equals_local),
 		cmocka_unit_test(crc32__buffer__equals_local),
 		cmocka_unit_test(compress2__over_max__e2big_no_call),
+		cmocka_unit_test(compress2__host_grows_destlen__eproto),
 		cmocka_unit_test(compress2__hostile_blocks__refused),
 		cmocka_unit_test(compress2__max_plus_one_consistent__refused),
 		cmocka_unit_test(crc32__hostile_blocks__refused),
