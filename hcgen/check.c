@@ -21,9 +21,15 @@ static const char *const reserved[] = {
 	"enum", "errno", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
 	"restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
 	"union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "NULL",
-	/* what the generated code names from its headers */
-	"offsetof", "memcpy", "memset", "memchr", "strlen", "strnlen", "qsort", "snprintf",
-	"dlopen", "dlsym", "dlerror", "RTLD_NOW", "RTLD_LOCAL", "INT64_MIN", "UINT64_C", "FILE",
+	/* what the generated code calls from its headers */
+	"memcpy", "memset", "memchr", "strlen", "strnlen", "qsort", "snprintf", "dlopen", "dlsym",
+	"dlerror",
+	/* the lower-case macros of the headers the generated files include */
+	"offsetof", "st_atime", "st_mtime", "st_ctime", "stdin", "stdout", "stderr", "alloca",
+	"strdupa", "strndupa", "va_arg", "va_copy", "va_end", "va_start", "be16toh", "be32toh",
+	"be64toh", "le16toh", "le32toh", "le64toh", "htobe16", "htobe32", "htobe64", "htole16",
+	"htole32", "htole64", "AF_DECnet", "PF_DECnet", "L_ctermid", "L_cuserid", "L_tmpnam",
+	"P_tmpdir",
 };
 
 /* The struct tags the headers of the generated files define (glibc, gcc and clang, _GNU_SOURCE). */
@@ -56,6 +62,17 @@ static int is_errno_macro(const char *s)
 	return 1;
 }
 
+/* is_macro_style - two or more capitals, digits and _: what system headers #define (SIZE_MAX, O_RDONLY). */
+static int is_macro_style(const char *s)
+{
+	if (!(s[0] >= 'A' && s[0] <= 'Z') || s[1] == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
 static int has_reserved_affix(const char *name)
 {
 	size_t n = strlen(name);
@@ -72,6 +89,8 @@ static void check_name(struct hci_module *m, int line, const char *what, const c
 		     what, name);
 	else if (is_errno_macro(name))
 		diag(m, line, "%s '%s': names E[A-Z0-9]+ are reserved for <errno.h>", what, name);
+	else if (is_macro_style(name))
+		diag(m, line, "%s '%s': names in capitals are left to the system headers' macros", what, name);
 	else if (in_list(name, reserved, sizeof reserved / sizeof reserved[0]))
 		diag(m, line, "%s '%s' is a C keyword or a name the generated code uses", what, name);
 }
