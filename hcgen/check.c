@@ -81,7 +81,7 @@ static int has_reserved_affix(const char *name)
 	       strncmp(name, "HCG_", 4) == 0 || (n > 2 && strcmp(name + n - 2, "_t") == 0);
 }
 
-/* check_name - a C identifier hcgen's generated code can use: no keyword, no hcg_ prefix. */
+/* check_name - a C identifier hcgen's generated code can use: no keyword, macro, reserved prefix or library name it uses. */
 static void check_name(struct hci_module *m, int line, const char *what, const char *name)
 {
 	if (has_reserved_affix(name))
