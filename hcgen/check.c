@@ -3,6 +3,7 @@
 
 #include "hcgen.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int valid_module_name(const char *s)
@@ -20,18 +21,78 @@ static const char *const reserved[] = {
 	"enum", "errno", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
 	"restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
 	"union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "NULL",
+	/* what the generated code calls from its headers */
+	"memcpy", "memset", "memchr", "strlen", "strnlen", "qsort", "snprintf", "dlopen", "dlsym",
+	"dlerror",
+	/* the lower-case macros of the headers the generated files include */
+	"offsetof", "st_atime", "st_mtime", "st_ctime", "stdin", "stdout", "stderr", "alloca",
+	"strdupa", "strndupa", "va_arg", "va_copy", "va_end", "va_start", "be16toh", "be32toh",
+	"be64toh", "le16toh", "le32toh", "le64toh", "htobe16", "htobe32", "htobe64", "htole16",
+	"htole32", "htole64", "AF_DECnet", "PF_DECnet", "L_ctermid", "L_cuserid", "L_tmpnam",
+	"P_tmpdir",
 };
 
-/* check_name - a C identifier hcgen's generated code can use: no keyword, no hcg_ prefix. */
+/* The struct tags the headers of the generated files define (glibc, gcc and clang, _GNU_SOURCE). */
+static const char *const system_structs[] = {
+	"cmsghdr", "dl_find_object", "drand48_data", "f_owner_ex", "file_handle", "flock", "flock64",
+	"iovec", "itimerspec", "linger", "link_map", "mmsghdr", "msghdr", "obstack", "osockaddr",
+	"random_data", "sigevent", "sockaddr", "sockaddr_at", "sockaddr_ax25", "sockaddr_dl",
+	"sockaddr_eon", "sockaddr_in", "sockaddr_in6", "sockaddr_inarp", "sockaddr_ipx",
+	"sockaddr_iso", "sockaddr_ns", "sockaddr_storage", "sockaddr_un", "sockaddr_x25", "stat",
+	"stat64", "statvfs", "statvfs64", "statx", "statx_timestamp", "timespec", "timeval", "timex",
+	"tm", "ucred",
+};
+
+static int in_list(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* is_errno_macro - E[A-Z0-9]+, the names <errno.h> may define. */
+static int is_errno_macro(const char *s)
+{
+	if (s[0] != 'E' || s[1] == '\0')
+		return 0;
+	for (s++; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+/* is_macro_style - two or more capitals, digits and _: what system headers #define (SIZE_MAX, O_RDONLY). */
+static int is_macro_style(const char *s)
+{
+	if (!(s[0] >= 'A' && s[0] <= 'Z') || s[1] == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static int has_reserved_affix(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] == '_' || strncmp(name, "hcg_", 4) == 0 || strncmp(name, "hc_", 3) == 0 ||
+	       strncmp(name, "HCG_", 4) == 0 || (n > 2 && strcmp(name + n - 2, "_t") == 0);
+}
+
+/* check_name - a C identifier hcgen's generated code can use: no keyword, macro, reserved prefix or library name it uses. */
 static void check_name(struct hci_module *m, int line, const char *what, const char *name)
 {
-	if (strncmp(name, "hcg_", 4) == 0 || name[0] == '_') {
-		diag(m, line, "%s '%s': names starting with hcg_ or _ are reserved", what, name);
-		return;
-	}
-	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-		if (strcmp(name, reserved[i]) == 0)
-			diag(m, line, "%s '%s' is a C keyword or macro", what, name);
+	if (has_reserved_affix(name))
+		diag(m, line, "%s '%s': names starting with hcg_, hc_, HCG_ or _, or ending in _t, are reserved",
+		     what, name);
+	else if (is_errno_macro(name))
+		diag(m, line, "%s '%s': names E[A-Z0-9]+ are reserved for <errno.h>", what, name);
+	else if (is_macro_style(name))
+		diag(m, line, "%s '%s': names in capitals are left to the system headers' macros", what, name);
+	else if (in_list(name, reserved, sizeof reserved / sizeof reserved[0]))
+		diag(m, line, "%s '%s' is a C keyword or a name the generated code uses", what, name);
 }
 
 static struct hci_struct *find_struct(struct hci_module *m, const char *name, int before)
@@ -83,6 +144,9 @@ static void check_structs(struct hci_module *m)
 		struct hci_struct *s = &m->structs[i];
 
 		check_name(m, s->line, "struct", s->name);
+		if (in_list(s->name, system_structs, sizeof system_structs / sizeof system_structs[0]))
+			diag(m, s->line, "struct '%s': a system header the generated code includes defines it",
+			     s->name);
 		if (find_struct(m, s->name, i))
 			diag(m, s->line, "duplicate struct '%s'", s->name);
 		for (int j = 0; j < s->nfields; j++)
@@ -251,6 +315,20 @@ static void check_len(struct hci_module *m, struct hci_func *f, struct hci_param
 		     e->field, e->field, q->type.sname);
 }
 
+/* fail_fits - the integer fail= value @text fits kind @k (double: the int64 and uint64 ranges). */
+static int fail_fits(enum hci_kind k, const char *text)
+{
+	int neg = text[0] == '-';
+	uint64_t mag = strtoull(text + neg, NULL, 10);
+	uint32_t bits = 8 * kind_size(k);
+
+	if (k == K_DOUBLE)
+		return !neg || mag <= (uint64_t)INT64_MAX + 1;
+	if (!kind_is_signed(k))
+		return !neg && (bits == 64 || mag < (UINT64_C(1) << bits));
+	return mag <= (UINT64_C(1) << (bits - 1)) - (neg ? 0 : 1);
+}
+
 static void check_result(struct hci_module *m, struct hci_func *f)
 {
 	enum hci_kind k = f->ret.kind;
@@ -260,14 +338,20 @@ static void check_result(struct hci_module *m, struct hci_func *f)
 	if (f->ret.ptr || !(is_scalar_kind(k) || k == K_VOID))
 		diag(m, f->line, "%s: the result must be void or a scalar (return structs through [out])",
 		     f->name);
-	if (f->has_fail && k == K_VOID)
+	if (!f->has_fail)
+		return;
+	if (k == K_VOID)
 		diag(m, f->line, "%s: fail= on a void function", f->name);
-	if (f->has_fail && k == K_BOOL && strcmp(f->fail, "true") && strcmp(f->fail, "false"))
+	else if (k == K_BOOL && strcmp(f->fail, "true") && strcmp(f->fail, "false"))
 		diag(m, f->line, "%s: a bool fails with true or false", f->name);
-	if (f->has_fail && k != K_BOOL && !(f->fail[0] == '-' || (f->fail[0] >= '0' && f->fail[0] <= '9')))
+	else if (k == K_BOOL)
+		return;
+	else if (!(f->fail[f->fail[0] == '-'] >= '0' && f->fail[f->fail[0] == '-'] <= '9'))
 		diag(m, f->line, "%s: fail= wants a number", f->name);
-	if (f->has_fail && f->fail[0] == '-' && !kind_is_signed(k))
+	else if (f->fail[0] == '-' && !kind_is_signed(k))
 		diag(m, f->line, "%s: a negative fail= for an unsigned result", f->name);
+	else if (!fail_fits(k, f->fail))
+		diag(m, f->line, "%s: fail=%s does not fit %s", f->name, f->fail, kind_name(k));
 }
 
 static void check_func(struct hci_module *m, int fi)

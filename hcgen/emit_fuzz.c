@@ -12,7 +12,7 @@ int emit_fuzz(const struct hci_module *m, const char *dir)
 	fprintf(f, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);\n\n");
 	fprintf(f, "static int (*const hcg_validators[])(const uint8_t *, uint32_t) = {\n");
 	for (int i = 0; i < m->nfuncs; i++)
-		fprintf(f, "\tvalidate_%s,\n", m->funcs[i].name);
+		fprintf(f, "\thcg_validate_%s,\n", m->funcs[i].name);
 	fprintf(f, "};\n\n");
 	fprintf(f, "/* The first byte picks the function; the rest, copied to exactly its size, is the block. */\n");
 	fprintf(f, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)\n{\n\tuint8_t *block;\n\n");

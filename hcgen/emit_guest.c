@@ -214,6 +214,34 @@ static void emit_fill(FILE *f, const struct hci_func *fn, const char *ret)
 	}
 }
 
+/*
+ * emit_inout_checks - an [inout] length the host sends back may not exceed what
+ * it was when it sized a buffer: the caller would read past what the host filled.
+ */
+static void emit_inout_checks(FILE *f, const struct hci_func *fn, const char *ret)
+{
+	char cond[256];
+
+	for (int i = 0; i < fn->nparams; i++) {
+		const struct hci_param *p = &fn->params[i];
+		const struct hci_param *q;
+
+		if (p->shape != SH_BUFFER || p->len.kind != LEN_DEREF)
+			continue;
+		q = &fn->params[p->len.param];
+		if (q->dir != DIR_INOUT)
+			continue;
+		fprintf(f, "\t{\n\t\t%s hcg_back;\n\n", blocktype(q->type.kind));
+		fprintf(f, "\t\tmemcpy(&hcg_back, hcg_b + hcg_o_%s, sizeof hcg_back);\n", q->name);
+		if (param_unit(p) > 1)
+			snprintf(cond, sizeof cond, "(uint64_t)hcg_back > hcg_n_%s / %u", p->name, param_unit(p));
+		else
+			snprintf(cond, sizeof cond, "(uint64_t)hcg_back > hcg_n_%s", p->name);
+		emit_if_fail(f, "\t\t", cond, "EPROTO", ret);
+		fprintf(f, "\t}\n");
+	}
+}
+
 /* emit_answer - check the answer's regions against ours, copy out, errno, result. */
 static void emit_answer(FILE *f, const struct hci_func *fn, const char *ret)
 {
@@ -232,6 +260,7 @@ static void emit_answer(FILE *f, const struct hci_func *fn, const char *ret)
 		fprintf(f, ") ");
 		fail_with(f, "\t", "EPROTO", ret);
 	}
+	emit_inout_checks(f, fn, ret);
 	for (int i = 0; i < fn->nparams; i++) {
 		const struct hci_param *p = &fn->params[i];
 

@@ -46,6 +46,44 @@ static const char prelude[] =
 	"static inline __attribute__((unused)) struct hcg_region hcg_region_at(const uint8_t *block, uint64_t off)\n{\n"
 	"\tstruct hcg_region r;\n\n\tmemcpy(&r, block + off, sizeof r);\n\treturn r;\n}\n\n";
 
+/* struct_has_chars - does a struct hold a char array, itself or in a struct it holds? */
+static int struct_has_chars(const struct hci_struct *s)
+{
+	for (int i = 0; i < s->nfields; i++) {
+		const struct hci_field *fl = &s->fields[i];
+
+		if (fl->type.kind == K_CHAR || (fl->type.kind == K_STRUCT && struct_has_chars(fl->type.st)))
+			return 1;
+	}
+	return 0;
+}
+
+/* emit_strings_check - hcg_strings_S(): each char array of a struct S ends inside its bound. */
+static void emit_strings_check(FILE *f, const struct hci_struct *s)
+{
+	fprintf(f, "/* hcg_strings_%s - each char array of the struct %s at @p holds its NUL. */\n", s->name, s->name);
+	fprintf(f, "static __attribute__((unused)) int hcg_strings_%s(const uint8_t *p)\n{\n", s->name);
+	for (int i = 0; i < s->nfields; i++) {
+		const struct hci_field *fl = &s->fields[i];
+
+		if (fl->type.kind == K_CHAR) {
+			fprintf(f, "\tif (memchr(p + %u, 0, %u) == NULL)\n\t\treturn 0;\n", fl->off, fl->count);
+		} else if (fl->type.kind == K_STRUCT && struct_has_chars(fl->type.st)) {
+			fprintf(f, "\tfor (uint32_t i = 0; i < %u; i++)\n", fl->count ? fl->count : 1);
+			fprintf(f, "\t\tif (!hcg_strings_%s(p + %u + (uint64_t)i * %u))\n\t\t\treturn 0;\n",
+				fl->type.sname, fl->off, fl->type.st->size);
+		}
+	}
+	fprintf(f, "\treturn 1;\n}\n\n");
+}
+
+static void emit_strings_checks(FILE *f, const struct hci_module *m)
+{
+	for (int i = 0; i < m->nstructs; i++)
+		if (struct_has_chars(&m->structs[i]))
+			emit_strings_check(f, &m->structs[i]);
+}
+
 /* spans_max - the most regions a call of @fn can carry. */
 static unsigned spans_max(const struct hci_func *fn)
 {
@@ -69,16 +107,16 @@ static void emit_len_value(FILE *f, const struct hci_func *fn, const struct hci_
 	const struct hci_param *q = e->kind == LEN_CONST ? NULL : &fn->params[e->param];
 
 	if (e->kind == LEN_CONST) {
-		fprintf(f, "\tv = UINT64_C(%llu);\n", (unsigned long long)e->value);
+		fprintf(f, "\thcg_v = UINT64_C(%llu);\n", (unsigned long long)e->value);
 	} else if (e->kind == LEN_PARAM) {
-		fprintf(f, "\tv = (uint64_t)fx->p_%s;\n", e->name);
+		fprintf(f, "\thcg_v = (uint64_t)hcg_fx->p_%s;\n", e->name);
 	} else {
 		const char *bt = blocktype(e->kind == LEN_DEREF ? q->type.kind : e->fld->type.kind);
 		uint32_t foff = e->kind == LEN_DEREF ? 0 : e->fld->off;
 
-		fprintf(f, "\t{\n\t\t%s x;\n\n", bt);
-		fprintf(f, "\t\tmemcpy(&x, block + fx->r_%s.off + %u, sizeof x);\n", q->name, foff);
-		fprintf(f, "\t\tv = (uint64_t)x;\n\t}\n");
+		fprintf(f, "\t{\n\t\t%s hcg_x;\n\n", bt);
+		fprintf(f, "\t\tmemcpy(&hcg_x, hcg_blk + hcg_fx->r_%s.off + %u, sizeof hcg_x);\n", q->name, foff);
+		fprintf(f, "\t\thcg_v = (uint64_t)hcg_x;\n\t}\n");
 	}
 }
 
@@ -91,30 +129,34 @@ static void emit_check_region(FILE *f, const struct hci_func *fn, const struct h
 {
 	char c[256];
 
-	snprintf(c, sizeof c, "!hcg_region_in(fx->r_%s, %u, len)", p->name, fn->fixed_size);
+	snprintf(c, sizeof c, "!hcg_region_in(hcg_fx->r_%s, %u, hcg_len)", p->name, fn->fixed_size);
 	emit_refuse(f, "\t", c);
 	switch (p->shape) {
 	case SH_SINGLE:
-		snprintf(c, sizeof c, "fx->r_%s.len != %u", p->name, type_size(&p->type));
+		snprintf(c, sizeof c, "hcg_fx->r_%s.len != %u", p->name, type_size(&p->type));
 		emit_refuse(f, "\t", c);
+		if (p->type.kind == K_STRUCT && p->dir != DIR_OUT && struct_has_chars(p->type.st)) {
+			snprintf(c, sizeof c, "!hcg_strings_%s(hcg_blk + hcg_fx->r_%s.off)", p->type.sname, p->name);
+			emit_refuse(f, "\t", c);
+		}
 		break;
 	case SH_STRING:
-		snprintf(c, sizeof c, "!hcg_string_in(block, fx->r_%s, %llu)", p->name,
+		snprintf(c, sizeof c, "!hcg_string_in(hcg_blk, hcg_fx->r_%s, %llu)", p->name,
 			 (unsigned long long)p->max);
 		emit_refuse(f, "\t", c);
 		break;
 	default:
 		emit_len_value(f, fn, p);
 		if (p->len.kind != LEN_CONST) {
-			snprintf(c, sizeof c, "v > %llu", (unsigned long long)p->max);
+			snprintf(c, sizeof c, "hcg_v > %llu", (unsigned long long)p->max);
 			emit_refuse(f, "\t", c);
 		}
-		snprintf(c, sizeof c, "fx->r_%s.len != v * %u", p->name, param_unit(p));
+		snprintf(c, sizeof c, "hcg_fx->r_%s.len != hcg_v * %u", p->name, param_unit(p));
 		emit_refuse(f, "\t", c);
 		break;
 	}
 	if (spans_max(fn) >= 2)
-		fprintf(f, "\thcg_span_add(sp, &ns, fx->r_%s);\n", p->name);
+		fprintf(f, "\thcg_span_add(hcg_sp, &hcg_ns, hcg_fx->r_%s);\n", p->name);
 }
 
 /* emit_check_elements - each element region of an array of buffers (its count already checked). */
@@ -122,17 +164,17 @@ static void emit_check_elements(FILE *f, const struct hci_func *fn, const struct
 {
 	char c[256];
 
-	fprintf(f, "\tfor (uint32_t i = 0; i < fx->r_%s.len / 8; i++) {\n", p->name);
-	fprintf(f, "\t\tstruct hcg_region e = hcg_region_at(block, (uint64_t)fx->r_%s.off + 8 * i);\n\n",
+	fprintf(f, "\tfor (uint32_t hcg_i = 0; hcg_i < hcg_fx->r_%s.len / 8; hcg_i++) {\n", p->name);
+	fprintf(f, "\t\tstruct hcg_region hcg_e = hcg_region_at(hcg_blk, (uint64_t)hcg_fx->r_%s.off + 8 * hcg_i);\n\n",
 		p->name);
-	snprintf(c, sizeof c, "!hcg_region_in(e, %u, len) || e.len > %llu", fn->fixed_size,
-		 (unsigned long long)p->each_max);
+	snprintf(c, sizeof c, "!hcg_region_in(hcg_e, %u, hcg_len) || hcg_e.len > %llu", fn->fixed_size,
+		 (unsigned long long)p->each_max + (p->shape == SH_STRARRAY));
 	emit_refuse(f, "\t\t", c);
 	if (p->shape == SH_STRARRAY) {
-		snprintf(c, sizeof c, "!hcg_string_in(block, e, %llu)", (unsigned long long)p->each_max);
+		snprintf(c, sizeof c, "!hcg_string_in(hcg_blk, hcg_e, %llu)", (unsigned long long)p->each_max);
 		emit_refuse(f, "\t\t", c);
 	}
-	fprintf(f, "\t\thcg_span_add(sp, &ns, e);\n\t}\n");
+	fprintf(f, "\t\thcg_span_add(hcg_sp, &hcg_ns, hcg_e);\n\t}\n");
 }
 
 static int needs_v(const struct hci_func *fn)
@@ -158,15 +200,15 @@ static void emit_validate(FILE *f, const struct hci_func *fn)
 {
 	unsigned nsp = spans_max(fn);
 
-	fprintf(f, "/* validate_%s - every check of the block before anything reads it. Returns: 0 or -EINVAL. */\n",
+	fprintf(f, "/* hcg_validate_%s - every check of the block before anything reads it. Returns: 0 or -EINVAL. */\n",
 		fn->name);
-	fprintf(f, "static int validate_%s(const uint8_t *block, uint32_t len)\n{\n", fn->name);
-	fprintf(f, "\tconst struct hcg_fx_%s *fx = (const void *)block;\n", fn->name);
+	fprintf(f, "static int hcg_validate_%s(const uint8_t *hcg_blk, uint32_t hcg_len)\n{\n", fn->name);
+	fprintf(f, "\tconst struct hcg_fx_%s *hcg_fx = (const void *)hcg_blk;\n", fn->name);
 	if (nsp >= 2)
-		fprintf(f, "\tstruct hcg_span sp[%u];\n\tunsigned ns = 0;\n", nsp);
+		fprintf(f, "\tstruct hcg_span hcg_sp[%u];\n\tunsigned hcg_ns = 0;\n", nsp);
 	if (needs_v(fn))
-		fprintf(f, "\tuint64_t v;\n");
-	fprintf(f, "\n\tif (block == NULL || len < %u || len > HCG_BLOCK_MAX)\n\t\treturn -EINVAL;\n",
+		fprintf(f, "\tuint64_t hcg_v;\n");
+	fprintf(f, "\n\tif (hcg_blk == NULL || hcg_len < %u || hcg_len > HCG_BLOCK_MAX)\n\t\treturn -EINVAL;\n",
 		fn->fixed_size);
 	for (int pass = 1; pass <= 3; pass++)
 		for (int i = 0; i < fn->nparams; i++) {
@@ -177,8 +219,8 @@ static void emit_validate(FILE *f, const struct hci_func *fn)
 				emit_check_elements(f, fn, &fn->params[i]);
 		}
 	if (nsp >= 2)
-		emit_refuse(f, "\t", "!hcg_spans_disjoint(sp, ns)");
-	fprintf(f, "\t(void)fx;\n");
+		emit_refuse(f, "\t", "!hcg_spans_disjoint(hcg_sp, hcg_ns)");
+	fprintf(f, "\t(void)hcg_fx;\n");
 	fprintf(f, "\treturn 0;\n}\n\n");
 }
 
@@ -190,15 +232,15 @@ static void emit_arg(FILE *f, const struct hci_param *p)
 	switch (p->shape) {
 	case SH_SCALAR:
 		if (p->type.kind == K_BOOL)
-			fprintf(f, "fx->p_%s != 0", p->name);
+			fprintf(f, "hcg_fx->p_%s != 0", p->name);
 		else
-			fprintf(f, "(%s)fx->p_%s", ctype(&p->type, ty, sizeof ty), p->name);
+			fprintf(f, "(%s)hcg_fx->p_%s", ctype(&p->type, ty, sizeof ty), p->name);
 		break;
 	case SH_HANDLE: fprintf(f, "hcg_fd_%s", p->name); break;
-	case SH_STRING: fprintf(f, "(const char *)(block + fx->r_%s.off)", p->name); break;
+	case SH_STRING: fprintf(f, "(const char *)(hcg_blk + hcg_fx->r_%s.off)", p->name); break;
 	case SH_BUFARRAY: case SH_STRARRAY: fprintf(f, "hcg_v_%s", p->name); break;
 	default:
-		fprintf(f, "(%s%s *)(void *)(block + fx->r_%s.off)", cst, ctype(&p->type, ty, sizeof ty),
+		fprintf(f, "(%s%s *)(void *)(hcg_blk + hcg_fx->r_%s.off)", cst, ctype(&p->type, ty, sizeof ty),
 			p->name);
 		break;
 	}
@@ -214,27 +256,27 @@ static void emit_prepare(FILE *f, const struct hci_func *fn)
 		const char *n = p->name;
 
 		if ((p->shape == SH_SINGLE || p->shape == SH_BUFFER) && p->dir == DIR_OUT)
-			fprintf(f, "\tmemset(block + fx->r_%s.off, 0, fx->r_%s.len);\n", n, n);
+			fprintf(f, "\tmemset(hcg_blk + hcg_fx->r_%s.off, 0, hcg_fx->r_%s.len);\n", n, n);
 		if (p->shape == SH_HANDLE) {
-			fprintf(f, "\thcg_fd_%s = host->handle_fd(host->shadow, fx->p_%s);\n", n, n);
+			fprintf(f, "\thcg_fd_%s = hcg_host->handle_fd(hcg_host->shadow, hcg_fx->p_%s);\n", n, n);
 			fprintf(f, "\tif (hcg_fd_%s < 0) {\n", n);
 			if (fn->ret.kind != K_VOID)
-				fprintf(f, "\t\tfx->ret = %s;\n", fail_value(fn, fv, sizeof fv));
+				fprintf(f, "\t\thcg_fx->ret = %s;\n", fail_value(fn, fv, sizeof fv));
 			if (fn->errno_attr)
-				fprintf(f, "\t\tfx->err = EBADF;\n");
+				fprintf(f, "\t\thcg_fx->err = EBADF;\n");
 			fprintf(f, "\t\treturn 0;\n\t}\n");
 		}
 		if (p->shape != SH_BUFARRAY && p->shape != SH_STRARRAY)
 			continue;
-		fprintf(f, "\tfor (i = 0; i < fx->r_%s.len / 8; i++) {\n", n);
-		fprintf(f, "\t\tstruct hcg_region e = hcg_region_at(block, (uint64_t)fx->r_%s.off + 8 * i);\n\n", n);
+		fprintf(f, "\tfor (hcg_i = 0; hcg_i < hcg_fx->r_%s.len / 8; hcg_i++) {\n", n);
+		fprintf(f, "\t\tstruct hcg_region hcg_e = hcg_region_at(hcg_blk, (uint64_t)hcg_fx->r_%s.off + 8 * hcg_i);\n\n", n);
 		if (p->shape == SH_BUFARRAY)
-			fprintf(f, "\t\thcg_v_%s[i].iov_base = block + e.off;\n\t\thcg_v_%s[i].iov_len = e.len;\n", n, n);
+			fprintf(f, "\t\thcg_v_%s[hcg_i].iov_base = hcg_blk + hcg_e.off;\n\t\thcg_v_%s[hcg_i].iov_len = hcg_e.len;\n", n, n);
 		else
-			fprintf(f, "\t\thcg_v_%s[i] = (char *)(block + e.off);\n", n);
+			fprintf(f, "\t\thcg_v_%s[hcg_i] = (char *)(hcg_blk + hcg_e.off);\n", n);
 		fprintf(f, "\t}\n");
 		if (p->shape == SH_STRARRAY)
-			fprintf(f, "\thcg_v_%s[i] = NULL;\n", n);
+			fprintf(f, "\thcg_v_%s[hcg_i] = NULL;\n", n);
 	}
 }
 
@@ -242,7 +284,7 @@ static void emit_call_locals(FILE *f, const struct hci_func *fn)
 {
 	int arrays = 0, handles = 0;
 
-	fprintf(f, "\tstruct hcg_fx_%s *fx = (void *)block;\n", fn->name);
+	fprintf(f, "\tstruct hcg_fx_%s *hcg_fx = (void *)hcg_blk;\n", fn->name);
 	for (int i = 0; i < fn->nparams; i++) {
 		const struct hci_param *p = &fn->params[i];
 		unsigned max = (unsigned)(p->len.kind == LEN_CONST ? p->len.value : p->max);
@@ -259,21 +301,22 @@ static void emit_call_locals(FILE *f, const struct hci_func *fn)
 		}
 	}
 	if (arrays)
-		fprintf(f, "\tuint32_t i;\n");
-	fprintf(f, "\n\tif (validate_%s(block, len) != 0)\n\t\treturn -EINVAL;\n", fn->name);
+		fprintf(f, "\tuint32_t hcg_i;\n");
+	fprintf(f, "\n\tif (hcg_validate_%s(hcg_blk, hcg_len) != 0)\n\t\treturn -EINVAL;\n", fn->name);
 	if (!handles)
-		fprintf(f, "\t(void)host;\n");
+		fprintf(f, "\t(void)hcg_host;\n");
+	fprintf(f, "\t(void)hcg_fx;\n");
 }
 
 static void emit_call(FILE *f, const struct hci_func *fn)
 {
-	fprintf(f, "static int call_%s(const struct hcg_host *host, uint8_t *block, uint32_t len)\n{\n",
+	fprintf(f, "static int hcg_call_%s(const struct hcg_host *hcg_host, uint8_t *hcg_blk, uint32_t hcg_len)\n{\n",
 		fn->name);
 	emit_call_locals(f, fn);
 	emit_prepare(f, fn);
 	if (fn->errno_attr)
 		fprintf(f, "\terrno = 0;\n");
-	fprintf(f, "\t%s%s%s(", fn->ret.kind != K_VOID ? "fx->ret = " : "",
+	fprintf(f, "\t%s%s%s(", fn->ret.kind != K_VOID ? "hcg_fx->ret = " : "",
 		fn->library >= 0 ? "hcg_fn_" : "", fn->name);
 	for (int i = 0; i < fn->nparams; i++) {
 		fprintf(f, "%s", i ? ", " : "");
@@ -281,7 +324,7 @@ static void emit_call(FILE *f, const struct hci_func *fn)
 	}
 	fprintf(f, ");\n");
 	if (fn->errno_attr)
-		fprintf(f, "\tfx->err = errno;\n");
+		fprintf(f, "\thcg_fx->err = errno;\n");
 	fprintf(f, "\treturn 0;\n}\n\n");
 }
 
@@ -326,7 +369,7 @@ static void emit_module(FILE *f, const struct hci_module *m)
 {
 	fprintf(f, "static const struct hcg_func hcg_funcs[] = {\n");
 	for (int i = 0; i < m->nfuncs; i++)
-		fprintf(f, "\t{ \"%s\", %u, call_%s },\n", m->funcs[i].name, m->funcs[i].fixed_size,
+		fprintf(f, "\t{ \"%s\", %u, hcg_call_%s },\n", m->funcs[i].name, m->funcs[i].fixed_size,
 			m->funcs[i].name);
 	fprintf(f, "};\n\nconst struct hcg_module hcg_module = {\n\t.abi = HCG_ABI_VERSION,\n");
 	fprintf(f, "\t.name = \"%s\",\n\t.version = %u,\n\t.hash = {\n\t", m->name, m->version);
@@ -340,6 +383,7 @@ static void emit_source(FILE *f, const struct hci_module *m)
 	fprintf(f, "#include \"%s_host.h\"\n\n", m->name);
 	fprintf(f, "#include <dlfcn.h>\n#include <errno.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n\n");
 	fputs(prelude, f);
+	emit_strings_checks(f, m);
 	for (int i = 0; i < m->nfuncs; i++) {
 		emit_fixed(f, &m->funcs[i]);
 		emit_validate(f, &m->funcs[i]);

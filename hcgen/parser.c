@@ -349,6 +349,9 @@ static void library_decl(struct parser *ps)
 	advance(ps);
 	if (ps->t.kind != TOK_STRING || ps->t.text[0] == '\0')
 		syntax(ps, "library wants a file name in quotes, not '%s'", tok_desc(&ps->t));
+	if (ps->t.text[0] != '/' && strchr(ps->t.text, '/'))
+		diag(m, ps->t.line, "library \"%s\": a relative path would be opened from the shadow's "
+		     "working directory: give a bare soname or an absolute path", ps->t.text);
 	ps->library = m->nlibraries;
 	*PUSH(m->libraries, m->nlibraries) = strdup(ps->t.text);
 	advance(ps);

@@ -2,6 +2,7 @@
 #include "ast.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int errors;
@@ -98,12 +99,28 @@ int param_is_pointer(const struct hci_param *p)
 	return p->shape != SH_SCALAR && p->shape != SH_HANDLE;
 }
 
+/* fail_literal - "(TYPE)N" for a checked fail= number, warning-free at either end of int64 and uint64. */
+static void fail_literal(char *buf, size_t len, const char *ty, const char *text)
+{
+	int neg = text[0] == '-';
+	uint64_t mag = strtoull(text + neg, NULL, 10);
+
+	if (neg && mag > (uint64_t)INT64_MAX)
+		snprintf(buf, len, "(%s)INT64_MIN", ty);
+	else if (mag > (uint64_t)INT64_MAX)
+		snprintf(buf, len, "(%s)UINT64_C(%llu)", ty, (unsigned long long)mag);
+	else
+		snprintf(buf, len, "(%s)%s%llu", ty, neg ? "-" : "", (unsigned long long)mag);
+}
+
 const char *fail_value(const struct hci_func *f, char *buf, size_t len)
 {
 	char ty[96];
 
-	if (f->has_fail)
-		snprintf(buf, len, "(%s)%s", ctype(&f->ret, ty, sizeof ty), f->fail);
+	if (f->has_fail && f->ret.kind != K_BOOL)
+		fail_literal(buf, len, ctype(&f->ret, ty, sizeof ty), f->fail);
+	else if (f->has_fail)
+		snprintf(buf, len, "%s", f->fail);
 	else if (f->ret.kind == K_BOOL)
 		snprintf(buf, len, "false");
 	else if (kind_is_signed(f->ret.kind))

@@ -104,14 +104,14 @@ static void statvfs__hostile_blocks__refused(void **state)
 	assert_int_equal(host_statvfs("/tmp", &st), 0);
 	b = block_dup(last_block, last_len, 0);
 	len = last_len;
-	hostile_short(validate_statvfs, b, sizeof(struct hcg_fx_statvfs));
-	hostile_regions(validate_statvfs, b, len, at, 2, 1);
-	hostile_overlap(validate_statvfs, b, len, at[1], at[0]);
+	hostile_short(hcg_validate_statvfs, b, sizeof(struct hcg_fx_statvfs));
+	hostile_regions(hcg_validate_statvfs, b, len, at, 2, 1);
+	hostile_overlap(hcg_validate_statvfs, b, len, at[1], at[0]);
 	/* the path without its terminator */
 	p = region_get(b, at[0]);
 	c = block_dup(b, len, 0);
 	memset(c + p.off, 'A', p.len);
-	expect_refused(validate_statvfs, c, len, "a string missing its terminator");
+	expect_refused(hcg_validate_statvfs, c, len, "a string missing its terminator");
 	free(b);
 }
 
@@ -128,7 +128,7 @@ static void statvfs__path_over_max__refused(void **state)
 	fx->r_path = (struct hcg_region){ fixed, n };
 	memset(b + fixed, '/', n - 1);
 	fx->r_buf = (struct hcg_region){ fixed + ((n + 7) & ~7u), sizeof(struct host_statvfs) };
-	expect_refused(validate_statvfs, b, len, "a string longer than max");
+	expect_refused(hcg_validate_statvfs, b, len, "a string longer than max");
 	memset(longpath, 'a', sizeof longpath - 1);
 	errno = 0;
 	assert_int_equal(host_statvfs(longpath, NULL), -1);
@@ -148,11 +148,11 @@ static void getloadavg__hostile_count__refused(void **state)
 	assert_int_equal(host_getloadavg(h, 2), 2);
 	b = block_dup(last_block, last_len, 0);
 	len = last_len;
-	hostile_regions(validate_getloadavg, b, len, at, 1, 1);
-	hostile_value(validate_getloadavg, b, len, offsetof(struct hcg_fx_getloadavg, p_nelem), 4, 4);
-	hostile_value(validate_getloadavg, b, len, offsetof(struct hcg_fx_getloadavg, p_nelem), 4,
+	hostile_regions(hcg_validate_getloadavg, b, len, at, 1, 1);
+	hostile_value(hcg_validate_getloadavg, b, len, offsetof(struct hcg_fx_getloadavg, p_nelem), 4, 4);
+	hostile_value(hcg_validate_getloadavg, b, len, offsetof(struct hcg_fx_getloadavg, p_nelem), 4,
 		      0xFFFFFFFFu);
-	hostile_value(validate_getloadavg, b, len, offsetof(struct hcg_fx_getloadavg, p_nelem), 4, 3);
+	hostile_value(hcg_validate_getloadavg, b, len, offsetof(struct hcg_fx_getloadavg, p_nelem), 4, 3);
 	free(b);
 }
 
@@ -167,8 +167,8 @@ static void uname__hostile_blocks__refused(void **state)
 	assert_int_equal(host_uname(&u), 0);
 	b = block_dup(last_block, last_len, 0);
 	len = last_len;
-	hostile_short(validate_uname, b, sizeof(struct hcg_fx_uname));
-	hostile_regions(validate_uname, b, len, at, 1, 1);
+	hostile_short(hcg_validate_uname, b, sizeof(struct hcg_fx_uname));
+	hostile_regions(hcg_validate_uname, b, len, at, 1, 1);
 	free(b);
 }
 

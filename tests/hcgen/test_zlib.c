@@ -55,6 +55,56 @@ static void compress2__over_max__e2big_no_call(void **state)
 	assert_int_equal(errno, EFAULT);
 }
 
+/* a hostile host's compress2: fills dest, then claims one byte more than dest holds */
+static int compress2_grows(uint8_t *dest, uint64_t *destLen, const uint8_t *source, uint64_t sourceLen,
+			   int32_t level)
+{
+	(void)source;
+	(void)sourceLen;
+	(void)level;
+	memset(dest, 0xAB, *destLen);
+	*destLen += 1;
+	return Z_OK;
+}
+
+/* a hostile host's uncompress: a destLen the guest never sent, far past dest */
+static int uncompress_huge(uint8_t *dest, uint64_t *destLen, const uint8_t *source, uint64_t sourceLen)
+{
+	(void)dest;
+	(void)source;
+	(void)sourceLen;
+	*destLen = UINT64_MAX;
+	return Z_OK;
+}
+
+static void compress2__host_grows_destlen__eproto(void **state)
+{
+	hcg_ft_compress2 *real_c = hcg_fn_compress2;
+	hcg_ft_uncompress *real_u = hcg_fn_uncompress;
+	uint8_t dest[64];
+	uint64_t n = sizeof dest;
+
+	(void)state;
+	memset(dest, 0, sizeof dest);
+	hcg_fn_compress2 = compress2_grows;
+	hcg_fn_uncompress = uncompress_huge;
+	errno = 0;
+	assert_int_equal(host_compress2(dest, &n, src, 100, 6), -1);
+	assert_int_equal(errno, EPROTO);
+	assert_int_equal(n, sizeof dest);
+	assert_int_equal(dest[0], 0);
+	errno = 0;
+	assert_int_equal(host_uncompress(dest, &n, src, 100), -1);
+	assert_int_equal(errno, EPROTO);
+	assert_int_equal(n, sizeof dest);
+	hcg_fn_compress2 = real_c;
+	hcg_fn_uncompress = real_u;
+	/* the value sent back unchanged, or smaller, still passes */
+	n = sizeof out;
+	assert_int_equal(host_compress2(out, &n, src, 100, 6), Z_OK);
+	assert_true(n < sizeof out);
+}
+
 /* a valid compress2 block, captured from the stub */
 static void capture_compress2(uint8_t **b, uint32_t *len)
 {
@@ -77,23 +127,23 @@ static void compress2__hostile_blocks__refused(void **state)
 
 	(void)state;
 	capture_compress2(&b, &len);
-	hostile_short(validate_compress2, b, sizeof(struct hcg_fx_compress2));
-	hostile_regions(validate_compress2, b, len, at, 3, 1);
-	hostile_overlap(validate_compress2, b, len, at[0], at[2]);
-	hostile_overlap(validate_compress2, b, len, at[2], at[1]);
+	hostile_short(hcg_validate_compress2, b, sizeof(struct hcg_fx_compress2));
+	hostile_regions(hcg_validate_compress2, b, len, at, 3, 1);
+	hostile_overlap(hcg_validate_compress2, b, len, at[0], at[2]);
+	hostile_overlap(hcg_validate_compress2, b, len, at[2], at[1]);
 	/* sourceLen: max+1, SIZE_MAX, UINT32_MAX, one more than its region */
-	hostile_value(validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
+	hostile_value(hcg_validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
 		      (1 << 20) + 1);
-	hostile_value(validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
+	hostile_value(hcg_validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
 		      SIZE_MAX);
-	hostile_value(validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
+	hostile_value(hcg_validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8,
 		      0xFFFFFFFFu);
-	hostile_value(validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8, 1001);
+	hostile_value(hcg_validate_compress2, b, len, offsetof(struct hcg_fx_compress2, p_sourceLen), 8, 1001);
 	/* *destLen, in its own region: max+1, SIZE_MAX, more than dest's region */
 	dl = region_get(b, at[1]);
-	hostile_value(validate_compress2, b, len, dl.off, 8, (1 << 20) + 1);
-	hostile_value(validate_compress2, b, len, dl.off, 8, SIZE_MAX);
-	hostile_value(validate_compress2, b, len, dl.off, 8, 4097);
+	hostile_value(hcg_validate_compress2, b, len, dl.off, 8, (1 << 20) + 1);
+	hostile_value(hcg_validate_compress2, b, len, dl.off, 8, SIZE_MAX);
+	hostile_value(hcg_validate_compress2, b, len, dl.off, 8, 4097);
 	/* the call itself refuses too, and runs nothing */
 	assert_int_equal(hcg_module.funcs[0].call(&loop_host, b, len - 8), -EINVAL);
 	free(b);
@@ -113,7 +163,7 @@ static void compress2__max_plus_one_consistent__refused(void **state)
 	memcpy(b + fixed + 8, &dlen, 8);
 	fx->r_source = (struct hcg_region){ fixed + 16, n };
 	fx->p_sourceLen = n;
-	expect_refused(validate_compress2, b, len, "sourceLen max+1 with a region that size");
+	expect_refused(hcg_validate_compress2, b, len, "sourceLen max+1 with a region that size");
 }
 
 static void crc32__hostile_blocks__refused(void **state)
@@ -126,10 +176,10 @@ static void crc32__hostile_blocks__refused(void **state)
 	assert_int_equal(host_crc32(0, src, 100), crc32(0, src, 100));
 	b = block_dup(last_block, last_len, 0);
 	len = last_len;
-	hostile_short(validate_crc32, b, sizeof(struct hcg_fx_crc32));
-	hostile_regions(validate_crc32, b, len, at, 1, 1);
-	hostile_value(validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, (1 << 20) + 1);
-	hostile_value(validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, 0xFFFFFFFFu);
+	hostile_short(hcg_validate_crc32, b, sizeof(struct hcg_fx_crc32));
+	hostile_regions(hcg_validate_crc32, b, len, at, 1, 1);
+	hostile_value(hcg_validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, (1 << 20) + 1);
+	hostile_value(hcg_validate_crc32, b, len, offsetof(struct hcg_fx_crc32, p_len), 4, 0xFFFFFFFFu);
 	free(b);
 }
 
@@ -147,6 +197,7 @@ int main(void)
 		cmocka_unit_test(compress2__round_trip__equals_local),
 		cmocka_unit_test(crc32__buffer__equals_local),
 		cmocka_unit_test(compress2__over_max__e2big_no_call),
+		cmocka_unit_test(compress2__host_grows_destlen__eproto),
 		cmocka_unit_test(compress2__hostile_blocks__refused),
 		cmocka_unit_test(compress2__max_plus_one_consistent__refused),
 		cmocka_unit_test(crc32__hostile_blocks__refused),
