@@ -57,6 +57,10 @@ static void emit_context(FILE *f, const struct hci_module *m)
 	fprintf(f, "\tif (hcg_ctx.s == NULL) {\n\t\terrno = ENOTCONN;\n\t\treturn NULL;\n\t}\n");
 	fprintf(f, "\tif ((b = hc_module_block(hcg_ctx.s, cap)) == NULL)\n\t\terrno = ENOMEM;\n");
 	fprintf(f, "\treturn b;\n}\n\n");
+	fprintf(f, "/* hcg_in_area - do @n bytes at @p overlap the block area (a view into a channel's memory)? */\n");
+	fprintf(f, "static inline int hcg_in_area(const void *p, uint64_t n, const uint8_t *b, size_t cap)\n{\n");
+	fprintf(f, "\tuintptr_t x = (uintptr_t)p, lo = (uintptr_t)b;\n\n");
+	fprintf(f, "\treturn x < lo + cap && lo < x + n;\n}\n\n");
 }
 
 /* The C expression of a length's value, in the caller's terms. */
@@ -191,6 +195,24 @@ static void emit_locals(FILE *f, const struct hci_func *fn)
 	fputc('\n', f);
 }
 
+/*
+ * emit_area_checks - a caller's buffer may not lie in the block area itself (over kvm: a
+ * view into the channel's memory): laying the block out would overwrite it as it is read.
+ */
+static void emit_area_checks(FILE *f, const struct hci_func *fn, const char *ret)
+{
+	char cond[256];
+
+	for (int i = 0; i < fn->nparams; i++) {
+		const struct hci_param *p = &fn->params[i];
+
+		if (p->shape != SH_SINGLE && p->shape != SH_BUFFER && p->shape != SH_STRING)
+			continue;
+		snprintf(cond, sizeof cond, "hcg_in_area(%s, hcg_n_%s, hcg_b, hcg_cap)", p->name, p->name);
+		emit_if_fail(f, "\t", cond, "EFAULT", ret);
+	}
+}
+
 static void emit_fill(FILE *f, const struct hci_func *fn, const char *ret)
 {
 	fprintf(f, "\tmemset(hcg_b, 0, %u);\n\thcg_fx = (struct hcg_fx_%s *)(void *)hcg_b;\n",
@@ -303,6 +325,7 @@ static void emit_stub(FILE *f, const struct hci_func *fn, int k)
 		if (fn->params[i].shape == SH_BUFARRAY || fn->params[i].shape == SH_STRARRAY)
 			emit_array_lengths(f, &fn->params[i], ret);
 	emit_if_fail(f, "\t", "hcg_at > hcg_cap || hcg_at > HCG_BLOCK_MAX", "E2BIG", ret);
+	emit_area_checks(f, fn, ret);
 	emit_fill(f, fn, ret);
 	fprintf(f, "\thcg_r = hc_module_call(hcg_ctx.s, hcg_ctx.id, %d, (size_t)hcg_at);\n", k);
 	emit_if_fail(f, "\t", "hcg_r < 0", "-hcg_r", ret);

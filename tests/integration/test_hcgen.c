@@ -149,6 +149,27 @@ static void sysinfo_matches_remote(void)
 	assert_true(hi.totalram > 0 && hi.mem_unit > 0);
 }
 
+/* A buffer inside the block area itself (over kvm:, a view into the channel) is refused. */
+static void zlib__buffer_in_the_block_area__efault_session_lives(void **state)
+{
+	struct hc_session *s = test_connect(&test_group_daemon);
+	uint8_t *area, text[100];
+	size_t cap = 0;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(hcg_zlib_open(s), 0);
+	assert_non_null(area = hc_module_block(s, &cap));
+	assert_true(cap > 8192);
+	errno = 0;
+	assert_int_equal(host_crc32(0, area + 4096, 100), 0);
+	assert_int_equal(errno, EFAULT);
+	memset(text, 'x', sizeof(text));
+	assert_int_equal(host_crc32(0, text, sizeof(text)), crc32(0, text, sizeof(text)));
+	hcg_zlib_close();
+	hc_disconnect(s);
+}
+
 static void sysinfo_matches_local(struct hc_session *s)
 {
 	struct host_utsname hu;
@@ -258,6 +279,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(zlib__every_session__same_bytes_as_local_zlib),
 		cmocka_unit_test(zlib__buffer_over_its_bound__e2big_session_lives),
+		cmocka_unit_test(zlib__buffer_in_the_block_area__efault_session_lives),
 		cmocka_unit_test(sysinfo__every_session__same_as_local_libc),
 		cmocka_unit_test(hashfile__host_half__digest_of_the_host_file),
 		cmocka_unit_test(open__another_interface__eproto_session_lives),
