@@ -1,6 +1,7 @@
 /* api.c: sessions (connect, authenticate, call) and the context and file hostcalls. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,20 +132,25 @@ static bool_t xdr_data_into(XDR *x, struct data_into *d)
 	return xdr_bytes(x, &d->buf, &d->len, d->cap);
 }
 
-ssize_t hc_session_call_data(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
-			     void *buf, size_t len)
+ssize_t hc_session_call_into(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
+			     void *buf, size_t cap)
 {
 	char none;
-	struct data_into d = { HC_OK, buf ? buf : &none, 0, 0 };
+	struct data_into d = { HC_OK, buf ? buf : &none, (u_int)cap, 0 };
 	ssize_t r;
 
-	if (!buf && len)
+	if ((!buf && cap) || cap > UINT_MAX)
 		return -EFAULT;
-	d.cap = (u_int)(len > HC_IO_MAX ? HC_IO_MAX : len);
 	r = hc_session_call(s, proc, xargs, args, (xdrproc_t)xdr_data_into, &d);
 	if (r)
 		return r;
 	return d.err != HC_OK ? -hc_err_to_errno(d.err) : (ssize_t)d.len;
+}
+
+ssize_t hc_session_call_data(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
+			     void *buf, size_t len)
+{
+	return hc_session_call_into(s, proc, xargs, args, buf, len > HC_IO_MAX ? HC_IO_MAX : len);
 }
 
 int hc_copy_string(char *buf, size_t len, const char *src)

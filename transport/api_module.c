@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errmap.h"
 #include "hcgen.h"
 #include "session.h"
 
@@ -43,38 +42,18 @@ void *hc_module_block(struct hc_session *s, size_t *cap)
 	return s->block;
 }
 
-/* The answer decoded straight over the block sent: no allocation, never longer than it. */
-struct block_into {
-	hc_err err;
-	char *buf;
-	u_int len, cap;
-};
-
-static bool_t xdr_block_into(XDR *x, struct block_into *b)
-{
-	if (x->x_op == XDR_FREE)
-		return TRUE;   /* the block is the session's */
-	if (!xdr_hc_err(x, &b->err))
-		return FALSE;
-	if (b->err != HC_OK)
-		return TRUE;
-	return xdr_bytes(x, &b->buf, &b->len, b->cap);
-}
-
 /* tcp:, unix: and forked children: the block travels as one opaque argument, and back. */
 static int call_xdr(struct hc_session *s, int module, uint32_t func, void *block, size_t len)
 {
 	hc_module_call_args a = { module, func, { (u_int)len, block } };
-	struct block_into b = { HC_OK, block, 0, (u_int)len };
-	int r;
+	ssize_t n;
 
-	r = hc_session_call(s, HC_MODULE_CALL, (xdrproc_t)xdr_hc_module_call_args, &a,
-			    (xdrproc_t)xdr_block_into, &b);
-	if (r)
-		return r;
-	if (b.err != HC_OK)
-		return -hc_err_to_errno(b.err);
-	return b.len == len ? 0 : -EPROTO;
+	/* the answer is decoded straight over the block sent, never longer than it */
+	n = hc_session_call_into(s, HC_MODULE_CALL, (xdrproc_t)xdr_hc_module_call_args, &a, block,
+				 len);
+	if (n < 0)
+		return (int)n;
+	return (size_t)n == len ? 0 : -EPROTO;
 }
 
 int hc_module_call(struct hc_session *s, int module, uint32_t func, size_t len)

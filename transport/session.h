@@ -28,6 +28,13 @@ int hc_session_call(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *
 int hc_session_call_err(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args);
 
 /*
+ * hc_session_call_into - a call whose result is an hc_err and, on HC_OK, opaque bytes
+ * decoded straight into @buf: at most @cap of them (a longer answer fails the decode).
+ * Returns: the bytes, or -errno.
+ */
+ssize_t hc_session_call_into(struct hc_session *s, uint32_t proc, xdrproc_t xargs, void *args,
+			     void *buf, size_t cap);
+/*
  * hc_session_call_data - a call whose result is an hc_data_res of at most @len
  * bytes, copied to @buf. Returns: the byte count or -errno.
  */
