@@ -305,9 +305,9 @@ HCGEN_GEN := $(B)/gen/hcgen
 HCGEN_MODDIR := $(B)/lib/hostcall/modules
 HCGEN_MODULES := $(HCGEN_EXAMPLES:%=$(HCGEN_MODDIR)/%.so)
 HCGEN_GUEST_OBJ := $(HCGEN_EXAMPLES:%=$(HCGEN_GEN)/%_guest.o) $(B)/hcgen/examples/hashfile_main.o
-HCGEN_TEST_IFACES := vec names
+HCGEN_TEST_IFACES := vec names arrays
 HCGEN_TESTS := $(B)/tests/hcgen/test_zlib $(B)/tests/hcgen/test_sysinfo $(B)/tests/hcgen/test_hashfile \
-	$(B)/tests/hcgen/test_vec $(B)/tests/hcgen/test_names
+	$(B)/tests/hcgen/test_vec $(B)/tests/hcgen/test_names $(B)/tests/hcgen/test_arrays
 HCGEN_CFLAGS := $(ALL_CFLAGS) -Ihcgen -I$(HCGEN_GEN)
 
 hcgen: $(HCGEN) $(HCGEN_MODULES) $(HCGEN_GUEST_OBJ) $(HCGEN_TESTS) $(B)/tests/hcgen/load_module

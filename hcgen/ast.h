@@ -73,6 +73,8 @@ struct hci_param {
 	struct hci_lenexpr len;
 	uint64_t max, each_max;
 	int has_max, has_each_max;
+	uint64_t array;                /* a fixed array NAME[N]: N as written; 0: not an array */
+	int has_array;
 	enum hci_shape shape;          /* after check */
 	uint32_t off;                  /* layout: the field's offset in the fixed part */
 	int line;

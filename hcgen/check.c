@@ -267,6 +267,59 @@ static void check_pointer(struct hci_module *m, struct hci_param *p)
 	}
 }
 
+/* array_attrs_ok - a fixed array takes a direction and nothing else: its length is its [N]. */
+static int array_attrs_ok(struct hci_module *m, const struct hci_param *p)
+{
+	if (p->dir == DIR_NONE) {
+		diag(m, p->line, "array %s has no direction: [in], [out] or [inout]", p->name);
+		return 0;
+	}
+	if (p->string || p->len.kind || p->has_max || p->has_each_max) {
+		diag(m, p->line, "%s: an array's length is its [%llu]: no size=, count=, max=, each_max= or string",
+		     p->name, (unsigned long long)p->array);
+		return 0;
+	}
+	return 1;
+}
+
+/* array_element_ok - an array holds scalars or structs: no pointers, bool, char, handles or buffers. */
+static int array_element_ok(struct hci_module *m, const struct hci_param *p)
+{
+	enum hci_kind k = p->type.kind;
+
+	if (p->type.ptr)
+		diag(m, p->line, "%s: no arrays of pointers", p->name);
+	else if (k == K_CHAR)
+		diag(m, p->line, "%s: no char arrays as parameters: use [in, string, max=N] char * "
+		     "or [out, size=n, max=N] char *", p->name);
+	else if (k == K_BOOL || k == K_VOID || k == K_HANDLE)
+		diag(m, p->line, "%s: no %s arrays (use uint8)", p->name, kind_name(k));
+	else if (k == K_BUFFER)
+		diag(m, p->line, "%s: an array of buffers is [in, count=...] buffer *", p->name);
+	else
+		return 1;
+	return 0;
+}
+
+/* check_array - T NAME[N]: exactly a buffer of N elements, as [dir, count=N] T * would be. */
+static void check_array(struct hci_module *m, struct hci_param *p)
+{
+	uint32_t unit = type_size(&p->type);
+
+	if (!array_attrs_ok(m, p) || !array_element_ok(m, p))
+		return;
+	if (unit == 0 || p->array == 0 || p->array > HCG_BLOCK_MAX / unit) {
+		diag(m, p->line, "%s: [%llu] out of range (1 to %llu elements of %u bytes)", p->name,
+		     (unsigned long long)p->array, (unsigned long long)(unit ? HCG_BLOCK_MAX / unit : 0), unit);
+		return;
+	}
+	p->type.ptr = 1;
+	p->is_count = 1;
+	p->len.kind = LEN_CONST;
+	p->len.value = p->array;
+	p->shape = SH_BUFFER;
+}
+
 static int find_param(const struct hci_func *f, const char *name)
 {
 	for (int i = 0; i < f->nparams; i++)
@@ -371,7 +424,9 @@ static void check_func(struct hci_module *m, int fi)
 			diag(m, p->line, "duplicate parameter '%s' in %s", p->name, f->name);
 		if (resolve(m, &p->type, p->line, m->nstructs) < 0)
 			continue;
-		if (p->type.ptr == 0)
+		if (p->has_array)
+			check_array(m, p);
+		else if (p->type.ptr == 0)
 			check_by_value(m, p);
 		else
 			check_pointer(m, p);

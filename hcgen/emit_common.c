@@ -51,7 +51,13 @@ static void emit_param(FILE *f, const struct hci_param *p, int host)
 	case SH_STRING: fprintf(f, "const char *%s", p->name); break;
 	case SH_BUFARRAY: fprintf(f, "const struct iovec *%s", p->name); break;
 	case SH_STRARRAY: fprintf(f, "%schar *const *%s", host ? "" : "const ", p->name); break;
-	default: fprintf(f, "%s%s *%s", cst, ctype(&p->type, ty, sizeof ty), p->name); break;
+	default:
+		if (p->has_array)
+			fprintf(f, "%s%s %s[%llu]", cst, ctype(&p->type, ty, sizeof ty), p->name,
+				(unsigned long long)p->array);
+		else
+			fprintf(f, "%s%s *%s", cst, ctype(&p->type, ty, sizeof ty), p->name);
+		break;
 	}
 }
 

@@ -125,6 +125,18 @@ static void emit_refuse(FILE *f, const char *ind, const char *cond)
 	fprintf(f, "%sif (%s)\n%s\treturn -EINVAL;\n", ind, cond, ind);
 }
 
+/* emit_check_struct_strings - each struct of an [in] or [inout] buffer holds its char arrays' NULs. */
+static void emit_check_struct_strings(FILE *f, const struct hci_param *p)
+{
+	uint32_t size = type_size(&p->type);
+
+	if (p->type.kind != K_STRUCT || p->dir == DIR_OUT || !struct_has_chars(p->type.st) || size == 0)
+		return;
+	fprintf(f, "	for (uint32_t hcg_i = 0; hcg_i < hcg_fx->r_%s.len / %u; hcg_i++)\n", p->name, size);
+	fprintf(f, "		if (!hcg_strings_%s(hcg_blk + hcg_fx->r_%s.off + (uint64_t)hcg_i * %u))\n"
+		"			return -EINVAL;\n", p->type.sname, p->name, size);
+}
+
 static void emit_check_region(FILE *f, const struct hci_func *fn, const struct hci_param *p)
 {
 	char c[256];
@@ -153,6 +165,7 @@ static void emit_check_region(FILE *f, const struct hci_func *fn, const struct h
 		}
 		snprintf(c, sizeof c, "hcg_fx->r_%s.len != hcg_v * %u", p->name, param_unit(p));
 		emit_refuse(f, "\t", c);
+		emit_check_struct_strings(f, p);
 		break;
 	}
 	if (spans_max(fn) >= 2)

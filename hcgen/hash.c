@@ -36,7 +36,11 @@ static void put_param(FILE *f, const struct hci_param *p)
 		fprintf(f, " each_max=%llu", (unsigned long long)p->each_max);
 	fputc(' ', f);
 	put_type(f, &p->type);
-	fprintf(f, " %s\n", p->name);
+	fprintf(f, " %s", p->name);
+	/* an array travels as a count=N buffer does, but its C signature differs: hash it apart */
+	if (p->has_array)
+		fprintf(f, "[%llu]", (unsigned long long)p->array);
+	fputc('\n', f);
 }
 
 static void put_func(FILE *f, const struct hci_module *m, const struct hci_func *fn)

@@ -252,6 +252,13 @@ static void param(struct parser *ps, struct hci_func *f)
 	}
 	type(ps, &p->type);
 	name(ps, p->name);
+	if (is_punct(ps, '[')) {
+		advance(ps);
+		p->line = ps->t.line;
+		p->array = number(ps);
+		p->has_array = 1;
+		expect(ps, ']');
+	}
 }
 
 static void fail_attr(struct parser *ps, struct hci_func *f)
