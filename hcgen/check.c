@@ -309,8 +309,9 @@ static void check_array(struct hci_module *m, struct hci_param *p)
 	if (!array_attrs_ok(m, p) || !array_element_ok(m, p))
 		return;
 	if (unit == 0 || p->array == 0 || p->array > HCG_BLOCK_MAX / unit) {
-		diag(m, p->line, "%s: [%llu] out of range (1 to %llu elements of %u bytes)", p->name,
-		     (unsigned long long)p->array, (unsigned long long)(unit ? HCG_BLOCK_MAX / unit : 0), unit);
+		diag(m, p->line, "%s: [%llu] out of range (1 to %llu: a block holds %u bytes)", p->name,
+		     (unsigned long long)p->array, (unsigned long long)(unit ? HCG_BLOCK_MAX / unit : 0),
+		     HCG_BLOCK_MAX);
 		return;
 	}
 	p->type.ptr = 1;
