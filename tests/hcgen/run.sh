@@ -80,6 +80,10 @@ result "hash: another max= changes it" "$([ -n "$h3" ] && [ "$h1" != "$h3" ]; ec
 sed 's/module zlib 1;/module zlib 2;/' "$work/zlib.hci" >"$work/zlib3.hci"
 h4=$(hash_of "$work/zlib3.hci")
 result "hash: another version changes it" "$([ -n "$h4" ] && [ "$h1" != "$h4" ]; echo $?)"
+h5=$(hash_of tests/hcgen/good/arrays.hci)
+sed 's/\[in\] uint8 key\[32\]/[in, count=32] uint8 *key/' tests/hcgen/good/arrays.hci >"$work/arrays.hci"
+h6=$(hash_of "$work/arrays.hci")
+result "hash: a fixed array differs from a count=N pointer" "$([ -n "$h5" ] && [ -n "$h6" ] && [ "$h5" != "$h6" ]; echo $?)"
 
 # ---- the modules load as the shadow loads them: dlopen, hcg_module, ABI, bind ----
 for so in "$B"/lib/hostcall/modules/*.so; do
