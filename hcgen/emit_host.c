@@ -132,9 +132,9 @@ static void emit_check_struct_strings(FILE *f, const struct hci_param *p)
 
 	if (p->type.kind != K_STRUCT || p->dir == DIR_OUT || !struct_has_chars(p->type.st) || size == 0)
 		return;
-	fprintf(f, "	for (uint32_t hcg_i = 0; hcg_i < hcg_fx->r_%s.len / %u; hcg_i++)\n", p->name, size);
-	fprintf(f, "		if (!hcg_strings_%s(hcg_blk + hcg_fx->r_%s.off + (uint64_t)hcg_i * %u))\n"
-		"			return -EINVAL;\n", p->type.sname, p->name, size);
+	fprintf(f, "\tfor (uint32_t hcg_i = 0; hcg_i < hcg_fx->r_%s.len / %u; hcg_i++)\n", p->name, size);
+	fprintf(f, "\t\tif (!hcg_strings_%s(hcg_blk + hcg_fx->r_%s.off + (uint64_t)hcg_i * %u))\n"
+		"\t\t\treturn -EINVAL;\n", p->type.sname, p->name, size);
 }
 
 static void emit_check_region(FILE *f, const struct hci_func *fn, const struct hci_param *p)
