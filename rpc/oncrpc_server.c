@@ -54,7 +54,7 @@ static void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 		return;
 	}
 	if (!shadow_may_call(served_shadow, p)) {
-		log_warn("%s refused: the session has not authenticated", p->name);
+		log_warn_limited("%s refused: the session has not authenticated", p->name);
 		svcerr_auth(xprt, AUTH_TOOWEAK);
 		return;
 	}

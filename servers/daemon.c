@@ -134,7 +134,7 @@ static void start_session(struct daemon *d, struct pending *p)
 	pid_t pid;
 
 	if (!rec || count_shadows(d, 0) >= d->o->max_sessions) {
-		log_warn("session refused: %d sessions already (--max-sessions)", d->o->max_sessions);
+		log_warn_limited("session refused: %d sessions already (--max-sessions)", d->o->max_sessions);
 		goto out;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
@@ -194,7 +194,7 @@ static void start_kvm_session(struct daemon *d, int i)
 	pid_t pid;
 
 	if (!rec || count_shadows(d, 0) >= d->o->max_sessions) {
-		log_warn("kvm: channel %d refused: %d sessions already (--max-sessions)", i,
+		log_warn_limited("kvm: channel %d refused: %d sessions already (--max-sessions)", i,
 			 d->o->max_sessions);
 		hk_free(hk_channel_at(d->kvm.ivs.mem, i));
 		return;
@@ -249,7 +249,7 @@ static void route_stream(struct daemon *d, struct pending *p)
 	memcpy(&pid, hello + 4, 4);
 	rec = shadow_by_pid(d, (pid_t)ntohl(pid));
 	if (!rec || !rec->authenticated || rec->ctl < 0) {
-		log_warn("stream dial for unknown session %u refused", ntohl(pid));
+		log_warn_limited("stream dial for unknown session %u refused", ntohl(pid));
 		goto out;
 	}
 	if (fcntl(p->fd, F_SETFL, 0) != 0 || send_fd(rec->ctl, hello + 8, p->fd) != 0)
@@ -285,7 +285,7 @@ static int peer_is_us(int fd)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
 		return 0;
 	if (cred.uid != getuid())
-		log_warn("unix peer uid %u refused (hostcalld runs as uid %u)", cred.uid, getuid());
+		log_warn_limited("unix peer uid %u refused (hostcalld runs as uid %u)", cred.uid, getuid());
 	return cred.uid == getuid();
 }
 
@@ -301,8 +301,8 @@ static void on_accept(struct daemon *d, struct listener *l)
 		if (d->pending[i].fd < 0)
 			slot = i;
 	if (slot < 0 || count_pending(d) + count_shadows(d, 1) >= d->o->max_unauth) {
-		log_warn("connection refused: too many unauthenticated connections (--max-unauth %d)",
-			 d->o->max_unauth);
+		log_warn_limited("connection refused: too many unauthenticated connections "
+				 "(--max-unauth %d)", d->o->max_unauth);
 		goto refuse;
 	}
 	d->pending[slot].fd = fd;
@@ -331,7 +331,7 @@ static void on_ctl(struct shadow_rec *rec)
 static void log_shadow_exit(const struct shadow_rec *rec, int status)
 {
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM && !rec->authenticated)
-		log_warn("shadow %d: no authentication within the time allowed", (int)rec->pid);
+		log_warn_limited("shadow %d: no authentication within the time allowed", (int)rec->pid);
 	else if (WIFSIGNALED(status))
 		log_warn("shadow %d killed by signal %d", (int)rec->pid, WTERMSIG(status));
 	else
@@ -459,7 +459,7 @@ static int expire_pending(struct daemon *d)
 		if (p->fd < 0)
 			continue;
 		if (p->deadline_ms <= now) {
-			log_warn("connection closed: nothing sent within %d s", d->o->auth_timeout_s);
+			log_warn_limited("connection closed: nothing sent within %d s", d->o->auth_timeout_s);
 			close(p->fd);
 			p->fd = -1;
 		} else if (next < 0 || p->deadline_ms - now < next) {

@@ -49,3 +49,26 @@ void hc_log_msg(enum hc_log_level level, const char *func, int line, const char 
 	fprintf(stderr, "%s[%d]: %s: %s:%d: %s\n", log_ident, (int)getpid(), level_names[level],
 		func, line, msg);
 }
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int hc_log_allow(struct hc_log_limit *l, unsigned *left_out)
+{
+	long long now = monotonic_ms();
+
+	*left_out = 0;
+	if (l->window_end_ms && now < l->window_end_ms) {
+		l->left_out++;
+		return 0;
+	}
+	*left_out = l->left_out;
+	l->left_out = 0;
+	l->window_end_ms = now + HC_LOG_LIMIT_S * 1000LL;
+	return 1;
+}

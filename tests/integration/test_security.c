@@ -201,6 +201,39 @@ static void never_authenticating_session__ended_after_timeout(void **state)
 	assert_true(test_log_contains(&daemon_, "no authentication within the time allowed"));
 }
 
+/* How many lines of the daemon's log hold @needle. */
+static int log_lines_with(const char *needle)
+{
+	char line[4096];
+	FILE *f = fopen(daemon_.log, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* A burst of connections over the cap is refused without a log line for each. */
+static void unauthenticated_flood__a_line_not_a_flood_in_the_log(void **state)
+{
+	enum { BURST = 60 };
+	int fds[BURST];
+
+	(void)state;
+	for (int i = 0; i < BURST; i++)
+		fds[i] = raw_connect();
+	for (int i = 3; i < BURST; i++)   /* over --max-unauth 3: each closed at once */
+		assert_true(fds[i] < 0 || closed_within(fds[i], 2000));
+	for (int i = 0; i < BURST; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	usleep(200000);
+	assert_int_equal(log_lines_with("too many unauthenticated connections"), 1);
+}
+
 static void unauthenticated_connections__capped(void **state)
 {
 	int fds[4];
@@ -403,6 +436,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(silent_connection__closed_after_auth_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(never_authenticating_session__ended_after_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(unauthenticated_connections__capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(unauthenticated_flood__a_line_not_a_flood_in_the_log,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(oversized_and_malformed_requests__rejected_daemon_survives, setup, teardown),
 		cmocka_unit_test_setup_teardown(stream_tickets__single_use_and_unguessable, setup, teardown),
 		cmocka_unit_test_setup_teardown(max_sessions__extra_session_refused, setup, teardown),
