@@ -9,6 +9,12 @@
 
 /* ---- characters, with alias text pushed in front of the input ---- */
 
+/* The input text's character @skip places past pos; -1 past its end. */
+static inline int text_char(const struct lexer *lx, size_t skip)
+{
+	return lx->pos + skip < lx->len ? (unsigned char)lx->text[lx->pos + skip] : -1;
+}
+
 /*
  * Alias text read to its end stays on the stack, as in dash, until the next token
  * starts (pop_spent_aliases): the word that ended it is still "inside" the alias,
@@ -21,15 +27,13 @@ static int char_ahead_pushed(const struct lexer *lx, size_t skip)
 			if (skip-- == 0)
 				return (unsigned char)*r;
 	}
-	return lx->pos + skip < lx->len ? (unsigned char)lx->text[lx->pos + skip] : -1;
+	return text_char(lx, skip);
 }
 
 /* The character @skip places ahead; -1 past the end. No alias pushed is the common case. */
 static inline int char_ahead(const struct lexer *lx, size_t skip)
 {
-	if (lx->depth > 0)
-		return char_ahead_pushed(lx, skip);
-	return lx->pos + skip < lx->len ? (unsigned char)lx->text[lx->pos + skip] : -1;
+	return lx->depth > 0 ? char_ahead_pushed(lx, skip) : text_char(lx, skip);
 }
 
 static int peekc(struct lexer *lx)
@@ -49,7 +53,7 @@ static int getc_lx(struct lexer *lx)
 
 	if (c < 0)
 		return c;
-	for (int i = lx->depth - 1; i >= 0; i--) {   /* none, mostly */
+	for (int i = lx->depth - 1; i >= 0; i--) {
 		if (lx->stack[i].s[lx->stack[i].pos]) {
 			lx->stack[i].pos++;
 			return c;
