@@ -55,7 +55,7 @@ SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 	shadow/context.c shadow/files.c shadow/proc.c shadow/children.c \
 	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c shadow/pty.c \
 	shadow/fs.c shadow/fs_data.c shadow/modules.c
-SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/log.c \
+SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/admit.c servers/log.c \
 	rpc/oncrpc_server.c rpc/oncrpc_listen.c \
 	hostcall-kvm/ivshmem_server.c hostcall-kvm/kvm_host.c hostcall-kvm/kvm_conn.c
 
@@ -91,7 +91,7 @@ HOSTCALLD := $(B)/bin/hostcalld
 DOSH := $(B)/bin/dosh
 HOSTFS := $(B)/bin/hostfs
 
-UNIT_TESTS := xdr errmap registry keyfile url auth handles
+UNIT_TESTS := xdr errmap registry keyfile url auth handles admit
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
 INTEG_TESTS := session race proc stream lifecycle security netns kvm module hcgen
 # run a second time with every session over a shared-memory channel (ivshmem:)
@@ -99,6 +99,9 @@ CHANNEL_TESTS := session race proc stream lifecycle module hcgen
 # host modules test_module loads: a real one, and ones hostcalld must refuse
 MODULE_FIXTURES := $(addprefix $(B)/tests/integration/modules/,fixture.so wrongabi.so unbound.so junk.so)
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
+# the trust campaign: floods, faults and load, each test printing its figures (make trust)
+TRUST_TESTS := flood
+TRUST_BINS := $(TRUST_TESTS:%=$(B)/tests/trust/trust_%)
 BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh $(B)/tests/bench/bench_kvm \
 	$(B)/tests/bench/bench_shell $(B)/tests/bench/bench_stubs
 
@@ -165,10 +168,14 @@ $(B)/hostcall.pc: hostcall.pc.in
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' $< > $@
 
 # ---- tests ----
-TEST_SUPPORT := $(B)/tests/integration/harness.o
+TEST_SUPPORT := $(B)/tests/integration/harness.o $(B)/tests/integration/raw_rpc.o
 
 $(B)/tests/unit/test_handles: $(B)/tests/unit/test_handles.o $(B)/shadow/handles.o $(B)/transport/io.o \
 		$(B)/servers/log.o
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(B)/tests/unit/test_admit: $(B)/tests/unit/test_admit.o $(B)/servers/admit.o
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -177,6 +184,10 @@ $(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(LIBA)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
 
 $(B)/tests/integration/test_%: $(B)/tests/integration/test_%.o $(TEST_SUPPORT) $(LIBA)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(B)/tests/trust/trust_%: $(B)/tests/trust/trust_%.o $(TEST_SUPPORT) $(LIBA)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -221,7 +232,13 @@ fuzz: build/fuzz/fuzz_parser
 
 HOSTFS_TESTS := $(B)/tests/hostfs/fs_semantics $(B)/tests/hostfs/pipe_check
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(HOSTFS_TESTS)
+tests: $(UNIT_BINS) $(INTEG_BINS) $(TRUST_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(HOSTFS_TESTS)
+
+# One table of the trust campaign's figures: test, figure, limit, pass or FAIL ($(B)/trust.tsv).
+trust: tests
+	$(Q)rm -f $(B)/trust.tsv
+	$(Q)HC_TRUST_FILE=$(CURDIR)/$(B)/trust.tsv B=$(B) scripts/run-tests.sh $(TRUST_BINS); r=$$?; \
+		scripts/trust-report.sh $(B)/trust.tsv; exit $$r
 
 check:
 	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests
@@ -233,6 +250,7 @@ check:
 		tests/dosh/interactive.sh \
 		tests/hostfs/run.sh \
 		'env HCGEN_FUZZ_SECONDS=20 tests/hcgen/run.sh'
+	$(Q)$(MAKE) --no-print-directory trust B=build/san SAN=1
 	$(Q)$(MAKE) --no-print-directory vm-check VM_HOSTCALLD=build/san/bin/hostcalld
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
@@ -287,7 +305,7 @@ run-loopback:
 clean:
 	rm -rf build
 
-.PHONY: all tests check bench fuzz install run run-loopback clean vm-check vm-shell
+.PHONY: all tests check trust bench fuzz install run run-loopback clean vm-check vm-shell
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -16,7 +16,7 @@
 #include "rpc/hostcall.h"
 #include "url.h"
 
-#define BACKLOG 64
+#define BACKLOG SOMAXCONN
 
 static void describe_tcp(int fd, struct listener *l)
 {

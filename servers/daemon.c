@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "daemon.h"
 #include "keyfile.h"
 #include "channel.h"
@@ -30,17 +32,26 @@ _Static_assert(DAEMON_MODULE_DIRS_MAX <= SHADOW_MODULE_DIRS_MAX, "the shadows ta
 
 #define PENDING_MAX 256
 #define SHADOWS_MAX 1024
+/* How long the listeners rest when accept() finds no descriptor free. */
+#define ACCEPT_PAUSE_MS 100
 
 struct pending {
 	int fd;                 /* -1: free */
 	enum listen_kind kind;
 	int64_t deadline_ms;
+	int64_t since_ms;
+	uint64_t seq;           /* order of arrival */
+	struct admit_source source;
 };
 
 struct shadow_rec {
 	pid_t pid;              /* 0: free */
 	int ctl;
 	int authenticated;
+	int evicted;            /* killed to make room for a newer connection */
+	int64_t since_ms;
+	uint64_t seq;
+	struct admit_source source;
 };
 
 struct daemon {
@@ -53,6 +64,8 @@ struct daemon {
 	struct kvm_host kvm;
 	int sig_fd;
 	int terminating;
+	int64_t accept_paused_until_ms;   /* out of descriptors: listeners rest till then */
+	uint64_t accepted;                /* connections accepted so far: the next seq */
 };
 
 /* The daemon lives here, so a forked shadow still reaches it (and leak checkers see it). */
@@ -61,22 +74,12 @@ static struct shadow the_shadow;
 
 /* ---- counting ---- */
 
-static int count_pending(const struct daemon *d)
-{
-	int n = 0;
-
-	for (int i = 0; i < PENDING_MAX; i++)
-		n += d->pending[i].fd >= 0;
-	return n;
-}
-
-static int count_shadows(const struct daemon *d, int only_unauth)
+static int count_shadows(const struct daemon *d)
 {
 	int n = 0;
 
 	for (int i = 0; i < SHADOWS_MAX; i++)
-		if (d->shadows[i].pid > 0 && (!only_unauth || !d->shadows[i].authenticated))
-			n++;
+		n += d->shadows[i].pid > 0;
 	return n;
 }
 
@@ -133,7 +136,7 @@ static void start_session(struct daemon *d, struct pending *p)
 	int sp[2], one = 1;
 	pid_t pid;
 
-	if (!rec || count_shadows(d, 0) >= d->o->max_sessions) {
+	if (!rec || count_shadows(d) >= d->o->max_sessions) {
 		log_warn_limited("session refused: %d sessions already (--max-sessions)", d->o->max_sessions);
 		goto out;
 	}
@@ -158,7 +161,13 @@ static void start_session(struct daemon *d, struct pending *p)
 	rec->pid = pid;
 	rec->ctl = sp[0];
 	rec->authenticated = p->kind == LISTEN_UNIX;
-	log_info("session started: shadow %d", (int)pid);
+	rec->since_ms = p->since_ms;
+	rec->seq = p->seq;
+	rec->source = p->source;
+	if (rec->authenticated)
+		log_info("session started: shadow %d", (int)pid);
+	else
+		log_debug("connection handed to shadow %d to authenticate", (int)pid);
 out:
 	close(p->fd);
 	p->fd = -1;
@@ -193,7 +202,7 @@ static void start_kvm_session(struct daemon *d, int i)
 	struct shadow_rec *rec = shadow_slot(d);
 	pid_t pid;
 
-	if (!rec || count_shadows(d, 0) >= d->o->max_sessions) {
+	if (!rec || count_shadows(d) >= d->o->max_sessions) {
 		log_warn_limited("kvm: channel %d refused: %d sessions already (--max-sessions)", i,
 			 d->o->max_sessions);
 		hk_free(hk_channel_at(d->kvm.ivs.mem, i));
@@ -289,25 +298,92 @@ static int peer_is_us(int fd)
 	return cred.uid == getuid();
 }
 
+/* The connections still unauthenticated, idle ones first; @where: pending index, or PENDING_MAX + shadow. */
+static int unauth_entries(const struct daemon *d, struct admit_entry *e, int *where)
+{
+	int n = 0;
+
+	for (int i = 0; i < PENDING_MAX; i++)
+		if (d->pending[i].fd >= 0) {
+			e[n] = (struct admit_entry){ d->pending[i].source, d->pending[i].seq, d->pending[i].since_ms, 1 };
+			where[n++] = i;
+		}
+	for (int i = 0; i < SHADOWS_MAX; i++) {
+		const struct shadow_rec *r = &d->shadows[i];
+		if (r->pid > 0 && !r->authenticated && !r->evicted) {
+			e[n] = (struct admit_entry){ r->source, r->seq, r->since_ms, 0 };
+			where[n++] = PENDING_MAX + i;
+		}
+	}
+	return n;
+}
+
+/* At --max-unauth, end the waiting connection admit_victim() picks. Returns: 0, or -1 (refuse). */
+static int make_room(struct daemon *d, struct admit_source source)
+{
+	static struct admit_entry e[PENDING_MAX + SHADOWS_MAX];
+	static int where[PENDING_MAX + SHADOWS_MAX];
+	int n = unauth_entries(d, e, where), v;
+	char name[64];
+
+	if (n < d->o->max_unauth)
+		return 0;
+	if ((v = admit_victim(e, n, source, shadow_now_ms())) < 0)
+		return -1;
+	log_warn_limited("%d connections wait to authenticate (--max-unauth): the oldest from %s gave way",
+			 n, admit_source_name(e[v].source, name, sizeof(name)));
+	if (where[v] < PENDING_MAX) {
+		close(d->pending[where[v]].fd);
+		d->pending[where[v]].fd = -1;
+	} else {
+		struct shadow_rec *r = &d->shadows[where[v] - PENDING_MAX];
+		kill(r->pid, SIGKILL);
+		r->evicted = 1;
+	}
+	return 0;
+}
+
+static int free_pending_slot(const struct daemon *d)
+{
+	for (int i = 0; i < PENDING_MAX; i++)
+		if (d->pending[i].fd < 0)
+			return i;
+	return -1;
+}
+
+/* Out of descriptors: the listeners rest a little instead of waking us again at once. */
+static void pause_accepting(struct daemon *d, int err)
+{
+	struct rlimit rl = { 0, 0 };
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	log_warn_limited("cannot accept connections: %s (descriptor limit %llu); they wait until "
+			 "descriptors come free", strerror(err), (unsigned long long)rl.rlim_cur);
+	d->accept_paused_until_ms = shadow_now_ms() + ACCEPT_PAUSE_MS;
+}
+
 static void on_accept(struct daemon *d, struct listener *l)
 {
-	int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK), slot = -1;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int fd = accept4(l->fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC | SOCK_NONBLOCK), slot;
+	struct admit_source source;
 
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			pause_accepting(d, errno);
 		return;
+	}
 	if (l->kind == LISTEN_UNIX && !peer_is_us(fd))
 		goto refuse;
-	for (int i = 0; i < PENDING_MAX && slot < 0; i++)
-		if (d->pending[i].fd < 0)
-			slot = i;
-	if (slot < 0 || count_pending(d) + count_shadows(d, 1) >= d->o->max_unauth) {
+	source = admit_source(&ss, len);
+	if (make_room(d, source) != 0 || (slot = free_pending_slot(d)) < 0) {
 		log_warn_limited("connection refused: too many unauthenticated connections "
-				 "(--max-unauth %d)", d->o->max_unauth);
+				 "(--max-unauth %d), none idle or stalled", d->o->max_unauth);
 		goto refuse;
 	}
-	d->pending[slot].fd = fd;
-	d->pending[slot].kind = l->kind;
-	d->pending[slot].deadline_ms = shadow_now_ms() + d->o->auth_timeout_s * 1000;
+	d->pending[slot] = (struct pending){ fd, l->kind, 0, shadow_now_ms(), d->accepted++, source };
+	d->pending[slot].deadline_ms = d->pending[slot].since_ms + d->o->auth_timeout_s * 1000;
 	return;
 refuse:
 	close(fd);
@@ -320,8 +396,10 @@ static void on_ctl(struct shadow_rec *rec)
 	char msg;
 	ssize_t n = recv(rec->ctl, &msg, 1, MSG_DONTWAIT);
 
-	if (n == 1 && msg == 'A')
+	if (n == 1 && msg == 'A' && !rec->authenticated) {
 		rec->authenticated = 1;
+		log_info("session started: shadow %d", (int)rec->pid);
+	}
 	else if (n == 0 || (n < 0 && errno != EAGAIN)) {
 		close(rec->ctl);
 		rec->ctl = -1;
@@ -330,7 +408,11 @@ static void on_ctl(struct shadow_rec *rec)
 
 static void log_shadow_exit(const struct shadow_rec *rec, int status)
 {
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM && !rec->authenticated)
+	if (rec->evicted)
+		log_debug("shadow %d gave way to a newer connection", (int)rec->pid);
+	else if (!rec->authenticated && !WIFSIGNALED(status))
+		log_debug("unauthenticated shadow %d exited %d", (int)rec->pid, WEXITSTATUS(status));
+	else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM && !rec->authenticated)
 		log_warn_limited("shadow %d: no authentication within the time allowed", (int)rec->pid);
 	else if (WIFSIGNALED(status))
 		log_warn("shadow %d killed by signal %d", (int)rec->pid, WTERMSIG(status));
@@ -360,7 +442,7 @@ static void begin_termination(struct daemon *d)
 {
 	if (d->terminating)
 		return;
-	log_info("terminating: ending %d session(s)", count_shadows(d, 0));
+	log_info("terminating: ending %d session(s)", count_shadows(d));
 	d->terminating = 1;
 	for (int i = 0; i < d->nlisteners; i++)
 		oncrpc_unlisten(&d->listeners[i]);
@@ -435,11 +517,16 @@ static void on_kvm(struct daemon *d, const struct poll_ref *ref)
 		start_kvm_session(d, ref->index);
 }
 
+static int accept_paused(const struct daemon *d)
+{
+	return d->accept_paused_until_ms > shadow_now_ms();
+}
+
 static int build_poll(struct daemon *d, struct pollfd *p, struct poll_ref *refs)
 {
 	int n = add_poll(p, refs, 0, d->sig_fd, REF_SIGNAL, 0);
 
-	for (int i = 0; i < d->nlisteners && !d->terminating; i++)
+	for (int i = 0; i < d->nlisteners && !d->terminating && !accept_paused(d); i++)
 		n = add_poll(p, refs, n, d->listeners[i].fd, REF_LISTENER, i);
 	for (int i = 0; i < PENDING_MAX; i++)
 		if (d->pending[i].fd >= 0)
@@ -467,6 +554,17 @@ static int expire_pending(struct daemon *d)
 		}
 	}
 	return (int)next;
+}
+
+/* Till the next pending deadline or the end of an accept pause (-1: none). */
+static int poll_timeout(struct daemon *d)
+{
+	int timeout = expire_pending(d);
+	int64_t pause = d->accept_paused_until_ms - shadow_now_ms();
+
+	if (pause > 0 && (timeout < 0 || pause < timeout))
+		timeout = (int)pause;
+	return timeout;
 }
 
 static void handle_ready(struct daemon *d, struct pollfd *p, struct poll_ref *refs, int n)
@@ -502,8 +600,8 @@ static int serve(struct daemon *d)
 	static struct pollfd p[POLL_MAX];
 	static struct poll_ref refs[POLL_MAX];
 
-	while (!d->terminating || count_shadows(d, 0) > 0) {
-		int timeout = expire_pending(d), n = build_poll(d, p, refs);
+	while (!d->terminating || count_shadows(d) > 0) {
+		int timeout = poll_timeout(d), n = build_poll(d, p, refs);
 
 		if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,6 +396,40 @@ int test_count_fds(pid_t pid)
 		n += de->d_name[0] != '.';
 	closedir(d);
 	return n;
+}
+
+long test_rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+int test_figure(const char *test, const char *limit, int pass, const char *fmt, ...)
+{
+	const char *file = getenv("HC_TRUST_FILE");
+	char figure[512];
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(figure, sizeof(figure), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "trust: %s | %s | %s | %s\n", test, figure, limit, pass ? "pass" : "FAIL");
+	if (file && file[0] && (f = fopen(file, "a"))) {
+		fprintf(f, "%s\t%s\t%s\t%s\n", test, figure, limit, pass ? "pass" : "FAIL");
+		fclose(f);
+	}
+	return pass;
 }
 
 int test_log_contains(struct test_daemon *d, const char *needle)

@@ -49,6 +49,15 @@ int test_wait_gone(const pid_t *pids, int n, int ms);
 int test_children_of(pid_t ppid, pid_t *out, int max);
 /* test_count_fds - open descriptors of process @pid (-1 on error). */
 int test_count_fds(pid_t pid);
+/* test_rss_kib - resident memory of process @pid in KiB (-1 on error). */
+long test_rss_kib(pid_t pid);
+/*
+ * test_figure - report one measured figure of the trust campaign: "trust: TEST | FIGURE | LIMIT |
+ * pass" on stderr and, when $HC_TRUST_FILE names a file, a tab-separated line appended to it
+ * (make trust prints them as one table). Returns: @pass.
+ */
+int test_figure(const char *test, const char *limit, int pass, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* test_log_contains - whether the daemon's log holds @needle (never, for a remote one). */
 int test_log_contains(struct test_daemon *d, const char *needle);
 /* test_now_ms - a monotonic clock. */

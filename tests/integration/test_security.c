@@ -20,6 +20,7 @@
 
 #include "auth.h"
 #include "harness.h"
+#include "raw_rpc.h"
 #include "oncrpc_client.h"
 #include "session.h"
 #include "url.h"
@@ -42,24 +43,12 @@ static int teardown(void **state)
 
 static int raw_connect(void)
 {
-	struct sockaddr_storage ss;
-	struct hc_url u;
-	socklen_t len;
-
-	if (hc_url_parse(daemon_.tcp_url, &u) != 0 || hc_url_resolve(&u, &ss, &len) != 0)
-		return -1;
-	return oncrpc_dial(&ss, len, 5000, 1);
+	return test_raw_connect(&daemon_);
 }
 
 static CLIENT *raw_client(int *fd)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct netbuf nb = { sizeof(sin), sizeof(sin), &sin };
-
-	*fd = raw_connect();
-	if (*fd < 0)
-		return NULL;
-	return clnt_vc_create(*fd, &nb, HOSTCALL_PROG, HOSTCALL_V3, 0, 0);
+	return test_raw_client(&daemon_, fd);
 }
 
 static struct timeval tv5 = { 5, 0 };
@@ -111,7 +100,6 @@ static void other_protocol_version__refused_with_versions_logged(void **state)
 						"speaks protocol 3"));
 }
 
-static int authenticate_raw(CLIENT *c, const char *keyfile);
 static int closed_within(int fd, int ms);
 
 static void wrong_proof__host_refuses_logs_and_closes(void **state)
@@ -125,7 +113,7 @@ static void wrong_proof__host_refuses_logs_and_closes(void **state)
 	snprintf(bad, sizeof(bad), "%s/wrong.key", daemon_.dir);
 	write_key(bad, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", 0600);
 	assert_non_null(c);
-	assert_int_equal(authenticate_raw(c, bad), -1);
+	assert_int_equal(test_raw_authenticate(c, bad), -1);
 	memset(&res, 0, sizeof(res));
 	assert_int_not_equal(clnt_call(c, HC_GETCWD, (xdrproc_t)hc_xdr_void, NULL,
 				       (xdrproc_t)xdr_hc_path_res, &res, tv5), RPC_SUCCESS);
@@ -216,7 +204,7 @@ static int log_lines_with(const char *needle)
 	return n;
 }
 
-/* A burst of connections over the cap is refused without a log line for each. */
+/* A burst of idle connections over the cap: the oldest give way, without a log line for each. */
 static void unauthenticated_flood__a_line_not_a_flood_in_the_log(void **state)
 {
 	enum { BURST = 60 };
@@ -225,48 +213,32 @@ static void unauthenticated_flood__a_line_not_a_flood_in_the_log(void **state)
 	(void)state;
 	for (int i = 0; i < BURST; i++)
 		fds[i] = raw_connect();
-	for (int i = 3; i < BURST; i++)   /* over --max-unauth 3: each closed at once */
+	for (int i = 0; i < BURST - 3; i++)   /* over --max-unauth 3: each gave way to a newer one */
 		assert_true(fds[i] < 0 || closed_within(fds[i], 2000));
+	for (int i = BURST - 3; i < BURST; i++)
+		assert_false(closed_within(fds[i], 100));
 	for (int i = 0; i < BURST; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	usleep(200000);
-	assert_int_equal(log_lines_with("too many unauthenticated connections"), 1);
+	assert_int_equal(log_lines_with("(--max-unauth): the oldest from 127.0.0.1 gave way"), 1);
 }
 
-static void unauthenticated_connections__capped(void **state)
+/* At the cap the oldest idle connection gives way: a newcomer that speaks at once is never locked out. */
+static void unauthenticated_connections__capped_oldest_gives_way(void **state)
 {
 	int fds[4];
 
 	(void)state;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
 		fds[i] = raw_connect();
-	assert_true(closed_within(fds[3], 500));   /* over --max-unauth 3: closed at once */
-	assert_false(closed_within(fds[0], 100));
+		usleep(10000);
+	}
+	assert_true(closed_within(fds[0], 500));   /* over --max-unauth 3: the oldest went */
+	for (int i = 1; i < 4; i++)
+		assert_false(closed_within(fds[i], 100));
 	for (int i = 0; i < 4; i++)
 		close(fds[i]);
-}
-
-static int authenticate_raw(CLIENT *c, const char *keyfile)
-{
-	uint8_t key[HC_KEY_LEN];
-	hc_auth_begin_args b;
-	hc_auth_begin_res br;
-	hc_auth_finish_args f;
-	hc_err e = HC_EIO;
-
-	if (hc_key_load(keyfile, key) != 0 || hc_random(b.client_nonce, HC_NONCE_LEN) != 0)
-		return -1;
-	memset(&br, 0, sizeof(br));
-	if (clnt_call(c, HC_AUTH_BEGIN, (xdrproc_t)xdr_hc_auth_begin_args, &b,
-		      (xdrproc_t)xdr_hc_auth_begin_res, &br, tv5) != RPC_SUCCESS)
-		return -1;
-	hc_auth_mac(key, HC_AUTH_CLIENT, (uint8_t *)b.client_nonce,
-		    (uint8_t *)br.hc_auth_begin_res_u.ok.server_nonce, (uint8_t *)f.client_mac);
-	if (clnt_call(c, HC_AUTH_FINISH, (xdrproc_t)xdr_hc_auth_finish_args, &f,
-		      (xdrproc_t)xdr_hc_err, &e, tv5) != RPC_SUCCESS)
-		return -1;
-	return e == HC_OK ? 0 : -1;
 }
 
 /* Encodes a path longer than the protocol allows, as a hostile peer would. */
@@ -302,7 +274,7 @@ static void oversized_and_malformed_requests__rejected_daemon_survives(void **st
 
 	(void)state;
 	assert_non_null(c);
-	assert_int_equal(authenticate_raw(c, daemon_.key), 0);
+	assert_int_equal(test_raw_authenticate(c, daemon_.key), 0);
 	assert_int_equal(clnt_call(c, HC_CHDIR, (xdrproc_t)xdr_oversized_path, NULL,
 				   (xdrproc_t)xdr_hc_err, &e, tv5), RPC_CANTDECODEARGS);
 	assert_int_equal(clnt_call(c, HC_SPAWN, (xdrproc_t)xdr_huge_count, NULL,
@@ -435,7 +407,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(calls_before_auth__refused_but_null_answered, setup, teardown),
 		cmocka_unit_test_setup_teardown(silent_connection__closed_after_auth_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(never_authenticating_session__ended_after_timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(unauthenticated_connections__capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(unauthenticated_connections__capped_oldest_gives_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(unauthenticated_flood__a_line_not_a_flood_in_the_log,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(oversized_and_malformed_requests__rejected_daemon_survives, setup, teardown),

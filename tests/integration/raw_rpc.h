@@ -1,0 +1,16 @@
+/* raw_rpc.h: test support: speaking ONC RPC to hostcalld by hand, as a hostile or odd peer would. */
+#ifndef HC_RAW_RPC_H
+#define HC_RAW_RPC_H
+
+#include <rpc/rpc.h>
+
+#include "harness.h"
+
+/* test_raw_connect - a bare TCP connection to @d's tcp: listener. Returns: the fd or -1. */
+int test_raw_connect(const struct test_daemon *d);
+/* test_raw_client - an ONC RPC client on a fresh test_raw_connect() (*@fd). Returns: it or NULL. */
+CLIENT *test_raw_client(const struct test_daemon *d, int *fd);
+/* test_raw_authenticate - prove @c's session with the key in @keyfile. Returns: 0 or -1. */
+int test_raw_authenticate(CLIENT *c, const char *keyfile);
+
+#endif
