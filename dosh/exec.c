@@ -452,6 +452,14 @@ static void default_unless_trapped(struct shell *sh, sigset_t *def, int sig)
  * signals are reset by exec, ignored ones stay ignored. Returns: the pid, or -1 for the fork
  * path, which also says every error (not found, not executable, no #! line) as before.
  */
+/* The command is over: its host files get their bytes; one that failed (a full disk) fails it. */
+static int finish_host_files(struct shell *sh, const struct host_stream *mark, int status)
+{
+	if (hostio_finish_to(sh, mark) != 0 && (status == 0 || status == 128 + SIGPIPE))
+		return 1;   /* the writer saw only a broken pipe: the host file's error is the news */
+	return status;
+}
+
 static pid_t spawn_simple(struct shell *sh, struct node *n, char **argv)
 {
 	posix_spawnattr_t attr;
@@ -661,8 +669,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 	} else if (redirs_check_literal_dups(sh, n->redirs) != 0) {
 		status = 2;
 	} else if (!via_command && (pid = spawn_simple(sh, n, argv)) > 0) {
-		status = jobs_wait_foreground(sh, pid, n);
-		hostio_finish_to(sh, mark);
+		status = finish_host_files(sh, mark, jobs_wait_foreground(sh, pid, n));
 	} else if (hostio_prepare(sh, n->redirs) != 0) {
 		status = 1;
 	} else if ((pid = fork_foreground(sh)) == 0) {
@@ -671,7 +678,7 @@ static int exec_simple(struct shell *sh, struct node *n)
 		redirs_close_prepared(n->redirs);
 		status = pid < 0 ? 1 : jobs_wait_foreground(sh, pid, n);
 		job_done_foreground(sh);
-		hostio_finish_to(sh, mark);
+		status = finish_host_files(sh, mark, status);
 	}
 	strv_free(argv);
 	return status;

@@ -13,11 +13,11 @@
 #include "hostcall.h"
 #include "hostio.h"
 
-static void remember(struct shell *sh, int fd, int to_host)
+static void remember(struct shell *sh, int fd, int to_host, const char *path)
 {
 	struct host_stream *s = calloc(1, sizeof(*s));
 
-	if (!s)
+	if (!s || !(s->path = strdup(path)))
 		abort();
 	s->fd = fcntl(fd, F_DUPFD_CLOEXEC, 10);
 	s->to_host = to_host;
@@ -48,7 +48,7 @@ int hostio_open_stream(struct shell *sh, const char *path, int flags)
 		return -1;
 	}
 	hc_close(hs, h);
-	remember(sh, fd, to_host);
+	remember(sh, fd, to_host, path);
 	return fd;
 }
 
@@ -69,26 +69,23 @@ int hostio_prepare(struct shell *sh, struct redir *r)
 	return 0;
 }
 
-/* A pump finishes by closing its socket: read until then. */
-static void drain(int fd)
+int hostio_finish_to(struct shell *sh, const struct host_stream *mark)
 {
-	char buf[512];
+	int failed = 0;
 
-	shutdown(fd, SHUT_WR);
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
-}
-
-void hostio_finish_to(struct shell *sh, const struct host_stream *mark)
-{
 	while (sh->host_streams && sh->host_streams != mark) {
 		struct host_stream *s = sh->host_streams;
+		int r = s->to_host ? hc_stream_finish(s->fd) : 0;   /* every byte, or why not */
+		if (r < 0) {
+			sh_error(sh, "!%s: %s", s->path, strerror(-r));
+			failed = 1;
+		}
 		sh->host_streams = s->next;
-		if (s->to_host)
-			drain(s->fd);
 		close(s->fd);
+		free(s->path);
 		free(s);
 	}
+	return failed ? -1 : 0;
 }
 
 struct host_stream *hostio_detach(struct shell *sh, struct host_stream *mark)
@@ -108,6 +105,7 @@ void hostio_forget(struct shell *sh)
 		struct host_stream *s = sh->host_streams;
 		sh->host_streams = s->next;
 		close(s->fd);
+		free(s->path);
 		free(s);
 	}
 }

@@ -12,6 +12,7 @@ struct shell;
 struct host_stream {
 	int fd;
 	int to_host;            /* writes go to the host: wait for the pump to finish */
+	char *path;             /* the host file, for messages */
 	struct host_stream *next;
 };
 
@@ -27,9 +28,10 @@ int hostio_prepare(struct shell *sh, struct redir *r);
 /*
  * hostio_finish_to - wait until each host file written through a stream opened
  * since @mark (an earlier sh->host_streams) has all its bytes, and close them:
- * the streams of enclosing redirections stay open.
+ * the streams of enclosing redirections stay open. A host file that failed (a full disk)
+ * is named with its error. Returns: 0, or -1 when one failed.
  */
-void hostio_finish_to(struct shell *sh, const struct host_stream *mark);
+int hostio_finish_to(struct shell *sh, const struct host_stream *mark);
 
 /* hostio_detach - take the streams opened since @mark off the shell's list. Returns: them. */
 struct host_stream *hostio_detach(struct shell *sh, struct host_stream *mark);

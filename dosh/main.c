@@ -132,7 +132,8 @@ _Noreturn void sh_exit(struct shell *sh, int status)
 	traps_run_exit(sh, status);
 	fflush(stdout);
 	fflush(stderr);
-	hostio_finish_to(sh, sh->inherited_streams);   /* e.g. exec > !log: all its bytes first */
+	if (hostio_finish_to(sh, sh->inherited_streams) != 0 && status == 0)   /* e.g. exec > !log */
+		status = 1;
 	if (sh->subshell)
 		_exit(status);
 	host_disconnect(sh);

@@ -387,6 +387,13 @@ int hc_stream_attach(struct hc_session *s, hc_handle_t stream, hc_handle_t host,
  */
 ssize_t hc_stream_unread(struct hc_session *s, hc_handle_t stream, void *buf, size_t len);
 
+/*
+ * hc_stream_finish - end the guest's writing into stream @fd (one attached HC_TO_HOST) and wait
+ * until the shadow has written every byte to the host and closed its end; @fd stays open.
+ * Returns: 0, or -errno when the host end failed (-ENOSPC for a full disk, -EIO, -EFBIG …).
+ */
+int hc_stream_finish(int fd);
+
 /* ---- host modules: what hcgen's stubs call (include/hcgen.h: the block ABI) ---- */
 
 /*

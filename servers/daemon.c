@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -106,10 +107,13 @@ static void run_shadow(struct daemon *d, int fd, int ctl, int authenticated)
 
 	close_daemon_fds(d, fd);
 	so.authenticated = authenticated;
-	if (fcntl(fd, F_SETFL, 0) != 0 || (fd = fd_lift(fd)) < 0)
+	fd_limit_raise();   /* before the first lift: fd_floor() follows the limit */
+	if (fcntl(fd, F_SETFL, 0) != 0 || (fd = fd_lift(fd)) < 0) {
+		log_err("shadow set-up failed: %s (descriptor limit %d)", strerror(-fd), (int)fd_limit_raise());
 		exit(1);
+	}
 	if ((r = shadow_init(&the_shadow, &so, ctl)) != 0) {
-		log_err("shadow set-up failed: %s", strerror(-r));
+		log_err("shadow set-up failed: %s (descriptor limit %d)", strerror(-r), (int)fd_limit_raise());
 		exit(1);
 	}
 	if ((r = oncrpc_conn_open(fd, &the_shadow, &conn)) != 0) {
@@ -184,6 +188,7 @@ static void run_kvm_shadow(struct daemon *d, int i)
 	close_daemon_fds(d, -1);
 	ivs_close_in_child(&d->kvm.ivs, i);
 	so.authenticated = 1;   /* whoever may join the socket is trusted, as with unix: */
+	fd_limit_raise();
 	if ((efd = fd_lift(d->kvm.ivs.host_efd[i])) < 0 ||
 	    (r = shadow_init(&the_shadow, &so, -1)) != 0) {
 		log_err("shadow set-up failed");
@@ -420,22 +425,53 @@ static void log_shadow_exit(const struct shadow_rec *rec, int status)
 		log_info("session ended: shadow %d exited %d", (int)rec->pid, WEXITSTATUS(status));
 }
 
+/* A child of ours that is no shadow: a dead shadow's host process, re-parented to us. End it. */
+static int end_orphan(pid_t pid, pid_t pgid, void *ctx)
+{
+	struct daemon *d = ctx;
+
+	if (shadow_by_pid(d, pid))
+		return 0;
+	if (pgid > 1 && pgid != getpgrp())
+		kill(-pgid, SIGKILL);   /* its job's group: grandchildren too */
+	kill(pid, SIGKILL);
+	return 1;
+}
+
+/*
+ * We are a subreaper: when a shadow dies without ending its session (SIGKILL, a crash), its
+ * host processes come to us instead of init, and none may outlive the session. Each one
+ * that ends may leave children of its own to us: the sweep runs again as they are reaped.
+ */
+static void sweep_orphans(struct daemon *d)
+{
+	int n = children_of_self(end_orphan, d);
+
+	if (n > 0)
+		log_warn_limited("ended %d host process(es) a dead shadow left behind", n);
+}
+
 static void reap_shadows(struct daemon *d)
 {
-	int status;
+	int status, sweep = 0;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct shadow_rec *rec = shadow_by_pid(d, pid);
-		if (!rec)
+		if (!rec) {
+			sweep = 1;   /* an orphan ended: its own children may be ours now */
 			continue;
+		}
 		log_shadow_exit(rec, status);
+		sweep |= !WIFEXITED(status);
 		kvm_host_shadow_ended(&d->kvm, pid);
 		if (rec->ctl >= 0)
 			close(rec->ctl);
 		memset(rec, 0, sizeof(*rec));
 		rec->ctl = -1;
 	}
+	if (sweep)
+		sweep_orphans(d);
 }
 
 static void begin_termination(struct daemon *d)
@@ -732,6 +768,8 @@ int daemon_run(const struct daemon_opts *o)
 		d->pending[i].fd = -1;
 	for (int i = 0; i < SHADOWS_MAX; i++)
 		d->shadows[i].ctl = -1;
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+		log_warn("cannot become a subreaper: host processes of a shadow that dies go to init");
 	if ((r = open_signals(d)) != 0) {
 		log_err("signals: %s", strerror(-r));
 		return 1;

@@ -1,5 +1,9 @@
 /* children.c: the table of the session's child processes and the statuses they leave. */
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,5 +73,41 @@ int children_running(const struct shadow *sh)
 	for (int i = 0; i < SHADOW_CHILD_MAX; i++)
 		if (sh->children[i].state == CHILD_RUNNING || sh->children[i].state == CHILD_STOPPED)
 			n++;
+	return n;
+}
+
+/* The parent and process group of @pid, from /proc. Returns: 0 or -1 (gone, unreadable). */
+static int stat_of(pid_t pid, pid_t *ppid, pid_t *pgid)
+{
+	char path[64], line[512], *close_paren;
+	int pp = 0, pg = 0, ok = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	if (fgets(line, sizeof(line), f) && (close_paren = strrchr(line, ')')))
+		ok = sscanf(close_paren + 1, " %*c %d %d", &pp, &pg) == 2;
+	fclose(f);
+	*ppid = pp;
+	*pgid = pg;
+	return ok ? 0 : -1;
+}
+
+int children_of_self(int (*fn)(pid_t pid, pid_t pgid, void *ctx), void *ctx)
+{
+	pid_t self = getpid(), ppid, pgid;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		int pid = atoi(de->d_name);
+		if (pid > 0 && stat_of(pid, &ppid, &pgid) == 0 && ppid == self)
+			n += fn(pid, pgid, ctx);
+	}
+	closedir(d);
 	return n;
 }

@@ -9,9 +9,24 @@
 #include "handles.h"
 #include "io.h"
 
+int fd_floor_for(rlim_t limit)
+{
+	if (limit == 0 || limit == RLIM_INFINITY || limit >= SHADOW_FD_FLOOR_ROOM)
+		return SHADOW_FD_FLOOR;
+	return limit / 4 > 8 ? (int)(limit / 4) : 8;
+}
+
+int fd_floor(void)
+{
+	struct rlimit rl;
+
+	/* the same all the shadow's life: fd_limit_raise() ran before its first descriptor */
+	return fd_floor_for(getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 0);
+}
+
 int fd_lift(int fd)
 {
-	return hc_fd_lift(fd, SHADOW_FD_FLOOR);
+	return hc_fd_lift(fd, fd_floor());
 }
 
 rlim_t fd_limit_raise(void)
@@ -36,6 +51,8 @@ int handles_limit_from_rlimit(void)
 		return SHADOW_HANDLES_START;
 	if (n == RLIM_INFINITY || n > SHADOW_HANDLES_CAP + SHADOW_FD_FLOOR + SHADOW_FD_RESERVE)
 		return SHADOW_HANDLES_CAP;
+	if (n < SHADOW_FD_FLOOR_ROOM)   /* a quarter below the floor, a quarter kept back */
+		return (int)(n / 2) > 4 ? (int)(n / 2) : 4;
 	if (n < SHADOW_FD_FLOOR + SHADOW_FD_RESERVE + 16)
 		return 16;
 	return (int)(n - SHADOW_FD_FLOOR - SHADOW_FD_RESERVE);

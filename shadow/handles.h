@@ -8,8 +8,13 @@
 #define SHADOW_HANDLES_START 1024
 /* No session holds more, whatever the descriptor limit. */
 #define SHADOW_HANDLES_CAP (1 << 20)
-/* Every descriptor the shadow keeps sits at or above this, close-on-exec. */
+/*
+ * Every descriptor the shadow keeps sits at or above fd_floor(), close-on-exec: SHADOW_FD_FLOOR,
+ * or under a descriptor limit below SHADOW_FD_FLOOR_ROOM a quarter of the limit, so that a
+ * session still runs under `prlimit --nofile=64`.
+ */
 #define SHADOW_FD_FLOOR 64
+#define SHADOW_FD_FLOOR_ROOM (4 * SHADOW_FD_FLOOR)
 /* Descriptors kept back from the handles: the shadow's own, a child's set-up, a readdir. */
 #define SHADOW_FD_RESERVE 64
 
@@ -24,7 +29,11 @@ struct shadow_handles {
 	int low_free;            /* no free handle below this one */
 };
 
-/* fd_lift - move @fd to SHADOW_FD_FLOOR or above, close-on-exec. Returns: the fd or -errno (closes @fd). */
+/* fd_floor - the lowest descriptor the shadow keeps its own at, under this process's limit now. */
+int fd_floor(void);
+/* fd_floor_for - the floor under a descriptor limit of @limit (0: unknown). */
+int fd_floor_for(rlim_t limit);
+/* fd_lift - move @fd to fd_floor() or above, close-on-exec. Returns: the fd or -errno (closes @fd). */
 int fd_lift(int fd);
 
 /* handles_init - an empty table of at most @limit handles. Returns: 0 or -ENOMEM. */

@@ -1,5 +1,4 @@
 /* loop.c: the shadow's event loop, blocking inside a call, and ending the session's children. */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -176,32 +175,18 @@ static void signal_children(struct shadow *sh, int sig)
 	}
 }
 
+static int kill_any(pid_t pid, pid_t pgid, void *ctx)
+{
+	(void)pgid;
+	(void)ctx;
+	kill(pid, SIGKILL);
+	return 1;
+}
+
 /* Orphans re-parented to us (we are a subreaper) that left their group. */
 static void kill_adopted(void)
 {
-	char path[64], line[512];
-	pid_t self = getpid();
-	struct dirent *de;
-	DIR *d = opendir("/proc");
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		int pid = atoi(de->d_name), ppid = 0;
-		FILE *f;
-		char *close_paren;
-
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		if (!(f = fopen(path, "re")))
-			continue;
-		if (fgets(line, sizeof(line), f) && (close_paren = strrchr(line, ')')) &&
-		    sscanf(close_paren + 1, " %*c %d", &ppid) == 1 && ppid == self)
-			kill(pid, SIGKILL);
-		fclose(f);
-	}
-	closedir(d);
+	children_of_self(kill_any, NULL);
 }
 
 static void wait_children(struct shadow *sh, int64_t deadline)

@@ -398,7 +398,7 @@ int shadow_dup2(struct shadow *sh, void *args, void *res)
 		*r = HC_EPERM;   /* the shadow's own descriptors are not the guest's */
 	else if (fd < 0)
 		*r = HC_EBADF;
-	else if (a->newfd < 0 || a->newfd >= SHADOW_FD_FLOOR)
+	else if (a->newfd < 0 || a->newfd >= fd_floor())
 		*r = HC_EBADF;
 	else
 		*r = dup2(fd, a->newfd) >= 0 ? HC_OK : hc_err_from_errno(errno);

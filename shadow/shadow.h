@@ -320,6 +320,11 @@ void children_free(struct shadow_child *c);
 void children_reap(struct shadow *sh);
 /* children_running - how many children have not ended. */
 int children_running(const struct shadow *sh);
+/*
+ * children_of_self - call @fn for each live child of this process (/proc: adopted orphans too,
+ * which no table holds), with its process group. Returns: the sum of what @fn returned.
+ */
+int children_of_self(int (*fn)(pid_t pid, pid_t pgid, void *ctx), void *ctx);
 
 /* ---- streams.c ---- */
 /* streams_on_ctl - take a stream connection hostcalld passed on ctl_fd. */

@@ -1,4 +1,5 @@
 /* streams.c: streams in the shadow: one-time tickets, joining dialled sockets, and pumps. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -168,7 +169,7 @@ static int pump_end(int fd, int for_write)
 	int nfd;
 
 	if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode))
-		return fcntl(fd, F_DUPFD_CLOEXEC, SHADOW_FD_FLOOR);
+		return fcntl(fd, F_DUPFD_CLOEXEC, fd_floor());
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	nfd = open(path, (for_write ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
 	return nfd < 0 ? -1 : fd_lift(nfd);
@@ -306,15 +307,31 @@ static int pump_drain(struct shadow_pump *p)
 	return 0;
 }
 
+/* Tell the guest why the host end of its stream failed (HC_STREAM_FAULT_MAGIC). */
+static void report_fault(int stream, int err)
+{
+	unsigned char msg[HC_STREAM_FAULT_LEN];
+	uint32_t code = htonl((uint32_t)hc_err_from_errno(-err));
+
+	memcpy(msg, HC_STREAM_FAULT_MAGIC, 4);
+	memcpy(msg + 4, &code, 4);
+	if (send(stream, msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof(msg))
+		log_debug("stream fault %s not reported: the guest end is gone", strerror(-err));
+}
+
 /* One step of one pump: fill when empty, drain when full, stop at EOF or a broken reader. */
 static void pump_step(struct shadow_pump *p, short revents)
 {
+	int err;
+
 	if (!revents)
 		return;
 	if (p->len == 0)
 		pump_fill(p);
-	else if (pump_drain(p) < 0) {
-		pump_stop(p);   /* the reader went away: closing tells the writer EPIPE */
+	else if ((err = pump_drain(p)) < 0) {
+		if (p->src_sock && !p->dst_sock && err != -EPIPE)
+			report_fault(p->src, err);
+		pump_stop(p);   /* the reader went away or the file failed: the writer gets EPIPE */
 		return;
 	}
 	if (p->len == 0 && p->src_eof)

@@ -1,6 +1,8 @@
 /* stream.c: streams, guest side: ask the shadow for a ticket, dial it, hand back a guest fd. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "errmap.h"
@@ -70,4 +72,21 @@ ssize_t hc_stream_unread(struct hc_session *s, hc_handle_t stream, void *buf, si
 	hc_handle a = stream;
 
 	return hc_session_call_data(s, HC_STREAM_UNREAD, (xdrproc_t)xdr_hc_handle, &a, buf, len);
+}
+
+int hc_stream_finish(int fd)
+{
+	unsigned char buf[512], head[HC_STREAM_FAULT_LEN];
+	size_t have = 0;
+	ssize_t n;
+	uint32_t code;
+
+	shutdown(fd, SHUT_WR);
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		for (ssize_t i = 0; i < n && have < sizeof(head); i++)
+			head[have++] = buf[i];
+	if (have < sizeof(head) || memcmp(head, HC_STREAM_FAULT_MAGIC, 4) != 0)
+		return 0;
+	memcpy(&code, head + 4, 4);
+	return -hc_err_to_errno((hc_err)ntohl(code));
 }

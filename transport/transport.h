@@ -21,6 +21,13 @@ static inline bool_t hc_xdr_void(XDR *x, void *p)
 /* What the guest sends after dialling a stream connection. */
 #define HC_STREAM_MAGIC "HCS1"
 #define HC_STREAM_HELLO_LEN (4 + 4 + HC_TOKEN_LEN)
+/*
+ * When the host end of a stream into a host file fails (ENOSPC, EIO, EFBIG …), the shadow
+ * sends this magic and the hc_err, 4 bytes big-endian, back the other way before it closes
+ * the stream: the guest learns why its writes broke (hc_stream_finish()).
+ */
+#define HC_STREAM_FAULT_MAGIC "HCE!"
+#define HC_STREAM_FAULT_LEN 8
 /* The byte the host answers once the stream is joined. */
 #define HC_STREAM_ACK 0x06
 

@@ -424,6 +424,9 @@ int test_figure(const char *test, const char *limit, int pass, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(figure, sizeof(figure), fmt, ap);
 	va_end(ap);
+	for (char *c = figure; *c; c++)   /* one line, one table cell */
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
 	fprintf(stderr, "trust: %s | %s | %s | %s\n", test, figure, limit, pass ? "pass" : "FAIL");
 	if (file && file[0] && (f = fopen(file, "a"))) {
 		fprintf(f, "%s\t%s\t%s\t%s\n", test, figure, limit, pass ? "pass" : "FAIL");
