@@ -235,10 +235,14 @@ HOSTFS_TESTS := $(B)/tests/hostfs/fs_semantics $(B)/tests/hostfs/pipe_check
 tests: $(UNIT_BINS) $(INTEG_BINS) $(TRUST_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(HOSTFS_TESTS)
 
 # One table of the trust campaign's figures: test, figure, limit, pass or FAIL ($(B)/trust.tsv).
+SIGNAL_CHECK_SRC := $(sort $(filter-out build/% tests/%,$(wildcard */*.c */*/*.c)))
 trust: tests
 	$(Q)rm -f $(B)/trust.tsv
+	$(Q)! scripts/check-signal-handlers.sh tests/trust/bad/handler.c >/dev/null 2>&1 || \
+		{ echo "check-signal-handlers.sh passed a handler calling printf"; exit 1; }
+	$(Q)HC_TRUST_FILE=$(B)/trust.tsv scripts/check-signal-handlers.sh $(SIGNAL_CHECK_SRC) | tail -1
 	$(Q)HC_TRUST_FILE=$(CURDIR)/$(B)/trust.tsv B=$(B) scripts/run-tests.sh $(TRUST_BINS); r=$$?; \
-		scripts/trust-report.sh $(B)/trust.tsv; exit $$r
+		scripts/trust-report.sh $(B)/trust.tsv && exit $$r
 
 check:
 	$(Q)$(MAKE) --no-print-directory B=build/san SAN=1 tests

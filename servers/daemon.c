@@ -35,6 +35,8 @@ _Static_assert(DAEMON_MODULE_DIRS_MAX <= SHADOW_MODULE_DIRS_MAX, "the shadows ta
 #define SHADOWS_MAX 1024
 /* How long the listeners rest when accept() finds no descriptor free. */
 #define ACCEPT_PAUSE_MS 100
+/* Connections taken from a listener's queue each time it wakes us. */
+#define ACCEPT_BATCH 32
 
 struct pending {
 	int fd;                 /* -1: free */
@@ -367,7 +369,8 @@ static void pause_accepting(struct daemon *d, int err)
 	d->accept_paused_until_ms = shadow_now_ms() + ACCEPT_PAUSE_MS;
 }
 
-static void on_accept(struct daemon *d, struct listener *l)
+/* Accept one connection from @l. Returns: 0, or -EAGAIN when none waits (or none can be taken). */
+static int on_accept(struct daemon *d, struct listener *l)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -377,7 +380,7 @@ static void on_accept(struct daemon *d, struct listener *l)
 	if (fd < 0) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
 			pause_accepting(d, errno);
-		return;
+		return -EAGAIN;
 	}
 	if (l->kind == LISTEN_UNIX && !peer_is_us(fd))
 		goto refuse;
@@ -389,9 +392,10 @@ static void on_accept(struct daemon *d, struct listener *l)
 	}
 	d->pending[slot] = (struct pending){ fd, l->kind, 0, shadow_now_ms(), d->accepted++, source };
 	d->pending[slot].deadline_ms = d->pending[slot].since_ms + d->o->auth_timeout_s * 1000;
-	return;
+	return 0;
 refuse:
 	close(fd);
+	return 0;
 }
 
 /* ---- shadows ---- */
@@ -613,8 +617,9 @@ static void handle_ready(struct daemon *d, struct pollfd *p, struct poll_ref *re
 			on_signals(d);
 			break;
 		case REF_LISTENER:
-			if (!d->terminating)
-				on_accept(d, &d->listeners[refs[i].index]);
+			for (int k = 0; k < ACCEPT_BATCH && !d->terminating && !accept_paused(d); k++)
+				if (on_accept(d, &d->listeners[refs[i].index]) == -EAGAIN)
+					break;
 			break;
 		case REF_PENDING:
 			if (d->pending[refs[i].index].fd >= 0)
