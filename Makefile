@@ -100,7 +100,7 @@ CHANNEL_TESTS := session race proc stream lifecycle module hcgen
 MODULE_FIXTURES := $(addprefix $(B)/tests/integration/modules/,fixture.so wrongabi.so unbound.so junk.so)
 INTEG_BINS := $(INTEG_TESTS:%=$(B)/tests/integration/test_%)
 # the trust campaign: floods, faults and load, each test printing its figures (make trust)
-TRUST_TESTS := flood faults soak
+TRUST_TESTS := flood faults soak channel
 TRUST_BINS := $(TRUST_TESTS:%=$(B)/tests/trust/trust_%)
 BENCH_BINS := $(B)/tests/bench/bench_core $(B)/tests/bench/bench_dosh $(B)/tests/bench/bench_kvm \
 	$(B)/tests/bench/bench_shell $(B)/tests/bench/bench_stubs

@@ -417,6 +417,26 @@ static void emfile__128_descriptors_200_connections__no_spin_sessions_served(voi
 		hc_disconnect(old[i]);
 }
 
+/* Under a descriptor limit of 64 a shadow lifts its descriptors to 16 and above, and serves. */
+static void descriptor_limit_64__sessions_served(void **state)
+{
+	struct rlimit rl = { 64, 64 };
+	char script[1024], out[4096];
+	int status, ok;
+
+	(void)state;
+	assert_int_equal(prlimit(daemon_.pid, RLIMIT_NOFILE, &rl, NULL), 0);
+	snprintf(script, sizeof(script),
+		 "!cd %s; !echo hello > !f; !cat f; !cat < !f | !tr a-z A-Z; echo guest | !cat; "
+		 "!ls | !wc -l", daemon_.dir);
+	status = run_dosh(script, out, sizeof(out));
+	ok = status == 0 && strstr(out, "hello\nHELLO\nguest\n") != NULL;
+	test_figure("hostcalld under prlimit --nofile=64: a dosh session with host files and pipes",
+		    "served", ok, "%s", ok ? "served" : out);
+	assert_true(ok);
+	assert_false(test_log_contains(&daemon_, "shadow set-up failed"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +450,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(emfile__128_descriptors_200_connections__no_spin_sessions_served,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(descriptor_limit_64__sessions_served, setup, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
