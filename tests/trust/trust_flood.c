@@ -139,15 +139,18 @@ static void flood__2000_idle__real_clients_in_time_fds_back(void **state)
 {
 	static int fds[FLOOD];
 	int base, opened = 0, failures, kept = 0;
+	long rss0, rss1;
 	double worst;
 	long long settle;
 
 	(void)state;
 	raise_fd_limit();
 	base = test_count_fds(daemon_.pid);
+	rss0 = test_rss_kib(daemon_.pid);
 	for (int i = 0; i < FLOOD; i++)
 		opened += (fds[i] = connect_from(NULL)) >= 0;
 	usleep(300000);
+	rss1 = test_rss_kib(daemon_.pid);
 	worst = real_clients_p99_ms(TRIES, &failures);
 	for (int i = 0; i < FLOOD; i++)
 		if (fds[i] >= 0) {
@@ -161,10 +164,13 @@ static void flood__2000_idle__real_clients_in_time_fds_back(void **state)
 		    failures, opened, kept);
 	test_figure("flood: daemon descriptors back to baseline +-2 after it", "<= 12 s",
 		    settle >= 0, "%.1f s (baseline %d)", settle / 1000.0, base);
+	test_figure("flood: hostcalld's RSS while 2,000 connect", "< 1 MiB", rss1 - rss0 < 1024,
+		    "%+ld KiB", rss1 - rss0);
 	assert_int_equal(opened, FLOOD);
 	assert_int_equal(failures, 0);
 	assert_true(worst <= 2000);
 	assert_true(settle >= 0);
+	assert_true(rss1 - rss0 < 1024);
 }
 
 /* A child that opens @n connections from @from, reconnects each one the daemon drops, and again. */
@@ -240,6 +246,45 @@ static void slow_client__trickling_a_byte_a_second__dropped_at_auth_timeout(void
 	assert_true(took >= 1500 && took <= 3000);
 }
 
+/* Before authentication a shadow reads a huge record through its buffers, never holding it whole. */
+static void slow_client__huge_record_before_auth__memory_bounded(void **state)
+{
+	static char junk[64 * 1024];
+	uint32_t call[] = { htonl(0x80000000u | 0x7fffffffu),   /* the last fragment, 2 GiB long */
+			    htonl(1), 0, htonl(2), htonl(HOSTCALL_PROG), htonl(HOSTCALL_V3),
+			    htonl(HC_WRITE), 0, 0, 0, 0 };   /* a call, AUTH_NONE: its arguments follow */
+	int fd = connect_from(NULL);
+	size_t sent = 0;
+	long before, after;
+	pid_t shadow = -1;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(send(fd, call, sizeof(call), MSG_NOSIGNAL), (ssize_t)sizeof(call));
+	for (int k = 0; k < 100 && shadow < 0; k++, usleep(10000)) {
+		pid_t kids[4];
+		if (test_children_of(daemon_.pid, kids, 4) == 1)
+			shadow = kids[0];
+	}
+	assert_true(shadow > 0);
+	usleep(100000);
+	before = test_rss_kib(shadow);
+	memset(junk, 0x41, sizeof(junk));
+	while (sent < (16u << 20)) {
+		ssize_t n = send(fd, junk, sizeof(junk), MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		sent += (size_t)n;
+	}
+	after = test_rss_kib(shadow);
+	close(fd);
+	test_figure("slow client: a 2 GiB record before auth, 16 MiB sent: shadow RSS growth",
+		    "< 2 MiB (the 1 MiB record buffer)", after >= 0 && after - before < 2048,
+		    "%+ld KiB after %zu MiB", after - before, sent >> 20);
+	assert_true(after >= 0 && after - before < 2048);
+	assert_true(sent >= (8u << 20));
+}
+
 /* A call of @proc whose first argument is a string claiming @claimed bytes, and nothing after. */
 static bool_t xdr_claiming(XDR *x, void *arg)
 {
@@ -300,6 +345,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			slow_client__trickling_a_byte_a_second__dropped_at_auth_timeout,
 			setup_short_timeout, teardown),
+		cmocka_unit_test_setup_teardown(slow_client__huge_record_before_auth__memory_bounded, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(rpcbomb__10000_huge_claims__memory_flat, setup, teardown),
 	};
 
