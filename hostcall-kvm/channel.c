@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "shm_access.h"
 
 #define SPIN_NS 50000L            /* a fast answer comes within this: no sleep at all */
 #define SLEEP_MIN_NS 20000L
@@ -185,25 +186,25 @@ ssize_t hk_call(void *mem, int i, uint32_t gen, uint32_t proc, uint32_t len,
 
 int hk_is_live(struct hk_channel *c)
 {
-	return atomic_load_explicit(&c->state, memory_order_acquire) == HK_CLAIMED;
+	return shm_watch(&c->state) == HK_CLAIMED;
 }
 
 int hk_fetch(struct hk_channel *c, uint32_t seen, void *buf, uint32_t *proc, uint32_t *len,
 	     uint32_t *seq)
 {
-	volatile struct hk_channel *vc = c;   /* each field read once, into our own memory */
-	uint32_t s, l;
+	uint32_t s, l;   /* each field read once, into our own memory */
 
+	shm_begin("a request");
 	if (!hk_is_live(c))
 		return -ECONNRESET;
-	s = atomic_load_explicit(&c->req_seq, memory_order_acquire);
+	s = shm_acquire(&c->req_seq);
 	if (s == seen)
 		return 0;
-	l = vc->len;
+	l = shm_get(&c->len);
 	if (l > HK_MSG_MAX)
 		return -ECONNRESET;   /* garbage: only this session ends */
-	*proc = vc->proc;
-	memcpy(buf, c->msg, l);
+	*proc = shm_get(&c->proc);
+	shm_copy_in(buf, c->msg, l);
 	*len = l;
 	*seq = s;
 	return 1;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "shm_access.h"
 #include "transport.h"
 
 uint64_t hk_total_size(int n)
@@ -43,7 +44,7 @@ static void write_header(struct hk_header *h, const struct hk_header *want)
 {
 	struct hk_header fields = *want;
 
-	fields.magic = h->magic;
+	fields.magic = shm_get(&h->magic);
 	memcpy(h, &fields, sizeof(fields));
 	atomic_thread_fence(memory_order_release);
 	h->magic = want->magic;
@@ -67,7 +68,7 @@ int hk_layout_heal(void *mem, uint64_t size, int n, uint32_t host_peer)
 {
 	struct hk_header want = header_of(size, n, host_peer), seen;
 
-	memcpy(&seen, mem, sizeof(seen));
+	shm_copy_in(&seen, mem, sizeof(seen));
 	if (memcmp(&seen, &want, sizeof(seen)) == 0)
 		return 0;
 	write_header(mem, &want);
