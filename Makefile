@@ -263,6 +263,15 @@ fuzz-shm: $(FUZZ_SHM_TARGETS:%=build/fuzz/%)
 		echo "$$t: no crash in $(FUZZ_SECONDS) s ($$runs runs)"; \
 	done
 
+# a thread rewrites the channel as fast as it can while the host's side works on it (make check)
+SHM_REWRITE := $(B)/tests/fuzz/shm_rewrite
+$(SHM_REWRITE): $(B)/tests/fuzz/shm_rewrite.o $(B)/tests/fuzz/shm_dispatch.o $(SHADOW_OBJ) \
+		$(B)/hostcall-kvm/kvm_conn.o $(B)/hostcall-kvm/kvm_host.o $(B)/hostcall-kvm/ivshmem_server.o \
+		$(B)/servers/log.o $(LIBA)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -Wl,--wrap=shadow_call_encoded -o $@ $^ $(LDLIBS) -ldl -lcmocka
+tests: $(SHM_REWRITE)
+
 .PHONY: fuzz-shm
 -include $(shell find $(FUZZ_SHM_DIR) -name '*.d' 2>/dev/null)
 
@@ -276,6 +285,7 @@ check:
 		$(UNIT_TESTS:%=build/san/tests/unit/test_%) \
 		$(INTEG_TESTS:%=build/san/tests/integration/test_%) \
 		$(CHANNEL_TESTS:%='env HC_TEST_TRANSPORT=ivshmem build/san/tests/integration/test_%') \
+		build/san/tests/fuzz/shm_rewrite \
 		tests/dosh/run.sh \
 		tests/dosh/interactive.sh \
 		tests/hostfs/run.sh \
