@@ -24,7 +24,7 @@
 #include "shm_dispatch.h"
 
 #define STREAMS 4
-#define CALL_MAX_MS 1000    /* one wake-up of the host's side returns within this, whatever the guest does */
+#define CALL_MAX_MS 1500    /* one wake-up of the host's side returns within this, whatever the guest does */
 
 /* The memory the guest shares: the header and one channel, between inaccessible guard pages. */
 static uint8_t *mem;
