@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -60,6 +61,24 @@ static void serve(struct shadow *sh)
 	kvm_conn_ops.close(conn);
 }
 
+/* The guest's VM leaves: its sessions end (the state word is the harness's: atomics act on the memory itself). */
+static void peer_leaves(void)
+{
+	struct ivs_peer *p = &host.ivs.peers[0];
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		abort();
+	close(sv[1]);
+	p->sock = sv[0];
+	p->id = 1;
+	for (int i = 0; i < HK_CHANNELS_MAX; i++)
+		p->efd[i] = -1;
+	atomic_store(&hk_channel_at(host.ivs.mem, 0)->state, shm_fake_take32() & 3);
+	shm_begin("a peer leaves");
+	kvm_host_on_peer(&host, 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct shadow *sh;
@@ -74,5 +93,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		shm_begin("the shadow's end");
 		kvm_host_shadow_ended(&host, FAKE_SHADOW);
 	}
+	peer_leaves();
 	return 0;
 }
