@@ -150,6 +150,18 @@ static long next_sleep(long sleep_ns, int64_t waited)
 	return grown;
 }
 
+/* The answer's status and length, each read once: another process of the guest may write them. */
+static ssize_t answer_of(const struct hk_channel *c)
+{
+	const volatile struct hk_channel *vc = c;
+	int32_t status = vc->status;
+	uint32_t len = vc->len;
+
+	if (status < 0)
+		return status;
+	return len > HK_MSG_MAX ? -EPROTO : (ssize_t)len;
+}
+
 ssize_t hk_call(void *mem, int i, uint32_t gen, uint32_t proc, uint32_t len,
 		const struct hk_doorbell *bell, int timeout_ms)
 {
@@ -177,9 +189,7 @@ ssize_t hk_call(void *mem, int i, uint32_t gen, uint32_t proc, uint32_t len,
 		pause_a_little(sleep_ns);
 		sleep_ns = next_sleep(sleep_ns, now - start);
 	}
-	if (c->status < 0)
-		return c->status;
-	return c->len > HK_MSG_MAX ? -EPROTO : (ssize_t)c->len;
+	return answer_of(c);
 }
 
 /* ---- the host's half ---- */
