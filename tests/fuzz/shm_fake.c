@@ -185,9 +185,32 @@ void hk_shm_fuzz_copy_in(void *dst, const volatile void *src, size_t n, const ch
 	take(dst, n);
 }
 
+/* Which part of a channel @off lies in: the control block and message, a slot, one ring. */
+static size_t part_of(size_t off)
+{
+	size_t in = (off - HK_HEADER_SIZE) % HK_CHANNEL_SIZE;
+
+	if (off < HK_HEADER_SIZE)
+		return 0;
+	if (in < HK_SLOTS_OFFSET)
+		return 1;
+	if (in < HK_RINGS_OFFSET)
+		return 2;
+	return 3 + (in - HK_RINGS_OFFSET) / HK_RING_SIZE;
+}
+
 void hk_shm_fuzz_span(const volatile void *p, size_t n, const char *expr)
 {
-	offset_of(p, n, expr);
+	size_t off = offset_of(p, n, expr);
+	char from[128];
+
+	if (n && (part_of(off) != part_of(off + n - 1) ||
+		  (off - HK_HEADER_SIZE) / HK_CHANNEL_SIZE != (off + n - 1 - HK_HEADER_SIZE) / HK_CHANNEL_SIZE)) {
+		snprintf(from, sizeof(from), "%s", field_name(off));
+		fprintf(stderr, "shm_fake: %s: %zu bytes from %s run out of it into %s\n", expr, n,
+			from, field_name(off + n - 1));
+		abort();
+	}
 }
 
 void hk_shm_fuzz_begin(const char *what)
