@@ -230,6 +230,62 @@ fuzz: build/fuzz/fuzz_parser
 		r=$$?; tail -4 build/fuzz/log; [ $$r -eq 0 ] && echo "fuzz_parser: no crash in $(FUZZ_SECONDS) s"; \
 		exit $$r
 
+# ---- fuzzing: shared memory ----
+# The host's side of the KVM backend over fake shared memory whose every read is fresh fuzzer
+# bytes (-DHK_SHM_FUZZ: the hooks of hostcall-kvm/shm_access.h, in tests/fuzz/shm_fake.c); a
+# second read of the same bytes while handling one request aborts (a double fetch).
+FUZZ_SHM_TARGETS := fuzz_channel fuzz_ring
+FUZZ_SHM_DIR := build/fuzz/shm
+FUZZ_SHM_SRC := tests/fuzz/shm_fake.c tests/fuzz/shm_dispatch.c $(LIB_SRC) $(SHADOW_SRC) servers/log.c \
+	hostcall-kvm/ivshmem_server.c hostcall-kvm/kvm_host.c hostcall-kvm/kvm_conn.c
+FUZZ_SHM_OBJ := $(FUZZ_SHM_SRC:%.c=$(FUZZ_SHM_DIR)/%.o) $(FUZZ_SHM_DIR)/gen/hostcall_xdr.o
+FUZZ_SHM_CFLAGS := -std=c11 -D_GNU_SOURCE -DHK_SHM_FUZZ -g -O1 -MD -MP -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers \
+	-Ihostcall-kvm -Itests/fuzz $(TIRPC_CFLAGS)
+
+$(FUZZ_SHM_DIR)/%.o: %.c $(GEN_H)
+	$(call say,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_SHM_CFLAGS) $(WARN) -c -o $@ $<
+
+$(FUZZ_SHM_DIR)/gen/hostcall_xdr.o: $(GEN_XDR)
+	$(call say,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_SHM_CFLAGS) -Wno-unused-variable -Wno-unused-parameter -c -o $@ $<
+
+$(FUZZ_SHM_TARGETS:%=build/fuzz/%): build/fuzz/%: $(FUZZ_SHM_DIR)/tests/fuzz/%.o $(FUZZ_SHM_OBJ)
+	$(call say,CLANG,$@)
+	$(Q)clang -fsanitize=fuzzer,address,undefined -Wl,--wrap=shadow_call_encoded -o $@ $^ \
+		$(TIRPC_LIBS) -lsodium -ldl -pthread
+
+# each target: its kept crashes replayed first (each a regression test), then FUZZ_SECONDS of fuzzing
+fuzz-shm: $(FUZZ_SHM_TARGETS:%=build/fuzz/%)
+	$(Q)for t in $(FUZZ_SHM_TARGETS); do \
+		mkdir -p build/fuzz/corpus-$$t; \
+		crashes=$$(find tests/fuzz/crashes/$$t -type f 2>/dev/null | sort); \
+		if [ -n "$$crashes" ] && ! build/fuzz/$$t $$crashes > build/fuzz/$$t.replay 2>&1; then \
+			tail -30 build/fuzz/$$t.replay; echo "$$t: a kept crash crashes again"; exit 1; fi; \
+		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=64 -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/$$t- build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+			> build/fuzz/$$t.log 2>&1; r=$$?; \
+		runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' build/fuzz/$$t.log); \
+		if [ $$r -ne 0 ]; then tail -30 build/fuzz/$$t.log; echo "$$t: crashed (build/fuzz/$$t-*)"; \
+			exit $$r; fi; \
+		echo "$$t: no crash in $(FUZZ_SECONDS) s ($$runs runs)"; \
+	done
+
+# a thread rewrites the channel as fast as it can while the host's side works on it (make check)
+SHM_REWRITE := $(B)/tests/fuzz/shm_rewrite
+$(SHM_REWRITE): $(B)/tests/fuzz/shm_rewrite.o $(B)/tests/fuzz/shm_dispatch.o $(SHADOW_OBJ) \
+		$(B)/hostcall-kvm/kvm_conn.o $(B)/hostcall-kvm/kvm_host.o $(B)/hostcall-kvm/ivshmem_server.o \
+		$(B)/servers/log.o $(LIBA)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -Wl,--wrap=shadow_call_encoded -o $@ $^ $(LDLIBS) -ldl -lcmocka
+tests: $(SHM_REWRITE)
+
+.PHONY: fuzz-shm
+-include $(shell find $(FUZZ_SHM_DIR) -name '*.d' 2>/dev/null)
+
 HOSTFS_TESTS := $(B)/tests/hostfs/fs_semantics $(B)/tests/hostfs/pipe_check
 
 tests: $(UNIT_BINS) $(INTEG_BINS) $(TRUST_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(HOSTFS_TESTS)
@@ -250,6 +306,7 @@ check:
 		$(UNIT_TESTS:%=build/san/tests/unit/test_%) \
 		$(INTEG_TESTS:%=build/san/tests/integration/test_%) \
 		$(CHANNEL_TESTS:%='env HC_TEST_TRANSPORT=ivshmem build/san/tests/integration/test_%') \
+		build/san/tests/fuzz/shm_rewrite \
 		tests/dosh/run.sh \
 		tests/dosh/interactive.sh \
 		tests/hostfs/run.sh \

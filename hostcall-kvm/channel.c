@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "shm_access.h"
 
 #define SPIN_NS 50000L            /* a fast answer comes within this: no sleep at all */
 #define SLEEP_MIN_NS 20000L
@@ -149,6 +150,18 @@ static long next_sleep(long sleep_ns, int64_t waited)
 	return grown;
 }
 
+/* The answer's status and length, each read once: another process of the guest may write them. */
+static ssize_t answer_of(const struct hk_channel *c)
+{
+	const volatile struct hk_channel *vc = c;
+	int32_t status = vc->status;
+	uint32_t len = vc->len;
+
+	if (status < 0)
+		return status;
+	return len > HK_MSG_MAX ? -EPROTO : (ssize_t)len;
+}
+
 ssize_t hk_call(void *mem, int i, uint32_t gen, uint32_t proc, uint32_t len,
 		const struct hk_doorbell *bell, int timeout_ms)
 {
@@ -176,34 +189,32 @@ ssize_t hk_call(void *mem, int i, uint32_t gen, uint32_t proc, uint32_t len,
 		pause_a_little(sleep_ns);
 		sleep_ns = next_sleep(sleep_ns, now - start);
 	}
-	if (c->status < 0)
-		return c->status;
-	return c->len > HK_MSG_MAX ? -EPROTO : (ssize_t)c->len;
+	return answer_of(c);
 }
 
 /* ---- the host's half ---- */
 
 int hk_is_live(struct hk_channel *c)
 {
-	return atomic_load_explicit(&c->state, memory_order_acquire) == HK_CLAIMED;
+	return shm_watch(&c->state) == HK_CLAIMED;
 }
 
 int hk_fetch(struct hk_channel *c, uint32_t seen, void *buf, uint32_t *proc, uint32_t *len,
 	     uint32_t *seq)
 {
-	volatile struct hk_channel *vc = c;   /* each field read once, into our own memory */
-	uint32_t s, l;
+	uint32_t s, l;   /* each field read once, into our own memory */
 
+	shm_begin("a request");
 	if (!hk_is_live(c))
 		return -ECONNRESET;
-	s = atomic_load_explicit(&c->req_seq, memory_order_acquire);
+	s = shm_acquire(&c->req_seq);
 	if (s == seen)
 		return 0;
-	l = vc->len;
+	l = shm_get(&c->len);
 	if (l > HK_MSG_MAX)
 		return -ECONNRESET;   /* garbage: only this session ends */
-	*proc = vc->proc;
-	memcpy(buf, c->msg, l);
+	*proc = shm_get(&c->proc);
+	shm_copy_in(buf, c->msg, l);
 	*len = l;
 	*seq = s;
 	return 1;

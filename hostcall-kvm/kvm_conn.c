@@ -13,6 +13,7 @@
 #include "errmap.h"
 #include "kvm_conn.h"
 #include "ring.h"
+#include "shm_access.h"
 
 _Static_assert(HK_BULK_MAX == HC_IO_MAX, "a bulk call carries one read or write");
 _Static_assert(HC_BLOCK_MAX <= HK_MODULE_BLOCK_MAX, "a module call's block fits the message area");
@@ -65,8 +66,10 @@ static int serve_module(struct kvm_conn *k, struct shadow *sh, uint32_t len, voi
 		return -EFAULT;   /* malloc's alignment: never */
 	r = shadow_call_module_bulk(sh, k->buf, HK_MODULE_OFFSET, block, len - HK_MODULE_OFFSET,
 				    &answer, out, outlen);
-	if (r == 0 && answer > 0 && answer <= len - HK_MODULE_OFFSET)
+	if (r == 0 && answer > 0 && answer <= len - HK_MODULE_OFFSET) {
+		shm_span(k->c->msg + HK_MODULE_OFFSET, answer);
 		memcpy(k->c->msg + HK_MODULE_OFFSET, block, answer);
+	}
 	return r;
 }
 
@@ -78,6 +81,7 @@ static int serve_bulk(struct kvm_conn *k, struct shadow *sh, uint32_t proc, uint
 		return serve_module(k, sh, len, out, outlen);
 	if (len > HK_BULK_OFFSET)
 		return -EPROTO;
+	shm_span(k->c->msg + HK_BULK_OFFSET, HK_BULK_MAX);   /* read() into it, write() from it */
 	return shadow_call_bulk(sh, proc, k->buf, len, k->c->msg + HK_BULK_OFFSET, out, outlen);
 }
 
@@ -210,8 +214,7 @@ static int kvm_pollfds(void *conn, struct pollfd *p, int max, int *busy)
  */
 static int guest_let_go(struct hk_slot *s)
 {
-	return (atomic_load_explicit(&s->released, memory_order_acquire) & HK_END_GUEST) ||
-	       s->pump_pid == 0;
+	return (shm_acquire(&s->released) & HK_END_GUEST) || shm_get(&s->pump_pid) == 0;
 }
 
 /* After every wake-up: the doorbell is drained first, then every ring is looked at. */

@@ -7,6 +7,7 @@
 #include "channel.h"
 #include "kvm_host.h"
 #include "log.h"
+#include "shm_access.h"
 
 int kvm_host_open(struct kvm_host *k, const char *sock, const char *shm, int n)
 {
@@ -73,7 +74,7 @@ static void end_sessions_of(struct kvm_host *k, uint32_t peer)
 	for (int i = 0; i < k->ivs.nvectors; i++) {
 		struct hk_channel *c = hk_channel_at(k->ivs.mem, i);
 		uint32_t claimed = HK_CLAIMED;
-		if (c->owner_peer != peer ||
+		if (shm_get(&c->owner_peer) != peer ||
 		    !atomic_compare_exchange_strong(&c->state, &claimed, HK_DEAD))
 			continue;
 		if (write(k->ivs.host_efd[i], &one, sizeof(one)) < 0)
@@ -104,7 +105,7 @@ int kvm_host_on_doorbell(struct kvm_host *k, int i)
 	while (read(k->ivs.host_efd[i], &n, sizeof(n)) == (ssize_t)sizeof(n))
 		;
 	heal(k);
-	state = atomic_load_explicit(&c->state, memory_order_acquire);
+	state = shm_acquire(&c->state);
 	if (state == HK_CLAIMED)
 		return 1;
 	if (state != HK_FREE)

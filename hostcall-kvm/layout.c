@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "shm_access.h"
 #include "transport.h"
 
 uint64_t hk_total_size(int n)
@@ -38,13 +39,14 @@ static struct hk_header header_of(uint64_t size, int n, uint32_t host_peer)
 				   .host_peer = host_peer, .total_size = size };
 }
 
-/* The fields first, the magic last: a guest that sees it sees the rest. */
+_Static_assert(offsetof(struct hk_header, magic) == 0, "the magic comes first, the fields after it");
+
+/* The fields first, the magic last: a guest that sees it sees the rest. Nothing is read back. */
 static void write_header(struct hk_header *h, const struct hk_header *want)
 {
-	struct hk_header fields = *want;
+	size_t after_magic = offsetof(struct hk_header, version);
 
-	fields.magic = h->magic;
-	memcpy(h, &fields, sizeof(fields));
+	memcpy((char *)h + after_magic, (const char *)want + after_magic, sizeof(*want) - after_magic);
 	atomic_thread_fence(memory_order_release);
 	h->magic = want->magic;
 }
@@ -67,7 +69,7 @@ int hk_layout_heal(void *mem, uint64_t size, int n, uint32_t host_peer)
 {
 	struct hk_header want = header_of(size, n, host_peer), seen;
 
-	memcpy(&seen, mem, sizeof(seen));
+	shm_copy_in(&seen, mem, sizeof(seen));
 	if (memcmp(&seen, &want, sizeof(seen)) == 0)
 		return 0;
 	write_header(mem, &want);

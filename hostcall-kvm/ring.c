@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 
 #include "ring.h"
+#include "shm_access.h"
 
 #define MASK (HK_RING_SIZE - 1)
 #define PUMP_ROUNDS 16   /* then the other streams and the calls get their turn */
@@ -45,9 +46,11 @@ static int pieces(uint8_t *data, uint32_t at, uint32_t len, struct iovec iov[2])
 	uint32_t off = at & MASK, first = HK_RING_SIZE - off;
 
 	iov[0] = (struct iovec){ data + off, len < first ? len : first };
+	shm_span(iov[0].iov_base, iov[0].iov_len);
 	if (len <= first)
 		return 1;
 	iov[1] = (struct iovec){ data, len - first };
+	shm_span(iov[1].iov_base, iov[1].iov_len);
 	return 2;
 }
 
@@ -68,11 +71,12 @@ static int pump_out(struct hk_end *e)
 
 	if (e->out_done)
 		return 0;
-	if (atomic_load_explicit(&e->out->flags, memory_order_acquire) & HK_RING_GONE) {
+	shm_begin("the ring out");
+	if (shm_acquire(&e->out->flags) & HK_RING_GONE) {
 		out_gone(e);
 		return 1;
 	}
-	tail = atomic_load_explicit(&e->out->tail, memory_order_acquire);
+	tail = shm_acquire(&e->out->tail);
 	if (e->out_head - tail > HK_RING_SIZE) {   /* a tail that never was: the stream is broken */
 		out_gone(e);
 		return 1;
@@ -112,8 +116,9 @@ static int pump_in(struct hk_end *e)
 
 	if (e->in_done)
 		return 0;
-	flags = atomic_load_explicit(&e->in->flags, memory_order_acquire);   /* before head */
-	head = atomic_load_explicit(&e->in->head, memory_order_acquire);
+	shm_begin("the ring in");
+	flags = shm_acquire(&e->in->flags);   /* before head */
+	head = shm_acquire(&e->in->head);
 	avail = head - e->in_tail;
 	e->write_blocked = 0;
 	if (avail > HK_RING_SIZE) {   /* a head that never was: the stream is broken */
@@ -167,26 +172,26 @@ static int ask_wake(struct hk_ring *r, uint32_t seen_head, uint32_t seen_tail, u
 {
 	atomic_store_explicit(&r->wake, 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_seq_cst);
-	return atomic_load_explicit(&r->head, memory_order_acquire) != seen_head ||
-	       atomic_load_explicit(&r->tail, memory_order_acquire) != seen_tail ||
-	       atomic_load_explicit(&r->flags, memory_order_acquire) != seen_flags;
+	return shm_watch(&r->head) != seen_head || shm_watch(&r->tail) != seen_tail ||
+	       shm_watch(&r->flags) != seen_flags;
 }
 
 short hk_end_events(struct hk_end *e, int *busy)
 {
 	short ev = 0;
 
+	shm_begin("a ring's events");
 	if (!e->out_done) {
-		uint32_t tail = atomic_load_explicit(&e->out->tail, memory_order_acquire);
-		uint32_t flags = atomic_load_explicit(&e->out->flags, memory_order_acquire);
+		uint32_t tail = shm_acquire(&e->out->tail);
+		uint32_t flags = shm_acquire(&e->out->flags);
 		if (e->out_head - tail < HK_RING_SIZE)
 			ev |= POLLIN;
 		else if (e->is_host && ask_wake(e->out, e->out_head, tail, flags))
 			*busy = 1;
 	}
 	if (!e->in_done) {
-		uint32_t flags = atomic_load_explicit(&e->in->flags, memory_order_acquire);
-		uint32_t head = atomic_load_explicit(&e->in->head, memory_order_acquire);
+		uint32_t flags = shm_acquire(&e->in->flags);
+		uint32_t head = shm_acquire(&e->in->head);
 		if (e->write_blocked)
 			ev |= POLLOUT;
 		else if (head != e->in_tail || (flags & HK_RING_DONE))
