@@ -1,10 +1,12 @@
 /* fuzz_xdr.c: libFuzzer target: every procedure's XDR arguments, a stable round trip, and the shadow's dispatch. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "fuzz_util.h"
@@ -20,32 +22,47 @@
 #define UNAUTH_BIT 0x80
 
 /*
- * Procedures dispatched into their real handlers: those that change nothing
- * outside the handles they are given (a scratch directory, a file in it, an
- * O_PATH handle on that file) and never block. Every other procedure is
- * decoded and round-tripped only: it could create, remove or change host
- * files anywhere (paths), change this process (CHDIR, SETENV), fork, spawn,
- * dial out, or wait for a peer that is not there.
+ * Procedures dispatched into their real handlers: those that never block and
+ * change nothing outside the handles they are given (0 a scratch directory,
+ * 1 a file in it, 2 an O_PATH handle on that file) or AT_CWD (the scratch
+ * directory too). Names of *at calls are one component, and Linux neither
+ * creates, removes nor renames "." or "..": what changes is an entry of the
+ * scratch directory, put back after each call. Every other procedure is
+ * decoded and round-tripped only: it could reach host files anywhere (paths),
+ * change this process (CHDIR, SETENV), fork, spawn, dial out, fill the disk
+ * (FALLOCATE), lock out the scratch directory (FCHMODAT, FCHOWNAT, SETATTR)
+ * or wait for a peer that is not there.
  */
-static const uint8_t dispatched[] = {
+static const uint8_t looking[] = {
 	HC_NULL, HC_AUTH_BEGIN, HC_AUTH_FINISH, HC_INFO, HC_GETCWD, HC_GETENV, HC_ENVIRON,
 	HC_CLOSE, HC_READ, HC_LSEEK, HC_FSTAT, HC_STAT, HC_READDIR, HC_PIPE, HC_DUP2, HC_EXEC,
 	HC_WAIT, HC_KILL, HC_CHILD_CALL, HC_GETSOCKNAME, HC_PTY_RESIZE, HC_LOOKUP, HC_FORGET,
 	HC_FSTATAT, HC_PREAD, HC_READLINKAT, HC_FSTATFS, HC_FACCESSAT, HC_GETXATTR,
 	HC_LISTXATTR, HC_LOCK, HC_FLOCK, HC_GETDENTS, HC_MODULE_OPEN, HC_MODULE_CALL,
 };
+static const uint8_t changing[] = {
+	HC_WRITE, HC_OPENAT, HC_PWRITE, HC_FTRUNCATE, HC_FSYNC, HC_UTIMENSAT, HC_MKNODAT,
+	HC_UNLINKAT, HC_RENAMEAT2, HC_LINKAT, HC_SYMLINKAT, HC_SETXATTR, HC_REMOVEXATTR,
+};
 
 static struct shadow sh;
 static char scratch[] = "/tmp/hc-fuzz-xdr-XXXXXX";
 static int scratch_fd = -1, home_fd = -1;   /* the scratch directory, and libFuzzer's own */
 
-static int is_dispatched(uint32_t proc)
+static int listed(const uint8_t *list, size_t n, uint32_t proc)
 {
-	for (size_t i = 0; i < sizeof(dispatched); i++)
-		if (dispatched[i] == proc)
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == proc)
 			return 1;
 	return 0;
 }
+
+static int is_dispatched(uint32_t proc)
+{
+	return listed(looking, sizeof(looking), proc) || listed(changing, sizeof(changing), proc);
+}
+
+static void scratch_reset(void);
 
 /* @in decoded with @proc into a new object of @size bytes (*@used: bytes taken), or NULL. */
 static void *decode(xdrproc_t proc, size_t size, const uint8_t *in, size_t len, size_t *used)
@@ -134,6 +151,8 @@ static void dispatch(uint32_t proc, int authenticated, const uint8_t *in, size_t
 		abort();   /* the shadow's own answer does not decode */
 	free(out);
 	fuzz_shadow_end(&sh);
+	if (listed(changing, sizeof(changing), proc))
+		scratch_reset();
 	if (fuzz_fd_count() != before)
 		abort();   /* the call left a descriptor behind */
 }
@@ -176,20 +195,62 @@ static void scratch_remove(void)
 	rmdir(scratch);
 }
 
-static void scratch_make(void)
+/* f holding "hello\n", l a symlink to it, d an empty directory. */
+static void scratch_fill(void)
 {
-	int fd;
+	int fd = openat(scratch_fd, "f", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
-	if (!mkdtemp(scratch) || (scratch_fd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    (home_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		abort();
-	atexit(scratch_remove);
-	fd = openat(scratch_fd, "f", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, "hello\n", 6) != 6)
 		abort();
 	close(fd);
 	if (symlinkat("f", scratch_fd, "l") != 0 || mkdirat(scratch_fd, "d", 0755) != 0)
 		abort();
+}
+
+/* Remove every entry of the scratch directory. Returns: how many there were. */
+static int scratch_empty_pass(DIR *d)
+{
+	struct dirent *de;
+	int n = 0;
+
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(scratch_fd, de->d_name, 0) != 0 &&
+		    unlinkat(scratch_fd, de->d_name, AT_REMOVEDIR) != 0)
+			abort();
+		n++;
+	}
+	return n;
+}
+
+/* Everything a changing call made or moved in the scratch directory goes, then it is filled again. */
+static void scratch_reset(void)
+{
+	int fd = dup(scratch_fd);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	char names[4096];
+	ssize_t n;
+
+	if (!d)
+		abort();
+	while (scratch_empty_pass(d) > 0)
+		;   /* readdir may miss entries removed under it: until a pass finds none */
+	closedir(d);
+	n = flistxattr(scratch_fd, names, sizeof(names));
+	for (char *x = names; n > 0 && x < names + n; x += strlen(x) + 1)
+		fremovexattr(scratch_fd, x);
+	scratch_fill();
+}
+
+static void scratch_make(void)
+{
+	if (!mkdtemp(scratch) || (scratch_fd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (home_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		abort();
+	atexit(scratch_remove);
+	scratch_fill();
 }
 
 /* ---- seeds: one small valid call of each kind of argument ---- */
@@ -246,6 +307,24 @@ static void seeds_fs(void)
 	seed("setattr", HC_SETATTR, (xdrproc_t)xdr_hc_setattr_args, &sa);
 }
 
+static void seeds_changing(void)
+{
+	char n[] = "n", f[] = "f", l[] = "l", empty[] = "", data[] = "data";
+	hc_openat_args oa = { 0, n, HC_O_RDWR | HC_O_CREAT | HC_O_EXCL, 0600 };
+	hc_mknod_args mk = { HC_AT_CWD, n, HC_FT_FIFO, 0600, 0 };
+	hc_symlink_args sl = { f, 0, n };
+	hc_rename2_args rn = { 0, f, HC_AT_CWD, l, HC_RENAME_EXCHANGE };
+	hc_link_args ln = { 2, empty, 0, n, HC_AT_EMPTY_PATH };
+	hc_pwrite_args pw = { 1, 3, { 4, data } };
+
+	seed("openat_create", HC_OPENAT, (xdrproc_t)xdr_hc_openat_args, &oa);
+	seed("mknodat_fifo", HC_MKNODAT, (xdrproc_t)xdr_hc_mknod_args, &mk);
+	seed("symlinkat", HC_SYMLINKAT, (xdrproc_t)xdr_hc_symlink_args, &sl);
+	seed("renameat2_exchange", HC_RENAMEAT2, (xdrproc_t)xdr_hc_rename2_args, &rn);
+	seed("linkat_empty_path", HC_LINKAT, (xdrproc_t)xdr_hc_link_args, &ln);
+	seed("pwrite", HC_PWRITE, (xdrproc_t)xdr_hc_pwrite_args, &pw);
+}
+
 static void seeds_proc(void)
 {
 	char echo[] = "echo", hi[] = "hi", a1[] = "A=1", out[] = "out", sock[] = "/tmp/s";
@@ -290,6 +369,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (getenv(FUZZ_SEEDS_ENV)) {
 		seeds_context();
 		seeds_fs();
+		seeds_changing();
 		seeds_proc();
 		seeds_modules();
 		exit(0);
