@@ -16,12 +16,17 @@ opts=${FUZZ_OPTS:-}
 mkdir -p "$work" "$artifacts"
 rm -f "$artifacts"/*
 
+# The sanitizer's or libFuzzer's first words on what went wrong in log $1.
+why() {
+	grep -m1 -A12 'runtime error\|ERROR:\|deadly signal' "$1"
+}
+
 # shellcheck disable=SC2086  # opts is a list of options
 replay() {
 	ls "$kept"/* >/dev/null 2>&1 || return 0
 	if ! "$bin" $opts "$kept"/* > build/fuzz/$t.replay.log 2>&1; then
 		echo "$t: a kept crash ($kept) crashes again: build/fuzz/$t.replay.log"
-		tail -30 build/fuzz/$t.replay.log
+		why build/fuzz/$t.replay.log
 		return 1
 	fi
 }
@@ -47,6 +52,6 @@ if [ $r -eq 0 ]; then
 	exit 0
 fi
 echo "$t: CRASH (exit $r) after ${runs:-?} runs: $log"
-grep -m1 -A12 'ERROR\|==ERROR\|deadly signal' "$log"
+why "$log"
 keep
 exit 1
