@@ -216,7 +216,7 @@ FUZZ_SECONDS ?= 3600
 endif
 FUZZ_SECONDS ?= 20
 FUZZ_DIR := build/fuzz
-FUZZ_GEN := $(FUZZ_DIR)/gen
+FUZZ_GEN := $(FUZZ_DIR)/rpcgen
 FUZZ_SAN := -fsanitize=fuzzer,address,undefined
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -MD -MP \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
