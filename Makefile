@@ -214,21 +214,90 @@ $(B)/tests/bench/bench_%: $(B)/tests/bench/bench_%.o $(TEST_SUPPORT) $(LIBA)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) -lcmocka
 
 # ---- fuzzing (clang's libFuzzer) ----
-FUZZ_SRC := tests/fuzz/fuzz_parser.c dosh/parser.c dosh/lexer.c dosh/arena.c
+#   make fuzz FUZZ_SECONDS=N       the .x bounds check, then each of FUZZ_TARGETS: its kept crashes
+#                                  replayed, N seconds of fuzzing (default 20), one summary line
+#   make fuzz-long FUZZ_SECONDS=N  the same for as long as asked (default 3600 s each)
+#   make fuzz-seeds                regenerate the seed corpora the RPC targets write themselves
+# A target NAME is tests/fuzz/NAME.c linked with FUZZ_SRC_NAME (FUZZ_OBJ_NAME, FUZZ_LIBS_NAME),
+# run with FUZZ_OPTS_NAME on tests/fuzz/corpus/NAME/ (and FUZZ_SEEDS_NAME); its working corpus
+# is build/fuzz/corpus/NAME/, each crash it finds is kept in tests/fuzz/crashes/NAME/.
+FUZZ_TARGETS := fuzz_parser fuzz_xdr fuzz_record
+ifneq ($(filter fuzz-long,$(MAKECMDGOALS)),)
+FUZZ_SECONDS ?= 3600
+endif
 FUZZ_SECONDS ?= 20
+FUZZ_DIR := build/fuzz
+FUZZ_GEN := $(FUZZ_DIR)/rpcgen
+FUZZ_SAN := -fsanitize=fuzzer,address,undefined
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -MD -MP \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-Iinclude -I$(FUZZ_GEN) -Itransport -Irpc -Ishadow -Iservers -Idosh -Itests/fuzz $(TIRPC_CFLAGS)
+# no input may make a target allocate 64 MiB at once; ASan's shadow and quarantine need the RSS
+FUZZ_COMMON_OPTS := -malloc_limit_mb=64 -rss_limit_mb=1536 -timeout=25
 
-build/fuzz/fuzz_parser: $(FUZZ_SRC) dosh/parse.h dosh/lexer.h
+FUZZ_SRC_fuzz_parser := dosh/parser.c dosh/lexer.c dosh/arena.c
+FUZZ_SEEDS_fuzz_parser := tests/dosh/guest tests/dosh/host
+FUZZ_OPTS_fuzz_parser := -max_len=4096
+
+# the shadow as hostcalld links it, without the daemon; the generated XDR routines
+FUZZ_SHADOW_SRC := $(SHADOW_SRC) servers/log.c transport/errmap.c transport/io.c transport/auth.c \
+	transport/keyfile.c tests/fuzz/fuzz_util.c
+FUZZ_XDR_OBJ := $(FUZZ_GEN)/rpc/hostcall_xdr.o
+FUZZ_RPC_LIBS := $(TIRPC_LIBS) -lsodium -pthread -ldl
+FUZZ_SRC_fuzz_xdr := $(FUZZ_SHADOW_SRC)
+FUZZ_OBJ_fuzz_xdr := $(FUZZ_XDR_OBJ)
+FUZZ_LIBS_fuzz_xdr := $(FUZZ_RPC_LIBS)
+FUZZ_OPTS_fuzz_xdr := -max_len=65536
+FUZZ_SRC_fuzz_record := $(FUZZ_SHADOW_SRC) rpc/oncrpc_server.c
+FUZZ_OBJ_fuzz_record := $(FUZZ_XDR_OBJ)
+FUZZ_LIBS_fuzz_record := $(FUZZ_RPC_LIBS)
+FUZZ_OPTS_fuzz_record := -max_len=65536
+FUZZ_SEEDED := fuzz_xdr fuzz_record
+
+$(FUZZ_GEN)/rpc/hostcall.h: rpc/hostcall.x
+	$(call say,RPCGEN,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && cd $(@D) && cp $(CURDIR)/rpc/hostcall.x . && rpcgen -M -h -o hostcall.h hostcall.x && rm -f hostcall.x
+
+$(FUZZ_GEN)/rpc/hostcall_xdr.c: rpc/hostcall.x $(FUZZ_GEN)/rpc/hostcall.h
+	$(call say,RPCGEN,$@)
+	$(Q)rm -f $@ && cd $(@D) && cp $(CURDIR)/rpc/hostcall.x . && rpcgen -M -c -o hostcall_xdr.c hostcall.x && rm -f hostcall.x
+
+$(FUZZ_XDR_OBJ): $(FUZZ_GEN)/rpc/hostcall_xdr.c
+	$(call say,CLANG,$@)
+	$(Q)clang $(FUZZ_CFLAGS) -Wno-unused-variable -Wno-unused-parameter -c -o $@ $<
+
+$(FUZZ_DIR)/obj/%.o: %.c $(FUZZ_GEN)/rpc/hostcall.h
 	$(call say,CLANG,$@)
 	@mkdir -p $(@D)
-	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Idosh -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $(WARN) -o $@ $(FUZZ_SRC)
+	$(Q)clang $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
 
-fuzz: build/fuzz/fuzz_parser
-	$(Q)mkdir -p build/fuzz/corpus
-	$(Q)build/fuzz/fuzz_parser -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
-		build/fuzz/corpus tests/dosh/guest tests/dosh/host > build/fuzz/log 2>&1; \
-		r=$$?; tail -4 build/fuzz/log; [ $$r -eq 0 ] && echo "fuzz_parser: no crash in $(FUZZ_SECONDS) s"; \
-		exit $$r
+define FUZZ_TARGET_RULE
+$(FUZZ_DIR)/$(1): $(FUZZ_DIR)/obj/tests/fuzz/$(1).o $$(FUZZ_SRC_$(1):%.c=$(FUZZ_DIR)/obj/%.o) $$(FUZZ_OBJ_$(1))
+	$$(call say,CLANG,$$@)
+	$(Q)clang $(FUZZ_SAN) -o $$@ $$^ $$(FUZZ_LIBS_$(1))
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_TARGET_RULE,$(t))))
+
+# every string, opaque and array of the .x bounded; each bad sample must be caught
+fuzz-xdr-bounds:
+	$(Q)scripts/check-xdr-bounds.sh rpc/hostcall.x
+	$(Q)for x in tests/fuzz/xdr-bounds-bad/*.x; do \
+		if scripts/check-xdr-bounds.sh $$x >/dev/null 2>&1; then \
+			echo "check-xdr-bounds.sh: $$x passed; it must fail"; exit 1; fi; done
+
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%) fuzz-xdr-bounds
+	$(Q)fail=0; $(foreach t,$(FUZZ_TARGETS),FUZZ_OPTS='$(FUZZ_COMMON_OPTS) $(FUZZ_OPTS_$(t))' \
+		scripts/fuzz-run.sh $(t) $(FUZZ_SECONDS) $(FUZZ_SEEDS_$(t)) || fail=1;) exit $$fail
+
+fuzz-long: fuzz
+
+fuzz-seeds: $(FUZZ_SEEDED:%=$(FUZZ_DIR)/%)
+	$(Q)$(foreach t,$(FUZZ_SEEDED),rm -rf tests/fuzz/corpus/$(t) && mkdir -p tests/fuzz/corpus/$(t) && \
+		HC_FUZZ_WRITE_SEEDS=tests/fuzz/corpus/$(t) $(FUZZ_DIR)/$(t) &&) true
+
+.PHONY: fuzz-long fuzz-seeds fuzz-xdr-bounds
+-include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
 
 # ---- fuzzing: shared memory ----
 # The host's side of the KVM backend over fake shared memory whose every read is fresh fuzzer
