@@ -286,8 +286,9 @@ fuzz-xdr-bounds:
 		if scripts/check-xdr-bounds.sh $$x >/dev/null 2>&1; then \
 			echo "check-xdr-bounds.sh: $$x passed; it must fail"; exit 1; fi; done
 
+# (the shared-memory targets below join in: FUZZ_SHM_TARGETS)
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%) fuzz-xdr-bounds
-	$(Q)fail=0; $(foreach t,$(FUZZ_TARGETS),FUZZ_OPTS='$(FUZZ_COMMON_OPTS) $(FUZZ_OPTS_$(t))' \
+	$(Q)fail=0; $(foreach t,$(FUZZ_TARGETS) $(FUZZ_SHM_TARGETS),FUZZ_OPTS='$(FUZZ_COMMON_OPTS) $(FUZZ_OPTS_$(t))' \
 		scripts/fuzz-run.sh $(t) $(FUZZ_SECONDS) $(FUZZ_SEEDS_$(t)) || fail=1;) exit $$fail
 
 fuzz-long: fuzz
@@ -327,21 +328,12 @@ $(FUZZ_SHM_TARGETS:%=build/fuzz/%): build/fuzz/%: $(FUZZ_SHM_DIR)/tests/fuzz/%.o
 	$(Q)clang -fsanitize=fuzzer,address,undefined -Wl,--wrap=shadow_call_encoded -o $@ $^ \
 		$(TIRPC_LIBS) -lsodium -ldl -pthread
 
-# each target: its kept crashes replayed first (each a regression test), then FUZZ_SECONDS of fuzzing
+fuzz: $(FUZZ_SHM_TARGETS:%=build/fuzz/%)
+
+# only these: kept crashes replayed, then FUZZ_SECONDS each (scripts/fuzz-run.sh)
 fuzz-shm: $(FUZZ_SHM_TARGETS:%=build/fuzz/%)
-	$(Q)for t in $(FUZZ_SHM_TARGETS); do \
-		mkdir -p build/fuzz/corpus-$$t; \
-		crashes=$$(find tests/fuzz/crashes/$$t -type f 2>/dev/null | sort); \
-		if [ -n "$$crashes" ] && ! build/fuzz/$$t $$crashes > build/fuzz/$$t.replay 2>&1; then \
-			tail -30 build/fuzz/$$t.replay; echo "$$t: a kept crash crashes again"; exit 1; fi; \
-		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=64 -print_final_stats=1 \
-			-artifact_prefix=build/fuzz/$$t- build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
-			> build/fuzz/$$t.log 2>&1; r=$$?; \
-		runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' build/fuzz/$$t.log); \
-		if [ $$r -ne 0 ]; then tail -30 build/fuzz/$$t.log; echo "$$t: crashed (build/fuzz/$$t-*)"; \
-			exit $$r; fi; \
-		echo "$$t: no crash in $(FUZZ_SECONDS) s ($$runs runs)"; \
-	done
+	$(Q)fail=0; for t in $(FUZZ_SHM_TARGETS); do FUZZ_OPTS='$(FUZZ_COMMON_OPTS)' \
+		scripts/fuzz-run.sh $$t $(FUZZ_SECONDS) || fail=1; done; exit $$fail
 
 # a thread rewrites the channel as fast as it can while the host's side works on it (make check)
 SHM_REWRITE := $(B)/tests/fuzz/shm_rewrite

@@ -1,6 +1,7 @@
 /* proc.c: the process hostcalls in the shadow: spawn, exec, dup2, wait and kill. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -370,7 +371,7 @@ static int kill_allowed(struct shadow *sh, pid_t pid)
 		c = children_find(sh, pid);
 		return c && c->state != CHILD_DONE;
 	}
-	return pid < -1 && may_join_group(sh, -pid);
+	return pid < -1 && pid != INT_MIN && may_join_group(sh, -pid);   /* -INT_MIN overflows */
 }
 
 int shadow_kill(struct shadow *sh, void *args, void *res)

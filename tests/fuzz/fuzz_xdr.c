@@ -157,19 +157,6 @@ static void dispatch(uint32_t proc, int authenticated, const uint8_t *in, size_t
 		abort();   /* the call left a descriptor behind */
 }
 
-/*
- * Known bugs in code this branch may not change, each reported with its fix
- * and kept as a crash in tests/fuzz/crashes/fuzz_xdr/: such calls are decoded
- * but not dispatched. Remove a line once its fix is in.
- */
-static int known_unfixed(uint32_t proc, const uint8_t *in, size_t len)
-{
-	static const uint8_t int_min[4] = { 0x80, 0, 0, 0 };
-
-	/* shadow/proc.c kill_allowed(): -pid of INT_MIN overflows (kill-pid-int-min) */
-	return proc == HC_KILL && len >= 4 && memcmp(in, int_min, 4) == 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -179,8 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || !(p = shadow_proc_lookup(proc = data[0] & PROC_MASK)))
 		return 0;
-	if (round_trip(p->xargs, p->args_size, data + 1, size - 1) && is_dispatched(proc) &&
-	    !known_unfixed(proc, data + 1, size - 1))
+	if (round_trip(p->xargs, p->args_size, data + 1, size - 1) && is_dispatched(proc))
 		dispatch(proc, !(data[0] & UNAUTH_BIT), data + 1, size - 1);
 	return 0;
 }
