@@ -18,6 +18,8 @@
 
 /* One wait for a host stage blocks this long at most: a signal is acted on this soon. */
 #define HOST_WAIT_MS 100
+/* How long quiet relays may hold the loop before the host stages are looked at. */
+#define HOST_LOOK_MS 200
 
 static volatile sig_atomic_t caught[NSIG];
 static volatile sig_atomic_t from_terminal[NSIG];   /* sent by the tty (Ctrl-C), not by kill */
@@ -179,6 +181,22 @@ static struct stage *running_stage(struct pipe_job *pj, int host)
 	return NULL;
 }
 
+/*
+ * The session died under the job: whatever still holds its streams (a host program its shadow
+ * left behind), nothing will end them now. The guest stages are hung up and the relays stopped.
+ */
+static void session_gone(struct pipe_job *pj)
+{
+	for (int i = 0; i < pj->n; i++)
+		if (pj->st[i].host && !pj->st[i].done)
+			mark_done(&pj->st[i], 1);
+	signal_guests(pj, SIGHUP);
+	signal_guests(pj, SIGCONT);
+	for (int i = 0; i < pj->pl.relays.n; i++)
+		if (!pj->pl.relays.r[i].done)
+			relays_end(&pj->pl.relays.r[i]);
+}
+
 /* Wait a little for the first running host stage. */
 static void wait_host(struct pipe_job *pj, struct stage *s)
 {
@@ -188,12 +206,16 @@ static void wait_host(struct pipe_job *pj, struct stage *s)
 
 	if (!hs || s->pid <= 0) {
 		mark_done(s, s->pid <= 0 ? 127 : 1);
+		if (!hs)
+			session_gone(pj);
 		return;
 	}
 	r = hc_waitpid_timed(hs, s->pid, &st, 0, HOST_WAIT_MS);
 	if (r < 0) {
 		host_note_failure(pj->sh, r);
 		mark_done(s, 1);
+		if (pj->sh->host_lost)
+			session_gone(pj);
 	} else if (r > 0) {
 		mark_done(s, status_of(st));
 	}
@@ -256,14 +278,31 @@ static void pass_on(const struct signal_state *ss, int sig)
 			raise(sig);
 }
 
+/* Has host stage @s ended, without waiting; is the session still there? */
+static void look_at_host(struct pipe_job *pj, struct stage *s)
+{
+	struct hc_session *hs = plumbing_live(&pj->pl);
+	int st;
+	pid_t r = hs ? hc_waitpid(hs, s->pid, &st, WNOHANG) : -ECONNRESET;
+
+	if (r < 0 && hs)
+		host_note_failure(pj->sh, r);
+	if (r < 0 && (!hs || pj->sh->host_lost))
+		session_gone(pj);
+	else if (r > 0)
+		mark_done(s, status_of(st));
+}
+
 /* Sleep until bytes move, a guest stage changes, a host stage ends, or a signal comes. */
 static void wait_for_something(struct pipe_job *pj, const struct signal_state *ss)
 {
 	struct stage *host = running_stage(pj, 1);
 
-	if (relays_outputs_pending(&pj->pl.relays))
-		relays_step(&pj->pl.relays, -1, &ss->sleep_mask);
-	else if (host)
+	if (relays_outputs_pending(&pj->pl.relays)) {
+		/* streams a dead session's programs hold may never end: quiet ones, look at the host */
+		if (relays_step(&pj->pl.relays, host ? HOST_LOOK_MS : -1, &ss->sleep_mask) == 0 && host)
+			look_at_host(pj, host);
+	} else if (host)
 		wait_host(pj, host);
 	else
 		ppoll(NULL, 0, NULL, &ss->sleep_mask);

@@ -134,12 +134,12 @@ int relays_step(struct relays *rs, int timeout_ms, const sigset_t *mask)
 {
 	struct pollfd p[RELAY_MAX];
 	struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000 };
-	int which[RELAY_MAX], n = build(rs, p, which);
+	int which[RELAY_MAX], n = build(rs, p, which), ready;
 
-	if (ppoll(p, (nfds_t)n, timeout_ms < 0 ? NULL : &ts, mask) < 0)
+	if ((ready = ppoll(p, (nfds_t)n, timeout_ms < 0 ? NULL : &ts, mask)) < 0)
 		return -1;
 	step(rs, p, which, n);
-	return 0;
+	return ready;
 }
 
 void relays_run(struct relays *rs, void (*interrupt)(void *ctx, int sig), void *ctx)

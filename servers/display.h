@@ -51,7 +51,8 @@ int relays_outputs_pending(const struct relays *rs);
 /*
  * relays_step - wait up to @timeout_ms (-1: as long as it takes) for a relay to
  * be ready, with the signal mask @mask (NULL: unchanged) while waiting, and move
- * its bytes. Returns: 0, or -1 with errno set (EINTR: a signal came).
+ * its bytes. Returns: how many were ready (0: the time ran out), or -1 with errno set (EINTR: a
+ * signal came).
  */
 int relays_step(struct relays *rs, int timeout_ms, const sigset_t *mask);
 

@@ -233,6 +233,40 @@ static void sigkill_of_shadow__guest_ends_within_1s__host_processes_gone(void **
 	assert_int_equal(zombies_of(daemon_.pid), 0);
 }
 
+/*
+ * The guest must end the job when its session goes, whatever its streams do: with hostcalld
+ * stopped, nothing ends the host sleep, which keeps its stdio streams open, and dosh must
+ * still end at once. Once hostcalld runs again it ends the sleep.
+ */
+static void sigkill_of_shadow__streams_held_open__guest_still_ends(void **state)
+{
+	pid_t shadow = -1, sleeper = -1, kids[8];
+	long long t0 = test_now_ms(), ended_ms;
+	int fd, status, gone;
+	pid_t dosh = dosh_start("!sleep 30 | cat", &fd);
+
+	(void)state;
+	while (sleeper < 0 && test_now_ms() - t0 < 10000)
+		if (shadows_now(kids, 8) == 1)
+			sleeper = child_named(shadow = kids[0], "sleep", 100);
+	assert_true(sleeper > 0);
+	kill(daemon_.pid, SIGSTOP);
+	t0 = test_now_ms();
+	kill(shadow, SIGKILL);
+	status = wait_for(dosh, 5000);
+	ended_ms = test_now_ms() - t0;
+	close(fd);
+	assert_true(test_pids_alive(&sleeper, 1) == 1);   /* still there, holding the streams */
+	kill(daemon_.pid, SIGCONT);
+	gone = test_wait_gone(&sleeper, 1, 2000);
+	test_figure("SIGKILL of a shadow, hostcalld stopped, host sleep holding the streams: dosh ends",
+		    "<= 1 s", status >= 0 && ended_ms <= 1000, "%.2f s; the sleep ended once hostcalld ran: %s",
+		    ended_ms / 1000.0, gone ? "yes" : "NO");
+	assert_true(status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0);
+	assert_true(ended_ms <= 1000);
+	assert_true(gone);
+}
+
 static void sigkill_of_hostcalld__20_sessions_end__restart_binds_at_once(void **state)
 {
 	enum { N = 20 };
@@ -441,6 +475,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(sigkill_of_shadow__guest_ends_within_1s__host_processes_gone,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(sigkill_of_shadow__streams_held_open__guest_still_ends,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(sigkill_of_hostcalld__20_sessions_end__restart_binds_at_once,
 						setup, teardown),
