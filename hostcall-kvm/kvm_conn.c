@@ -85,15 +85,24 @@ static int serve_bulk(struct kvm_conn *k, struct shadow *sh, uint32_t proc, uint
 	return shadow_call_bulk(sh, proc, k->buf, len, k->c->msg + HK_BULK_OFFSET, out, outlen);
 }
 
+/*
+ * Requests served per wake-up at most: a guest that keeps its channel busy without end must
+ * not keep the shadow from its signals (SIGTERM) and streams. Past it the shadow rings its own
+ * doorbell and comes back after one turn of its loop.
+ */
+#define KVM_SERVE_BATCH 64
+
 static int kvm_serve(void *conn, struct shadow *sh)
 {
 	struct kvm_conn *k = conn;
 	uint32_t proc, len, seq;
 	void *out;
 	size_t outlen;
-	int r;
+	uint64_t one = 1;
+	int r = 0, served = 0;
 
-	while ((r = hk_fetch(k->c, k->seen, k->buf, &proc, &len, &seq)) == 1) {
+	while (served++ < KVM_SERVE_BATCH &&
+	       (r = hk_fetch(k->c, k->seen, k->buf, &proc, &len, &seq)) == 1) {
 		out = NULL;
 		outlen = 0;
 		if (proc & HK_PROC_BULK)
@@ -106,6 +115,8 @@ static int kvm_serve(void *conn, struct shadow *sh)
 		free(out);
 		k->seen = seq;
 	}
+	if (r == 1 && write(k->efd, &one, sizeof(one)) != (ssize_t)sizeof(one))   /* more may wait */
+		return -ECONNRESET;
 	return r < 0 ? -ECONNRESET : 0;
 }
 

@@ -34,6 +34,7 @@ int test_remote(void);
 int test_daemon_start(struct test_daemon *d, const char *const *extra);
 /*
  * test_daemon_stop - SIGTERM, wait (10 s at most, then SIGKILL). Returns: its wait status.
+ * With d->pid 0 (a test that ended it itself) only its directory goes: 0.
  * A remote one is left running: only its test directory goes (0, or -1 when it could not).
  */
 int test_daemon_stop(struct test_daemon *d);

@@ -293,8 +293,8 @@ static void sigkill_of_hostcalld__20_sessions_end__restart_binds_at_once(void **
 		hc_disconnect(s[i]);
 	}
 	snprintf(listen, sizeof(listen), "%s", daemon_.tcp_url);
-	daemon_.pid = 0;
-	test_daemon_stop(&daemon_);   /* only its directory: the process is gone */
+	daemon_.pid = 0;   /* reaped above */
+	test_daemon_stop(&daemon_);   /* only its directory */
 	t0 = test_now_ms();
 	restarted = test_daemon_start(&daemon_, extra) == 0;
 	test_figure("SIGKILL of hostcalld: restarted on the same port", "at once", restarted,
