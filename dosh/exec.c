@@ -446,12 +446,6 @@ static void default_unless_trapped(struct shell *sh, sigset_t *def, int sig)
 		sigaddset(def, sig);
 }
 
-/*
- * A plain external command: no redirections, no assignments, no job control (so no process
- * group), run with posix_spawn (vfork and exec) rather than a full fork of the shell. Caught
- * signals are reset by exec, ignored ones stay ignored. Returns: the pid, or -1 for the fork
- * path, which also says every error (not found, not executable, no #! line) as before.
- */
 /* The command is over: its host files get their bytes; one that failed (a full disk) fails it. */
 static int finish_host_files(struct shell *sh, const struct host_stream *mark, int status)
 {
@@ -460,6 +454,12 @@ static int finish_host_files(struct shell *sh, const struct host_stream *mark, i
 	return status;
 }
 
+/*
+ * A plain external command: no redirections, no assignments, no job control (so no process
+ * group), run with posix_spawn (vfork and exec) rather than a full fork of the shell. Caught
+ * signals are reset by exec, ignored ones stay ignored. Returns: the pid, or -1 for the fork
+ * path, which also says every error (not found, not executable, no #! line) as before.
+ */
 static pid_t spawn_simple(struct shell *sh, struct node *n, char **argv)
 {
 	posix_spawnattr_t attr;
@@ -561,7 +561,8 @@ static int run_builtin(struct shell *sh, builtin_fn fn, int special, struct node
 	}
 	if (!special)
 		var_restore_locals(sh, mark);
-	redirs_restore(&save);
+	if (redirs_restore(&save) != 0 && status == 0)
+		status = 1;   /* a host file it wrote failed */
 	return status;
 }
 
@@ -579,7 +580,8 @@ static int run_function_cmd(struct shell *sh, struct func *f, struct node *n, in
 	if (assign_temporarily(sh, &n->simple.assigns) == 0)
 		status = run_function(sh, f->body, argc, argv);
 	var_restore_locals(sh, mark);
-	redirs_restore(&save);
+	if (redirs_restore(&save) != 0 && status == 0)
+		status = 1;
 	return status;
 }
 
@@ -867,7 +869,8 @@ static int with_redirs(struct shell *sh, struct node *n, int (*fn)(struct shell 
 		return redir_failed(sh, 0);
 	}
 	status = fn(sh, n);
-	redirs_restore(&save);
+	if (redirs_restore(&save) != 0 && status == 0)
+		status = 1;
 	return status;
 }
 

@@ -29,8 +29,11 @@ int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *sav
 int redirs_check_literal_dups(struct shell *sh, const struct redir *r);
 /* redirs_close_prepared - the parent's copies of host targets opened for a child. */
 void redirs_close_prepared(struct redir *r);
-/* redirs_restore - put back what redirs_apply() changed; finish the host files it opened. */
-void redirs_restore(struct redir_save *save);
+/*
+ * redirs_restore - put back what redirs_apply() changed; finish the host files it opened.
+ * Returns: 0, or -1 when one of them failed (said so: a full disk).
+ */
+int redirs_restore(struct redir_save *save);
 
 /* fork_child - fork; the child is a subshell (no job control, traps reset). Returns: pid. */
 pid_t fork_child(struct shell *sh);

@@ -76,7 +76,7 @@ int hostio_finish_to(struct shell *sh, const struct host_stream *mark)
 	while (sh->host_streams && sh->host_streams != mark) {
 		struct host_stream *s = sh->host_streams;
 		int r = s->to_host ? hc_stream_finish(s->fd) : 0;   /* every byte, or why not */
-		if (r < 0) {
+		if (r < 0 && r != -EINTR) {   /* a signal: as before, stop waiting; its trap runs */
 			sh_error(sh, "!%s: %s", s->path, strerror(-r));
 			failed = 1;
 		}

@@ -423,18 +423,21 @@ static struct pipe_job *pipejob_new(struct shell *sh, struct node **cmds, int n)
 	return pj;
 }
 
-void pipejob_release(struct pipe_job *pj)
+int pipejob_release(struct pipe_job *pj)
 {
+	int r;
+
 	drop_stream_pool(&pj->pl);
 	if (pj->pl.has_keyboard && plumbing_live(&pj->pl))
 		hc_close(pj->pl.hs, pj->pl.keyboard);
 	relays_free(&pj->pl.relays);
 	close_kept(&pj->pl);
-	hostio_finish_to(pj->sh, pj->mark);
+	r = hostio_finish_to(pj->sh, pj->mark);
 	for (int i = 0; i < pj->pl.nbg; i++)
 		waitpid(pj->pl.bg_relays[i], NULL, 0);
 	free(pj->st);
 	free(pj);
+	return r;
 }
 
 int exec_pipeline(struct shell *sh, struct node **cmds, int n)
@@ -461,8 +464,8 @@ int exec_pipeline(struct shell *sh, struct node **cmds, int n)
 	job_done_foreground(sh);
 	if (pj->stopped)
 		pipejob_make_job(sh, pj);
-	else
-		pipejob_release(pj);
+	else if (pipejob_release(pj) != 0 && (status == 0 || status == 128 + SIGPIPE))
+		status = 1;   /* a host file the pipeline wrote failed */
 	return status;
 }
 

@@ -64,7 +64,7 @@ struct hc_session *plumbing_live(const struct plumbing *pl);
  */
 int pipejob_foreground(struct pipe_job *pj);
 
-/* pipejob_release - close and free what @pj holds (the job is over). */
-void pipejob_release(struct pipe_job *pj);
+/* pipejob_release - close and free what @pj holds (the job is over). Returns: as hostio_finish_to(). */
+int pipejob_release(struct pipe_job *pj);
 
 #endif

@@ -187,8 +187,10 @@ int redirs_apply(struct shell *sh, const struct redir *r, struct redir_save *sav
 	return 0;
 }
 
-void redirs_restore(struct redir_save *save)
+int redirs_restore(struct redir_save *save)
 {
+	int r = 0;
+
 	if (save->n > 0) {   /* what was written under the redirections goes where they pointed */
 		fflush(stdout);
 		fflush(stderr);
@@ -203,8 +205,9 @@ void redirs_restore(struct redir_save *save)
 	}
 	save->n = 0;
 	if (save->sh)   /* the command is over: its host files get all their bytes now */
-		hostio_finish_to(save->sh, save->streams);
+		r = hostio_finish_to(save->sh, save->streams);
 	save->sh = NULL;
+	return r;
 }
 
 int redirs_check_literal_dups(struct shell *sh, const struct redir *r)

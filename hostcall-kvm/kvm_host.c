@@ -53,7 +53,7 @@ static void heal(struct kvm_host *k)
 		log_warn("kvm: the shared memory's header was overwritten: rewritten");
 }
 
-void kvm_host_on_listen(struct kvm_host *k)
+int kvm_host_on_listen(struct kvm_host *k)
 {
 	int slot;
 
@@ -62,8 +62,9 @@ void kvm_host_on_listen(struct kvm_host *k)
 
 	if (slot >= 0)
 		log_info("kvm: peer %d joined", k->ivs.peers[slot].id);
-	else if (slot != -EAGAIN)
-		log_warn("kvm: a peer could not join: %s", strerror(-slot));
+	else if (slot != -EAGAIN && slot != -EMFILE && slot != -ENFILE)
+		log_warn_limited("kvm: a peer could not join: %s", strerror(-slot));
+	return slot < 0 ? slot : 0;
 }
 
 /* A VM left (powered off, rebooting): the sessions of its processes end. */

@@ -27,8 +27,8 @@ int kvm_host_open(struct kvm_host *k, const char *sock, const char *shm, int n);
  */
 int kvm_host_pollfds(struct kvm_host *k, struct pollfd *p, int *kind, int *index, int max);
 
-/* kvm_host_on_listen - a peer (a QEMU) is joining. */
-void kvm_host_on_listen(struct kvm_host *k);
+/* kvm_host_on_listen - a peer (a QEMU) is joining. Returns: 0 or -errno (-EMFILE: out of descriptors). */
+int kvm_host_on_listen(struct kvm_host *k);
 
 /* kvm_host_on_peer - peer @slot's socket is readable: it left (its channels' sessions end). */
 void kvm_host_on_peer(struct kvm_host *k, int slot);

@@ -390,7 +390,8 @@ ssize_t hc_stream_unread(struct hc_session *s, hc_handle_t stream, void *buf, si
 /*
  * hc_stream_finish - end the guest's writing into stream @fd (one attached HC_TO_HOST) and wait
  * until the shadow has written every byte to the host and closed its end; @fd stays open.
- * Returns: 0, or -errno when the host end failed (-ENOSPC for a full disk, -EIO, -EFBIG …).
+ * Returns: 0, or -errno when the host end failed (-ENOSPC for a full disk, -EIO, -EFBIG …);
+ * -EINTR when a signal came first.
  */
 int hc_stream_finish(int fd);
 

@@ -10,9 +10,10 @@ keywords=" if for while switch return sizeof "
 handlers=0
 bad=0
 for f in "$@"; do
-	names=$(sed -n -e 's/.*sa_\(handler\|sigaction\) *= *\([A-Za-z_][A-Za-z0-9_]*\) *[;,}].*/\2/p' \
-		-e 's/.*[^a-z_]signal(SIG[A-Z0-9]*, *\([A-Za-z_][A-Za-z0-9_]*\)).*/\1/p' "$f" |
-		grep -v '^SIG_' | sort -u)
+	names=$({ grep -o 'sa_\(handler\|sigaction\) *= *[A-Za-z_][A-Za-z0-9_]* *[;,}]' "$f" |
+			sed 's/.*= *\([A-Za-z_][A-Za-z0-9_]*\).*/\1/'
+		grep -o '[^a-z_]signal(SIG[A-Z0-9]*, *[A-Za-z_][A-Za-z0-9_]*)' "$f" |
+			sed 's/.*, *\([A-Za-z_][A-Za-z0-9_]*\))/\1/'; } | grep -v '^SIG_' | sort -u)
 	for h in $names; do
 		body=$(awk -v h="$h" '
 			$0 ~ "^static void " h "\\(" { on = 1; next }
@@ -32,7 +33,10 @@ for f in "$@"; do
 			*) echo "$f: $h calls $c, which is not async-signal-safe" >&2; bad=$((bad + 1)) ;;
 			esac
 		done
-		written=$(printf '%s\n' "$body" | sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)\(\[[^]]*\]\)\{0,1\} *=[^=].*/\1/p' |
+		# the variable of each assignment (=, +=, |= ...) or increment (x++, ++x) in the body
+		written=$(printf '%s\n' "$body" |
+			sed -n -e 's/^[[:space:]]*\(++\|--\)\([A-Za-z_][A-Za-z0-9_]*\).*/\2/p' \
+				-e 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)\(\[[^]]*\]\)\{0,1\} *\([-+*\/|&^]\{0,1\}=[^=]\|++\|--\).*/\1/p' |
 			sort -u)
 		for v in $written; do
 			if ! grep -q "volatile sig_atomic_t $v\b" "$f"; then

@@ -65,46 +65,53 @@ static int places_of(const struct admit_entry *e, int n, struct admit_source sou
 	return k;
 }
 
-/* The source holding the most places, the newcomer's counted with it; ties go to the newcomer's. */
-static struct admit_source heaviest_source(const struct admit_entry *e, int n,
-					   struct admit_source newcomer)
+/* May @e give way now: idle, or stalled in authentication? */
+static int may_give_way(const struct admit_entry *e, int64_t now_ms)
 {
-	struct admit_source best = newcomer;
-	int most = places_of(e, n, newcomer) + 1;
-
-	for (int i = 0; i < n; i++) {
-		int k;
-		if (admit_same_source(e[i].source, best))
-			continue;
-		if ((k = places_of(e, n, e[i].source)) > most) {
-			most = k;
-			best = e[i].source;
-		}
-	}
-	return best;
+	return e->idle || now_ms - e->since_ms >= ADMIT_STALLED_MS;
 }
 
-/* The first to arrive of @source's places that are idle (@idle) or stalled in authentication. */
-static int oldest_of(const struct admit_entry *e, int n, struct admit_source source, int idle,
-		     int64_t now_ms)
+/* Does @a go before @b: its source holds more places, then idle before stalled, then older. */
+static int goes_first(const struct admit_entry *a, int pa, const struct admit_entry *b, int pb)
+{
+	if (pa != pb)
+		return pa > pb;
+	if (a->idle != b->idle)
+		return a->idle;
+	return a->seq < b->seq;
+}
+
+/* The newest place of @source (a flood's newest shadow, young as it may be), or -1. */
+static int newest_of(const struct admit_entry *e, int n, struct admit_source source)
 {
 	int pick = -1;
 
-	for (int i = 0; i < n; i++) {
-		if (!admit_same_source(e[i].source, source) || e[i].idle != idle)
-			continue;
-		if (!idle && now_ms - e[i].since_ms < ADMIT_STALLED_MS)
-			continue;
-		if (pick < 0 || e[i].seq < e[pick].seq)
+	for (int i = 0; i < n; i++)
+		if (admit_same_source(e[i].source, source) && (pick < 0 || e[i].seq > e[pick].seq))
 			pick = i;
-	}
 	return pick;
 }
 
 int admit_victim(const struct admit_entry *e, int n, struct admit_source source, int64_t now_ms)
 {
-	struct admit_source heavy = heaviest_source(e, n, source);
-	int v = oldest_of(e, n, heavy, 1, now_ms);
+	int pick = -1, pick_places = 0, heavy = -1, heavy_places = 0;
 
-	return v >= 0 ? v : oldest_of(e, n, heavy, 0, now_ms);
+	for (int i = 0; i < n; i++) {
+		int places = places_of(e, n, e[i].source) + admit_same_source(e[i].source, source);
+		if (places > heavy_places) {
+			heavy = i;
+			heavy_places = places;
+		}
+		if (may_give_way(&e[i], now_ms) &&
+		    (pick < 0 || goes_first(&e[i], places, &e[pick], pick_places))) {
+			pick = i;
+			pick_places = places;
+		}
+	}
+	if (pick >= 0)
+		return pick;
+	/* all still authenticating: one source holding most of them while another waits gives one */
+	if (heavy >= 0 && heavy_places * 2 > n && !admit_same_source(e[heavy].source, source))
+		return newest_of(e, n, e[heavy].source);
+	return -1;
 }

@@ -7,12 +7,15 @@
 
 /*
  * An unauthenticated connection may hold its place only while it is useful to someone.
- * When --max-unauth are waiting and another arrives, one of the waiting gives way: from the
- * source (an IPv4 address, an IPv6 /64, or this host's unix sockets) that holds the most
- * places, the oldest that has sent nothing yet, else the oldest that has spent more than
- * ADMIT_STALLED_MS in authentication (a real client needs a few milliseconds). So a flood of
- * idle connections, from one source or several, never locks out a client that speaks at
- * once, and a flood from one source cannot push out another source's connections.
+ * When --max-unauth are waiting and another arrives, one of the waiting gives way: of those
+ * that have sent nothing yet, or have spent more than ADMIT_STALLED_MS in authentication (a
+ * real client needs a few milliseconds), the one whose source (an IPv4 address, an IPv6 /64,
+ * or this host's unix sockets) holds the most places, the newcomer's counted with its own;
+ * among those an idle one before a stalled one, the oldest first. So a flood of idle
+ * connections, from one source or many, never locks out a client that speaks at once, and a
+ * flood from one source pushes out its own connections before another's. When every place is
+ * still authenticating, a source holding more than half of them gives up its newest, unless
+ * the newcomer is its own.
  */
 #define ADMIT_STALLED_MS 1000
 

@@ -69,6 +69,8 @@ struct daemon {
 	int terminating;
 	int64_t accept_paused_until_ms;   /* out of descriptors: listeners rest till then */
 	uint64_t accepted;                /* connections accepted so far: the next seq */
+	int reserve[2];                   /* descriptors kept back so that a sweep never lacks them */
+	int sweep_due;                    /* a sweep could not read /proc: try again soon */
 };
 
 /* The daemon lives here, so a forked shadow still reaches it (and leak checkers see it). */
@@ -90,6 +92,9 @@ static int count_shadows(const struct daemon *d)
 
 static void close_daemon_fds(struct daemon *d, int keep)
 {
+	for (int i = 0; i < 2; i++)
+		if (d->reserve[i] >= 0)
+			close(d->reserve[i]);
 	for (int i = 0; i < d->nlisteners; i++)
 		close(d->listeners[i].fd);
 	for (int i = 0; i < PENDING_MAX; i++)
@@ -111,11 +116,13 @@ static void run_shadow(struct daemon *d, int fd, int ctl, int authenticated)
 	so.authenticated = authenticated;
 	fd_limit_raise();   /* before the first lift: fd_floor() follows the limit */
 	if (fcntl(fd, F_SETFL, 0) != 0 || (fd = fd_lift(fd)) < 0) {
-		log_err("shadow set-up failed: %s (descriptor limit %d)", strerror(-fd), (int)fd_limit_raise());
+		log_err("shadow set-up failed: %s (descriptor limit %llu)", strerror(fd < 0 ? -fd : errno),
+			(unsigned long long)fd_limit_raise());
 		exit(1);
 	}
 	if ((r = shadow_init(&the_shadow, &so, ctl)) != 0) {
-		log_err("shadow set-up failed: %s (descriptor limit %d)", strerror(-r), (int)fd_limit_raise());
+		log_err("shadow set-up failed: %s (descriptor limit %llu)", strerror(-r),
+			(unsigned long long)fd_limit_raise());
 		exit(1);
 	}
 	if ((r = oncrpc_conn_open(fd, &the_shadow, &conn)) != 0) {
@@ -305,14 +312,34 @@ static int peer_is_us(int fd)
 	return cred.uid == getuid();
 }
 
-/* The connections still unauthenticated, idle ones first; @where: pending index, or PENDING_MAX + shadow. */
-static int unauth_entries(const struct daemon *d, struct admit_entry *e, int *where)
+/* A shadow's news: 'A' when its session has authenticated. */
+static void on_ctl(struct shadow_rec *rec)
+{
+	char msg;
+	ssize_t n = recv(rec->ctl, &msg, 1, MSG_DONTWAIT);
+
+	if (n == 1 && msg == 'A' && !rec->authenticated) {
+		rec->authenticated = 1;
+		rec->evicted = 0;   /* proven before our SIGALRM came: it lives on */
+		log_info("session started: shadow %d", (int)rec->pid);
+	} else if (n == 0 || (n < 0 && errno != EAGAIN)) {
+		close(rec->ctl);
+		rec->ctl = -1;
+	}
+}
+
+/* The connections still unauthenticated; @where: pending index, or PENDING_MAX + shadow. */
+static int unauth_entries(struct daemon *d, struct admit_entry *e, int *where)
 {
 	int n = 0;
 
+	for (int i = 0; i < SHADOWS_MAX; i++)   /* news of an authentication first: never evict it */
+		if (d->shadows[i].pid > 0 && !d->shadows[i].authenticated && d->shadows[i].ctl >= 0)
+			on_ctl(&d->shadows[i]);
 	for (int i = 0; i < PENDING_MAX; i++)
 		if (d->pending[i].fd >= 0) {
-			e[n] = (struct admit_entry){ d->pending[i].source, d->pending[i].seq, d->pending[i].since_ms, 1 };
+			const struct pending *p = &d->pending[i];
+			e[n] = (struct admit_entry){ p->source, p->seq, p->since_ms, 1 };
 			where[n++] = i;
 		}
 	for (int i = 0; i < SHADOWS_MAX; i++) {
@@ -325,29 +352,51 @@ static int unauth_entries(const struct daemon *d, struct admit_entry *e, int *wh
 	return n;
 }
 
-/* At --max-unauth, end the waiting connection admit_victim() picks. Returns: 0, or -1 (refuse). */
+/* Has pending connection @p sent something (or gone) that we have not looked at yet? */
+static int has_spoken(const struct pending *p)
+{
+	struct pollfd pf = { .fd = p->fd, .events = POLLIN };
+
+	return poll(&pf, 1, 0) > 0;
+}
+
+/*
+ * At --max-unauth, end the waiting connection admit_victim() picks. One that has spoken since
+ * the loop last looked is no idle one: it is served first, and the choice made again.
+ * Returns: 0, or -1 (refuse the newcomer).
+ */
 static int make_room(struct daemon *d, struct admit_source source)
 {
 	static struct admit_entry e[PENDING_MAX + SHADOWS_MAX];
 	static int where[PENDING_MAX + SHADOWS_MAX];
-	int n = unauth_entries(d, e, where), v;
 	char name[64];
 
-	if (n < d->o->max_unauth)
+	for (int tries = 0; tries <= PENDING_MAX; tries++) {
+		int n = unauth_entries(d, e, where), v;
+		struct pending *p;
+		if (n < d->o->max_unauth)
+			return 0;
+		if ((v = admit_victim(e, n, source, shadow_now_ms())) < 0)
+			return -1;
+		if (where[v] >= PENDING_MAX) {
+			struct shadow_rec *r = &d->shadows[where[v] - PENDING_MAX];
+			kill(r->pid, SIGALRM);   /* an authenticated shadow ignores it: no race with 'A' */
+			r->evicted = 1;
+		} else {
+			p = &d->pending[where[v]];
+			if (has_spoken(p)) {
+				on_pending(d, p);
+				if (p->fd < 0)
+					continue;   /* served, or gone: choose again */
+			}   /* else still idle, or stuck in a partial stream hello: it gives way */
+			close(p->fd);
+			p->fd = -1;
+		}
+		log_warn_limited("%d connections wait to authenticate (--max-unauth): one from %s gave way",
+				 n, admit_source_name(e[v].source, name, sizeof(name)));
 		return 0;
-	if ((v = admit_victim(e, n, source, shadow_now_ms())) < 0)
-		return -1;
-	log_warn_limited("%d connections wait to authenticate (--max-unauth): the oldest from %s gave way",
-			 n, admit_source_name(e[v].source, name, sizeof(name)));
-	if (where[v] < PENDING_MAX) {
-		close(d->pending[where[v]].fd);
-		d->pending[where[v]].fd = -1;
-	} else {
-		struct shadow_rec *r = &d->shadows[where[v] - PENDING_MAX];
-		kill(r->pid, SIGKILL);
-		r->evicted = 1;
 	}
-	return 0;
+	return -1;
 }
 
 static int free_pending_slot(const struct daemon *d)
@@ -356,6 +405,11 @@ static int free_pending_slot(const struct daemon *d)
 		if (d->pending[i].fd < 0)
 			return i;
 	return -1;
+}
+
+static int accept_paused(const struct daemon *d)
+{
+	return d->accept_paused_until_ms > shadow_now_ms();
 }
 
 /* Out of descriptors: the listeners rest a little instead of waking us again at once. */
@@ -400,21 +454,6 @@ refuse:
 
 /* ---- shadows ---- */
 
-static void on_ctl(struct shadow_rec *rec)
-{
-	char msg;
-	ssize_t n = recv(rec->ctl, &msg, 1, MSG_DONTWAIT);
-
-	if (n == 1 && msg == 'A' && !rec->authenticated) {
-		rec->authenticated = 1;
-		log_info("session started: shadow %d", (int)rec->pid);
-	}
-	else if (n == 0 || (n < 0 && errno != EAGAIN)) {
-		close(rec->ctl);
-		rec->ctl = -1;
-	}
-}
-
 static void log_shadow_exit(const struct shadow_rec *rec, int status)
 {
 	if (rec->evicted)
@@ -449,10 +488,19 @@ static int end_orphan(pid_t pid, pid_t pgid, void *ctx)
  */
 static void sweep_orphans(struct daemon *d)
 {
-	int n = children_of_self(end_orphan, d);
+	int n;
 
+	for (int i = 0; i < 2; i++)   /* /proc and one entry of it, even out of descriptors */
+		if (d->reserve[i] >= 0)
+			close(d->reserve[i]);
+	n = children_of_self(end_orphan, d);
+	for (int i = 0; i < 2; i++)
+		d->reserve[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	d->sweep_due = n < 0;
 	if (n > 0)
 		log_warn_limited("ended %d host process(es) a dead shadow left behind", n);
+	else if (n < 0)
+		log_warn_limited("cannot look for what a dead shadow left: %s; trying again", strerror(-n));
 }
 
 static void reap_shadows(struct daemon *d)
@@ -467,14 +515,14 @@ static void reap_shadows(struct daemon *d)
 			continue;
 		}
 		log_shadow_exit(rec, status);
-		sweep |= !WIFEXITED(status);
+		sweep |= rec->authenticated && !WIFEXITED(status);   /* only a session could spawn */
 		kvm_host_shadow_ended(&d->kvm, pid);
 		if (rec->ctl >= 0)
 			close(rec->ctl);
 		memset(rec, 0, sizeof(*rec));
 		rec->ctl = -1;
 	}
-	if (sweep)
+	if (sweep || d->sweep_due)
 		sweep_orphans(d);
 }
 
@@ -535,32 +583,35 @@ static int add_poll(struct pollfd *p, struct poll_ref *refs, int n, int fd, int 
 
 static int build_kvm_poll(struct daemon *d, struct pollfd *p, struct poll_ref *refs)
 {
-	int kind[KVM_POLL_MAX], index[KVM_POLL_MAX], n;
+	int kind[KVM_POLL_MAX], index[KVM_POLL_MAX], n, k = 0;
 
 	if (d->terminating)
 		return 0;
 	n = kvm_host_pollfds(&d->kvm, p, kind, index, KVM_POLL_MAX);
-	for (int i = 0; i < n; i++)
-		refs[i] = (struct poll_ref){ REF_KVM, index[i], kind[i] };
-	return n;
+	for (int i = 0; i < n; i++) {
+		if (kind[i] == KVM_LISTEN && accept_paused(d))
+			continue;   /* out of descriptors: joining VMs wait too */
+		p[k] = p[i];
+		refs[k++] = (struct poll_ref){ REF_KVM, index[i], kind[i] };
+	}
+	return k;
 }
 
 static void on_kvm(struct daemon *d, const struct poll_ref *ref)
 {
 	if (d->terminating)
 		return;
-	if (ref->kvm_kind == KVM_LISTEN)
-		kvm_host_on_listen(&d->kvm);
+	if (ref->kvm_kind == KVM_LISTEN) {
+		int r = kvm_host_on_listen(&d->kvm);
+		if (r == -EMFILE || r == -ENFILE)
+			pause_accepting(d, -r);
+	}
 	else if (ref->kvm_kind == KVM_PEER)
 		kvm_host_on_peer(&d->kvm, ref->index);
 	else if (kvm_host_on_doorbell(&d->kvm, ref->index))
 		start_kvm_session(d, ref->index);
 }
 
-static int accept_paused(const struct daemon *d)
-{
-	return d->accept_paused_until_ms > shadow_now_ms();
-}
 
 static int build_poll(struct daemon *d, struct pollfd *p, struct poll_ref *refs)
 {
@@ -604,6 +655,8 @@ static int poll_timeout(struct daemon *d)
 
 	if (pause > 0 && (timeout < 0 || pause < timeout))
 		timeout = (int)pause;
+	if (d->sweep_due && (timeout < 0 || timeout > ACCEPT_PAUSE_MS))
+		timeout = ACCEPT_PAUSE_MS;
 	return timeout;
 }
 
@@ -649,6 +702,8 @@ static int serve(struct daemon *d)
 			return 1;
 		}
 		handle_ready(d, p, refs, n);
+		if (d->sweep_due)
+			sweep_orphans(d);
 	}
 	log_info("all sessions ended; exiting");
 	return 0;
@@ -773,6 +828,8 @@ int daemon_run(const struct daemon_opts *o)
 		d->pending[i].fd = -1;
 	for (int i = 0; i < SHADOWS_MAX; i++)
 		d->shadows[i].ctl = -1;
+	for (int i = 0; i < 2; i++)
+		d->reserve[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
 		log_warn("cannot become a subreaper: host processes of a shadow that dies go to init");
 	if ((r = open_signals(d)) != 0) {
@@ -795,5 +852,8 @@ out:
 		oncrpc_unlisten(&d->listeners[i]);
 	kvm_host_close(&d->kvm);
 	close(d->sig_fd);
+	for (int i = 0; i < 2; i++)
+		if (d->reserve[i] >= 0)
+			close(d->reserve[i]);
 	return r ? 1 : 0;
 }

@@ -91,6 +91,8 @@ static int stat_of(pid_t pid, pid_t *ppid, pid_t *pgid)
 	fclose(f);
 	*ppid = pp;
 	*pgid = pg;
+	if (!ok)
+		errno = EINVAL;
 	return ok ? 0 : -1;
 }
 
@@ -99,15 +101,17 @@ int children_of_self(int (*fn)(pid_t pid, pid_t pgid, void *ctx), void *ctx)
 	pid_t self = getpid(), ppid, pgid;
 	struct dirent *de;
 	DIR *d = opendir("/proc");
-	int n = 0;
+	int n = 0, failed = 0;
 
 	if (!d)
-		return 0;
+		return -errno;
 	while ((de = readdir(d))) {
-		int pid = atoi(de->d_name);
-		if (pid > 0 && stat_of(pid, &ppid, &pgid) == 0 && ppid == self)
+		int pid = atoi(de->d_name), r = pid > 0 ? stat_of(pid, &ppid, &pgid) : 1;
+		if (r == 0 && ppid == self)
 			n += fn(pid, pgid, ctx);
+		else if (r < 0 && (errno == EMFILE || errno == ENFILE))
+			failed = -errno;   /* one we could not read may be ours */
 	}
 	closedir(d);
-	return n;
+	return failed ? failed : n;
 }

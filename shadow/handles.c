@@ -16,12 +16,16 @@ int fd_floor_for(rlim_t limit)
 	return limit / 4 > 8 ? (int)(limit / 4) : 8;
 }
 
+/*
+ * Set by a process's first fd_limit_raise(), which comes before its first lift: the floor then
+ * stays for the process's life, whatever prlimit does to it later (a forked shadow sets its own).
+ */
+static int floor_now;
+static pid_t floor_of;
+
 int fd_floor(void)
 {
-	struct rlimit rl;
-
-	/* the same all the shadow's life: fd_limit_raise() ran before its first descriptor */
-	return fd_floor_for(getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 0);
+	return floor_now ? floor_now : fd_floor_for(0);
 }
 
 int fd_lift(int fd)
@@ -39,6 +43,10 @@ rlim_t fd_limit_raise(void)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (floor_of != getpid()) {
+		floor_now = fd_floor_for(rl.rlim_cur);
+		floor_of = getpid();
 	}
 	return rl.rlim_cur;
 }

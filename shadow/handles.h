@@ -29,7 +29,7 @@ struct shadow_handles {
 	int low_free;            /* no free handle below this one */
 };
 
-/* fd_floor - the lowest descriptor the shadow keeps its own at, under this process's limit now. */
+/* fd_floor - the lowest descriptor the shadow keeps its own at: set by its first fd_limit_raise(). */
 int fd_floor(void);
 /* fd_floor_for - the floor under a descriptor limit of @limit (0: unknown). */
 int fd_floor_for(rlim_t limit);
@@ -38,7 +38,11 @@ int fd_lift(int fd);
 
 /* handles_init - an empty table of at most @limit handles. Returns: 0 or -ENOMEM. */
 int handles_init(struct shadow_handles *t, int limit);
-/* fd_limit_raise - raise RLIMIT_NOFILE's soft limit to the hard one. Returns: the soft limit now (0 unknown). */
+/*
+ * fd_limit_raise - raise RLIMIT_NOFILE's soft limit to the hard one; the first time in a
+ * process, set fd_floor() by it.
+ * Returns: the soft limit now (0 unknown).
+ */
 rlim_t fd_limit_raise(void);
 /* handles_limit_from_rlimit - raise RLIMIT_NOFILE to its hard limit; the handles a session may hold under it. */
 int handles_limit_from_rlimit(void);

@@ -322,7 +322,8 @@ void children_reap(struct shadow *sh);
 int children_running(const struct shadow *sh);
 /*
  * children_of_self - call @fn for each live child of this process (/proc: adopted orphans too,
- * which no table holds), with its process group. Returns: the sum of what @fn returned.
+ * which no table holds), with its process group. Returns: the sum of what @fn returned, or
+ * -errno when /proc (or an entry of it, for want of descriptors) could not be read.
  */
 int children_of_self(int (*fn)(pid_t pid, pid_t pgid, void *ctx), void *ctx);
 

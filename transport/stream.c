@@ -82,9 +82,11 @@ int hc_stream_finish(int fd)
 	uint32_t code;
 
 	shutdown(fd, SHUT_WR);
-	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		for (ssize_t i = 0; i < n && have < sizeof(head); i++)
 			head[have++] = buf[i];
+	if (n < 0 && errno == EINTR)
+		return -EINTR;   /* a signal: the caller's to act on (a trap), not to wait through */
 	if (have < sizeof(head) || memcmp(head, HC_STREAM_FAULT_MAGIC, 4) != 0)
 		return 0;
 	memcpy(&code, head + 4, 4);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,13 +54,16 @@ static int claim_soon(struct ivs_peer_conn *p, const struct hk_doorbell *bell, u
  */
 static pid_t hostile_guest(const char *sock, _Atomic long *rings)
 {
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	struct ivs_peer_conn p;
 	struct hk_doorbell bell = { ivs_peer_ring, &p };
 	uint32_t gen, x = 7;
 
 	if (pid != 0)
 		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlives a test that died */
+	if (getppid() != parent)
+		_exit(1);
 	if (ivs_peer_join(&p, sock) != 0)
 		_exit(2);
 	for (;;) {

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -91,8 +92,33 @@ static void other_source_never_pushed_out(void **state)
 	struct admit_entry e[] = { { legit, 1, 0, 0 }, { a, 2, 0, 1 }, { a, 3, 0, 1 } };
 
 	(void)state;
-	for (int i = 0; i < 100; i++)   /* however long the flood from a goes on */
-		assert_int_not_equal(admit_victim(e, 3, a, 100000), 0);
+	for (int64_t now = 0; now < 100000; now += 997)   /* however long the flood from a goes on */
+		assert_int_not_equal(admit_victim(e, 3, a, now), 0);
+}
+
+/* 16 places from 16 sources: a newcomer from a 17th still gets in, the oldest idle giving way. */
+static void flood_from_many_sources__oldest_idle_gives_way(void **state)
+{
+	struct admit_entry e[16];
+	char addr[32];
+
+	(void)state;
+	for (int i = 0; i < 16; i++) {
+		snprintf(addr, sizeof(addr), "127.0.1.%d", i + 1);
+		e[i] = (struct admit_entry){ v4(addr), (uint64_t)(100 - i), 0, 1 };
+	}
+	assert_int_equal(admit_victim(e, 16, v4("127.0.0.1"), 10), 15);
+}
+
+/* Every place authenticating, most from one source: it gives up its newest to another source. */
+static void speaking_flood__its_newest_gives_way_to_another_source(void **state)
+{
+	struct admit_source a = v4("192.0.2.1"), b = v4("192.0.2.2");
+	struct admit_entry e[] = { { a, 4, 900, 0 }, { a, 9, 950, 0 }, { b, 5, 960, 0 }, { a, 7, 990, 0 } };
+
+	(void)state;
+	assert_int_equal(admit_victim(e, 4, b, 1000), 1);
+	assert_int_equal(admit_victim(e, 4, a, 1000), -1);   /* its own newcomer: refused instead */
 }
 
 int main(void)
@@ -103,6 +129,8 @@ int main(void)
 		cmocka_unit_test(newcomer_heaviest__its_own_oldest_gives_way),
 		cmocka_unit_test(authenticating__spared_until_stalled),
 		cmocka_unit_test(other_source_never_pushed_out),
+		cmocka_unit_test(flood_from_many_sources__oldest_idle_gives_way),
+		cmocka_unit_test(speaking_flood__its_newest_gives_way_to_another_source),
 	};
 
 	return cmocka_run_group_tests_name("admit", tests, NULL, NULL);
