@@ -328,9 +328,15 @@ static void on_ctl(struct shadow_rec *rec)
 	}
 }
 
-/* The connections still unauthenticated; @where: pending index, or PENDING_MAX + shadow. */
+/*
+ * The connections still unauthenticated; @where: pending index, or PENDING_MAX + shadow. A
+ * pending one that has spoken since the loop last looked is no idle one: the loop serves it
+ * next, so here it counts as one in authentication since its accept (a partial stream hello
+ * left for a second is stalled).
+ */
 static int unauth_entries(struct daemon *d, struct admit_entry *e, int *where)
 {
+	static struct pollfd pf[PENDING_MAX];
 	int n = 0;
 
 	for (int i = 0; i < SHADOWS_MAX; i++)   /* news of an authentication first: never evict it */
@@ -339,9 +345,13 @@ static int unauth_entries(struct daemon *d, struct admit_entry *e, int *where)
 	for (int i = 0; i < PENDING_MAX; i++)
 		if (d->pending[i].fd >= 0) {
 			const struct pending *p = &d->pending[i];
+			pf[n] = (struct pollfd){ .fd = p->fd, .events = POLLIN };
 			e[n] = (struct admit_entry){ p->source, p->seq, p->since_ms, 1 };
 			where[n++] = i;
 		}
+	if (n > 0 && poll(pf, (nfds_t)n, 0) > 0)
+		for (int i = 0; i < n; i++)
+			e[i].idle = !pf[i].revents;   /* spoken a second ago and still here: stalled */
 	for (int i = 0; i < SHADOWS_MAX; i++) {
 		const struct shadow_rec *r = &d->shadows[i];
 		if (r->pid > 0 && !r->authenticated && !r->evicted) {
@@ -352,51 +362,29 @@ static int unauth_entries(struct daemon *d, struct admit_entry *e, int *where)
 	return n;
 }
 
-/* Has pending connection @p sent something (or gone) that we have not looked at yet? */
-static int has_spoken(const struct pending *p)
-{
-	struct pollfd pf = { .fd = p->fd, .events = POLLIN };
-
-	return poll(&pf, 1, 0) > 0;
-}
-
-/*
- * At --max-unauth, end the waiting connection admit_victim() picks. One that has spoken since
- * the loop last looked is no idle one: it is served first, and the choice made again.
- * Returns: 0, or -1 (refuse the newcomer).
- */
+/* At --max-unauth, end the waiting connection admit_victim() picks. Returns: 0, or -1 (refuse). */
 static int make_room(struct daemon *d, struct admit_source source)
 {
 	static struct admit_entry e[PENDING_MAX + SHADOWS_MAX];
 	static int where[PENDING_MAX + SHADOWS_MAX];
+	int n = unauth_entries(d, e, where), v;
 	char name[64];
 
-	for (int tries = 0; tries <= PENDING_MAX; tries++) {
-		int n = unauth_entries(d, e, where), v;
-		struct pending *p;
-		if (n < d->o->max_unauth)
-			return 0;
-		if ((v = admit_victim(e, n, source, shadow_now_ms())) < 0)
-			return -1;
-		if (where[v] >= PENDING_MAX) {
-			struct shadow_rec *r = &d->shadows[where[v] - PENDING_MAX];
-			kill(r->pid, SIGALRM);   /* an authenticated shadow ignores it: no race with 'A' */
-			r->evicted = 1;
-		} else {
-			p = &d->pending[where[v]];
-			if (has_spoken(p)) {
-				on_pending(d, p);
-				if (p->fd < 0)
-					continue;   /* served, or gone: choose again */
-			}   /* else still idle, or stuck in a partial stream hello: it gives way */
-			close(p->fd);
-			p->fd = -1;
-		}
-		log_warn_limited("%d connections wait to authenticate (--max-unauth): one from %s gave way",
-				 n, admit_source_name(e[v].source, name, sizeof(name)));
+	if (n < d->o->max_unauth)
 		return 0;
+	if ((v = admit_victim(e, n, source, shadow_now_ms())) < 0)
+		return -1;
+	if (where[v] >= PENDING_MAX) {
+		struct shadow_rec *r = &d->shadows[where[v] - PENDING_MAX];
+		kill(r->pid, SIGALRM);   /* an authenticated shadow ignores it: no race with 'A' */
+		r->evicted = 1;
+	} else {   /* idle, or a partial stream hello left for a second */
+		close(d->pending[where[v]].fd);
+		d->pending[where[v]].fd = -1;
 	}
-	return -1;
+	log_warn_limited("%d connections wait to authenticate (--max-unauth): one from %s gave way",
+			 n, admit_source_name(e[v].source, name, sizeof(name)));
+	return 0;
 }
 
 static int free_pending_slot(const struct daemon *d)

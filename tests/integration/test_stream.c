@@ -97,21 +97,6 @@ static void hex_digest(crypto_hash_sha256_state *h, char out[65])
 	sodium_bin2hex(out, 65, d, 32);
 }
 
-static long rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (!(f = fopen(path, "r")))
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
 
 static void stream_to_host_program__100MiB__checksum_matches(void **state)
 {
@@ -156,14 +141,14 @@ static void pump_both_ways__100MiB_through_host_file__checksums_match(void **sta
 	assert_true(file >= 0 && st >= 0);
 	assert_int_equal(hc_stream_attach(s, st, file, HC_TO_HOST), 0);
 	assert_int_equal(hc_close(s, file), 0);
-	rss_before = rss_kib(shadow_pid);
+	rss_before = test_rss_kib(shadow_pid);
 	crypto_hash_sha256_init(&h);
 	write_pattern(fd, BIG, &h);
 	hex_digest(&h, want);
 	shutdown(fd, SHUT_WR);
 	assert_int_equal(read_all(fd, NULL, NULL, 0), 0);   /* the pump closes once the file has it all */
 	close(fd);
-	rss_after = rss_kib(shadow_pid);
+	rss_after = test_rss_kib(shadow_pid);
 	if (!test_remote())   /* the shadow's memory is seen only on its own machine */
 		assert_true(rss_after - rss_before < 32 * 1024);   /* back-pressure: no buffering of 100 MiB */
 
