@@ -14,13 +14,15 @@ SAN ?=
 
 TIRPC_CFLAGS := $(shell pkg-config --cflags libtirpc)
 TIRPC_LIBS := $(shell pkg-config --libs libtirpc)
+SSL_CFLAGS := $(shell pkg-config --cflags libssl libcrypto)
+SSL_LIBS := $(shell pkg-config --libs libssl libcrypto)
 
 WARN := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	-Wold-style-definition -Wundef -Wwrite-strings -Wsign-compare \
 	-Wimplicit-fallthrough -Werror
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O2 -fPIC -MD -MP \
 	-Iinclude -I$(B)/gen -Itransport -Irpc -Ishadow -Iservers -Idosh -Idosh/builtins -Ihostcall-kvm -Itests/integration \
-	$(TIRPC_CFLAGS)
+	$(TIRPC_CFLAGS) $(SSL_CFLAGS)
 ifeq ($(SAN),1)
 BASE_CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
@@ -28,7 +30,7 @@ LDSAN := -fsanitize=address,undefined
 endif
 CFLAGS ?=
 ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
-LDLIBS := $(TIRPC_LIBS) -lsodium -pthread
+LDLIBS := $(TIRPC_LIBS) -lsodium $(SSL_LIBS) -pthread
 # rpcgen output: only what it needs relaxed, nothing else
 GEN_CFLAGS := $(BASE_CFLAGS) -Wno-unused-variable -Wno-unused-parameter
 
@@ -45,7 +47,7 @@ GEN_H := $(B)/gen/rpc/hostcall.h
 GEN_XDR := $(B)/gen/rpc/hostcall_xdr.c
 
 LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/api_proc.c \
-	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c \
+	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c transport/tls.c \
 	transport/keyfile.c transport/auth.c transport/io.c transport/api_fs.c transport/api_fs_data.c \
 	transport/api_module.c rpc/oncrpc_client.c \
 	hostcall-kvm/layout.c hostcall-kvm/channel.c hostcall-kvm/ivshmem_peer.c \
@@ -91,7 +93,7 @@ HOSTCALLD := $(B)/bin/hostcalld
 DOSH := $(B)/bin/dosh
 HOSTFS := $(B)/bin/hostfs
 
-UNIT_TESTS := xdr errmap registry keyfile url auth handles admit
+UNIT_TESTS := xdr errmap registry keyfile url auth handles admit tls
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
 INTEG_TESTS := session race proc stream lifecycle security netns kvm module hcgen
 # run a second time with every session over a shared-memory channel (ivshmem:)
@@ -326,7 +328,7 @@ $(FUZZ_SHM_DIR)/gen/hostcall_xdr.o: $(GEN_XDR)
 $(FUZZ_SHM_TARGETS:%=build/fuzz/%): build/fuzz/%: $(FUZZ_SHM_DIR)/tests/fuzz/%.o $(FUZZ_SHM_OBJ)
 	$(call say,CLANG,$@)
 	$(Q)clang -fsanitize=fuzzer,address,undefined -Wl,--wrap=shadow_call_encoded -o $@ $^ \
-		$(TIRPC_LIBS) -lsodium -ldl -pthread
+		$(TIRPC_LIBS) -lsodium $(SSL_LIBS) -ldl -pthread
 
 fuzz: $(FUZZ_SHM_TARGETS:%=build/fuzz/%)
 

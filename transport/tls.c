@@ -1,0 +1,419 @@
+/* tls.c: TLS 1.3 with an external PSK and (EC)DHE under ONC RPC, on OpenSSL 3 (tls.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/kdf.h>
+#include <openssl/objects.h>
+#include <openssl/ssl.h>
+
+#include "tls.h"
+
+#define PUMP_BUF (16 * 1024)   /* one TLS record's worth */
+
+struct hc_tls {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int fd;
+	int broken;             /* a fatal error: no close_notify may follow (SSL_get_error(3)) */
+	uint8_t psk[HC_TLS_PSK_LEN];
+};
+
+/* One direction of the pump: bytes read from one side, waiting to be written to the other. */
+struct pump_dir {
+	char buf[PUMP_BUF];
+	size_t off, len;
+	int eof;                /* the reading side has ended */
+};
+
+int hc_tls_psk_derive(const uint8_t key[HC_KEY_LEN], uint8_t psk[HC_TLS_PSK_LEN])
+{
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	EVP_KDF_CTX *kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0),
+		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, HC_KEY_LEN),
+		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)HC_TLS_PSK_SALT,
+						  sizeof(HC_TLS_PSK_SALT) - 1),
+		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)HC_TLS_PSK_INFO,
+						  sizeof(HC_TLS_PSK_INFO) - 1),
+		OSSL_PARAM_construct_end(),
+	};
+	int ok = kctx && EVP_KDF_derive(kctx, psk, HC_TLS_PSK_LEN, params) == 1;
+
+	EVP_KDF_CTX_free(kctx);
+	EVP_KDF_free(kdf);
+	return ok ? 0 : -EIO;
+}
+
+/* ---- the PSK, as a TLS 1.3 session of TLS_AES_128_GCM_SHA256 (a SHA-256 hash) ---- */
+
+static const unsigned char aes128gcm_sha256[] = { 0x13, 0x01 };
+
+static SSL_SESSION *psk_session(SSL *ssl, const struct hc_tls *t)
+{
+	const SSL_CIPHER *c = SSL_CIPHER_find(ssl, aes128gcm_sha256);
+	SSL_SESSION *s = c ? SSL_SESSION_new() : NULL;
+
+	if (s && SSL_SESSION_set1_master_key(s, t->psk, sizeof(t->psk)) &&
+	    SSL_SESSION_set_cipher(s, c) && SSL_SESSION_set_protocol_version(s, TLS1_3_VERSION))
+		return s;
+	SSL_SESSION_free(s);
+	return NULL;
+}
+
+static int use_psk(SSL *ssl, const EVP_MD *md, const unsigned char **id, size_t *idlen,
+		   SSL_SESSION **sess)
+{
+	const struct hc_tls *t = SSL_get_app_data(ssl);
+
+	if (md && md != EVP_sha256()) {   /* after a HelloRetryRequest for another hash: none */
+		*sess = NULL;
+		return 1;
+	}
+	*id = (const unsigned char *)HC_TLS_PSK_IDENTITY;
+	*idlen = sizeof(HC_TLS_PSK_IDENTITY) - 1;
+	return (*sess = psk_session(ssl, t)) != NULL;
+}
+
+static int find_psk(SSL *ssl, const unsigned char *id, size_t idlen, SSL_SESSION **sess)
+{
+	const struct hc_tls *t = SSL_get_app_data(ssl);
+
+	*sess = NULL;   /* an unknown identity: no PSK, and with no certificate, no handshake */
+	if (idlen != sizeof(HC_TLS_PSK_IDENTITY) - 1 || memcmp(id, HC_TLS_PSK_IDENTITY, idlen) != 0)
+		return 1;
+	return (*sess = psk_session(ssl, t)) != NULL;
+}
+
+/* The server takes "sunrpc" or nothing: a ClientHello without it ends the handshake. */
+static int select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+		       const unsigned char *in, unsigned int inlen, void *arg)
+{
+	(void)ssl;
+	(void)arg;
+	for (unsigned int i = 0; i < inlen; i += 1u + in[i]) {
+		if (i + 1u + in[i] > inlen)
+			break;
+		if (in[i] == sizeof(HC_TLS_ALPN) - 1 && memcmp(in + i + 1, HC_TLS_ALPN, in[i]) == 0) {
+			*out = in + i + 1;
+			*outlen = in[i];
+			return SSL_TLSEXT_ERR_OK;
+		}
+	}
+	return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+static SSL_CTX *new_ctx(enum hc_tls_role role)
+{
+	static const unsigned char alpn[] = "\x06" HC_TLS_ALPN;
+	SSL_CTX *ctx = SSL_CTX_new(role == HC_TLS_CLIENT ? TLS_client_method() : TLS_server_method());
+
+	if (!ctx)
+		return NULL;
+	/* TLS 1.3 only, SHA-256 suites for the PSK, no tickets; SSL_OP_ALLOW_NO_DHE_KEX stays off */
+	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) ||
+	    !SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256") ||
+	    !SSL_CTX_set_num_tickets(ctx, 0) ||
+	    (role == HC_TLS_CLIENT && SSL_CTX_set_alpn_protos(ctx, alpn, sizeof(alpn) - 1) != 0)) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_max_early_data(ctx, 0);
+	if (role == HC_TLS_CLIENT) {
+		SSL_CTX_set_psk_use_session_callback(ctx, use_psk);
+	} else {
+		SSL_CTX_set_psk_find_session_callback(ctx, find_psk);
+		SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
+	}
+	return ctx;
+}
+
+/* ---- waiting ---- */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for what SSL error @err asks of @fd. Returns: 0, -ETIMEDOUT, or -EPROTO (another error). */
+static int wait_for(int fd, int err, long long deadline)
+{
+	struct pollfd p = { .fd = fd };
+	long long left = deadline - now_ms();
+
+	if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+		return -EPROTO;
+	p.events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+	if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/* A handshake that ended in error: why, in an errno. */
+static int handshake_error(SSL *ssl, int err)
+{
+	unsigned long e = ERR_peek_last_error();
+
+	ERR_clear_error();
+	if (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN)
+		return -ECONNRESET;
+	(void)ssl;
+	if (ERR_GET_LIB(e) == ERR_LIB_SSL)
+		return -EACCES;   /* binder does not verify, no shared PSK or ALPN: refused */
+	return -EPROTO;
+}
+
+/* After the handshake: the PSK was used (no certificate took its place) and "sunrpc" agreed. */
+static int check_session(SSL *ssl)
+{
+	const unsigned char *alpn = NULL;
+	unsigned int len = 0;
+
+	SSL_get0_alpn_selected(ssl, &alpn, &len);
+	if (!SSL_session_reused(ssl) || len != sizeof(HC_TLS_ALPN) - 1 ||
+	    memcmp(alpn, HC_TLS_ALPN, len) != 0)
+		return -EACCES;
+	return SSL_version(ssl) == TLS1_3_VERSION ? 0 : -EACCES;
+}
+
+static int handshake(struct hc_tls *t, enum hc_tls_role role, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int r, err;
+
+	for (;;) {
+		r = role == HC_TLS_CLIENT ? SSL_connect(t->ssl) : SSL_accept(t->ssl);
+		if (r == 1)
+			return check_session(t->ssl);
+		err = SSL_get_error(t->ssl, r);
+		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+			return handshake_error(t->ssl, err);
+		if ((r = wait_for(t->fd, err, deadline)) != 0)
+			return r;
+	}
+}
+
+int hc_tls_open(int fd, enum hc_tls_role role, const uint8_t key[HC_KEY_LEN], int timeout_ms,
+		struct hc_tls **out)
+{
+	struct hc_tls *t = calloc(1, sizeof(*t));
+	int r = -ENOMEM, fl = fcntl(fd, F_GETFL);
+
+	*out = NULL;
+	if (!t || fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
+		goto fail;
+	t->fd = fd;
+	if ((r = hc_tls_psk_derive(key, t->psk)) != 0)
+		goto fail;
+	r = -ENOMEM;
+	if (!(t->ctx = new_ctx(role)) || !(t->ssl = SSL_new(t->ctx)) || !SSL_set_fd(t->ssl, fd))
+		goto fail;
+	SSL_set_app_data(t->ssl, t);
+	if ((r = handshake(t, role, timeout_ms)) != 0)
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	if (t) {
+		SSL_free(t->ssl);
+		SSL_CTX_free(t->ctx);
+		OPENSSL_cleanse(t->psk, sizeof(t->psk));
+		free(t);
+	}
+	ERR_clear_error();
+	return r;
+}
+
+int hc_tls_exporter(struct hc_tls *t, uint8_t out[HC_TLS_EXPORTER_LEN])
+{
+	return SSL_export_keying_material(t->ssl, out, HC_TLS_EXPORTER_LEN, HC_TLS_EXPORTER_LABEL,
+					  sizeof(HC_TLS_EXPORTER_LABEL) - 1, NULL, 0, 0) == 1 ? 0 : -EIO;
+}
+
+const char *hc_tls_describe(struct hc_tls *t, char *buf, size_t len)
+{
+	int group = SSL_get_negotiated_group(t->ssl);
+	const char *g = group > 0 ? OBJ_nid2sn(group) : NULL;
+
+	snprintf(buf, len, "%s %s %s %s", SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl),
+		 g ? g : "no-(EC)DHE", SSL_session_reused(t->ssl) ? "psk" : "no-psk");
+	return buf;
+}
+
+void hc_tls_free(struct hc_tls *t)
+{
+	if (!t)
+		return;
+	if (!t->broken && !(SSL_get_shutdown(t->ssl) & SSL_SENT_SHUTDOWN))
+		SSL_shutdown(t->ssl);
+	SSL_free(t->ssl);
+	SSL_CTX_free(t->ctx);
+	OPENSSL_cleanse(t->psk, sizeof(t->psk));
+	free(t);
+	ERR_clear_error();
+}
+
+/* ---- the pump ---- */
+
+struct pump {
+	struct hc_tls *t;
+	int plain;
+	struct pump_dir in;     /* decrypted from TLS, for @plain */
+	struct pump_dir out;    /* read from @plain, for TLS */
+	int notify_sent;        /* our close_notify is out */
+	short tls_events;       /* what the last SSL calls wait for on the socket */
+	int failed;             /* -errno */
+};
+
+/* An SSL call on @p returned @r: note what it waits for, or the failure. Returns: 0. */
+static int ssl_wait(struct pump *p, int r)
+{
+	int err = SSL_get_error(p->t->ssl, r);
+
+	if (err == SSL_ERROR_WANT_READ)
+		p->tls_events |= POLLIN;
+	else if (err == SSL_ERROR_WANT_WRITE)
+		p->tls_events |= POLLOUT;
+	else {
+		p->t->broken = 1;
+		p->failed = err == SSL_ERROR_SYSCALL ? -ECONNRESET : -EPROTO;
+	}
+	ERR_clear_error();
+	return 0;
+}
+
+/* TLS to the buffer: one record's bytes while the buffer is empty. Returns: progress made. */
+static int tls_in(struct pump *p)
+{
+	int n;
+
+	if (p->in.len || p->in.eof)
+		return 0;
+	if ((n = SSL_read(p->t->ssl, p->in.buf, sizeof(p->in.buf))) > 0) {
+		p->in.off = 0;
+		p->in.len = (size_t)n;
+		return 1;
+	}
+	if (SSL_get_error(p->t->ssl, n) == SSL_ERROR_ZERO_RETURN) {   /* the peer's close_notify */
+		p->in.eof = 1;
+		shutdown(p->plain, SHUT_WR);
+		return 1;
+	}
+	return ssl_wait(p, n);
+}
+
+/* The buffer to the plain socket. Returns: progress made. */
+static int plain_out(struct pump *p)
+{
+	ssize_t n;
+
+	if (!p->in.len)
+		return 0;
+	n = send(p->plain, p->in.buf + p->in.off, p->in.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n < 0) {   /* the plain side is gone: what TLS brings has nowhere to go */
+		p->in.len = 0;
+		p->in.eof = 1;
+		return 1;
+	}
+	p->in.off += (size_t)n;
+	p->in.len -= (size_t)n;
+	return 1;
+}
+
+/* The plain socket to the buffer. Returns: progress made. */
+static int plain_in(struct pump *p)
+{
+	ssize_t n;
+
+	if (p->out.len || p->out.eof)
+		return 0;
+	n = recv(p->plain, p->out.buf, sizeof(p->out.buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		p->out.eof = 1;
+		return 1;
+	}
+	p->out.off = 0;
+	p->out.len = (size_t)n;
+	return 1;
+}
+
+/* The buffer to TLS; after the plain side's end, our close_notify. Returns: progress made. */
+static int tls_out(struct pump *p)
+{
+	int n;
+
+	if (p->out.len) {
+		if ((n = SSL_write(p->t->ssl, p->out.buf + p->out.off, (int)p->out.len)) <= 0)
+			return ssl_wait(p, n);
+		p->out.off += (size_t)n;
+		p->out.len -= (size_t)n;
+		return 1;
+	}
+	if (!p->out.eof || p->notify_sent)
+		return 0;
+	if ((n = SSL_shutdown(p->t->ssl)) < 0)
+		return ssl_wait(p, n);
+	p->notify_sent = 1;
+	return 1;
+}
+
+static int pump_done(const struct pump *p)
+{
+	return p->failed || (p->notify_sent && p->in.eof && !p->in.len);
+}
+
+/* Wait until one side can move: the socket as the SSL calls asked, the plain one as the buffers do. */
+static int pump_wait(struct pump *p)
+{
+	struct pollfd pf[2] = { { .fd = p->t->fd, .events = p->tls_events },
+				{ .fd = p->plain, .events = 0 } };
+
+	if (!p->out.len && !p->out.eof)
+		pf[1].events |= POLLIN;
+	if (p->in.len)
+		pf[1].events |= POLLOUT;
+	if (!pf[0].events && !pf[1].events)
+		pf[0].events = POLLIN;   /* only the peer's close_notify is still to come */
+	if (poll(pf, 2, -1) < 0 && errno != EINTR)
+		return -errno;
+	return 0;
+}
+
+int hc_tls_pump(struct hc_tls *t, int plain)
+{
+	struct pump *p = calloc(1, sizeof(*p));
+	int r = 0;
+
+	if (!p)
+		return -ENOMEM;
+	p->t = t;
+	p->plain = plain;
+	while (!pump_done(p)) {
+		int progress;
+		do {   /* until nothing moves: SSL may hold several records that poll() cannot see */
+			p->tls_events = 0;
+			progress = tls_in(p) | plain_out(p) | plain_in(p) | tls_out(p);
+		} while (progress && !pump_done(p));
+		if (pump_done(p) || (r = pump_wait(p)) != 0)
+			break;
+	}
+	r = pump_done(p) ? p->failed : r;
+	free(p);
+	return r;
+}
