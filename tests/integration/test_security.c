@@ -23,6 +23,7 @@
 #include "raw_rpc.h"
 #include "oncrpc_client.h"
 #include "session.h"
+#include "tls_probe.h"
 #include "url.h"
 
 static struct test_daemon daemon_;
@@ -370,6 +371,21 @@ static void daemon_key__absent__created_0600(void **state)
 	assert_int_equal(st.st_size, 65);
 }
 
+/* RFC 9289's probe to a hostcalld that runs no TLS yet: a clear no, and the connection still serves. */
+static void tls_probe__answered_no__connection_still_serves(void **state)
+{
+	int fd;
+	CLIENT *c = raw_client(&fd);
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(hc_tls_probe(fd, 5000), 0);
+	assert_int_equal(clnt_call(c, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void,
+				   NULL, tv5), RPC_SUCCESS);
+	clnt_destroy(c);
+	close(fd);
+}
+
 static void unix_peer__other_uid__refused(void **state)
 {
 	char path[300];
@@ -415,6 +431,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(max_sessions__extra_session_refused, setup, teardown),
 		cmocka_unit_test(daemon_key__world_readable__refused_at_start),
 		cmocka_unit_test_setup_teardown(daemon_key__absent__created_0600, setup, teardown),
+		cmocka_unit_test_setup_teardown(tls_probe__answered_no__connection_still_serves, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(unix_peer__other_uid__refused, setup, teardown),
 	};
 

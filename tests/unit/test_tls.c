@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "tls.h"
+#include "tls_probe.h"
 
 static const uint8_t key_a[HC_KEY_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 static const uint8_t key_b[HC_KEY_LEN] = { 1, 2, 3, 4, 5, 6, 7, 9 };
@@ -296,6 +297,83 @@ static void flipped_byte_after_handshake__session_ends(void **state)
 	}
 }
 
+/* ---- the probe ---- */
+
+struct prober {
+	int fd;
+	const unsigned char *reply;   /* a whole record to answer with; NULL: say nothing */
+	size_t len;
+	int call_ok;                  /* the probe came as RFC 9289 draws it */
+};
+
+static uint32_t word(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The server's side: read the probe, check it, answer with ->reply after its xid. */
+static void *run_prober(void *arg)
+{
+	struct prober *p = arg;
+	unsigned char call[HC_TLS_PROBE_LEN], out[64];
+
+	if (read(p->fd, call, sizeof(call)) != (ssize_t)sizeof(call))
+		return NULL;
+	p->call_ok = word(call) == (0x80000000u | 40) && word(call + 8) == 0 && word(call + 12) == 2 &&
+		     word(call + 24) == 0 && word(call + 28) == HC_AUTH_TLS && word(call + 32) == 0 &&
+		     word(call + 36) == 0 && word(call + 40) == 0;
+	if (p->reply) {
+		memcpy(out, p->reply, p->len);
+		memcpy(out + 4, call + 4, 4);   /* its xid */
+		if (write(p->fd, out, p->len) != (ssize_t)p->len)
+			return NULL;
+	}
+	return NULL;
+}
+
+static int probe_against(const unsigned char *reply, size_t len, int *call_ok)
+{
+	int sp[2], r;
+	struct prober p;
+	pthread_t t;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	p = (struct prober){ sp[1], reply, len, 0 };
+	assert_int_equal(pthread_create(&t, NULL, run_prober, &p), 0);
+	r = hc_tls_probe(sp[0], 300);
+	pthread_join(t, NULL);
+	close(sp[0]);
+	close(sp[1]);
+	*call_ok = p.call_ok;
+	return r;
+}
+
+#define REC(n) 0x80, 0, 0, (n)
+static void probe__starttls_yes__plain_or_denied_no__garbage_refused(void **state)
+{
+	static const unsigned char yes[] = { REC(28), 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+					     0, 0, 0, 8, 'S', 'T', 'A', 'R', 'T', 'T', 'L', 'S', 0, 0, 0, 0 };
+	static const unsigned char plain[] = { REC(24), 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+					       0, 0, 0, 0, 0, 0, 0, 0 };
+	static const unsigned char denied[] = { REC(20), 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1,
+						0, 0, 0, 2 };
+	static const unsigned char not_reply[] = { REC(12), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const unsigned char huge[] = { REC(0), 0, 0, 0, 0 };
+	unsigned char big[sizeof(huge)];
+	int ok;
+
+	(void)state;
+	assert_int_equal(probe_against(yes, sizeof(yes), &ok), 1);
+	assert_true(ok);
+	assert_int_equal(probe_against(plain, sizeof(plain), &ok), 0);
+	assert_int_equal(probe_against(denied, sizeof(denied), &ok), 0);
+	assert_int_equal(probe_against(not_reply, sizeof(not_reply), &ok), -EPROTO);
+	memcpy(big, huge, sizeof(huge));
+	big[1] = 0x10;   /* a fragment of a megabyte: no answer to a NULL call */
+	assert_int_equal(probe_against(big, sizeof(big), &ok), -EPROTO);
+	assert_int_equal(probe_against(NULL, 0, &ok), -ETIMEDOUT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +383,7 @@ int main(void)
 		cmocka_unit_test(plaintext_client__refused),
 		cmocka_unit_test(pump__4MiB_intact__eof_carried__both_end),
 		cmocka_unit_test(flipped_byte_after_handshake__session_ends),
+		cmocka_unit_test(probe__starttls_yes__plain_or_denied_no__garbage_refused),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
