@@ -47,7 +47,7 @@ GEN_H := $(B)/gen/rpc/hostcall.h
 GEN_XDR := $(B)/gen/rpc/hostcall_xdr.c
 
 LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/api_proc.c \
-	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c transport/tls.c transport/tls_probe.c \
+	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c transport/tls.c transport/tls_probe.c transport/tunnel.c \
 	transport/keyfile.c transport/auth.c transport/io.c transport/api_fs.c transport/api_fs_data.c \
 	transport/api_module.c rpc/oncrpc_client.c \
 	hostcall-kvm/layout.c hostcall-kvm/channel.c hostcall-kvm/ivshmem_peer.c \
@@ -72,7 +72,7 @@ ifeq ($(SAN),1)
 DOSH_LIBS := $(LDLIBS) -ledit
 else
 DOSH_SRC += dosh/nogss.c
-DOSH_LIBS := -Wl,-Bstatic -ltirpc -lsodium $(shell pkg-config --static --libs-only-l libedit libbsd) \
+DOSH_LIBS := -Wl,-Bstatic -ltirpc -lsodium -lssl -lcrypto $(shell pkg-config --static --libs-only-l libedit libbsd) \
 	-Wl,-Bdynamic -pthread
 endif
 

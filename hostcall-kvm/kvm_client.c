@@ -213,11 +213,12 @@ static int claim(struct kvm_transport *k, struct hc_transport **out)
 
 /* ---- ivshmem: a host process joins the server's socket ---- */
 
-static int socket_open(const char *where, struct hc_transport **out)
+static int socket_open(const char *where, const struct hc_open_params *p, struct hc_transport **out)
 {
 	struct kvm_transport *k = calloc(1, sizeof(*k));
 	int r;
 
+	(void)p;
 	if (!k)
 		return -ENOMEM;
 	k->base.ops = &kvm_socket_ops;
@@ -236,11 +237,12 @@ static int socket_open(const char *where, struct hc_transport **out)
 
 /* ---- kvm: the ivshmem PCI device inside a VM ---- */
 
-static int pci_open(const char *where, struct hc_transport **out)
+static int pci_open(const char *where, const struct hc_open_params *p, struct hc_transport **out)
 {
 	struct kvm_transport *k = calloc(1, sizeof(*k));
 	int r;
 
+	(void)p;
 	if (!k)
 		return -ENOMEM;
 	k->base.ops = &kvm_pci_ops;

@@ -42,6 +42,34 @@ typedef int hc_handle_t;
 int hc_connect(const char *url, const char *keyfile, struct hc_session **out);
 
 /*
+ * How a tcp: or unix: session uses TLS (RFC 9289: the AUTH_TLS probe, then TLS 1.3 keyed by the
+ * shared key). HC_TLS_AUTO probes, runs TLS when the host offers it, and goes on in clear only
+ * on loopback or unix:; HC_TLS_REQUIRE fails unless TLS runs; HC_TLS_OFF never probes.
+ * HC_TLS_DEFAULT takes DOSH_TLS from the environment ("require", "auto", "off"), else auto.
+ * kvm: sessions never leave the machine: they ignore it.
+ */
+enum hc_tls_mode { HC_TLS_DEFAULT, HC_TLS_AUTO, HC_TLS_REQUIRE, HC_TLS_OFF };
+
+struct hc_connect_opts {
+	const char *keyfile;        /* as hc_connect()'s; it keys TLS too */
+	enum hc_tls_mode tls;
+};
+
+/*
+ * hc_connect_with - hc_connect() with options @o (NULL: the defaults).
+ * Returns: as hc_connect(), and -EINVAL for a DOSH_TLS it does not know,
+ * -EPROTONOSUPPORT when TLS is required and the host does not offer it.
+ */
+int hc_connect_with(const char *url, const struct hc_connect_opts *o, struct hc_session **out);
+
+/*
+ * hc_session_security - what protects @s's connection, for people:
+ * "TLSv1.3 TLS_AES_128_GCM_SHA256 X25519 psk", into @buf of @len.
+ * Returns: 1 when TLS runs, 0 when nothing does (unix:, kvm:, clear tcp:).
+ */
+int hc_session_security(struct hc_session *s, char *buf, size_t len);
+
+/*
  * hc_connect_error - why this thread's last failed hc_connect() failed, where
  * more can be said than its errno (a daemon of another protocol version says
  * which versions it speaks); "" when nothing more is known.

@@ -1,4 +1,4 @@
-/* oncrpc_client.c: the ONC RPC backend, guest side: libtirpc clnt_vc over TCP or a unix socket. */
+/* oncrpc_client.c: the ONC RPC backend, guest side: libtirpc clnt_vc over TCP or a unix socket, in TLS where it runs. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -12,20 +12,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hostcall.h"
 #include "io.h"
 #include "oncrpc_client.h"
+#include "tls_probe.h"
+#include "tunnel.h"
 #include "url.h"
 
 #define CONNECT_TIMEOUT_MS 10000
+
+/* How long the pump has to end TLS (close_notify both ways) when a session closes. */
+#define TLS_CLOSE_GRACE_MS 1000
 
 struct oncrpc_transport {
 	struct hc_transport base;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
-	int fd;
+	int fd;            /* what libtirpc talks on: the socket, or the tunnel's plain end */
 	int dead;          /* the connection dropped: every later call fails at once */
 	CLIENT *clnt;
+	struct hc_tunnel *tunnel;          /* NULL: the session runs in clear */
+	uint8_t key[HC_KEY_LEN];           /* TLS: each stream's handshake needs it */
+	uint8_t binding[HC_TLS_EXPORTER_LEN];
+	char security[96];
 };
+
+/* What the session asks of TLS. */
+enum tls_want { TLS_NONE, TLS_OFFERED, TLS_NEEDED };
 
 static int wait_connected(int fd, int timeout_ms)
 {
@@ -87,9 +100,12 @@ static int probe_version(struct oncrpc_transport *t)
 				  NULL, tv);
 	if (st == RPC_SUCCESS)
 		return 0;
+	clnt_geterr(t->clnt, &e);
+	if (st == RPC_AUTHERROR && e.re_why == AUTH_TOOWEAK)
+		hc_set_connect_error("the host requires TLS on this listener, and DOSH_TLS=off keeps it "
+				     "off here");
 	if (st != RPC_PROGVERSMISMATCH)
 		return clnt_stat_to_errno(st);
-	clnt_geterr(t->clnt, &e);
 	hc_set_connect_error("the host's hostcalld speaks protocol %lu to %lu; this client speaks %d: "
 			     "install the same version on both sides",
 			     (unsigned long)e.re_vers.low, (unsigned long)e.re_vers.high,
@@ -97,8 +113,84 @@ static int probe_version(struct oncrpc_transport *t)
 	return -EPROTONOSUPPORT;
 }
 
-static int oncrpc_open(const char *scheme, const char *where, struct hc_transport **out,
-		       const struct hc_transport_ops *ops)
+static void forget_key(struct oncrpc_transport *t)
+{
+	volatile uint8_t *k = t->key;
+
+	for (size_t i = 0; i < sizeof(t->key); i++)
+		k[i] = 0;
+}
+
+static int is_loopback(const struct sockaddr_storage *ss)
+{
+	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+	if (ss->ss_family == AF_UNIX)
+		return 1;
+	if (ss->ss_family == AF_INET)
+		return ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24 == 127;
+	return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+}
+
+/* TLS_NEEDED off this machine (or when asked), TLS_OFFERED on loopback, none without a key. */
+static enum tls_want tls_wanted(const struct oncrpc_transport *t, const struct hc_open_params *p)
+{
+	if (p->tls == HC_TLS_OFF)
+		return TLS_NONE;
+	if (p->tls == HC_TLS_REQUIRE || !is_loopback(&t->addr))
+		return TLS_NEEDED;
+	return p->key ? TLS_OFFERED : TLS_NONE;
+}
+
+/* The handshake after the host's STARTTLS; from here libtirpc talks to the tunnel. */
+static int run_tls(struct oncrpc_transport *t)
+{
+	struct hc_tls *tls;
+	int r, app;
+
+	if ((r = hc_tls_open(t->fd, HC_TLS_CLIENT, t->key, CONNECT_TIMEOUT_MS, &tls)) != 0) {
+		if (r == -EACCES)
+			hc_set_connect_error("the host refused the TLS handshake: its key is another one");
+		return r;
+	}
+	if (hc_tls_exporter(tls, t->binding) != 0) {
+		hc_tls_free(tls);
+		return -EIO;
+	}
+	hc_tls_describe(tls, t->security, sizeof(t->security));
+	r = hc_tunnel_start(tls, t->fd, HC_FD_FLOOR, 0, &app, &t->tunnel);
+	t->fd = r == 0 ? app : -1;   /* on failure the tunnel closed the socket */
+	return r;
+}
+
+/* RFC 9289: the AUTH_TLS probe first; TLS on this connection when the host answers STARTTLS. */
+static int start_tls(struct oncrpc_transport *t, const struct hc_open_params *p)
+{
+	enum tls_want want = tls_wanted(t, p);
+	int r;
+
+	if (want == TLS_NONE)
+		return 0;
+	if (!p->key) {
+		hc_set_connect_error("TLS needs the shared key: name its file (DOSH_KEY)");
+		return -ENOKEY;
+	}
+	memcpy(t->key, p->key, HC_KEY_LEN);
+	if ((r = hc_tls_probe(t->fd, CONNECT_TIMEOUT_MS)) == 1)
+		return run_tls(t);
+	if (r == -EPROTO)
+		hc_set_connect_error("the host's answer to the TLS probe is no ONC RPC reply");
+	if (r == 0 && want == TLS_NEEDED) {
+		hc_set_connect_error("the host does not offer TLS (%s); DOSH_TLS=off would go on in clear",
+				     p->tls == HC_TLS_REQUIRE ? "DOSH_TLS=require" :
+				     "required off this machine");
+		return -EPROTONOSUPPORT;
+	}
+	return r;
+}
+
+static int oncrpc_open(const char *scheme, const char *where, const struct hc_open_params *p,
+		       struct hc_transport **out, const struct hc_transport_ops *ops)
 {
 	struct oncrpc_transport *t;
 	struct netbuf nb;
@@ -120,6 +212,8 @@ static int oncrpc_open(const char *scheme, const char *where, struct hc_transpor
 		r = t->fd;
 		goto err_free;
 	}
+	if ((r = start_tls(t, p)) != 0)
+		goto err_close;
 	nb.buf = &t->addr;
 	nb.len = nb.maxlen = t->addrlen;
 	t->clnt = clnt_vc_create(t->fd, &nb, HOSTCALL_PROG, HOSTCALL_V3, ONCRPC_BUF_SIZE,
@@ -135,20 +229,23 @@ static int oncrpc_open(const char *scheme, const char *where, struct hc_transpor
 err_destroy:
 	clnt_destroy(t->clnt);
 err_close:
-	close(t->fd);
+	if (t->fd >= 0)
+		close(t->fd);
+	hc_tunnel_stop(t->tunnel, 0);
 err_free:
+	forget_key(t);
 	free(t);
 	return r;
 }
 
-static int tcp_open(const char *where, struct hc_transport **out)
+static int tcp_open(const char *where, const struct hc_open_params *p, struct hc_transport **out)
 {
-	return oncrpc_open("tcp", where, out, &oncrpc_tcp_ops);
+	return oncrpc_open("tcp", where, p, out, &oncrpc_tcp_ops);
 }
 
-static int unix_open(const char *where, struct hc_transport **out)
+static int unix_open(const char *where, const struct hc_open_params *p, struct hc_transport **out)
 {
-	return oncrpc_open("unix", where, out, &oncrpc_unix_ops);
+	return oncrpc_open("unix", where, p, out, &oncrpc_unix_ops);
 }
 
 static int clnt_stat_to_errno(enum clnt_stat st)
@@ -261,6 +358,33 @@ static int dial_hello(struct oncrpc_transport *t, const hc_stream_ticket *ticket
 	return fd;
 }
 
+/* In TLS: the shadow's pid in clear for hostcalld, the handshake, then the token inside. */
+static int dial_tls_hello(struct oncrpc_transport *t, const hc_stream_ticket *ticket,
+			  int timeout_ms)
+{
+	unsigned char hello[HC_STREAM_TLS_HELLO_LEN];
+	uint32_t pid = htonl((uint32_t)ticket->shadow_pid);
+	struct hc_tls *tls;
+	int fd, app, r;
+
+	memcpy(hello, HC_STREAM_TLS_MAGIC, 4);
+	memcpy(hello + 4, &pid, 4);
+	if ((fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, 0)) < 0)
+		return fd;
+	if ((r = hc_write_all(fd, hello, sizeof(hello))) != 0 ||
+	    (r = hc_tls_open(fd, HC_TLS_CLIENT, t->key, timeout_ms, &tls)) != 0) {
+		close(fd);
+		return r;
+	}
+	if ((r = hc_tunnel_start(tls, fd, HC_FD_FLOOR, 1, &app, NULL)) != 0)
+		return r;
+	if ((r = hc_write_all(app, ticket->token, HC_TOKEN_LEN)) != 0) {
+		close(app);
+		return r;
+	}
+	return app;
+}
+
 /* All dialled first, then all answers awaited: hostcalld and the shadow join them meanwhile. */
 static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket *tickets, int n,
 			      int timeout_ms, int *fds)
@@ -269,7 +393,9 @@ static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket 
 	int opened = 0, r = 0;
 
 	for (; opened < n; opened++) {
-		if ((fds[opened] = dial_hello(t, &tickets[opened], timeout_ms)) < 0) {
+		fds[opened] = t->tunnel ? dial_tls_hello(t, &tickets[opened], timeout_ms)
+				       : dial_hello(t, &tickets[opened], timeout_ms);
+		if (fds[opened] < 0) {
 			r = fds[opened];
 			break;
 		}
@@ -282,12 +408,34 @@ static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket 
 	return r;
 }
 
+static int oncrpc_binding(struct hc_transport *base, uint8_t out[32])
+{
+	struct oncrpc_transport *t = (struct oncrpc_transport *)base;
+
+	if (!t->tunnel)
+		return -ENOSYS;
+	memcpy(out, t->binding, HC_TLS_EXPORTER_LEN);
+	return 0;
+}
+
+static int oncrpc_security(struct hc_transport *base, char *buf, size_t len)
+{
+	struct oncrpc_transport *t = (struct oncrpc_transport *)base;
+
+	if (!t->tunnel)
+		return 0;
+	snprintf(buf, len, "%s", t->security);
+	return 1;
+}
+
 static void oncrpc_close(struct hc_transport *base)
 {
 	struct oncrpc_transport *t = (struct oncrpc_transport *)base;
 
 	clnt_destroy(t->clnt);
 	close(t->fd);
+	hc_tunnel_stop(t->tunnel, TLS_CLOSE_GRACE_MS);
+	forget_key(t);
 	free(t);
 }
 
@@ -297,6 +445,8 @@ const struct hc_transport_ops oncrpc_tcp_ops = {
 	.open = tcp_open,
 	.call = oncrpc_call,
 	.stream_dial = oncrpc_stream_dial,
+	.binding = oncrpc_binding,
+	.security = oncrpc_security,
 	.close = oncrpc_close,
 };
 
@@ -306,5 +456,7 @@ const struct hc_transport_ops oncrpc_unix_ops = {
 	.open = unix_open,
 	.call = oncrpc_call,
 	.stream_dial = oncrpc_stream_dial,
+	.binding = oncrpc_binding,
+	.security = oncrpc_security,
 	.close = oncrpc_close,
 };

@@ -9,6 +9,7 @@ enum listen_kind { LISTEN_TCP, LISTEN_UNIX };
 struct listener {
 	int fd;
 	enum listen_kind kind;
+	int tls_required;       /* no call in clear but the AUTH_TLS probe */
 	char url[160];          /* as bound: a tcp: port 0 becomes the real port */
 	char unix_path[108];    /* removed again at exit */
 };

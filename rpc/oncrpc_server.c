@@ -1,24 +1,80 @@
-/* oncrpc_server.c: the ONC RPC backend, host side: libtirpc svc on one connection, into the shadow table. */
+/* oncrpc_server.c: the ONC RPC backend, host side: libtirpc svc on one connection (in TLS after RFC 9289's probe), into the shadow table. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <rpc/rpc.h>
+#include <rpc/svc_auth.h>
 
 #include "log.h"
 #include "oncrpc_client.h"
 #include "oncrpc_server.h"
+#include "tls_probe.h"
+#include "tunnel.h"
+
+/* How long the pump has to end TLS (close_notify both ways) when the session closes. */
+#define TLS_CLOSE_GRACE_MS 1000
 
 struct oncrpc_conn {
 	SVCXPRT *xprt;
-	int fd;
+	int fd;                 /* what libtirpc serves: the socket, or the tunnel's plain end */
 	int destroyed;
+	int probed;             /* STARTTLS answered: the ClientHello comes next */
+	int drop;               /* something came after the probe instead: RFC 9289 drops it */
+	struct hc_tunnel *tunnel;   /* NULL: in clear */
 };
 
 /* libtirpc's dispatch callback carries no context: one connection per shadow process. */
 static struct shadow *served_shadow;
+static struct oncrpc_conn *served_conn;
+
+/*
+ * The AUTH_TLS flavor's check (libtirpc calls it before dispatch): only a NULL call of ours,
+ * in clear, once. With a key to run TLS on, its verifier is "STARTTLS"; without one it is
+ * answered as a plain NULL call (no TLS here).
+ */
+static enum auth_stat tls_probe_auth(struct svc_req *rq, struct rpc_msg *msg)
+{
+	struct oncrpc_conn *c = served_conn;
+
+	(void)msg;
+	if (!c || c->tunnel || c->probed || rq->rq_proc != HC_NULL) {
+		if (c && c->probed)
+			c->drop = 1;
+		return AUTH_BADCRED;
+	}
+	if (rq->rq_prog != HOSTCALL_PROG || rq->rq_vers != HOSTCALL_V3 || !served_shadow->opts.has_key)
+		return AUTH_OK;
+	memcpy(rq->rq_xprt->xp_verf.oa_base, HC_STARTTLS, sizeof(HC_STARTTLS) - 1);
+	rq->rq_xprt->xp_verf.oa_length = sizeof(HC_STARTTLS) - 1;
+	c->probed = 1;
+	return AUTH_OK;
+}
+
+/* Before the upgrade: the probe is answered, anything after it drops the connection. Returns: handled. */
+static int tls_gate(struct svc_req *rq, SVCXPRT *xprt)
+{
+	struct oncrpc_conn *c = served_conn;
+
+	if (rq->rq_cred.oa_flavor == HC_AUTH_TLS) {
+		if (!svc_sendreply(xprt, (xdrproc_t)hc_xdr_void, NULL))
+			log_warn("the answer to the TLS probe could not be sent");
+		return 1;
+	}
+	if (c->probed) {
+		c->drop = 1;
+		return 1;
+	}
+	if (!c->tunnel && served_shadow->opts.tls_required) {
+		log_warn_limited("call in clear refused: this listener requires TLS (RFC 9289)");
+		svcerr_auth(xprt, AUTH_TOOWEAK);
+		return 1;
+	}
+	return 0;
+}
 
 static void reply(SVCXPRT *xprt, const struct shadow_proc *p, void *args, void *res)
 {
@@ -45,6 +101,8 @@ static void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	const struct shadow_proc *p = shadow_proc_lookup(rq->rq_proc);
 	void *args, *res;
 
+	if (tls_gate(rq, xprt))
+		return;
 	if (rq->rq_vers != HOSTCALL_V3) {
 		refuse_version(rq, xprt);
 		return;
@@ -96,8 +154,66 @@ int oncrpc_conn_open(int fd, struct shadow *sh, void **out)
 		free(c);
 		return -EIO;
 	}
+	if (svc_auth_reg(HC_AUTH_TLS, tls_probe_auth) < 0) {
+		svc_destroy(c->xprt);
+		free(c);
+		return -EIO;
+	}
 	served_shadow = sh;
+	served_conn = c;
 	*out = c;
+	return 0;
+}
+
+static const char *tls_failure(int r)
+{
+	switch (r) {
+	case -EACCES:
+		return "another key, or no \"sunrpc\" ALPN";
+	case -ETIMEDOUT:
+		return "no handshake within the time allowed";
+	case -ECONNRESET:
+		return "the peer went away";
+	default:
+		return "not a TLS 1.3 handshake";
+	}
+}
+
+/* The probe was answered STARTTLS: the handshake on the same socket, then serve the tunnel. */
+static int upgrade(struct oncrpc_conn *c, struct shadow *sh)
+{
+	int net = fcntl(c->fd, F_DUPFD_CLOEXEC, fd_floor()), app, r;
+	struct hc_tls *tls;
+	char desc[96];
+
+	svc_destroy(c->xprt);   /* closes c->fd: the socket lives on in net */
+	c->xprt = NULL;
+	c->probed = 0;
+	c->destroyed = 1;
+	if (net < 0)
+		return -ECONNRESET;
+	if ((r = hc_tls_open(net, HC_TLS_SERVER, sh->opts.key, sh->opts.auth_timeout_s * 1000,
+			     &tls)) != 0) {
+		log_warn_limited("TLS handshake failed: %s", tls_failure(r));
+		close(net);
+		return -ECONNRESET;
+	}
+	if (hc_tls_exporter(tls, sh->binding) != 0) {
+		hc_tls_free(tls);
+		close(net);
+		return -ECONNRESET;
+	}
+	sh->has_binding = 1;
+	hc_tls_describe(tls, desc, sizeof(desc));
+	if (hc_tunnel_start(tls, net, fd_floor(), 0, &app, &c->tunnel) != 0)
+		return -ECONNRESET;
+	if (!(c->xprt = svc_fd_create(app, ONCRPC_BUF_SIZE, ONCRPC_BUF_SIZE))) {
+		close(app);
+		return -ECONNRESET;
+	}
+	c->fd = app;
+	c->destroyed = 0;
+	log_info("TLS: %s", desc);
 	return 0;
 }
 
@@ -110,7 +226,6 @@ static int oncrpc_serve(void *conn, struct shadow *sh)
 {
 	struct oncrpc_conn *c = conn;
 
-	(void)sh;
 	if (c->destroyed)
 		return -ECONNRESET;
 	svc_getreq_common(c->fd);
@@ -119,7 +234,13 @@ static int oncrpc_serve(void *conn, struct shadow *sh)
 		c->destroyed = 1;
 		return -ECONNRESET;
 	}
-	return 0;
+	if (c->drop) {
+		log_warn_limited("connection dropped: RPC in clear after STARTTLS");
+		svc_destroy(c->xprt);
+		c->destroyed = 1;
+		return -ECONNRESET;
+	}
+	return c->probed ? upgrade(c, sh) : 0;
 }
 
 static void oncrpc_close(void *conn)
@@ -129,6 +250,9 @@ static void oncrpc_close(void *conn)
 	if (!c->destroyed) {
 		svc_destroy(c->xprt);
 	}
+	hc_tunnel_stop(c->tunnel, TLS_CLOSE_GRACE_MS);
+	if (served_conn == c)
+		served_conn = NULL;
 	free(c);
 }
 

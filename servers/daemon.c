@@ -21,6 +21,7 @@
 #include "keyfile.h"
 #include "channel.h"
 #include "kvm_conn.h"
+#include "io.h"
 #include "kvm_host.h"
 #include "log.h"
 #include "oncrpc_listen.h"
@@ -41,6 +42,7 @@ _Static_assert(DAEMON_MODULE_DIRS_MAX <= SHADOW_MODULE_DIRS_MAX, "the shadows ta
 struct pending {
 	int fd;                 /* -1: free */
 	enum listen_kind kind;
+	int tls_required;
 	int64_t deadline_ms;
 	int64_t since_ms;
 	uint64_t seq;           /* order of arrival */
@@ -106,14 +108,15 @@ static void close_daemon_fds(struct daemon *d, int keep)
 	close(d->sig_fd);
 }
 
-static void run_shadow(struct daemon *d, int fd, int ctl, int authenticated)
+static void run_shadow(struct daemon *d, const struct pending *p, int ctl)
 {
 	struct shadow_opts so = d->sopts;
+	int fd = p->fd, r;
 	void *conn;
-	int r;
 
 	close_daemon_fds(d, fd);
-	so.authenticated = authenticated;
+	so.authenticated = p->kind == LISTEN_UNIX;
+	so.tls_required = p->tls_required;
 	fd_limit_raise();   /* before the first lift: fd_floor() follows the limit */
 	if (fcntl(fd, F_SETFL, 0) != 0 || (fd = fd_lift(fd)) < 0) {
 		log_err("shadow set-up failed: %s (descriptor limit %llu)", strerror(fd < 0 ? -fd : errno),
@@ -163,7 +166,7 @@ static void start_session(struct daemon *d, struct pending *p)
 	pid = fork();
 	if (pid == 0) {
 		close(sp[0]);
-		run_shadow(d, p->fd, sp[1], p->kind == LISTEN_UNIX);
+		run_shadow(d, p, sp[1]);
 	}
 	close(sp[1]);
 	if (pid < 0) {
@@ -244,22 +247,6 @@ static struct shadow_rec *shadow_by_pid(struct daemon *d, pid_t pid)
 	return NULL;
 }
 
-static int send_fd(int ctl, const void *token, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { (void *)token, HC_TOKEN_LEN };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-
-	memset(cbuf, 0, sizeof(cbuf));
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(ctl, &m, MSG_NOSIGNAL | MSG_DONTWAIT) == HC_TOKEN_LEN ? 0 : -errno;
-}
-
 /* A stream dial: hand the socket to the shadow that issued the ticket; it checks the token. */
 static void route_stream(struct daemon *d, struct pending *p)
 {
@@ -275,11 +262,39 @@ static void route_stream(struct daemon *d, struct pending *p)
 		log_warn_limited("stream dial for unknown session %u refused", ntohl(pid));
 		goto out;
 	}
-	if (fcntl(p->fd, F_SETFL, 0) != 0 || send_fd(rec->ctl, hello + 8, p->fd) != 0)
+	if (fcntl(p->fd, F_SETFL, 0) != 0 || hc_send_fd(rec->ctl, hello + 8, HC_TOKEN_LEN, p->fd) != 0)
 		log_warn("stream could not be passed to shadow %d", (int)rec->pid);
 out:
 	close(p->fd);
 	p->fd = -1;
+}
+
+/* A stream dial in TLS: its token is inside; the shadow runs the handshake and checks it. */
+static void route_tls_stream(struct daemon *d, struct pending *p)
+{
+	unsigned char hello[HC_STREAM_TLS_HELLO_LEN];
+	struct shadow_rec *rec;
+	uint32_t pid;
+
+	if (recv(p->fd, hello, sizeof(hello), MSG_DONTWAIT) != (ssize_t)sizeof(hello))
+		goto out;
+	memcpy(&pid, hello + 4, 4);
+	rec = shadow_by_pid(d, (pid_t)ntohl(pid));
+	if (!rec || !rec->authenticated || rec->ctl < 0) {
+		log_warn_limited("stream dial for unknown session %u refused", ntohl(pid));
+		goto out;
+	}
+	if (fcntl(p->fd, F_SETFL, 0) != 0 || hc_send_fd(rec->ctl, "T", 1, p->fd) != 0)
+		log_warn("stream could not be passed to shadow %d", (int)rec->pid);
+out:
+	close(p->fd);
+	p->fd = -1;
+}
+
+/* The @n bytes seen so far could begin @magic (4 bytes). */
+static int is_prefix_of(const unsigned char *seen, size_t n, const char *magic)
+{
+	return memcmp(seen, magic, n < 4 ? n : 4) == 0;
 }
 
 static void on_pending(struct daemon *d, struct pending *p)
@@ -292,8 +307,10 @@ static void on_pending(struct daemon *d, struct pending *p)
 	if (n <= 0) {
 		close(p->fd);
 		p->fd = -1;
-	} else if (peek[0] != HC_STREAM_MAGIC[0] ||
-		   (n >= 4 && memcmp(peek, HC_STREAM_MAGIC, 4) != 0)) {
+	} else if (is_prefix_of(peek, (size_t)n, HC_STREAM_TLS_MAGIC)) {
+		if (n >= HC_STREAM_TLS_HELLO_LEN)
+			route_tls_stream(d, p);
+	} else if (!is_prefix_of(peek, (size_t)n, HC_STREAM_MAGIC)) {
 		start_session(d, p);   /* anything else is an ONC RPC record */
 	} else if (n == (ssize_t)sizeof(peek)) {
 		route_stream(d, p);
@@ -432,7 +449,8 @@ static int on_accept(struct daemon *d, struct listener *l)
 				 "(--max-unauth %d), none idle or stalled", d->o->max_unauth);
 		goto refuse;
 	}
-	d->pending[slot] = (struct pending){ fd, l->kind, 0, shadow_now_ms(), d->accepted++, source };
+	d->pending[slot] = (struct pending){ fd, l->kind, l->tls_required, 0, shadow_now_ms(),
+					     d->accepted++, source };
 	d->pending[slot].deadline_ms = d->pending[slot].since_ms + d->o->auth_timeout_s * 1000;
 	return 0;
 refuse:
@@ -724,7 +742,7 @@ static int load_key(struct daemon *d)
 	int r;
 
 	if (!d->o->keyfile) {
-		log_err("tcp: listeners need --key FILE (it is created, mode 0600, if absent)");
+		log_err("tcp: listeners and --tls need --key FILE (it is created, mode 0600, if absent)");
 		return -EINVAL;
 	}
 	r = hc_key_load_or_create(d->o->keyfile, d->sopts.key);
@@ -757,7 +775,7 @@ static int write_address_file(struct daemon *d)
 
 static int open_listeners(struct daemon *d)
 {
-	int r, need_key = 0;
+	int r, need_key = d->o->tls && d->o->nlisten > 0;
 
 	for (int i = 0; i < d->o->nlisten; i++) {
 		const char *url = d->o->listen[i];
@@ -778,7 +796,9 @@ static int open_listeners(struct daemon *d)
 			return r;
 		}
 		d->nlisteners++;
-		log_info("listening on %s", d->listeners[i].url);
+		d->listeners[i].tls_required = d->o->tls || !is_loopback(d->o->listen[i]);
+		log_info("listening on %s%s", d->listeners[i].url,
+			 d->listeners[i].tls_required ? " (TLS required)" : "");
 		if (d->o->rpcbind && d->listeners[i].kind == LISTEN_TCP &&
 		    oncrpc_rpcbind_register(&d->listeners[i]) != 0)
 			log_warn("rpcbind did not take the registration of %s", d->listeners[i].url);

@@ -10,7 +10,8 @@ struct daemon_opts {
 	int nlisten;
 	const char *keyfile;
 	const char *address_file;  /* where the bound addresses are written, one per line */
-	int allow_remote;          /* tcp: may listen beyond loopback */
+	int allow_remote;          /* tcp: may listen beyond loopback (in TLS only) */
+	int tls;                   /* TLS required on every listener, loopback and unix: too */
 	int rpcbind;               /* register tcp: listeners with the local rpcbind */
 	int max_sessions;
 	int max_unauth;

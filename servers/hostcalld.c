@@ -24,7 +24,8 @@ static void usage(FILE *f)
 		"  --kvm-shm NAME      its shared memory as /dev/shm/NAME (default: anonymous)\n"
 		"  --channels N        sessions the shared memory holds, 1 to 64 (default 16)\n"
 		"  --key FILE          shared key for tcp: (created 0600 if absent)\n"
-		"  --allow-remote      let tcp: listen beyond loopback\n"
+		"  --allow-remote      let tcp: listen beyond loopback (TLS required there)\n"
+		"  --tls               require TLS on every listener, loopback and unix: too\n"
 		"  --rpcbind           register tcp: listeners with the local rpcbind\n"
 		"  --max-sessions N    sessions at once (default 64)\n"
 		"  --max-unauth N      unauthenticated connections at once (default 16)\n"
@@ -50,12 +51,13 @@ static int parse_int(const char *s, int min, int max, int *out)
 }
 
 enum { O_KEY = 256, O_ALLOW, O_MAXS, O_MAXU, O_AUTHT, O_GRACE, O_ADDR, O_LEVEL, O_SYSLOG,
-       O_VERSION, O_RPCBIND, O_KVM, O_KVM_SHM, O_CHANNELS, O_MODDIR };
+       O_VERSION, O_RPCBIND, O_KVM, O_KVM_SHM, O_CHANNELS, O_MODDIR, O_TLS };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, 'l' },
 	{ "key", required_argument, NULL, O_KEY },
 	{ "allow-remote", no_argument, NULL, O_ALLOW },
+	{ "tls", no_argument, NULL, O_TLS },
 	{ "kvm", required_argument, NULL, O_KVM },
 	{ "kvm-shm", required_argument, NULL, O_KVM_SHM },
 	{ "channels", required_argument, NULL, O_CHANNELS },
@@ -111,6 +113,7 @@ static int parse_option(int c, struct daemon_opts *o, int *level, int *use_syslo
 		return 0;
 	case O_KEY: o->keyfile = optarg; return 0;
 	case O_ALLOW: o->allow_remote = 1; return 0;
+	case O_TLS: o->tls = 1; return 0;
 	case O_KVM: o->kvm_socket = optarg; return 0;
 	case O_KVM_SHM: o->kvm_shm = optarg; return 0;
 	case O_CHANNELS: return parse_int(optarg, 1, 64, &o->kvm_channels) ? bad("--channels", optarg) : 0;

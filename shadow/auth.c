@@ -7,6 +7,12 @@
 #include "log.h"
 #include "shadow.h"
 
+/* The TLS session's channel binding, which both proofs cover, where the session runs TLS. */
+static const uint8_t *binding_of(const struct shadow *sh)
+{
+	return sh->has_binding ? sh->binding : NULL;
+}
+
 int shadow_auth_begin(struct shadow *sh, void *args, void *res)
 {
 	hc_auth_begin_args *a = args;
@@ -19,7 +25,7 @@ int shadow_auth_begin(struct shadow *sh, void *args, void *res)
 	}
 	memcpy(sh->client_nonce, a->client_nonce, HC_NONCE_LEN);
 	if (hc_random(sh->server_nonce, HC_NONCE_LEN) != 0 ||
-	    hc_auth_mac(sh->opts.key, HC_AUTH_SERVER, sh->client_nonce, sh->server_nonce,
+	    hc_auth_mac(sh->opts.key, HC_AUTH_SERVER, sh->client_nonce, sh->server_nonce, binding_of(sh),
 			(uint8_t *)ok->server_mac) != 0) {
 		r->err = HC_EIO;
 		return 0;
@@ -48,7 +54,7 @@ int shadow_auth_finish(struct shadow *sh, void *args, void *res)
 		return 0;
 	}
 	sh->auth_stage = 2;
-	if (hc_auth_check(sh->opts.key, HC_AUTH_CLIENT, sh->client_nonce, sh->server_nonce,
+	if (hc_auth_check(sh->opts.key, HC_AUTH_CLIENT, sh->client_nonce, sh->server_nonce, binding_of(sh),
 			  (uint8_t *)a->client_mac) != 0) {
 		log_warn("authentication failed: wrong key proof; closing the connection");
 		*r = HC_EAUTH;

@@ -12,7 +12,7 @@
 #include "log.h"
 #include "shadow.h"
 
-enum { SLOT_CONN, SLOT_CTL, SLOT_SIG, SLOT_FIXED };
+enum { SLOT_CONN, SLOT_CTL, SLOT_SIG, SLOT_TLS, SLOT_FIXED };
 #define POLL_MAX (SLOT_FIXED + 1 + SHADOW_CONN_POLL_MAX + SHADOW_PUMP_MAX * 2)
 
 static void on_signals(struct shadow *sh)
@@ -36,6 +36,8 @@ static int fill_fixed(struct shadow *sh, struct pollfd *p, short conn_events)
 	p[SLOT_CTL].events = POLLIN;
 	p[SLOT_SIG].fd = sh->sig_fd;
 	p[SLOT_SIG].events = POLLIN;
+	p[SLOT_TLS].fd = sh->tls_deliveries[0];   /* -1 until a stream comes in TLS */
+	p[SLOT_TLS].events = POLLIN;
 	for (int i = 0; i < SLOT_FIXED; i++)
 		p[i].revents = 0;
 	return SLOT_FIXED;
@@ -73,6 +75,8 @@ static void handle_side_events(struct shadow *sh, struct pollfd *p, int pump_at,
 		on_signals(sh);
 	if (p[SLOT_CTL].revents)
 		streams_on_ctl(sh);
+	if (p[SLOT_TLS].revents)
+		streams_on_tls(sh);
 	pumps_run(sh, p + pump_at, n - pump_at);
 }
 

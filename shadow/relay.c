@@ -104,6 +104,7 @@ static void forget_parent_state(struct shadow *sh)
 	if (sh->ctl_fd >= 0)
 		close(sh->ctl_fd);
 	sh->ctl_fd = -1;
+	streams_close_tls(sh);
 	pumps_close_all(sh);
 	memset(sh->tickets, 0, sizeof(sh->tickets));
 	for (int i = 0; i < SHADOW_CHILD_MAX; i++)

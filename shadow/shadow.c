@@ -67,6 +67,7 @@ int shadow_init(struct shadow *sh, const struct shadow_opts *opts, int ctl_fd)
 	sh->opts = *opts;
 	sh->authenticated = opts->authenticated;
 	sh->sig_fd = -1;
+	sh->tls_deliveries[0] = sh->tls_deliveries[1] = -1;
 	if ((r = handles_init(&sh->handles, handles_limit_from_rlimit())) != 0)
 		return r;
 	signal(SIGPIPE, SIG_IGN);
@@ -106,6 +107,7 @@ int shadow_run(struct shadow *sh)
 	modules_close_all(sh);
 	if (sh->ctl_fd >= 0)
 		close(sh->ctl_fd);
+	streams_close_tls(sh);
 	close(sh->sig_fd);
 	return 0;
 }

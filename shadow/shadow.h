@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "auth.h"
 #include "handles.h"
 #include "keyfile.h"
 #include "rpc/hostcall.h"
@@ -88,6 +89,7 @@ struct shadow_opts {
 	int authenticated;       /* the listener vouched for the peer (unix: its uid) */
 	int has_key;
 	uint8_t key[HC_KEY_LEN];
+	int tls_required;        /* no call but the AUTH_TLS probe before TLS runs */
 	int grace_ms;            /* SIGHUP to SIGKILL for the session's children */
 	int auth_timeout_s;
 	const char *const *module_dirs;  /* absolute, searched in order for NAME.so */
@@ -106,6 +108,9 @@ struct shadow {
 	int auth_stage;          /* 0: nothing yet, 1: nonces exchanged, 2: done or failed */
 	uint8_t client_nonce[HC_NONCE_LEN];
 	uint8_t server_nonce[HC_NONCE_LEN];
+	int has_binding;         /* the session runs TLS: the key proofs cover its binding */
+	uint8_t binding[HC_AUTH_BINDING_LEN];
+	int tls_deliveries[2];   /* TLS streams' pump threads hand joined streams to the loop: -1 */
 
 	const struct shadow_conn_ops *conn_ops;
 	void *conn;
@@ -330,6 +335,10 @@ int children_of_self(int (*fn)(pid_t pid, pid_t pgid, void *ctx), void *ctx);
 /* ---- streams.c ---- */
 /* streams_on_ctl - take a stream connection hostcalld passed on ctl_fd. */
 void streams_on_ctl(struct shadow *sh);
+/* streams_on_tls - join the streams whose TLS handshake and token a pump thread has read. */
+void streams_on_tls(struct shadow *sh);
+/* streams_close_tls - close the TLS streams' delivery socketpair (the end, or a fork). */
+void streams_close_tls(struct shadow *sh);
 /* streams_expire - drop tickets whose time is up. Returns: ms to the next expiry, or -1. */
 int streams_expire(struct shadow *sh);
 /* pumps_pollfds - add the pumps' fds to @p (at most @max). Returns: how many were added. */

@@ -1,4 +1,4 @@
-/* streams.c: streams in the shadow: one-time tickets, joining dialled sockets, and pumps. */
+/* streams.c: streams in the shadow: one-time tickets, joining dialled sockets (in TLS where the session is), and pumps. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +14,11 @@
 
 #include "auth.h"
 #include "errmap.h"
+#include "io.h"
 #include "log.h"
 #include "shadow.h"
 #include "transport.h"
+#include "tunnel.h"
 
 /* ---- tickets ---- */
 
@@ -87,7 +89,13 @@ static struct shadow_ticket *ticket_match(struct shadow *sh, const uint8_t *toke
 	return found;
 }
 
-/* Receive one token and one descriptor; anything else is refused and closed. */
+/* What hostcalld sends with a stream dialled in TLS: the token is still inside it. */
+#define TLS_DELIVERY 'T'
+
+/*
+ * Receive one token (or TLS_DELIVERY) and one descriptor; anything else is refused and closed.
+ * Returns: 0 (a token), 1 (a stream to run the TLS handshake on first), or -errno.
+ */
 static int recv_delivery(int ctl, uint8_t token[HC_TOKEN_LEN], int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * 4)];
@@ -107,9 +115,10 @@ static int recv_delivery(int ctl, uint8_t token[HC_TOKEN_LEN], int *fd)
 		for (size_t i = 0; i < k && nfds < 4; i++)
 			memcpy(&fds[nfds++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
 	}
-	if (n == HC_TOKEN_LEN && nfds == 1 && !(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+	if ((n == HC_TOKEN_LEN || (n == 1 && token[0] == TLS_DELIVERY)) && nfds == 1 &&
+	    !(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
 		*fd = fds[0];
-		return 0;
+		return n == 1;
 	}
 	for (int i = 0; i < nfds; i++)
 		close(fds[i]);
@@ -134,21 +143,123 @@ static void join_stream(struct shadow *sh, const uint8_t *token, int fd)
 	memset(t, 0, sizeof(*t));   /* single use, whatever happened */
 }
 
-void streams_on_ctl(struct shadow *sh)
+/* ---- streams in TLS: a thread runs each handshake and hands the tunnel to the loop ---- */
+
+struct tls_stream {
+	int net;
+	int deliver;            /* where the joined stream goes: the loop's tls_deliveries[1] */
+	int timeout_ms;
+	uint8_t key[HC_KEY_LEN];
+};
+
+static void *tls_stream_thread(void *arg)
+{
+	struct tls_stream *ts = arg;
+	uint8_t token[HC_TOKEN_LEN];
+	struct hc_tls *tls = NULL;
+	int app = -1, r;
+
+	r = hc_tls_open(ts->net, HC_TLS_SERVER, ts->key, ts->timeout_ms, &tls);
+	if (r == 0 && (r = hc_tls_read_exact(tls, token, HC_TOKEN_LEN, ts->timeout_ms)) != 0)
+		hc_tls_free(tls);
+	if (r != 0)
+		close(ts->net);
+	else if (hc_tunnel_start(tls, ts->net, fd_floor(), 1, &app, NULL) == 0 &&
+		 hc_send_fd(ts->deliver, token, HC_TOKEN_LEN, app) != 0)
+		log_warn("a TLS stream could not be handed on");
+	if (app >= 0)
+		close(app);
+	sodium_memzero(ts, sizeof(*ts));
+	free(ts);
+	return NULL;
+}
+
+static int tls_deliveries_open(struct shadow *sh)
+{
+	int sp[2];
+
+	if (sh->tls_deliveries[0] >= 0)
+		return 0;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0)
+		return -errno;
+	if ((sp[0] = fd_lift(sp[0])) < 0 || (sp[1] = fd_lift(sp[1])) < 0) {
+		if (sp[0] >= 0)
+			close(sp[0]);
+		return -EMFILE;
+	}
+	sh->tls_deliveries[0] = sp[0];
+	sh->tls_deliveries[1] = sp[1];
+	return 0;
+}
+
+/* A stream dialled in TLS: only a session in TLS takes one; its handshake runs in a thread. */
+static void tls_stream_begin(struct shadow *sh, int fd)
+{
+	struct tls_stream *ts;
+
+	if (!sh->has_binding) {
+		log_warn("stream refused: dialled in TLS for a session in clear");
+		close(fd);
+		return;
+	}
+	if (tls_deliveries_open(sh) != 0 || !(ts = calloc(1, sizeof(*ts)))) {
+		log_warn("stream refused: no room for its TLS handshake");
+		close(fd);
+		return;
+	}
+	*ts = (struct tls_stream){ fd, sh->tls_deliveries[1], SHADOW_TICKET_TTL_MS, { 0 } };
+	memcpy(ts->key, sh->opts.key, HC_KEY_LEN);
+	if (hc_thread_detach(tls_stream_thread, ts) != 0) {
+		log_warn("stream refused: no thread for its TLS handshake");
+		close(fd);
+		sodium_memzero(ts, sizeof(*ts));
+		free(ts);
+	}
+}
+
+/* One delivery from @from: a stream to join, one to run TLS on first, or hostcalld's end. */
+static void on_deliveries(struct shadow *sh, int from, int tls_allowed)
 {
 	uint8_t token[HC_TOKEN_LEN];
 	int fd = -1, r;
 
-	while ((r = recv_delivery(sh->ctl_fd, token, &fd)) != -EAGAIN) {
+	while ((r = recv_delivery(from, token, &fd)) != -EAGAIN) {
 		if (r == -ECONNRESET) {
 			log_info("hostcalld went away: ending the session");
 			sh->ending = 1;
 			return;
 		}
-		if (r == 0)
+		if (r == 1 && tls_allowed) {
+			tls_stream_begin(sh, fd);
+		} else if (r >= 0 && sh->has_binding && from == sh->ctl_fd) {
+			log_warn("stream refused: dialled in clear for a session in TLS");
+			close(fd);
+		} else if (r == 0) {
 			join_stream(sh, token, fd);
-		else if (r != -EPROTO)
+		} else if (r == 1) {
+			close(fd);
+		} else if (r != -EPROTO) {
 			return;
+		}
+	}
+}
+
+void streams_on_ctl(struct shadow *sh)
+{
+	on_deliveries(sh, sh->ctl_fd, 1);
+}
+
+void streams_on_tls(struct shadow *sh)
+{
+	on_deliveries(sh, sh->tls_deliveries[0], 0);
+}
+
+void streams_close_tls(struct shadow *sh)
+{
+	for (int i = 0; i < 2; i++) {
+		if (sh->tls_deliveries[i] >= 0)
+			close(sh->tls_deliveries[i]);
+		sh->tls_deliveries[i] = -1;
 	}
 }
 

@@ -163,11 +163,14 @@ int hc_copy_string(char *buf, size_t len, const char *src)
 	return 0;
 }
 
+/* The proofs cover the TLS session's channel binding, where one runs: none can be relayed. */
 static int authenticate(struct hc_session *s, const uint8_t key[HC_KEY_LEN])
 {
 	hc_auth_begin_args begin;
 	hc_auth_begin_res br;
 	hc_auth_finish_args fin;
+	uint8_t binding[HC_AUTH_BINDING_LEN];
+	const uint8_t *b = hc_transport_binding(s->t, binding) == 0 ? binding : NULL;
 	int r;
 
 	if ((r = hc_random(begin.client_nonce, HC_NONCE_LEN)) != 0)
@@ -180,29 +183,15 @@ static int authenticate(struct hc_session *s, const uint8_t key[HC_KEY_LEN])
 	if (br.err != HC_OK)
 		return -hc_err_to_errno(br.err);
 	r = hc_auth_check(key, HC_AUTH_SERVER, (uint8_t *)begin.client_nonce,
-			  (uint8_t *)br.hc_auth_begin_res_u.ok.server_nonce,
+			  (uint8_t *)br.hc_auth_begin_res_u.ok.server_nonce, b,
 			  (uint8_t *)br.hc_auth_begin_res_u.ok.server_mac);
 	if (r == 0)
 		r = hc_auth_mac(key, HC_AUTH_CLIENT, (uint8_t *)begin.client_nonce,
-				(uint8_t *)br.hc_auth_begin_res_u.ok.server_nonce,
+				(uint8_t *)br.hc_auth_begin_res_u.ok.server_nonce, b,
 				(uint8_t *)fin.client_mac);
 	if (r == 0)
 		r = hc_session_call_err(s, HC_AUTH_FINISH, (xdrproc_t)xdr_hc_auth_finish_args,
 					&fin);
-	return r;
-}
-
-static int authenticate_with_file(struct hc_session *s, const char *keyfile)
-{
-	uint8_t key[HC_KEY_LEN];
-	int r;
-
-	if (!keyfile)
-		return -ENOKEY;
-	if ((r = hc_key_load(keyfile, key)) != 0)
-		return r;
-	r = authenticate(s, key);
-	memset(key, 0, sizeof(key));
 	return r;
 }
 
@@ -222,27 +211,96 @@ const char *hc_connect_error(void)
 	return connect_error;
 }
 
-int hc_connect(const char *url, const char *keyfile, struct hc_session **out)
+static int tls_mode_from_env(void)
 {
-	struct hc_session *s;
+	static const char *const names[] = { [HC_TLS_AUTO] = "auto", [HC_TLS_REQUIRE] = "require",
+					     [HC_TLS_OFF] = "off" };
+	const char *v = getenv("DOSH_TLS");
+
+	if (!v || !*v)
+		return HC_TLS_AUTO;
+	for (int m = HC_TLS_AUTO; m <= HC_TLS_OFF; m++)
+		if (strcmp(v, names[m]) == 0)
+			return m;
+	hc_set_connect_error("DOSH_TLS=%s: expected require, auto or off", v);
+	return -EINVAL;
+}
+
+/* The key, where one was named: tcp: needs it; unix: takes it only to run TLS. */
+static int load_key(const char *url, const char *keyfile, uint8_t key[HC_KEY_LEN], int *have)
+{
 	int r;
 
+	*have = 0;
+	if (!keyfile)
+		return 0;
+	r = hc_key_load(keyfile, key);
+	if (r != 0 && strncmp(url, "tcp:", 4) != 0)
+		return 0;
+	*have = r == 0;
+	return r;
+}
+
+static int open_session(const char *url, const char *keyfile, const struct hc_open_params *p,
+			struct hc_session *s)
+{
+	int r;
+
+	if ((r = hc_transport_open(url, p, &s->t)) != 0)
+		return r;
+	if (!hc_transport_needs_key(s->t))
+		return 0;
+	if (!keyfile)
+		return -ENOKEY;
+	return p->key ? authenticate(s, p->key) : -ENOKEY;
+}
+
+int hc_connect_with(const char *url, const struct hc_connect_opts *o, struct hc_session **out)
+{
+	struct hc_connect_opts none = { NULL, HC_TLS_DEFAULT };
+	struct hc_open_params p;
+	uint8_t key[HC_KEY_LEN];
+	struct hc_session *s;
+	int r, have_key;
+
 	connect_error[0] = '\0';
+	o = o ? o : &none;
+	p.tls = o->tls == HC_TLS_DEFAULT ? tls_mode_from_env() : (int)o->tls;
+	if (p.tls < 0)
+		return p.tls;
+	if ((r = load_key(url, o->keyfile, key, &have_key)) != 0)
+		return r;
+	p.key = have_key ? key : NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->root = s;
 	s->timeout_ms = HC_DEFAULT_TIMEOUT_MS;
-	if ((r = hc_transport_open(url, &s->t)) != 0)
-		goto err;
-	if (hc_transport_needs_key(s->t) && (r = authenticate_with_file(s, keyfile)) != 0)
-		goto err;
+	r = open_session(url, o->keyfile, &p, s);
+	memset(key, 0, sizeof(key));
+	if (r != 0) {
+		hc_transport_close(s->t);
+		free(s);
+		return r;
+	}
 	*out = s;
 	return 0;
-err:
-	hc_transport_close(s->t);
-	free(s);
-	return r;
+}
+
+int hc_connect(const char *url, const char *keyfile, struct hc_session **out)
+{
+	struct hc_connect_opts o = { keyfile, HC_TLS_DEFAULT };
+
+	return hc_connect_with(url, &o, out);
+}
+
+int hc_session_security(struct hc_session *s, char *buf, size_t len)
+{
+	struct hc_transport *t = s->root->t;
+
+	if (len)
+		buf[0] = '\0';
+	return t->ops->security ? t->ops->security(t, buf, len) : 0;
 }
 
 void hc_disconnect(struct hc_session *s)

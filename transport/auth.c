@@ -1,4 +1,4 @@
-/* auth.c: HMAC-SHA256 proofs over both nonces (libsodium), checked in constant time. */
+/* auth.c: HMAC-SHA256 proofs over both nonces and the TLS binding (libsodium), checked in constant time. */
 #include <errno.h>
 #include <string.h>
 
@@ -12,8 +12,8 @@ static const char *const role_label[] = {
 };
 
 int hc_auth_mac(const uint8_t key[HC_KEY_LEN], enum hc_auth_role role,
-		const uint8_t client_nonce[HC_NONCE_LEN],
-		const uint8_t server_nonce[HC_NONCE_LEN], uint8_t mac[HC_MAC_LEN])
+		const uint8_t client_nonce[HC_NONCE_LEN], const uint8_t server_nonce[HC_NONCE_LEN],
+		const uint8_t *binding, uint8_t mac[HC_MAC_LEN])
 {
 	crypto_auth_hmacsha256_state st;
 	const char *label = role_label[role];
@@ -24,17 +24,19 @@ int hc_auth_mac(const uint8_t key[HC_KEY_LEN], enum hc_auth_role role,
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)label, strlen(label) + 1);
 	crypto_auth_hmacsha256_update(&st, client_nonce, HC_NONCE_LEN);
 	crypto_auth_hmacsha256_update(&st, server_nonce, HC_NONCE_LEN);
+	if (binding)
+		crypto_auth_hmacsha256_update(&st, binding, HC_AUTH_BINDING_LEN);
 	crypto_auth_hmacsha256_final(&st, mac);
 	sodium_memzero(&st, sizeof(st));
 	return 0;
 }
 
 int hc_auth_check(const uint8_t key[HC_KEY_LEN], enum hc_auth_role role,
-		  const uint8_t client_nonce[HC_NONCE_LEN],
-		  const uint8_t server_nonce[HC_NONCE_LEN], const uint8_t mac[HC_MAC_LEN])
+		  const uint8_t client_nonce[HC_NONCE_LEN], const uint8_t server_nonce[HC_NONCE_LEN],
+		  const uint8_t *binding, const uint8_t mac[HC_MAC_LEN])
 {
 	uint8_t want[HC_MAC_LEN];
-	int r = hc_auth_mac(key, role, client_nonce, server_nonce, want);
+	int r = hc_auth_mac(key, role, client_nonce, server_nonce, binding, want);
 
 	if (r == 0 && sodium_memcmp(want, mac, HC_MAC_LEN) != 0)
 		r = -EACCES;

@@ -26,4 +26,13 @@ int hc_read_full(int fd, void *buf, size_t len, size_t *got);
  */
 int hc_fd_lift(int fd, int floor);
 
+/*
+ * hc_send_fd - send the @len bytes of @msg and descriptor @fd in one message on unix socket
+ * @sock, without waiting and without SIGPIPE. Returns: 0 or -errno.
+ */
+int hc_send_fd(int sock, const void *msg, size_t len, int fd);
+
+/* hc_now_ms - a monotonic clock in milliseconds. */
+long long hc_now_ms(void);
+
 #endif

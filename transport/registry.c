@@ -31,7 +31,7 @@ const struct hc_transport_ops *hc_transport_lookup(const char *url, const char *
 	return NULL;
 }
 
-int hc_transport_open(const char *url, struct hc_transport **out)
+int hc_transport_open(const char *url, const struct hc_open_params *p, struct hc_transport **out)
 {
 	const char *where;
 	const struct hc_transport_ops *ops = hc_transport_lookup(url, &where);
@@ -40,5 +40,5 @@ int hc_transport_open(const char *url, struct hc_transport **out)
 		return -EINVAL;
 	if (!ops)
 		return -EPROTONOSUPPORT;
-	return ops->open(where, out);
+	return ops->open(where, p, out);
 }

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -14,6 +13,7 @@
 #include <openssl/objects.h>
 #include <openssl/ssl.h>
 
+#include "io.h"
 #include "tls.h"
 
 #define PUMP_BUF (16 * 1024)   /* one TLS record's worth */
@@ -139,19 +139,11 @@ static SSL_CTX *new_ctx(enum hc_tls_role role)
 
 /* ---- waiting ---- */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for what SSL error @err asks of @fd. Returns: 0, -ETIMEDOUT, or -EPROTO (another error). */
 static int wait_for(int fd, int err, long long deadline)
 {
 	struct pollfd p = { .fd = fd };
-	long long left = deadline - now_ms();
+	long long left = deadline - hc_now_ms();
 
 	if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
 		return -EPROTO;
@@ -190,7 +182,7 @@ static int check_session(SSL *ssl)
 
 static int handshake(struct hc_tls *t, enum hc_tls_role role, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = hc_now_ms() + timeout_ms;
 	int r, err;
 
 	for (;;) {
@@ -234,6 +226,32 @@ fail:
 	}
 	ERR_clear_error();
 	return r;
+}
+
+int hc_tls_read_exact(struct hc_tls *t, void *buf, size_t len, int timeout_ms)
+{
+	long long deadline = hc_now_ms() + timeout_ms;
+	size_t have = 0;
+	int n, err, r;
+
+	while (have < len) {
+		if ((n = SSL_read(t->ssl, (char *)buf + have, (int)(len - have))) > 0) {
+			have += (size_t)n;
+			continue;
+		}
+		err = SSL_get_error(t->ssl, n);
+		if (err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SYSCALL) {
+			t->broken = err == SSL_ERROR_SYSCALL;
+			ERR_clear_error();
+			return -ECONNRESET;
+		}
+		if ((r = wait_for(t->fd, err, deadline)) != 0) {
+			t->broken = r == -EPROTO;
+			ERR_clear_error();
+			return r;
+		}
+	}
+	return 0;
 }
 
 int hc_tls_exporter(struct hc_tls *t, uint8_t out[HC_TLS_EXPORTER_LEN])

@@ -39,6 +39,13 @@ int hc_tls_psk_derive(const uint8_t key[HC_KEY_LEN], uint8_t psk[HC_TLS_PSK_LEN]
 int hc_tls_open(int fd, enum hc_tls_role role, const uint8_t key[HC_KEY_LEN], int timeout_ms,
 		struct hc_tls **out);
 
+/*
+ * hc_tls_read_exact - read exactly @len bytes of application data from @t within @timeout_ms,
+ * before any pump runs (what follows stays buffered for it).
+ * Returns: 0, -ETIMEDOUT, -ECONNRESET (ended first), or -EPROTO.
+ */
+int hc_tls_read_exact(struct hc_tls *t, void *buf, size_t len, int timeout_ms);
+
 /* hc_tls_exporter - @t's channel binding (RFC 9266 tls-exporter). Returns: 0 or -EIO. */
 int hc_tls_exporter(struct hc_tls *t, uint8_t out[HC_TLS_EXPORTER_LEN]);
 

@@ -4,11 +4,11 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
 #include "rpc/hostcall.h"
+#include "io.h"
 #include "tls_probe.h"
 
 #define LAST_FRAGMENT 0x80000000u
@@ -53,14 +53,6 @@ int hc_tls_probe_reply(const unsigned char *rec, size_t len, uint32_t xid)
 	return memcmp(rec + 20, HC_STARTTLS, sizeof(HC_STARTTLS) - 1) == 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Exactly @len bytes from @fd by @deadline. Returns: 0, -ETIMEDOUT or -ECONNRESET. */
 static int read_exactly(int fd, unsigned char *buf, size_t len, long long deadline)
 {
@@ -68,7 +60,7 @@ static int read_exactly(int fd, unsigned char *buf, size_t len, long long deadli
 
 	while (have < len) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = deadline - now_ms();
+		long long left = deadline - hc_now_ms();
 		ssize_t n;
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
 			return -ETIMEDOUT;
@@ -85,7 +77,7 @@ static int read_exactly(int fd, unsigned char *buf, size_t len, long long deadli
 int hc_tls_probe(int fd, int timeout_ms)
 {
 	unsigned char call[HC_TLS_PROBE_LEN], mark[4], rec[HC_TLS_PROBE_REPLY_MAX];
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = hc_now_ms() + timeout_ms;
 	uint32_t xid, frag;
 	int r;
 

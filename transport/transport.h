@@ -2,6 +2,8 @@
 #ifndef HC_TRANSPORT_H
 #define HC_TRANSPORT_H
 
+#include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <rpc/rpc.h>
@@ -22,6 +24,12 @@ static inline bool_t hc_xdr_void(XDR *x, void *p)
 #define HC_STREAM_MAGIC "HCS1"
 #define HC_STREAM_HELLO_LEN (4 + 4 + HC_TOKEN_LEN)
 /*
+ * A stream of a session in TLS: this magic and the shadow's pid in clear (hostcalld routes by
+ * it), then the TLS handshake, then the token inside TLS, and the host's ACK.
+ */
+#define HC_STREAM_TLS_MAGIC "HCT1"
+#define HC_STREAM_TLS_HELLO_LEN 8
+/*
  * When the host end of a stream into a host file fails (ENOSPC, EIO, EFBIG …), the shadow
  * sends this magic and the hc_err, 4 bytes big-endian, back the other way before it closes
  * the stream: the guest learns why its writes broke (hc_stream_finish()).
@@ -31,11 +39,17 @@ static inline bool_t hc_xdr_void(XDR *x, void *p)
 /* The byte the host answers once the stream is joined. */
 #define HC_STREAM_ACK 0x06
 
+/* What hc_connect() gives a backend beyond the URL. */
+struct hc_open_params {
+	const uint8_t *key;    /* the shared key (HC_KEY_LEN bytes), or NULL: none was given */
+	int tls;               /* enum hc_tls_mode, never HC_TLS_DEFAULT */
+};
+
 struct hc_transport_ops {
 	const char *scheme;    /* the URL scheme this backend serves, without ':' */
 	int needs_key;         /* the host demands the shared-key proof */
 	/* open - connect to @where (the URL after "scheme:"). Returns: 0 or -errno. */
-	int (*open)(const char *where, struct hc_transport **out);
+	int (*open)(const char *where, const struct hc_open_params *p, struct hc_transport **out);
 	/* call - one hostcall: encode @args, wait at most @timeout_ms, decode @res. */
 	int (*call)(struct hc_transport *t, uint32_t proc, xdrproc_t xargs, void *args,
 		    xdrproc_t xres, void *res, int timeout_ms);
@@ -73,6 +87,13 @@ struct hc_transport_ops {
 	 */
 	int (*module_call)(struct hc_transport *t, int module, uint32_t func, size_t len,
 			   int timeout_ms);
+	/*
+	 * binding - optional: the channel binding of the TLS session under @t (RFC 9266
+	 * tls-exporter), which the key proofs cover. Returns: 0, or -ENOSYS when none runs.
+	 */
+	int (*binding)(struct hc_transport *t, uint8_t out[32]);
+	/* security - optional: what protects @t, for people ("TLSv1.3 …"). Returns: 1, or 0: nothing. */
+	int (*security)(struct hc_transport *t, char *buf, size_t len);
 	void (*close)(struct hc_transport *t);
 };
 
@@ -117,7 +138,13 @@ const struct hc_transport_ops *hc_transport_lookup(const char *url, const char *
  */
 void hc_set_connect_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* hc_transport_open - look up @url's backend and open it. Returns: 0 or -errno. */
-int hc_transport_open(const char *url, struct hc_transport **out);
+/* hc_transport_open - look up @url's backend and open it with @p. Returns: 0 or -errno. */
+int hc_transport_open(const char *url, const struct hc_open_params *p, struct hc_transport **out);
+
+/* hc_transport_binding - @t's channel binding. Returns: 0, or -ENOSYS when it has none. */
+static inline int hc_transport_binding(struct hc_transport *t, uint8_t out[32])
+{
+	return t->ops->binding ? t->ops->binding(t, out) : -ENOSYS;
+}
 
 #endif

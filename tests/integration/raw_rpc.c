@@ -50,7 +50,7 @@ int test_raw_authenticate(CLIENT *c, const char *keyfile)
 		      (xdrproc_t)xdr_hc_auth_begin_res, &br, tv5) != RPC_SUCCESS)
 		return -1;
 	hc_auth_mac(key, HC_AUTH_CLIENT, (uint8_t *)b.client_nonce,
-		    (uint8_t *)br.hc_auth_begin_res_u.ok.server_nonce, (uint8_t *)f.client_mac);
+		    (uint8_t *)br.hc_auth_begin_res_u.ok.server_nonce, NULL, (uint8_t *)f.client_mac);
 	if (clnt_call(c, HC_AUTH_FINISH, (xdrproc_t)xdr_hc_auth_finish_args, &f,
 		      (xdrproc_t)xdr_hc_err, &e, tv5) != RPC_SUCCESS)
 		return -1;

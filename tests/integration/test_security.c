@@ -311,13 +311,16 @@ static int dial_with(const hc_stream_ticket *t)
 	return ok ? 0 : -1;
 }
 
+/* In clear (a loopback listener allows it): the hello carries the token itself. */
 static void stream_tickets__single_use_and_unguessable(void **state)
 {
-	struct hc_session *s = test_connect(&daemon_);
+	struct hc_connect_opts clear = { daemon_.key, HC_TLS_OFF };
+	struct hc_session *s = NULL;
 	hc_stream_res res;
 	hc_stream_ticket forged;
 
 	(void)state;
+	assert_int_equal(hc_connect_with(daemon_.tcp_url, &clear, &s), 0);
 	memset(&res, 0, sizeof(res));
 	assert_int_equal(hc_session_call(s, HC_STREAM_CREATE, (xdrproc_t)hc_xdr_void, NULL,
 					 (xdrproc_t)xdr_hc_stream_res, &res), 0);
@@ -371,15 +374,17 @@ static void daemon_key__absent__created_0600(void **state)
 	assert_int_equal(st.st_size, 65);
 }
 
-/* RFC 9289's probe to a hostcalld that runs no TLS yet: a clear no, and the connection still serves. */
-static void tls_probe__answered_no__connection_still_serves(void **state)
+/* RFC 9289's probe on the ordinary port: STARTTLS, and a plain NULL call still answered beside it. */
+static void tls_probe__answered_starttls__plain_null_still_answered(void **state)
 {
-	int fd;
+	int fd, probe_fd = raw_connect();
 	CLIENT *c = raw_client(&fd);
 
 	(void)state;
+	assert_true(probe_fd >= 0);
+	assert_int_equal(hc_tls_probe(probe_fd, 5000), 1);
+	close(probe_fd);
 	assert_non_null(c);
-	assert_int_equal(hc_tls_probe(fd, 5000), 0);
 	assert_int_equal(clnt_call(c, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void,
 				   NULL, tv5), RPC_SUCCESS);
 	clnt_destroy(c);
@@ -431,7 +436,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(max_sessions__extra_session_refused, setup, teardown),
 		cmocka_unit_test(daemon_key__world_readable__refused_at_start),
 		cmocka_unit_test_setup_teardown(daemon_key__absent__created_0600, setup, teardown),
-		cmocka_unit_test_setup_teardown(tls_probe__answered_no__connection_still_serves, setup,
+		cmocka_unit_test_setup_teardown(tls_probe__answered_starttls__plain_null_still_answered, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(unix_peer__other_uid__refused, setup, teardown),
 	};

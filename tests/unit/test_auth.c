@@ -32,7 +32,7 @@ static void mac__matches_independent_hmac_sha256(void **state)
 	memcpy(msg + sizeof(label), cn, HC_NONCE_LEN);
 	memcpy(msg + sizeof(label) + HC_NONCE_LEN, sn, HC_NONCE_LEN);
 	crypto_auth_hmacsha256(want, msg, sizeof(msg), key);
-	assert_int_equal(hc_auth_mac(key, HC_AUTH_CLIENT, cn, sn, got), 0);
+	assert_int_equal(hc_auth_mac(key, HC_AUTH_CLIENT, cn, sn, NULL, got), 0);
 	assert_memory_equal(got, want, 32);
 }
 
@@ -41,18 +41,32 @@ static void check__right_proof_accepted_any_change_refused(void **state)
 	uint8_t mac[HC_MAC_LEN], other[HC_KEY_LEN];
 
 	(void)state;
-	assert_int_equal(hc_auth_mac(key, HC_AUTH_CLIENT, cn, sn, mac), 0);
-	assert_int_equal(hc_auth_check(key, HC_AUTH_CLIENT, cn, sn, mac), 0);
-	assert_int_equal(hc_auth_check(key, HC_AUTH_SERVER, cn, sn, mac), -EACCES);  /* no reflection */
-	assert_int_equal(hc_auth_check(key, HC_AUTH_CLIENT, sn, cn, mac), -EACCES);  /* order */
+	assert_int_equal(hc_auth_mac(key, HC_AUTH_CLIENT, cn, sn, NULL, mac), 0);
+	assert_int_equal(hc_auth_check(key, HC_AUTH_CLIENT, cn, sn, NULL, mac), 0);
+	assert_int_equal(hc_auth_check(key, HC_AUTH_SERVER, cn, sn, NULL, mac), -EACCES);  /* no reflection */
+	assert_int_equal(hc_auth_check(key, HC_AUTH_CLIENT, sn, cn, NULL, mac), -EACCES);  /* order */
 	memcpy(other, key, sizeof(other));
 	other[5] ^= 1;
-	assert_int_equal(hc_auth_check(other, HC_AUTH_CLIENT, cn, sn, mac), -EACCES);
+	assert_int_equal(hc_auth_check(other, HC_AUTH_CLIENT, cn, sn, NULL, mac), -EACCES);
 	for (int bit = 0; bit < HC_MAC_LEN * 8; bit += 37) {
 		mac[bit / 8] ^= (uint8_t)(1 << (bit % 8));
-		assert_int_equal(hc_auth_check(key, HC_AUTH_CLIENT, cn, sn, mac), -EACCES);
+		assert_int_equal(hc_auth_check(key, HC_AUTH_CLIENT, cn, sn, NULL, mac), -EACCES);
 		mac[bit / 8] ^= (uint8_t)(1 << (bit % 8));
 	}
+}
+
+static void check__proof_bound_to_one_tls_session(void **state)
+{
+	uint8_t mac[HC_MAC_LEN], binding[HC_AUTH_BINDING_LEN], other[HC_AUTH_BINDING_LEN];
+
+	(void)state;
+	memset(binding, 0x5a, sizeof(binding));
+	memcpy(other, binding, sizeof(other));
+	other[HC_AUTH_BINDING_LEN - 1] ^= 0x80;
+	assert_int_equal(hc_auth_mac(key, HC_AUTH_CLIENT, cn, sn, binding, mac), 0);
+	assert_int_equal(hc_auth_check(key, HC_AUTH_CLIENT, cn, sn, binding, mac), 0);
+	assert_int_equal(hc_auth_check(key, HC_AUTH_CLIENT, cn, sn, other, mac), -EACCES);
+	assert_int_equal(hc_auth_check(key, HC_AUTH_CLIENT, cn, sn, NULL, mac), -EACCES);
 }
 
 static void random__fresh_each_time(void **state)
@@ -70,6 +84,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mac__matches_independent_hmac_sha256),
 		cmocka_unit_test(check__right_proof_accepted_any_change_refused),
+		cmocka_unit_test(check__proof_bound_to_one_tls_session),
 		cmocka_unit_test(random__fresh_each_time),
 	};
 

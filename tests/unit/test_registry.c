@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "hostcall.h"
 #include "oncrpc_client.h"
 #include "transport.h"
 
@@ -33,13 +34,14 @@ static void lookup__unknown_or_partial_scheme__null(void **state)
 
 static void open__bad_urls__clear_errors(void **state)
 {
+	struct hc_open_params params = { NULL, HC_TLS_AUTO };
 	struct hc_transport *t = NULL;
 
 	(void)state;
-	assert_int_equal(hc_transport_open("no-colon", &t), -EINVAL);
-	assert_int_equal(hc_transport_open("carrier-pigeon:1", &t), -EPROTONOSUPPORT);
-	assert_int_equal(hc_transport_open("tcp://missing-port", &t), -EINVAL);
-	assert_int_equal(hc_transport_open("unix:relative/path", &t), -EINVAL);
+	assert_int_equal(hc_transport_open("no-colon", &params, &t), -EINVAL);
+	assert_int_equal(hc_transport_open("carrier-pigeon:1", &params, &t), -EPROTONOSUPPORT);
+	assert_int_equal(hc_transport_open("tcp://missing-port", &params, &t), -EINVAL);
+	assert_int_equal(hc_transport_open("unix:relative/path", &params, &t), -EINVAL);
 	assert_null(t);
 }
 
