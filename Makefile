@@ -95,7 +95,7 @@ HOSTFS := $(B)/bin/hostfs
 
 UNIT_TESTS := xdr errmap registry keyfile url auth handles admit tls
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
-INTEG_TESTS := session race proc stream lifecycle security netns kvm module hcgen
+INTEG_TESTS := session race proc stream lifecycle security encrypt netns kvm module hcgen
 # run a second time with every session over a shared-memory channel (ivshmem:)
 CHANNEL_TESTS := session race proc stream lifecycle module hcgen
 # host modules test_module loads: a real one, and ones hostcalld must refuse

@@ -231,6 +231,8 @@ static int oncrpc_serve(void *conn, struct shadow *sh)
 	svc_getreq_common(c->fd);
 	/* libtirpc destroys the transport (and closes the fd) at EOF or on a broken stream */
 	if (fcntl(c->fd, F_GETFD) < 0) {
+		if (c->probed)
+			log_warn_limited("connection dropped: bytes in clear after STARTTLS");
 		c->destroyed = 1;
 		return -ECONNRESET;
 	}

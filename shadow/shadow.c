@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "shadow.h"
+#include "tunnel.h"
 
 int64_t shadow_now_ms(void)
 {
@@ -104,6 +105,8 @@ int shadow_run(struct shadow *sh)
 	pumps_close_all(sh);
 	shadow_end_children(sh);
 	handles_close_all(&sh->handles);
+	if (hc_tunnel_drain(SHADOW_TLS_DRAIN_MS) > 0)
+		log_warn("TLS streams still open at the end of the session");
 	modules_close_all(sh);
 	if (sh->ctl_fd >= 0)
 		close(sh->ctl_fd);

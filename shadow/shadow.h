@@ -14,6 +14,8 @@
 #define SHADOW_PUMP_MAX 64
 #define SHADOW_TICKET_MAX 32
 #define SHADOW_TICKET_TTL_MS 30000
+/* How long a session's end waits for its TLS streams to exchange close_notify. */
+#define SHADOW_TLS_DRAIN_MS 1000
 /* how long a stream's unread bytes may take to reach their end of file */
 #define SHADOW_UNREAD_WAIT_MS 1000
 #define SHADOW_PUMP_BUF (64 * 1024)

@@ -1,5 +1,6 @@
 /* tls.c: TLS 1.3 with an external PSK and (EC)DHE under ONC RPC, on OpenSSL 3 (tls.h). */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -33,9 +34,19 @@ struct pump_dir {
 	int eof;                /* the reading side has ended */
 };
 
+/*
+ * OpenSSL without its exit handler: pump threads may still run when a process exits, and must
+ * not find its global state freed under them.
+ */
+static void init_openssl(void)
+{
+	OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT, NULL);
+}
+
 int hc_tls_psk_derive(const uint8_t key[HC_KEY_LEN], uint8_t psk[HC_TLS_PSK_LEN])
 {
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	EVP_KDF *kdf = pthread_once(&once, init_openssl) == 0 ? EVP_KDF_fetch(NULL, "HKDF", NULL) : NULL;
 	EVP_KDF_CTX *kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
 	OSSL_PARAM params[] = {
 		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0),

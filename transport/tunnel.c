@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -26,6 +27,9 @@ struct hc_tunnel {
  */
 static struct hc_tunnel *left_by_fork;
 
+/* Detached tunnels whose pump still runs. */
+static atomic_int detached_running;
+
 static void tunnel_free(struct hc_tunnel *tu)
 {
 	hc_tls_free(tu->tls);
@@ -40,8 +44,10 @@ static void *pump_thread(void *arg)
 
 	hc_tls_pump(tu->tls, tu->pump_end);
 	shutdown(tu->pump_end, SHUT_RDWR);   /* the plain side sees the end, whatever ended it */
-	if (tu->detached)
+	if (tu->detached) {
 		tunnel_free(tu);
+		atomic_fetch_sub(&detached_running, 1);
+	}
 	return NULL;
 }
 
@@ -89,7 +95,11 @@ int hc_tunnel_start(struct hc_tls *t, int net, int floor, int detached, int *app
 		goto fail;
 	}
 	*tu = (struct hc_tunnel){ t, net, sp[0], detached, getpid(), 0, NULL };
+	if (detached)
+		atomic_fetch_add(&detached_running, 1);
 	if ((r = start_quiet(&tu->thread, detached, pump_thread, tu)) != 0) {
+		if (detached)
+			atomic_fetch_sub(&detached_running, 1);
 		close(sp[1]);
 		tunnel_free(tu);
 		return r;
@@ -133,4 +143,13 @@ void hc_tunnel_stop(struct hc_tunnel *tu, int grace_ms)
 		pthread_join(tu->thread, NULL);
 	}
 	tunnel_free(tu);
+}
+
+int hc_tunnel_drain(int ms)
+{
+	long long deadline = hc_now_ms() + ms;
+
+	while (atomic_load(&detached_running) > 0 && hc_now_ms() < deadline)
+		usleep(2000);
+	return atomic_load(&detached_running);
 }

@@ -27,6 +27,12 @@ int hc_tunnel_start(struct hc_tls *t, int net, int floor, int detached, int *app
 void hc_tunnel_stop(struct hc_tunnel *tu, int grace_ms);
 
 /*
+ * hc_tunnel_drain - wait up to @ms for every detached tunnel of this process to end (before
+ * it exits: its pumps still send their close_notify). Returns: how many still run.
+ */
+int hc_tunnel_drain(int ms);
+
+/*
  * hc_thread_detach - run @fn(@arg) in a detached thread with every signal blocked (the
  * program's signals belong to its own threads). Returns: 0 or -errno.
  */

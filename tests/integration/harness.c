@@ -451,6 +451,20 @@ int test_log_contains(struct test_daemon *d, const char *needle)
 	return found;
 }
 
+int test_log_lines(struct test_daemon *d, const char *needle)
+{
+	char line[4096];
+	FILE *f = d->log[0] ? fopen(d->log, "r") : NULL;
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
 /* A file on the daemon's host: through @s when it is another machine's, else directly. */
 int test_read_host_file(struct hc_session *s, const char *path, char *buf, size_t len)
 {

@@ -61,6 +61,8 @@ int test_figure(const char *test, const char *limit, int pass, const char *fmt, 
 	__attribute__((format(printf, 4, 5)));
 /* test_log_contains - whether the daemon's log holds @needle (never, for a remote one). */
 int test_log_contains(struct test_daemon *d, const char *needle);
+/* test_log_lines - how many lines of the daemon's log hold @needle (-1: no log). */
+int test_log_lines(struct test_daemon *d, const char *needle);
 /* test_now_ms - a monotonic clock. */
 long long test_now_ms(void);
 /* test_now_us - a monotonic clock in microseconds. */

@@ -191,20 +191,6 @@ static void never_authenticating_session__ended_after_timeout(void **state)
 }
 
 /* How many lines of the daemon's log hold @needle. */
-static int log_lines_with(const char *needle)
-{
-	char line[4096];
-	FILE *f = fopen(daemon_.log, "r");
-	int n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
 /* A burst of idle connections over the cap: the oldest give way, without a log line for each. */
 static void unauthenticated_flood__a_line_not_a_flood_in_the_log(void **state)
 {
@@ -222,7 +208,7 @@ static void unauthenticated_flood__a_line_not_a_flood_in_the_log(void **state)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	usleep(200000);
-	assert_int_equal(log_lines_with("(--max-unauth): one from 127.0.0.1 gave way"), 1);
+	assert_int_equal(test_log_lines(&daemon_, "(--max-unauth): one from 127.0.0.1 gave way"), 1);
 }
 
 /* At the cap the oldest idle connection gives way: a newcomer that speaks at once is never locked out. */

@@ -74,20 +74,6 @@ static int zombies_of(pid_t ppid)
 	return z;
 }
 
-static int log_lines_with(const char *needle)
-{
-	char line[4096];
-	FILE *f = fopen(daemon_.log, "r");
-	int n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
-
 /* ---- dosh as the guest ---- */
 
 static const char *dosh_path(void)
@@ -447,7 +433,7 @@ static void emfile__128_descriptors_200_connections__no_spin_sessions_served(voi
 	cpu = (cpu_seconds(daemon_.pid) - cpu0) / ((test_now_ms() - t0) / 1000.0);
 	for (int i = 0; i < OLD; i++)
 		old_ok += hc_null(old[i]) == 0;
-	lines = log_lines_with("cannot accept connections");
+	lines = test_log_lines(&daemon_, "cannot accept connections");
 	for (int i = 0; i < CONNS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

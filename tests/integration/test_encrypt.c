@@ -1,0 +1,603 @@
+/* test_encrypt.c: integration: tcp: sessions and streams in TLS (RFC 9289) against a real hostcalld. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+#include "io.h"
+#include "keyfile.h"
+#include "raw_rpc.h"
+#include "rpc/hostcall.h"
+#include "session.h"
+#include "tls.h"
+#include "tls_probe.h"
+#include "transport.h"
+#include "tunnel.h"
+
+static struct test_daemon daemon_;
+static struct timeval tv5 = { 5, 0 };
+
+static int setup(void **state)
+{
+	(void)state;
+	return test_daemon_start(&daemon_, NULL);
+}
+
+static int setup_tls_required(void **state)
+{
+	static const char *const tls[] = { "--tls", NULL };
+
+	(void)state;
+	return test_daemon_start(&daemon_, tls);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return test_daemon_stop(&daemon_) == 0 ? 0 : -1;
+}
+
+static int connect_mode(const char *url, const char *key, enum hc_tls_mode mode,
+			struct hc_session **s)
+{
+	struct hc_connect_opts o = { key, mode };
+
+	*s = NULL;
+	return hc_connect_with(url, &o, s);
+}
+
+static int daemon_port(void)
+{
+	const char *colon = strrchr(daemon_.tcp_url, ':');
+
+	return colon ? atoi(colon + 1) : -1;
+}
+
+static void load_key(uint8_t key[HC_KEY_LEN])
+{
+	assert_int_equal(hc_key_load(daemon_.key, key), 0);
+}
+
+/* A key file holding another key than the daemon's. */
+static void write_other_key(char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/other.key", daemon_.dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "%064x\n", 7);
+	fclose(f);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
+/* ---- sessions ---- */
+
+static void loopback_auto__tls_runs_and_serves(void **state)
+{
+	struct hc_session *s, *clear;
+	char what[128];
+
+	(void)state;
+	assert_int_equal(connect_mode(daemon_.tcp_url, daemon_.key, HC_TLS_AUTO, &s), 0);
+	assert_int_equal(hc_session_security(s, what, sizeof(what)), 1);
+	assert_non_null(strstr(what, "TLSv1.3"));
+	assert_non_null(strstr(what, "X25519"));
+	assert_non_null(strstr(what, "psk"));
+	assert_int_equal(hc_null(s), 0);
+	hc_disconnect(s);
+	assert_true(test_log_contains(&daemon_, "TLS: TLSv1.3"));
+	/* on loopback TLS may be left off */
+	assert_int_equal(connect_mode(daemon_.tcp_url, daemon_.key, HC_TLS_OFF, &clear), 0);
+	assert_int_equal(hc_session_security(clear, what, sizeof(what)), 0);
+	assert_int_equal(hc_null(clear), 0);
+	hc_disconnect(clear);
+}
+
+static void dosh_tls_env__unknown_value__clear_error(void **state)
+{
+	struct hc_session *s = NULL;
+
+	(void)state;
+	setenv("DOSH_TLS", "sometimes", 1);
+	assert_int_equal(hc_connect(daemon_.tcp_url, daemon_.key, &s), -EINVAL);
+	assert_non_null(strstr(hc_connect_error(), "DOSH_TLS=sometimes"));
+	setenv("DOSH_TLS", "require", 1);
+	assert_int_equal(hc_connect(daemon_.tcp_url, daemon_.key, &s), 0);
+	assert_int_equal(hc_session_security(s, NULL, 0), 1);
+	hc_disconnect(s);
+	unsetenv("DOSH_TLS");
+}
+
+static void wrong_key__fails_in_the_handshake(void **state)
+{
+	char other[400];
+	uint8_t key[HC_KEY_LEN];
+	struct hc_session *s;
+	struct hc_tls *t = NULL;
+	int fd;
+
+	(void)state;
+	write_other_key(other, sizeof(other));
+	assert_int_equal(connect_mode(daemon_.tcp_url, other, HC_TLS_REQUIRE, &s), -EACCES);
+	assert_non_null(strstr(hc_connect_error(), "TLS handshake"));
+	assert_int_equal(hc_key_load(other, key), 0);
+	assert_true((fd = test_raw_connect(&daemon_)) >= 0);
+	assert_int_equal(hc_tls_probe(fd, 5000), 1);
+	assert_int_equal(hc_tls_open(fd, HC_TLS_CLIENT, key, 5000, &t), -EACCES);
+	close(fd);
+	for (int i = 0; i < 100 && !test_log_contains(&daemon_, "TLS handshake failed"); i++)
+		usleep(20000);
+	assert_true(test_log_contains(&daemon_, "TLS handshake failed: another key"));
+	assert_int_equal(test_log_lines(&daemon_, "session authenticated"), 0);
+}
+
+/* --tls: a client in clear gets no call served, not even NULL; one in TLS does. */
+static void tls_required__plaintext_client__no_call_served(void **state)
+{
+	hc_auth_begin_args begin;
+	hc_auth_begin_res br;
+	struct rpc_err e;
+	struct hc_session *s;
+	CLIENT *c;
+	int fd;
+
+	(void)state;
+	assert_non_null(c = test_raw_client(&daemon_, &fd));
+	assert_int_equal(clnt_call(c, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void,
+				   NULL, tv5), RPC_AUTHERROR);
+	clnt_geterr(c, &e);
+	assert_int_equal(e.re_why, AUTH_TOOWEAK);
+	memset(&begin, 0, sizeof(begin));
+	memset(&br, 0, sizeof(br));
+	assert_int_equal(clnt_call(c, HC_AUTH_BEGIN, (xdrproc_t)xdr_hc_auth_begin_args, &begin,
+				   (xdrproc_t)xdr_hc_auth_begin_res, &br, tv5), RPC_AUTHERROR);
+	assert_int_equal(test_raw_authenticate(c, daemon_.key), -1);
+	clnt_destroy(c);
+	close(fd);
+	assert_true(connect_mode(daemon_.tcp_url, daemon_.key, HC_TLS_OFF, &s) < 0);
+	assert_non_null(strstr(hc_connect_error(), "requires TLS"));
+	assert_true(test_log_contains(&daemon_, "call in clear refused"));
+	/* unix: too, under --tls; auto finds it out by the probe */
+	assert_int_equal(connect_mode(daemon_.unix_url, NULL, HC_TLS_AUTO, &s), -EACCES);
+	assert_int_equal(connect_mode(daemon_.unix_url, daemon_.key, HC_TLS_AUTO, &s), 0);
+	assert_int_equal(hc_session_security(s, NULL, 0), 1);
+	assert_int_equal(hc_null(s), 0);
+	hc_disconnect(s);
+	assert_int_equal(connect_mode(daemon_.tcp_url, daemon_.key, HC_TLS_AUTO, &s), 0);
+	assert_int_equal(hc_null(s), 0);
+	hc_disconnect(s);
+}
+
+/* Anything but a ClientHello after STARTTLS ends the connection, answered by nothing. */
+static void starttls_skipped__connection_dropped(void **state)
+{
+	unsigned char call[HC_TLS_PROBE_LEN], got[64];
+	struct pollfd p;
+	int fd;
+	ssize_t n;
+
+	(void)state;
+	assert_true((fd = test_raw_connect(&daemon_)) >= 0);
+	assert_int_equal(hc_tls_probe(fd, 5000), 1);
+	hc_tls_probe_encode(0x1234, call);
+	call[4 * 7 + 3] = AUTH_NONE;   /* the same NULL call, in clear: the credential flavor */
+	assert_int_equal(hc_write_all(fd, call, sizeof(call)), 0);
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	assert_int_equal(poll(&p, 1, 5000), 1);
+	n = recv(fd, got, sizeof(got), 0);
+	assert_true(n <= 0 || got[0] == 0x15);   /* the end, or a TLS alert: never an RPC reply */
+	close(fd);
+	assert_int_equal(test_log_lines(&daemon_, "session authenticated"), 0);
+}
+
+/* ---- a man in the middle on loopback ---- */
+
+enum mitm_mode { MITM_FLIP, MITM_RECORD };
+
+/*
+ * Relay one connection to the daemon; from the client's side, after the probe's 44 bytes,
+ * follow TLS records: MITM_FLIP flips byte @at of the first record after the client's
+ * Finished (its first record of type 23); MITM_RECORD writes all it saw to @rec_fd.
+ */
+struct mitm {
+	enum mitm_mode mode;
+	int at;
+	int rec_fd;
+	size_t seen;            /* client bytes so far */
+	size_t rec_start;       /* where the current record began */
+	unsigned char hdr[5];
+	size_t rec_len;         /* of the current record's body; 0: in a header */
+	int app_records;        /* type-23 records finished */
+};
+
+/* The byte at client offset m->seen passes: should it be flipped? */
+static int mitm_flip_here(struct mitm *m, unsigned char *b)
+{
+	size_t off;
+
+	if (m->seen < HC_TLS_PROBE_LEN)
+		return 0;
+	off = m->seen - m->rec_start;
+	if (off < 5) {
+		m->hdr[off] = *b;
+		if (off == 4)
+			m->rec_len = (size_t)m->hdr[3] << 8 | m->hdr[4];
+	}
+	if (m->mode == MITM_FLIP && m->app_records == 1 && m->hdr[0] == 23 && (int)off == m->at)
+		*b ^= 0x01;
+	if (off >= 4 && off == 4 + m->rec_len) {
+		m->app_records += m->hdr[0] == 23;
+		m->rec_start = m->seen + 1;
+		m->rec_len = 0;
+	}
+	return 0;
+}
+
+static void mitm_client_bytes(struct mitm *m, unsigned char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++, m->seen++) {
+		if (m->seen == HC_TLS_PROBE_LEN)
+			m->rec_start = m->seen;
+		mitm_flip_here(m, &buf[i]);
+	}
+	if (m->mode == MITM_RECORD && hc_write_all(m->rec_fd, buf, n) != 0)
+		_exit(3);
+}
+
+static void mitm_relay(int client, int server, struct mitm *m)
+{
+	unsigned char buf[16384];
+
+	for (;;) {
+		struct pollfd p[2] = { { client, POLLIN, 0 }, { server, POLLIN, 0 } };
+		ssize_t n;
+		if (poll(p, 2, 10000) <= 0)
+			return;
+		if (p[0].revents) {
+			if ((n = recv(client, buf, sizeof(buf), 0)) <= 0)
+				return;
+			mitm_client_bytes(m, buf, (size_t)n);
+			if (hc_write_all(server, buf, (size_t)n) != 0)
+				return;
+		}
+		if (p[1].revents) {
+			if ((n = recv(server, buf, sizeof(buf), 0)) <= 0 || hc_write_all(client, buf, (size_t)n))
+				return;
+		}
+	}
+}
+
+/* A child relaying one connection on a fresh loopback port (*@url). Returns: its pid. */
+static pid_t mitm_start(struct mitm m, char *url, size_t len)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sin);
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	pid_t pid;
+
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
+	snprintf(url, len, "tcp://127.0.0.1:%d", ntohs(sin.sin_port));
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		int c = accept(lfd, NULL, NULL), s = test_raw_connect(&daemon_);
+		if (c < 0 || s < 0)
+			_exit(2);
+		mitm_relay(c, s, &m);
+		_exit(0);
+	}
+	close(lfd);
+	assert_true(pid > 0);
+	return pid;
+}
+
+static void mitm_wait(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+}
+
+/* OpenSSH's integrity.sh, on hostcall: one flipped byte after the handshake, ten places. */
+static void flipped_byte_after_handshake__connection_ends_each_time(void **state)
+{
+	static const int offsets[10] = { 0, 5, 9, 14, 20, 27, 33, 41, 50, 60 };
+	int before = test_log_lines(&daemon_, "session authenticated");
+
+	(void)state;
+	for (int i = 0; i < 10; i++) {
+		struct mitm m = { .mode = MITM_FLIP, .at = offsets[i], .rec_fd = -1 };
+		char url[64];
+		struct hc_session *s;
+		long long t0 = test_now_ms();
+		pid_t pid = mitm_start(m, url, sizeof(url));
+		int r = connect_mode(url, daemon_.key, HC_TLS_REQUIRE, &s);
+
+		if (r == 0)
+			hc_disconnect(s);
+		mitm_wait(pid);
+		assert_true(r < 0);
+		assert_true(r == -ECONNRESET || r == -EPROTO || r == -EIO);
+		assert_true(test_now_ms() - t0 < 5000);   /* ended, not left to time out */
+	}
+	assert_int_equal(test_log_lines(&daemon_, "session authenticated"), before);
+}
+
+/* A recorded session's client bytes after the probe, sent again on a new connection: nothing is served. */
+static void replayed_handshake__refused(void **state)
+{
+	char path[400], url[64];
+	struct mitm m = { .mode = MITM_RECORD };
+	struct hc_session *s;
+	unsigned char buf[65536], reply[4096];
+	ssize_t n, len;
+	pid_t pid;
+	int fd, authenticated;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/recorded", daemon_.dir);
+	assert_true((m.rec_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) >= 0);
+	pid = mitm_start(m, url, sizeof(url));
+	assert_int_equal(connect_mode(url, daemon_.key, HC_TLS_REQUIRE, &s), 0);
+	assert_int_equal(hc_null(s), 0);
+	hc_disconnect(s);
+	mitm_wait(pid);
+	authenticated = test_log_lines(&daemon_, "session authenticated");
+	assert_int_equal(authenticated, 1);
+	assert_true((len = pread(m.rec_fd, buf, sizeof(buf), 0)) > HC_TLS_PROBE_LEN);
+	close(m.rec_fd);
+	assert_true((fd = test_raw_connect(&daemon_)) >= 0);
+	assert_int_equal(hc_tls_probe(fd, 5000), 1);   /* as a client does: the answer awaited */
+	assert_int_equal(hc_write_all(fd, buf + HC_TLS_PROBE_LEN, (size_t)len - HC_TLS_PROBE_LEN), 0);
+	while ((n = recv(fd, reply, sizeof(reply), 0)) > 0)   /* till the daemon ends it */
+		;
+	close(fd);
+	for (int i = 0; i < 100 && !test_log_contains(&daemon_, "TLS handshake failed"); i++)
+		usleep(20000);
+	assert_true(test_log_contains(&daemon_, "TLS handshake failed"));
+	assert_int_equal(test_log_lines(&daemon_, "session authenticated"), authenticated);
+}
+
+/* ---- streams ---- */
+
+/* The plain end of a TLS stream dialled by hand: the hello, the handshake, the token. Returns: it or -1. */
+static int open_tls_stream(int fd, const unsigned char *hello, const char *token)
+{
+	uint8_t key[HC_KEY_LEN];
+	struct hc_tls *tls;
+	int app;
+
+	load_key(key);
+	if (hc_write_all(fd, hello, HC_STREAM_TLS_HELLO_LEN) != 0 ||
+	    hc_tls_open(fd, HC_TLS_CLIENT, key, 5000, &tls) != 0) {
+		close(fd);
+		return -1;
+	}
+	if (hc_tunnel_start(tls, fd, 0, 1, &app, NULL) != 0)
+		return -1;
+	if (hc_write_all(app, token, HC_TOKEN_LEN) != 0) {
+		close(app);
+		return -1;
+	}
+	return app;
+}
+
+/* Dial a stream of @ticket by hand, in TLS or @clear. Returns: 0 when the host acknowledged it, else -1. */
+static int dial_tls_with(const hc_stream_ticket *t, int clear)
+{
+	unsigned char hello[HC_STREAM_HELLO_LEN], ack = 0;
+	uint32_t pid = htonl((uint32_t)t->shadow_pid);
+	int fd = test_raw_connect(&daemon_), ok;
+	struct pollfd p;
+
+	memcpy(hello, clear ? HC_STREAM_MAGIC : HC_STREAM_TLS_MAGIC, 4);
+	memcpy(hello + 4, &pid, 4);
+	memcpy(hello + 8, t->token, HC_TOKEN_LEN);
+	if (fd < 0)
+		return -1;
+	if (clear && hc_write_all(fd, hello, sizeof(hello)) != 0) {
+		close(fd);
+		return -1;
+	}
+	if (!clear && (fd = open_tls_stream(fd, hello, t->token)) < 0)
+		return -1;
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ok = poll(&p, 1, 5000) == 1 && recv(fd, &ack, 1, 0) == 1 && ack == HC_STREAM_ACK;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static void tls_stream_token__single_use__clear_dial_refused(void **state)
+{
+	struct hc_session *s;
+	hc_stream_res res, res2;
+
+	(void)state;
+	assert_int_equal(connect_mode(daemon_.tcp_url, daemon_.key, HC_TLS_REQUIRE, &s), 0);
+	memset(&res, 0, sizeof(res));
+	memset(&res2, 0, sizeof(res2));
+	assert_int_equal(hc_session_call(s, HC_STREAM_CREATE, (xdrproc_t)hc_xdr_void, NULL,
+					 (xdrproc_t)xdr_hc_stream_res, &res), 0);
+	assert_int_equal(res.err, HC_OK);
+	assert_int_equal(dial_tls_with(&res.hc_stream_res_u.ticket, 0), 0);
+	assert_int_equal(dial_tls_with(&res.hc_stream_res_u.ticket, 0), -1);   /* replay */
+	assert_int_equal(hc_session_call(s, HC_STREAM_CREATE, (xdrproc_t)hc_xdr_void, NULL,
+					 (xdrproc_t)xdr_hc_stream_res, &res2), 0);
+	assert_int_equal(dial_tls_with(&res2.hc_stream_res_u.ticket, 1), -1);   /* in clear */
+	assert_true(test_log_contains(&daemon_, "dialled in clear for a session in TLS"));
+	assert_int_equal(dial_tls_with(&res2.hc_stream_res_u.ticket, 0), 0);   /* still unused */
+	hc_disconnect(s);
+}
+
+/* ---- a flood of wrong-key handshakes ---- */
+
+struct capture {
+	int fd;
+	uint8_t key[HC_KEY_LEN];
+};
+
+static void *client_hello_thread(void *arg)
+{
+	struct capture *c = arg;
+	struct hc_tls *t = NULL;
+
+	hc_tls_open(c->fd, HC_TLS_CLIENT, c->key, 300, &t);   /* times out: nobody answers */
+	hc_tls_free(t);
+	return NULL;
+}
+
+/* The ClientHello a client with another key sends, as bytes. Returns: its length. */
+static size_t wrong_key_client_hello(unsigned char *buf, size_t cap)
+{
+	struct capture c;
+	pthread_t th;
+	int sp[2];
+	size_t got = 0;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	c.fd = sp[0];
+	memset(c.key, 0x33, sizeof(c.key));
+	assert_int_equal(pthread_create(&th, NULL, client_hello_thread, &c), 0);
+	for (;;) {
+		struct pollfd p = { .fd = sp[1], .events = POLLIN };
+		ssize_t n;
+		if (poll(&p, 1, 100) <= 0 || (n = recv(sp[1], buf + got, cap - got, 0)) <= 0)
+			break;
+		got += (size_t)n;
+	}
+	pthread_join(th, NULL);
+	close(sp[0]);
+	close(sp[1]);
+	return got;
+}
+
+/* A bare connection from 127.0.0.2 (another source than the real client). */
+static int dial_from_other_source(int port)
+{
+	struct sockaddr_in me = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	me.sin_addr.s_addr = htonl(0x7f000002);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	to.sin_port = htons((uint16_t)port);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof(me)) != 0 ||
+	    (connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0 && errno != EINPROGRESS)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+enum { FLOOD = 500 };
+
+/*
+ * The flood, in a child: FLOOD connections from 127.0.0.2, each sending the probe and a
+ * wrong-key ClientHello at once, as a client does; a byte on @halfway when half are out; the
+ * connections held open while the real client connects. Exits with how many it sent.
+ */
+static void wrong_key_flood(int halfway, const unsigned char *hello, size_t hlen)
+{
+	unsigned char probe[HC_TLS_PROBE_LEN];
+	static int fds[FLOOD];
+	int sent = 0;
+
+	hc_tls_probe_encode(0x5eed, probe);
+	for (int i = 0; i < FLOOD; i++) {
+		struct pollfd p = { .fd = fds[i] = dial_from_other_source(daemon_port()),
+				    .events = POLLOUT };
+		if (fds[i] >= 0 && poll(&p, 1, 1000) == 1 &&
+		    send(fds[i], probe, sizeof(probe), MSG_NOSIGNAL) == (ssize_t)sizeof(probe) &&
+		    send(fds[i], hello, hlen, MSG_NOSIGNAL) == (ssize_t)hlen)
+			sent++;
+		if (i == FLOOD / 2 && write(halfway, "h", 1) != 1)
+			_exit(255);
+	}
+	sleep(3);
+	_exit(sent * 250 / FLOOD);   /* an exit status: sent, scaled to fit */
+}
+
+static void wrong_key_flood__real_client_connects_within_2s(void **state)
+{
+	unsigned char hello[4096], c;
+	size_t hlen = wrong_key_client_hello(hello, sizeof(hello));
+	struct hc_session *s = NULL;
+	int halfway[2], status, r;
+	long long t0, ms;
+	pid_t pid;
+
+	(void)state;
+	assert_true(hlen > 100 && hello[0] == 0x16);
+	raise_fd_limit();
+	assert_int_equal(pipe(halfway), 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		wrong_key_flood(halfway[1], hello, hlen);
+	assert_true(pid > 0);
+	close(halfway[1]);
+	assert_int_equal(read(halfway[0], &c, 1), 1);
+	close(halfway[0]);
+	t0 = test_now_ms();
+	r = connect_mode(daemon_.tcp_url, daemon_.key, HC_TLS_REQUIRE, &s);
+	if (r == 0)
+		r = hc_null(s);
+	ms = test_now_ms() - t0;
+	hc_disconnect(s);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	test_figure("tls wrong-key flood", "< 2000 ms", r == 0 && ms < 2000,
+		    "%d of %d wrong-key handshakes sent: a real client in %lld ms",
+		    WEXITSTATUS(status) * FLOOD / 250, FLOOD, ms);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) > 0);
+	assert_int_equal(r, 0);
+	assert_true(ms < 2000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(loopback_auto__tls_runs_and_serves, setup, teardown),
+		cmocka_unit_test_setup_teardown(dosh_tls_env__unknown_value__clear_error, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(wrong_key__fails_in_the_handshake, setup, teardown),
+		cmocka_unit_test_setup_teardown(tls_required__plaintext_client__no_call_served,
+						setup_tls_required, teardown),
+		cmocka_unit_test_setup_teardown(starttls_skipped__connection_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(flipped_byte_after_handshake__connection_ends_each_time,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(replayed_handshake__refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(tls_stream_token__single_use__clear_dial_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(wrong_key_flood__real_client_connects_within_2s,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("encrypt", tests, NULL, NULL);
+}
