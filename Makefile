@@ -160,6 +160,10 @@ $(HOSTFS): $(HOSTFS_OBJ) $(LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS) $(FUSE_LIBS)
 
+$(B)/tests/netns/wire_check: $(B)/tests/netns/wire_check.o
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDSAN) -o $@ $^
+
 $(B)/tests/vm/guest_check: $(B)/tests/vm/guest_check.o $(LIBA)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
@@ -351,7 +355,8 @@ tests: $(SHM_REWRITE)
 
 HOSTFS_TESTS := $(B)/tests/hostfs/fs_semantics $(B)/tests/hostfs/pipe_check
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(TRUST_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(HOSTFS_TESTS)
+tests: $(UNIT_BINS) $(INTEG_BINS) $(TRUST_BINS) $(HOSTCALLD) $(DOSH) $(HOSTFS) $(HOSTFS_TESTS) \
+	$(B)/tests/netns/wire_check
 
 # One table of the trust campaign's figures: test, figure, limit, pass or FAIL ($(B)/trust.tsv).
 SIGNAL_CHECK_SRC := $(sort $(filter-out build/% tests/%,$(wildcard */*.c */*/*.c)))
@@ -370,6 +375,7 @@ check:
 		$(INTEG_TESTS:%=build/san/tests/integration/test_%) \
 		$(CHANNEL_TESTS:%='env HC_TEST_TRANSPORT=ivshmem build/san/tests/integration/test_%') \
 		build/san/tests/fuzz/shm_rewrite \
+		tests/netns/run.sh \
 		tests/dosh/run.sh \
 		tests/dosh/interactive.sh \
 		tests/hostfs/run.sh \

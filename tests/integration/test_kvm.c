@@ -454,10 +454,15 @@ static void streams__child_exits_holding_them__slots_come_back(void **state)
 	hc_disconnect(s);
 }
 
-/* A host program that does not read: the guest's writes stop, with little held between. */
+/*
+ * A host program that does not read (till a file tells it to: sh's own `read` would take the
+ * bytes one by one): the guest's writes stop, with little held between.
+ */
 static void stream__reader_not_reading__writer_held_back(void **state)
 {
-	char *argv[] = { S("sh"), S("-c"), S("read go; cat > /dev/null"), NULL };
+	char go[600];
+	char *argv[] = { S("sh"), S("-c"), S("until [ -e \"$0\" ]; do sleep 0.02; done; cat > /dev/null"),
+			 go, NULL };
 	struct hc_spawn_spec sp = { .path = "sh", .argv = argv, .close_handles = 1 };
 	struct hc_session *s = kvm_session_soon();
 	static char buf[65536];
@@ -468,6 +473,7 @@ static void stream__reader_not_reading__writer_held_back(void **state)
 
 	(void)state;
 	assert_non_null(s);
+	snprintf(go, sizeof(go), "%s/go", daemon_.dir);
 	assert_true((h = hc_stream_open(s, &fd)) >= 0);
 	sp.stdio[0] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
 	assert_true((pid = hc_spawn(s, &sp)) > 0);
@@ -488,7 +494,7 @@ static void stream__reader_not_reading__writer_held_back(void **state)
 	print_message("# %zu KiB held while the host program did not read\n", held >> 10);
 	assert_true(held >= HK_RING_SIZE);
 	assert_int_equal(fcntl(fd, F_SETFL, 0), 0);
-	buf[0] = '\n';   /* "read go" returns, cat drains everything, then more */
+	assert_int_equal(test_write_host_file(s, go, ""), 0);   /* cat drains everything, then more */
 	for (int i = 0; i < 64; i++)
 		assert_int_equal(write(fd, buf, sizeof(buf)), sizeof(buf));
 	close(fd);
