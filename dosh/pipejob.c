@@ -187,6 +187,7 @@ static struct stage *running_stage(struct pipe_job *pj, int host)
  */
 static void session_gone(struct pipe_job *pj)
 {
+	pj->session_lost = 1;
 	for (int i = 0; i < pj->n; i++)
 		if (pj->st[i].host && !pj->st[i].done)
 			mark_done(&pj->st[i], 1);
@@ -336,6 +337,11 @@ static void take_keyboard_back(struct pipe_job *pj)
 	pl->has_keyboard = 0;
 }
 
+/*
+ * The last stage's status, or with pipefail the last failing one's; never 0 for a job whose
+ * session died under it: a guest stage that ended well may only have had its input cut (in
+ * TLS a stream ends with the shadow that pumps it).
+ */
 static int pipeline_status(const struct pipe_job *pj)
 {
 	int status = pj->st[pj->n - 1].status;
@@ -344,7 +350,7 @@ static int pipeline_status(const struct pipe_job *pj)
 		for (int i = 0; i < pj->n; i++)
 			if (pj->st[i].status != 0)
 				status = pj->st[i].status;
-	return status;
+	return status == 0 && pj->session_lost ? 1 : status;
 }
 
 int pipejob_foreground(struct pipe_job *pj)

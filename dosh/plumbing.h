@@ -52,6 +52,7 @@ struct pipe_job {
 	struct host_stream *host_streams;  /* host files of guest stages, once a job: finished at the end */
 	struct host_stream *mark;          /* the shell's streams from before: not the pipeline's */
 	int stopped;
+	int session_lost;                  /* the host session died while the job ran */
 };
 
 /* plumbing_live - the pipeline's host session, unless a failed call dropped it meanwhile. */

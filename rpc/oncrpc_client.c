@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "hostcall.h"
 #include "io.h"
 #include "oncrpc_client.h"
@@ -102,8 +104,8 @@ static int probe_version(struct oncrpc_transport *t)
 		return 0;
 	clnt_geterr(t->clnt, &e);
 	if (st == RPC_AUTHERROR && e.re_why == AUTH_TOOWEAK)
-		hc_set_connect_error("the host requires TLS on this listener, and DOSH_TLS=off keeps it "
-				     "off here");
+		hc_set_connect_error("the host requires TLS on this listener (and DOSH_TLS=off, or no "
+				     "key to run it with, keeps it off here)");
 	if (st != RPC_PROGVERSMISMATCH)
 		return clnt_stat_to_errno(st);
 	hc_set_connect_error("the host's hostcalld speaks protocol %lu to %lu; this client speaks %d: "
@@ -115,10 +117,7 @@ static int probe_version(struct oncrpc_transport *t)
 
 static void forget_key(struct oncrpc_transport *t)
 {
-	volatile uint8_t *k = t->key;
-
-	for (size_t i = 0; i < sizeof(t->key); i++)
-		k[i] = 0;
+	sodium_memzero(t->key, sizeof(t->key));
 }
 
 static int is_loopback(const struct sockaddr_storage *ss)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,15 @@ static void join_stream(struct shadow *sh, const uint8_t *token, int fd)
 
 /* ---- streams in TLS: a thread runs each handshake and hands the tunnel to the loop ---- */
 
+/*
+ * Handshakes of streams at once: no more than tickets can be out. Anyone may dial HCT1 and a
+ * shadow's pid, and a handshake that never comes holds its thread till the timeout.
+ */
+#define TLS_HANDSHAKES_MAX SHADOW_TICKET_MAX
+#define TLS_STREAM_HANDSHAKE_MS 10000
+
+static atomic_int handshakes_running;
+
 struct tls_stream {
 	int net;
 	int deliver;            /* where the joined stream goes: the loop's tls_deliveries[1] */
@@ -171,6 +181,7 @@ static void *tls_stream_thread(void *arg)
 		close(app);
 	sodium_memzero(ts, sizeof(*ts));
 	free(ts);
+	atomic_fetch_sub(&handshakes_running, 1);
 	return NULL;
 }
 
@@ -202,14 +213,17 @@ static void tls_stream_begin(struct shadow *sh, int fd)
 		close(fd);
 		return;
 	}
-	if (tls_deliveries_open(sh) != 0 || !(ts = calloc(1, sizeof(*ts)))) {
-		log_warn("stream refused: no room for its TLS handshake");
+	if (atomic_load(&handshakes_running) >= TLS_HANDSHAKES_MAX || tls_deliveries_open(sh) != 0 ||
+	    !(ts = calloc(1, sizeof(*ts)))) {
+		log_warn_limited("stream refused: no room for its TLS handshake");
 		close(fd);
 		return;
 	}
-	*ts = (struct tls_stream){ fd, sh->tls_deliveries[1], SHADOW_TICKET_TTL_MS, { 0 } };
+	*ts = (struct tls_stream){ fd, sh->tls_deliveries[1], TLS_STREAM_HANDSHAKE_MS, { 0 } };
 	memcpy(ts->key, sh->opts.key, HC_KEY_LEN);
+	atomic_fetch_add(&handshakes_running, 1);
 	if (hc_thread_detach(tls_stream_thread, ts) != 0) {
+		atomic_fetch_sub(&handshakes_running, 1);
 		log_warn("stream refused: no thread for its TLS handshake");
 		close(fd);
 		sodium_memzero(ts, sizeof(*ts));

@@ -1,12 +1,15 @@
 /* tls.c: TLS 1.3 with an external PSK and (EC)DHE under ONC RPC, on OpenSSL 3 (tls.h). */
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+
+#include <linux/sockios.h>
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
@@ -302,9 +305,20 @@ struct pump {
 	struct pump_dir in;     /* decrypted from TLS, for @plain */
 	struct pump_dir out;    /* read from @plain, for TLS */
 	int notify_sent;        /* our close_notify is out */
+	int discard;            /* the plain side takes no more: what TLS brings is dropped */
+	long long linger_until; /* then: how long the peer may go on sending before we end */
 	short tls_events;       /* what the last SSL calls wait for on the socket */
 	int failed;             /* -errno */
 };
+
+/*
+ * After our close_notify, with the plain side gone, the peer's records are read and dropped
+ * until the peer has acknowledged all we sent, at most this long (a lingering close): closing
+ * on unread bytes resets the connection and throws away what is still queued to go, the last
+ * bytes of a stream (its fault report) with it. Then the reset tells the peer's writer.
+ */
+#define LINGER_MS 2000
+#define LINGER_POLL_MS 5
 
 /* An SSL call on @p returned @r: note what it waits for, or the failure. Returns: 0. */
 static int ssl_wait(struct pump *p, int r)
@@ -332,7 +346,7 @@ static int tls_in(struct pump *p)
 		return 0;
 	if ((n = SSL_read(p->t->ssl, p->in.buf, sizeof(p->in.buf))) > 0) {
 		p->in.off = 0;
-		p->in.len = (size_t)n;
+		p->in.len = p->discard ? 0 : (size_t)n;
 		return 1;
 	}
 	if (SSL_get_error(p->t->ssl, n) == SSL_ERROR_ZERO_RETURN) {   /* the peer's close_notify */
@@ -355,7 +369,7 @@ static int plain_out(struct pump *p)
 		return 0;
 	if (n < 0) {   /* the plain side is gone: what TLS brings has nowhere to go */
 		p->in.len = 0;
-		p->in.eof = 1;
+		p->discard = 1;
 		return 1;
 	}
 	p->in.off += (size_t)n;
@@ -402,9 +416,20 @@ static int tls_out(struct pump *p)
 	return 1;
 }
 
-static int pump_done(const struct pump *p)
+/* Our bytes still unacknowledged in the socket's send queue. */
+static int unsent(int fd)
 {
-	return p->failed || (p->notify_sent && p->in.eof && !p->in.len);
+	int n = 0;
+
+	return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : 0;
+}
+
+static int pump_done(struct pump *p)
+{
+	if (p->notify_sent && p->discard && !p->linger_until)
+		p->linger_until = hc_now_ms() + LINGER_MS;
+	return p->failed || (p->notify_sent && p->in.eof && !p->in.len) ||
+	       (p->linger_until && (unsent(p->t->fd) == 0 || hc_now_ms() >= p->linger_until));
 }
 
 /* Wait until one side can move: the socket as the SSL calls asked, the plain one as the buffers do. */
@@ -412,6 +437,7 @@ static int pump_wait(struct pump *p)
 {
 	struct pollfd pf[2] = { { .fd = p->t->fd, .events = p->tls_events },
 				{ .fd = p->plain, .events = 0 } };
+	long long left = p->linger_until ? LINGER_POLL_MS : -1;   /* an emptied queue wakes nobody */
 
 	if (!p->out.len && !p->out.eof)
 		pf[1].events |= POLLIN;
@@ -419,7 +445,7 @@ static int pump_wait(struct pump *p)
 		pf[1].events |= POLLOUT;
 	if (!pf[0].events && !pf[1].events)
 		pf[0].events = POLLIN;   /* only the peer's close_notify is still to come */
-	if (poll(pf, 2, -1) < 0 && errno != EINTR)
+	if (poll(pf, 2, (int)left) < 0 && errno != EINTR)
 		return -errno;
 	return 0;
 }

@@ -194,13 +194,36 @@ static void row(const char *what, const char *placement, const char *unit, doubl
 	       ours, unit, ratio, target);
 }
 
-static void run_placement(const char *name, int server_cpu, struct hc_session *s,
-			  pid_t shadow, CLIENT *raw, pid_t raw_pid)
+/* The same session's figures in clear (@s) and in TLS (@tls), interleaved: the cost of TLS. */
+static void run_tls(const char *name, struct hc_session *s, struct hc_session *tls)
 {
 	double a[3], b[3];
 
+	for (int r = 0; r < 3; r++) {
+		a[r] = test_null_call_us(s, LAT_N / 4);
+		b[r] = test_null_call_us(tls, LAT_N / 4);
+	}
+	row("null call, TLS beside clear tcp: (us)", name, "us", test_median(a, 3), test_median(b, 3),
+	    "target <= 2x");
+	for (int r = 0; r < 3; r++) {
+		a[r] = stream_gbps(s);
+		b[r] = stream_gbps(tls);
+	}
+	row("stream 256 MiB, TLS beside clear", name, "GB/s", test_median(a, 3), test_median(b, 3),
+	    "target >= 0.40x and >= 1 GB/s");
+}
+
+static void run_placement(const char *name, int server_cpu, struct hc_session *s,
+			  struct hc_session *tls, CLIENT *raw, pid_t raw_pid)
+{
+	struct hc_session_info info, tls_info;
+	double a[3], b[3];
+
+	if (hc_info(s, &info) != 0 || hc_info(tls, &tls_info) != 0)
+		return;
 	test_pin(0, 0);
-	test_pin(shadow, server_cpu);
+	test_pin(info.shadow_pid, server_cpu);
+	test_pin(tls_info.shadow_pid, server_cpu);
 	test_pin(raw_pid, server_cpu);
 	for (int r = 0; r < 3; r++) {   /* interleaved rounds: noise hits both sides */
 		a[r] = raw_null_us(raw, LAT_N / 4);
@@ -217,13 +240,21 @@ static void run_placement(const char *name, int server_cpu, struct hc_session *s
 		b[r] = stream_gbps(s);
 	}
 	row("stream 256 MiB (GB/s)", name, "GB/s", test_median(a, 3), test_median(b, 3), "target >= 0.70x");
+	run_tls(name, s, tls);
+}
+
+static struct hc_session *connect_tls_mode(struct test_daemon *d, enum hc_tls_mode mode)
+{
+	struct hc_connect_opts o = { d->key, mode };
+	struct hc_session *s = NULL;
+
+	return hc_connect_with(d->tcp_url, &o, &s) == 0 ? s : NULL;
 }
 
 int main(void)
 {
 	struct test_daemon d;
-	struct hc_session *s;
-	struct hc_session_info info;
+	struct hc_session *s, *tls;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct netbuf nb = { sizeof(sin), sizeof(sin), &sin };
 	CLIENT *raw;
@@ -231,8 +262,9 @@ int main(void)
 	pid_t raw_pid;
 
 	signal(SIGPIPE, SIG_IGN);
+	test_pin(0, 0);   /* the TLS pump threads, made at connect, run where this process does */
 	if (test_daemon_start(&d, (const char *const[]){ "--log-level", "warn", NULL }) != 0 ||
-	    !(s = test_connect(&d)) || hc_info(s, &info) != 0) {
+	    !(s = connect_tls_mode(&d, HC_TLS_OFF)) || !(tls = connect_tls_mode(&d, HC_TLS_REQUIRE))) {
 		fprintf(stderr, "bench: cannot start hostcalld (set HOSTCALLD)\n");
 		return 1;
 	}
@@ -246,14 +278,15 @@ int main(void)
 	printf("hostcall core benchmark: medians; baseline and hostcall measured in the same run.\n");
 	printf("same = client and server pinned to cpu 0; split = client cpu 0, server cpu 1.\n\n");
 	printf("%-34s %-6s %16s %16s %8s\n", "what", "where", "baseline", "hostcall", "ratio");
-	run_placement("same", 0, s, info.shadow_pid, raw, raw_pid);
+	run_placement("same", 0, s, tls, raw, raw_pid);
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		run_placement("split", 1, s, info.shadow_pid, raw, raw_pid);
+		run_placement("split", 1, s, tls, raw, raw_pid);
 	clnt_destroy(raw);
 	close(fd);
 	kill(raw_pid, SIGTERM);
 	waitpid(raw_pid, NULL, 0);
 	hc_disconnect(s);
+	hc_disconnect(tls);
 	test_daemon_stop(&d);
 	return 0;
 }

@@ -61,13 +61,25 @@ double test_null_call_us(struct hc_session *s, int n)
 	return m;
 }
 
+/* Every thread of @pid (0: this process), TLS pump threads too. */
 void test_pin(pid_t pid, int cpu)
 {
+	char path[64];
 	cpu_set_t set;
+	struct dirent *e;
+	DIR *dir;
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	sched_setaffinity(pid, sizeof(set), &set);
+	snprintf(path, sizeof(path), "/proc/%d/task", pid ? (int)pid : (int)getpid());
+	if (!(dir = opendir(path))) {
+		sched_setaffinity(pid, sizeof(set), &set);
+		return;
+	}
+	while ((e = readdir(dir)))
+		if (e->d_name[0] != '.')
+			sched_setaffinity((pid_t)atoi(e->d_name), sizeof(set), &set);
+	closedir(dir);
 }
 
 struct test_daemon test_group_daemon;

@@ -81,7 +81,7 @@ int test_write_host_file(struct hc_session *s, const char *path, const char *tex
 double test_median(double *v, int n);
 /* test_null_call_us - the median time of @n hc_null() calls on @s, in microseconds. */
 double test_null_call_us(struct hc_session *s, int n);
-/* test_pin - run process @pid (0: this one) on @cpu only. */
+/* test_pin - run every thread of process @pid (0: this one) on @cpu only. */
 void test_pin(pid_t pid, int cpu);
 
 /* A cmocka group's daemon, started and stopped by the group's set-up and tear-down. */
