@@ -20,7 +20,8 @@
 #include "io.h"
 #include "tls.h"
 
-#define PUMP_BUF (16 * 1024)   /* one TLS record's worth */
+#define TLS_RECORD_MAX (16 * 1024)
+#define PUMP_BUF (4 * TLS_RECORD_MAX)   /* records moved per wake-up, each way */
 
 struct hc_tls {
 	SSL_CTX *ctx;
@@ -305,6 +306,7 @@ struct pump {
 	struct pump_dir in;     /* decrypted from TLS, for @plain */
 	struct pump_dir out;    /* read from @plain, for TLS */
 	int notify_sent;        /* our close_notify is out */
+	int plain_shut;         /* the peer's end passed on to the plain side */
 	int discard;            /* the plain side takes no more: what TLS brings is dropped */
 	long long linger_until; /* then: how long the peer may go on sending before we end */
 	short tls_events;       /* what the last SSL calls wait for on the socket */
@@ -337,24 +339,31 @@ static int ssl_wait(struct pump *p, int r)
 	return 0;
 }
 
-/* TLS to the buffer: one record's bytes while the buffer is empty. Returns: progress made. */
+/* TLS to the buffer, while it is empty: as many records as have come and fit. Returns: progress made. */
 static int tls_in(struct pump *p)
 {
-	int n;
+	int n, got = 0;
 
 	if (p->in.len || p->in.eof)
 		return 0;
-	if ((n = SSL_read(p->t->ssl, p->in.buf, sizeof(p->in.buf))) > 0) {
-		p->in.off = 0;
-		p->in.len = p->discard ? 0 : (size_t)n;
-		return 1;
+	p->in.off = 0;
+	while (p->in.len + TLS_RECORD_MAX <= sizeof(p->in.buf)) {
+		n = SSL_read(p->t->ssl, p->in.buf + p->in.len, (int)(sizeof(p->in.buf) - p->in.len));
+		if (n > 0) {
+			p->in.len += p->discard ? 0 : (size_t)n;
+			got = 1;
+			continue;
+		}
+		if (SSL_get_error(p->t->ssl, n) == SSL_ERROR_ZERO_RETURN) {   /* the peer's close_notify */
+			p->in.eof = 1;   /* plain_out ends the plain side once the buffer is out */
+			return 1;
+		}
+		if (!got)
+			return ssl_wait(p, n);
+		ERR_clear_error();   /* nothing more yet: the next round waits for it */
+		break;
 	}
-	if (SSL_get_error(p->t->ssl, n) == SSL_ERROR_ZERO_RETURN) {   /* the peer's close_notify */
-		p->in.eof = 1;
-		shutdown(p->plain, SHUT_WR);
-		return 1;
-	}
-	return ssl_wait(p, n);
+	return 1;
 }
 
 /* The buffer to the plain socket. Returns: progress made. */
@@ -362,6 +371,11 @@ static int plain_out(struct pump *p)
 {
 	ssize_t n;
 
+	if (!p->in.len && p->in.eof && !p->plain_shut) {
+		shutdown(p->plain, SHUT_WR);
+		p->plain_shut = 1;
+		return 1;
+	}
 	if (!p->in.len)
 		return 0;
 	n = send(p->plain, p->in.buf + p->in.off, p->in.len, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -428,7 +442,7 @@ static int pump_done(struct pump *p)
 {
 	if (p->notify_sent && p->discard && !p->linger_until)
 		p->linger_until = hc_now_ms() + LINGER_MS;
-	return p->failed || (p->notify_sent && p->in.eof && !p->in.len) ||
+	return p->failed || (p->notify_sent && p->plain_shut) ||
 	       (p->linger_until && (unsent(p->t->fd) == 0 || hc_now_ms() >= p->linger_until));
 }
 
