@@ -53,6 +53,13 @@ enum hc_tls_mode { HC_TLS_DEFAULT, HC_TLS_AUTO, HC_TLS_REQUIRE, HC_TLS_OFF };
 struct hc_connect_opts {
 	const char *keyfile;        /* as hc_connect()'s; it keys TLS too */
 	enum hc_tls_mode tls;
+	/*
+	 * Mutual TLS with certificates (PEM files, all three, or NULL: DOSH_TLS_CERT,
+	 * DOSH_TLS_KEY and DOSH_TLS_CA) instead of the key's PSK, for a hostcalld started with
+	 * --tls-cert; the host's certificate must name the URL's host. The key still proves
+	 * the session inside.
+	 */
+	const char *tls_cert, *tls_key, *tls_ca;
 };
 
 /*

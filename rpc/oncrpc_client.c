@@ -35,6 +35,8 @@ struct oncrpc_transport {
 	CLIENT *clnt;
 	struct hc_tunnel *tunnel;          /* NULL: the session runs in clear */
 	uint8_t key[HC_KEY_LEN];           /* TLS: each stream's handshake needs it */
+	struct hc_tls_creds creds;         /* the key, or copies of the certificate files' names */
+	char host[256];                    /* what the host's certificate must name */
 	uint8_t binding[HC_TLS_EXPORTER_LEN];
 	char security[96];
 };
@@ -118,6 +120,25 @@ static int probe_version(struct oncrpc_transport *t)
 static void forget_key(struct oncrpc_transport *t)
 {
 	sodium_memzero(t->key, sizeof(t->key));
+	free((char *)t->creds.cert);
+	free((char *)t->creds.cert_key);
+	free((char *)t->creds.ca);
+	memset(&t->creds, 0, sizeof(t->creds));
+}
+
+/* Keep what each stream's handshake needs: the key, or the certificates. Returns: 0 or -ENOMEM. */
+static int keep_creds(struct oncrpc_transport *t, const struct hc_open_params *p)
+{
+	if (p->key)
+		memcpy(t->key, p->key, HC_KEY_LEN);
+	t->creds.key = p->key ? t->key : NULL;
+	t->creds.peer_name = t->host;
+	if (!p->tls_cert)
+		return 0;
+	t->creds.cert = strdup(p->tls_cert);
+	t->creds.cert_key = strdup(p->tls_cert_key);
+	t->creds.ca = strdup(p->tls_ca);
+	return t->creds.cert && t->creds.cert_key && t->creds.ca ? 0 : -ENOMEM;
 }
 
 static int is_loopback(const struct sockaddr_storage *ss)
@@ -138,7 +159,7 @@ static enum tls_want tls_wanted(const struct oncrpc_transport *t, const struct h
 		return TLS_NONE;
 	if (p->tls == HC_TLS_REQUIRE || !is_loopback(&t->addr))
 		return TLS_NEEDED;
-	return p->key ? TLS_OFFERED : TLS_NONE;
+	return p->key || p->tls_cert ? TLS_OFFERED : TLS_NONE;
 }
 
 /* The handshake after the host's STARTTLS; from here libtirpc talks to the tunnel. */
@@ -147,9 +168,13 @@ static int run_tls(struct oncrpc_transport *t)
 	struct hc_tls *tls;
 	int r, app;
 
-	if ((r = hc_tls_open(t->fd, HC_TLS_CLIENT, t->key, CONNECT_TIMEOUT_MS, &tls)) != 0) {
+	if ((r = hc_tls_open_with(t->fd, HC_TLS_CLIENT, &t->creds, CONNECT_TIMEOUT_MS, &tls)) != 0) {
 		if (r == -EACCES)
-			hc_set_connect_error("the host refused the TLS handshake: its key is another one");
+			hc_set_connect_error(t->creds.cert ? "the TLS handshake failed: the certificates "
+					     "do not verify (CA, name, or the host wants none)" :
+					     "the host refused the TLS handshake: its key is another one");
+		else if (r == -ENOKEY)
+			hc_set_connect_error("the certificate, its key or the CA cannot be used");
 		return r;
 	}
 	if (hc_tls_exporter(tls, t->binding) != 0) {
@@ -170,11 +195,12 @@ static int start_tls(struct oncrpc_transport *t, const struct hc_open_params *p)
 
 	if (want == TLS_NONE)
 		return 0;
-	if (!p->key) {
+	if (!p->key && !p->tls_cert) {
 		hc_set_connect_error("TLS needs the shared key: name its file (DOSH_KEY)");
 		return -ENOKEY;
 	}
-	memcpy(t->key, p->key, HC_KEY_LEN);
+	if ((r = keep_creds(t, p)) != 0)
+		return r;
 	if ((r = hc_tls_probe(t->fd, CONNECT_TIMEOUT_MS)) == 1)
 		return run_tls(t);
 	if (r == -EPROTO)
@@ -207,6 +233,7 @@ static int oncrpc_open(const char *scheme, const char *where, const struct hc_op
 	t->base.ops = ops;
 	if ((r = hc_url_resolve(&u, &t->addr, &t->addrlen)) != 0)
 		goto err_free;
+	snprintf(t->host, sizeof(t->host), "%s", u.kind == HC_URL_TCP ? u.host : "");
 	if ((t->fd = oncrpc_dial(&t->addr, t->addrlen, CONNECT_TIMEOUT_MS, 1)) < 0) {
 		r = t->fd;
 		goto err_free;
@@ -371,7 +398,7 @@ static int dial_tls_hello(struct oncrpc_transport *t, const hc_stream_ticket *ti
 	if ((fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, 0)) < 0)
 		return fd;
 	if ((r = hc_write_all(fd, hello, sizeof(hello))) != 0 ||
-	    (r = hc_tls_open(fd, HC_TLS_CLIENT, t->key, timeout_ms, &tls)) != 0) {
+	    (r = hc_tls_open_with(fd, HC_TLS_CLIENT, &t->creds, timeout_ms, &tls)) != 0) {
 		close(fd);
 		return r;
 	}

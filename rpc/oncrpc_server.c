@@ -46,7 +46,8 @@ static enum auth_stat tls_probe_auth(struct svc_req *rq, struct rpc_msg *msg)
 			c->drop = 1;
 		return AUTH_BADCRED;
 	}
-	if (rq->rq_prog != HOSTCALL_PROG || rq->rq_vers != HOSTCALL_V3 || !served_shadow->opts.has_key)
+	if (rq->rq_prog != HOSTCALL_PROG || rq->rq_vers != HOSTCALL_V3 ||
+	    (!served_shadow->opts.has_key && !served_shadow->opts.tls_cert))
 		return AUTH_OK;
 	memcpy(rq->rq_xprt->xp_verf.oa_base, HC_STARTTLS, sizeof(HC_STARTTLS) - 1);
 	rq->rq_xprt->xp_verf.oa_length = sizeof(HC_STARTTLS) - 1;
@@ -169,7 +170,9 @@ static const char *tls_failure(int r)
 {
 	switch (r) {
 	case -EACCES:
-		return "another key, or no \"sunrpc\" ALPN";
+		return "another key (or certificate), or no \"sunrpc\" ALPN";
+	case -ENOKEY:
+		return "this host's certificate or key file cannot be used";
 	case -ETIMEDOUT:
 		return "no handshake within the time allowed";
 	case -ECONNRESET:
@@ -183,6 +186,7 @@ static const char *tls_failure(int r)
 static int upgrade(struct oncrpc_conn *c, struct shadow *sh)
 {
 	int net = fcntl(c->fd, F_DUPFD_CLOEXEC, fd_floor()), app, r;
+	struct hc_tls_creds creds;
 	struct hc_tls *tls;
 	char desc[96];
 
@@ -192,8 +196,9 @@ static int upgrade(struct oncrpc_conn *c, struct shadow *sh)
 	c->destroyed = 1;
 	if (net < 0)
 		return -ECONNRESET;
-	if ((r = hc_tls_open(net, HC_TLS_SERVER, sh->opts.key, sh->opts.auth_timeout_s * 1000,
-			     &tls)) != 0) {
+	shadow_tls_creds(sh, &creds);
+	if ((r = hc_tls_open_with(net, HC_TLS_SERVER, &creds, sh->opts.auth_timeout_s * 1000,
+				  &tls)) != 0) {
 		log_warn_limited("TLS handshake failed: %s", tls_failure(r));
 		close(net);
 		return -ECONNRESET;

@@ -5,7 +5,7 @@ set -eu
 PACKAGES="build-essential pkg-config rpcsvc-proto libtirpc-dev libsodium-dev libcmocka-dev
 rpcbind iproute2 procps dash coreutils clang libclang-rt-14-dev libedit-dev tmux
 qemu-system-x86 busybox-static cpio libfuse3-dev fuse3 rsync sqlite3 git python3 attr
-sshfs openssh-sftp-server socat zlib1g-dev libssl-dev tshark"
+sshfs openssh-sftp-server socat zlib1g-dev libssl-dev openssl tshark"
 
 missing=""
 for p in $PACKAGES; do

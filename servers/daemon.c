@@ -831,6 +831,9 @@ int daemon_run(const struct daemon_opts *o)
 	d->sopts.grace_ms = o->grace_ms;
 	d->sopts.auth_timeout_s = o->auth_timeout_s;
 	d->sopts.module_dirs = o->module_dirs;
+	d->sopts.tls_cert = o->tls_cert;
+	d->sopts.tls_cert_key = o->tls_cert_key;
+	d->sopts.tls_ca = o->tls_ca;
 	d->sopts.nmodule_dirs = o->nmodule_dirs;
 	for (int i = 0; i < PENDING_MAX; i++)
 		d->pending[i].fd = -1;

@@ -12,6 +12,9 @@ struct daemon_opts {
 	const char *address_file;  /* where the bound addresses are written, one per line */
 	int allow_remote;          /* tcp: may listen beyond loopback (in TLS only) */
 	int tls;                   /* TLS required on every listener, loopback and unix: too */
+	const char *tls_cert;      /* PEM files: mutual TLS with certificates instead of the PSK */
+	const char *tls_cert_key;
+	const char *tls_ca;
 	int rpcbind;               /* register tcp: listeners with the local rpcbind */
 	int max_sessions;
 	int max_unauth;

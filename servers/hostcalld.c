@@ -1,4 +1,5 @@
 /* hostcalld.c: the host daemon's command line: options, logging, then the daemon loop. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@ static void usage(FILE *f)
 		"  --key FILE          shared key for tcp: (created 0600 if absent)\n"
 		"  --allow-remote      let tcp: listen beyond loopback (TLS required there)\n"
 		"  --tls               require TLS on every listener, loopback and unix: too\n"
+		"  --tls-cert F --tls-key F --tls-ca F\n"
+		"                      mutual TLS with certificates (PEM) instead of the key's PSK\n"
 		"  --rpcbind           register tcp: listeners with the local rpcbind\n"
 		"  --max-sessions N    sessions at once (default 64)\n"
 		"  --max-unauth N      unauthenticated connections at once (default 16)\n"
@@ -51,13 +54,17 @@ static int parse_int(const char *s, int min, int max, int *out)
 }
 
 enum { O_KEY = 256, O_ALLOW, O_MAXS, O_MAXU, O_AUTHT, O_GRACE, O_ADDR, O_LEVEL, O_SYSLOG,
-       O_VERSION, O_RPCBIND, O_KVM, O_KVM_SHM, O_CHANNELS, O_MODDIR, O_TLS };
+       O_VERSION, O_RPCBIND, O_KVM, O_KVM_SHM, O_CHANNELS, O_MODDIR, O_TLS, O_TLS_CERT,
+       O_TLS_KEY, O_TLS_CA };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, 'l' },
 	{ "key", required_argument, NULL, O_KEY },
 	{ "allow-remote", no_argument, NULL, O_ALLOW },
 	{ "tls", no_argument, NULL, O_TLS },
+	{ "tls-cert", required_argument, NULL, O_TLS_CERT },
+	{ "tls-key", required_argument, NULL, O_TLS_KEY },
+	{ "tls-ca", required_argument, NULL, O_TLS_CA },
 	{ "kvm", required_argument, NULL, O_KVM },
 	{ "kvm-shm", required_argument, NULL, O_KVM_SHM },
 	{ "channels", required_argument, NULL, O_CHANNELS },
@@ -114,6 +121,9 @@ static int parse_option(int c, struct daemon_opts *o, int *level, int *use_syslo
 	case O_KEY: o->keyfile = optarg; return 0;
 	case O_ALLOW: o->allow_remote = 1; return 0;
 	case O_TLS: o->tls = 1; return 0;
+	case O_TLS_CERT: o->tls_cert = optarg; return 0;
+	case O_TLS_KEY: o->tls_cert_key = optarg; return 0;
+	case O_TLS_CA: o->tls_ca = optarg; return 0;
 	case O_KVM: o->kvm_socket = optarg; return 0;
 	case O_KVM_SHM: o->kvm_shm = optarg; return 0;
 	case O_CHANNELS: return parse_int(optarg, 1, 64, &o->kvm_channels) ? bad("--channels", optarg) : 0;
@@ -146,6 +156,16 @@ int main(int argc, char **argv)
 	if (o.nlisten == 0 && !o.kvm_socket) {
 		fprintf(stderr, "hostcalld: nothing to listen on: give --listen tcp://127.0.0.1:PORT, "
 				"--listen unix:/PATH or --kvm SOCKET\n");
+		return 2;
+	}
+	if ((o.tls_cert != NULL) != (o.tls_cert_key != NULL) || (o.tls_cert != NULL) != (o.tls_ca != NULL)) {
+		fprintf(stderr, "hostcalld: --tls-cert, --tls-key and --tls-ca go together\n");
+		return 2;
+	}
+	if (o.tls_cert && (access(o.tls_cert, R_OK) || access(o.tls_cert_key, R_OK) ||
+			   access(o.tls_ca, R_OK))) {
+		fprintf(stderr, "hostcalld: cannot read --tls-cert, --tls-key or --tls-ca: %s\n",
+			strerror(errno));
 		return 2;
 	}
 	if (o.nmodule_dirs == 0)

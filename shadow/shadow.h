@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "handles.h"
+#include "tls.h"
 #include "keyfile.h"
 #include "rpc/hostcall.h"
 
@@ -92,6 +93,9 @@ struct shadow_opts {
 	int has_key;
 	uint8_t key[HC_KEY_LEN];
 	int tls_required;        /* no call but the AUTH_TLS probe before TLS runs */
+	const char *tls_cert;    /* PEM files: mutual TLS with certificates instead of the PSK */
+	const char *tls_cert_key;
+	const char *tls_ca;
 	int grace_ms;            /* SIGHUP to SIGKILL for the session's children */
 	int auth_timeout_s;
 	const char *const *module_dirs;  /* absolute, searched in order for NAME.so */
@@ -337,6 +341,8 @@ int children_of_self(int (*fn)(pid_t pid, pid_t pgid, void *ctx), void *ctx);
 /* ---- streams.c ---- */
 /* streams_on_ctl - take a stream connection hostcalld passed on ctl_fd. */
 void streams_on_ctl(struct shadow *sh);
+/* shadow_tls_creds - what @sh's TLS connections are keyed by: its certificates, or the shared key. */
+void shadow_tls_creds(const struct shadow *sh, struct hc_tls_creds *c);
 /* streams_on_tls - join the streams whose TLS handshake and token a pump thread has read. */
 void streams_on_tls(struct shadow *sh);
 /* streams_close_tls - close the TLS streams' delivery socketpair (the end, or a fork). */

@@ -160,7 +160,14 @@ struct tls_stream {
 	int deliver;            /* where the joined stream goes: the loop's tls_deliveries[1] */
 	int timeout_ms;
 	uint8_t key[HC_KEY_LEN];
+	struct hc_tls_creds creds;
 };
+
+void shadow_tls_creds(const struct shadow *sh, struct hc_tls_creds *c)
+{
+	*c = (struct hc_tls_creds){ sh->opts.has_key ? sh->opts.key : NULL, sh->opts.tls_cert,
+				    sh->opts.tls_cert_key, sh->opts.tls_ca, NULL };
+}
 
 static void *tls_stream_thread(void *arg)
 {
@@ -169,7 +176,7 @@ static void *tls_stream_thread(void *arg)
 	struct hc_tls *tls = NULL;
 	int app = -1, r;
 
-	r = hc_tls_open(ts->net, HC_TLS_SERVER, ts->key, ts->timeout_ms, &tls);
+	r = hc_tls_open_with(ts->net, HC_TLS_SERVER, &ts->creds, ts->timeout_ms, &tls);
 	if (r == 0 && (r = hc_tls_read_exact(tls, token, HC_TOKEN_LEN, ts->timeout_ms)) != 0)
 		hc_tls_free(tls);
 	if (r != 0)
@@ -219,8 +226,10 @@ static void tls_stream_begin(struct shadow *sh, int fd)
 		close(fd);
 		return;
 	}
-	*ts = (struct tls_stream){ fd, sh->tls_deliveries[1], TLS_STREAM_HANDSHAKE_MS, { 0 } };
+	*ts = (struct tls_stream){ fd, sh->tls_deliveries[1], TLS_STREAM_HANDSHAKE_MS, { 0 }, { 0 } };
 	memcpy(ts->key, sh->opts.key, HC_KEY_LEN);
+	shadow_tls_creds(sh, &ts->creds);
+	ts->creds.key = sh->opts.has_key ? ts->key : NULL;
 	atomic_fetch_add(&handshakes_running, 1);
 	if (hc_thread_detach(tls_stream_thread, ts) != 0) {
 		atomic_fetch_sub(&handshakes_running, 1);

@@ -257,7 +257,7 @@ static int open_session(const char *url, const char *keyfile, const struct hc_op
 
 int hc_connect_with(const char *url, const struct hc_connect_opts *o, struct hc_session **out)
 {
-	struct hc_connect_opts none = { NULL, HC_TLS_DEFAULT };
+	struct hc_connect_opts none = { NULL, HC_TLS_DEFAULT, NULL, NULL, NULL };
 	struct hc_open_params p;
 	uint8_t key[HC_KEY_LEN];
 	struct hc_session *s;
@@ -271,6 +271,14 @@ int hc_connect_with(const char *url, const struct hc_connect_opts *o, struct hc_
 	if ((r = load_key(url, o->keyfile, key, &have_key)) != 0)
 		return r;
 	p.key = have_key ? key : NULL;
+	p.tls_cert = o->tls_cert ? o->tls_cert : getenv("DOSH_TLS_CERT");
+	p.tls_cert_key = o->tls_key ? o->tls_key : getenv("DOSH_TLS_KEY");
+	p.tls_ca = o->tls_ca ? o->tls_ca : getenv("DOSH_TLS_CA");
+	if ((p.tls_cert != NULL) != (p.tls_cert_key != NULL) || (p.tls_cert != NULL) != (p.tls_ca != NULL)) {
+		hc_set_connect_error("a certificate, its key and a CA go together (DOSH_TLS_CERT, "
+				     "DOSH_TLS_KEY, DOSH_TLS_CA)");
+		return -EINVAL;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -289,7 +297,7 @@ int hc_connect_with(const char *url, const struct hc_connect_opts *o, struct hc_
 
 int hc_connect(const char *url, const char *keyfile, struct hc_session **out)
 {
-	struct hc_connect_opts o = { keyfile, HC_TLS_DEFAULT };
+	struct hc_connect_opts o = { keyfile, HC_TLS_DEFAULT, NULL, NULL, NULL };
 
 	return hc_connect_with(url, &o, out);
 }

@@ -27,6 +27,7 @@ struct hc_tls {
 	SSL_CTX *ctx;
 	SSL *ssl;
 	int fd;
+	int x509;               /* mutual TLS with certificates, not the PSK */
 	int broken;             /* a fatal error: no close_notify may follow (SSL_get_error(3)) */
 	uint8_t psk[HC_TLS_PSK_LEN];
 };
@@ -126,7 +127,30 @@ static int select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outle
 	return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
-static SSL_CTX *new_ctx(enum hc_tls_role role)
+/* Mutual TLS: our certificate and key, and the CA the peer's must chain to (required). */
+static int use_certificates(SSL_CTX *ctx, const struct hc_tls_creds *c)
+{
+	if (SSL_CTX_use_certificate_chain_file(ctx, c->cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, c->cert_key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1 || SSL_CTX_load_verify_locations(ctx, c->ca, NULL) != 1)
+		return -ENOKEY;
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	return 0;
+}
+
+/* The client's check of the server's certificate: it names @name (a host name or an address). */
+static int expect_peer_name(SSL *ssl, const char *name)
+{
+	X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
+
+	if (!name || !*name)
+		return 0;
+	if (X509_VERIFY_PARAM_set1_ip_asc(vp, name) == 1)
+		return 0;
+	return SSL_set1_host(ssl, name) == 1 ? 0 : -EINVAL;
+}
+
+static SSL_CTX *new_ctx(enum hc_tls_role role, int x509)
 {
 	static const unsigned char alpn[] = "\x06" HC_TLS_ALPN;
 	SSL_CTX *ctx = SSL_CTX_new(role == HC_TLS_CLIENT ? TLS_client_method() : TLS_server_method());
@@ -143,12 +167,14 @@ static SSL_CTX *new_ctx(enum hc_tls_role role)
 	}
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_max_early_data(ctx, 0);
-	if (role == HC_TLS_CLIENT) {
-		SSL_CTX_set_psk_use_session_callback(ctx, use_psk);
-	} else {
-		SSL_CTX_set_psk_find_session_callback(ctx, find_psk);
+	if (role == HC_TLS_SERVER)
 		SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
-	}
+	if (x509)
+		return ctx;
+	if (role == HC_TLS_CLIENT)
+		SSL_CTX_set_psk_use_session_callback(ctx, use_psk);
+	else
+		SSL_CTX_set_psk_find_session_callback(ctx, find_psk);
 	return ctx;
 }
 
@@ -182,17 +208,22 @@ static int handshake_error(SSL *ssl, int err)
 	return -EPROTO;
 }
 
-/* After the handshake: the PSK was used (no certificate took its place) and "sunrpc" agreed. */
-static int check_session(SSL *ssl)
+/*
+ * After the handshake: "sunrpc" agreed, and the PSK was used (no certificate took its place)
+ * or, in mutual TLS, the peer's certificate verified against the CA.
+ */
+static int check_session(const struct hc_tls *t)
 {
 	const unsigned char *alpn = NULL;
 	unsigned int len = 0;
+	int proven = t->x509 ? SSL_get0_peer_certificate(t->ssl) != NULL &&
+				       SSL_get_verify_result(t->ssl) == X509_V_OK
+			     : SSL_session_reused(t->ssl);
 
-	SSL_get0_alpn_selected(ssl, &alpn, &len);
-	if (!SSL_session_reused(ssl) || len != sizeof(HC_TLS_ALPN) - 1 ||
-	    memcmp(alpn, HC_TLS_ALPN, len) != 0)
+	SSL_get0_alpn_selected(t->ssl, &alpn, &len);
+	if (!proven || len != sizeof(HC_TLS_ALPN) - 1 || memcmp(alpn, HC_TLS_ALPN, len) != 0)
 		return -EACCES;
-	return SSL_version(ssl) == TLS1_3_VERSION ? 0 : -EACCES;
+	return SSL_version(t->ssl) == TLS1_3_VERSION ? 0 : -EACCES;
 }
 
 static int handshake(struct hc_tls *t, enum hc_tls_role role, int timeout_ms)
@@ -203,7 +234,7 @@ static int handshake(struct hc_tls *t, enum hc_tls_role role, int timeout_ms)
 	for (;;) {
 		r = role == HC_TLS_CLIENT ? SSL_connect(t->ssl) : SSL_accept(t->ssl);
 		if (r == 1)
-			return check_session(t->ssl);
+			return check_session(t);
 		err = SSL_get_error(t->ssl, r);
 		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
 			return handshake_error(t->ssl, err);
@@ -212,8 +243,34 @@ static int handshake(struct hc_tls *t, enum hc_tls_role role, int timeout_ms)
 	}
 }
 
+/* The SSL of @t, keyed by @c: the PSK of the shared key, or certificates. Returns: 0 or -errno. */
+static int make_ssl(struct hc_tls *t, enum hc_tls_role role, const struct hc_tls_creds *c)
+{
+	int r;
+
+	t->x509 = c->cert != NULL;
+	if (!t->x509 && (!c->key || (r = hc_tls_psk_derive(c->key, t->psk)) != 0))
+		return c->key ? r : -ENOKEY;
+	if (!(t->ctx = new_ctx(role, t->x509)))
+		return -ENOMEM;
+	if (t->x509 && (r = use_certificates(t->ctx, c)) != 0)
+		return r;
+	if (!(t->ssl = SSL_new(t->ctx)) || !SSL_set_fd(t->ssl, t->fd))
+		return -ENOMEM;
+	SSL_set_app_data(t->ssl, t);
+	return t->x509 && role == HC_TLS_CLIENT ? expect_peer_name(t->ssl, c->peer_name) : 0;
+}
+
 int hc_tls_open(int fd, enum hc_tls_role role, const uint8_t key[HC_KEY_LEN], int timeout_ms,
 		struct hc_tls **out)
+{
+	struct hc_tls_creds c = { .key = key };
+
+	return hc_tls_open_with(fd, role, &c, timeout_ms, out);
+}
+
+int hc_tls_open_with(int fd, enum hc_tls_role role, const struct hc_tls_creds *c, int timeout_ms,
+		     struct hc_tls **out)
 {
 	struct hc_tls *t = calloc(1, sizeof(*t));
 	int r = -ENOMEM, fl = fcntl(fd, F_GETFL);
@@ -222,12 +279,8 @@ int hc_tls_open(int fd, enum hc_tls_role role, const uint8_t key[HC_KEY_LEN], in
 	if (!t || fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
 		goto fail;
 	t->fd = fd;
-	if ((r = hc_tls_psk_derive(key, t->psk)) != 0)
+	if ((r = make_ssl(t, role, c)) != 0)
 		goto fail;
-	r = -ENOMEM;
-	if (!(t->ctx = new_ctx(role)) || !(t->ssl = SSL_new(t->ctx)) || !SSL_set_fd(t->ssl, fd))
-		goto fail;
-	SSL_set_app_data(t->ssl, t);
 	if ((r = handshake(t, role, timeout_ms)) != 0)
 		goto fail;
 	*out = t;
@@ -281,7 +334,7 @@ const char *hc_tls_describe(struct hc_tls *t, char *buf, size_t len)
 	const char *g = group > 0 ? OBJ_nid2sn(group) : NULL;
 
 	snprintf(buf, len, "%s %s %s %s", SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl),
-		 g ? g : "no-(EC)DHE", SSL_session_reused(t->ssl) ? "psk" : "no-psk");
+		 g ? g : "no-(EC)DHE", t->x509 ? "x509" : SSL_session_reused(t->ssl) ? "psk" : "no-psk");
 	return buf;
 }
 

@@ -46,6 +46,23 @@ int hc_tls_open(int fd, enum hc_tls_role role, const uint8_t key[HC_KEY_LEN], in
  */
 int hc_tls_read_exact(struct hc_tls *t, void *buf, size_t len, int timeout_ms);
 
+/* What a TLS connection is keyed by: the shared key's PSK, or (all three files) certificates. */
+struct hc_tls_creds {
+	const uint8_t *key;         /* HC_KEY_LEN bytes: the external PSK is derived from it */
+	const char *cert;           /* PEM: our certificate chain; set, it replaces the PSK */
+	const char *cert_key;       /* PEM: its private key */
+	const char *ca;             /* PEM: the CA the peer's certificate must chain to */
+	const char *peer_name;      /* a client's: the host name or address the server's must name */
+};
+
+/*
+ * hc_tls_open_with - hc_tls_open() keyed by @c: with c->cert, mutual TLS (each side's
+ * certificate verified against c->ca; a client's server by c->peer_name) instead of the PSK.
+ * Returns: as hc_tls_open(), and -ENOKEY when a key or certificate file cannot be used.
+ */
+int hc_tls_open_with(int fd, enum hc_tls_role role, const struct hc_tls_creds *c, int timeout_ms,
+		     struct hc_tls **out);
+
 /* hc_tls_exporter - @t's channel binding (RFC 9266 tls-exporter). Returns: 0 or -EIO. */
 int hc_tls_exporter(struct hc_tls *t, uint8_t out[HC_TLS_EXPORTER_LEN]);
 

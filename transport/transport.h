@@ -43,6 +43,7 @@ static inline bool_t hc_xdr_void(XDR *x, void *p)
 struct hc_open_params {
 	const uint8_t *key;    /* the shared key (HC_KEY_LEN bytes), or NULL: none was given */
 	int tls;               /* enum hc_tls_mode, never HC_TLS_DEFAULT */
+	const char *tls_cert, *tls_cert_key, *tls_ca;   /* certificates for TLS, or NULL */
 };
 
 struct hc_transport_ops {

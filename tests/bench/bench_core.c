@@ -245,7 +245,7 @@ static void run_placement(const char *name, int server_cpu, struct hc_session *s
 
 static struct hc_session *connect_tls_mode(struct test_daemon *d, enum hc_tls_mode mode)
 {
-	struct hc_connect_opts o = { d->key, mode };
+	struct hc_connect_opts o = { .keyfile = d->key, .tls = mode };
 	struct hc_session *s = NULL;
 
 	return hc_connect_with(d->tcp_url, &o, &s) == 0 ? s : NULL;

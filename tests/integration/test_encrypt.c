@@ -53,10 +53,122 @@ static int teardown(void **state)
 	return test_daemon_stop(&daemon_) == 0 ? 0 : -1;
 }
 
+/* ---- certificates (mutual TLS) ---- */
+
+static char certs[64];
+
+static const char *cert_file(const char *name)
+{
+	static char paths[8][128];
+	static int next;
+	char *p = paths[next++ % 8];
+
+	snprintf(p, 128, "%s/%s", certs, name);
+	return p;
+}
+
+static int setup_certificates(void **state)
+{
+	char cmd[256];
+	const char *args[] = { "--tls", "--tls-cert", NULL, "--tls-key", NULL, "--tls-ca", NULL, NULL };
+
+	(void)state;
+	snprintf(certs, sizeof(certs), "/tmp/hccerts.XXXXXX");
+	if (!mkdtemp(certs))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "tests/integration/make-certs.sh %s", certs);
+	if (system(cmd) != 0)
+		return -1;
+	args[2] = cert_file("server.pem");
+	args[4] = cert_file("server.key");
+	args[6] = cert_file("ca.pem");
+	return test_daemon_start(&daemon_, args);
+}
+
+static int teardown_certificates(void **state)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", certs);
+	if (system(cmd) != 0)
+		return -1;
+	return teardown(state);
+}
+
+static int connect_with_certs(const char *who, const char *ca, struct hc_session **s)
+{
+	char cert[16], key[16];
+	struct hc_connect_opts o = { .keyfile = daemon_.key, .tls = HC_TLS_REQUIRE };
+
+	snprintf(cert, sizeof(cert), "%s.pem", who);
+	snprintf(key, sizeof(key), "%s.key", who);
+	o.tls_cert = who ? cert_file(cert) : NULL;
+	o.tls_key = who ? cert_file(key) : NULL;
+	o.tls_ca = who ? cert_file(ca) : NULL;
+	*s = NULL;
+	return hc_connect_with(daemon_.tcp_url, &o, s);
+}
+
+/* A host program's words through a stream of @s. Returns: 0 when "hi\n" came. */
+static int stream_works(struct hc_session *s)
+{
+	char *argv[] = { (char *)"echo", (char *)"hi", NULL };
+	struct hc_spawn_spec sp = { .path = "echo", .argv = argv, .close_handles = 1 };
+	char buf[16] = "";
+	int fd, status;
+	hc_handle_t h = hc_stream_open(s, &fd);
+	pid_t pid;
+	ssize_t n;
+
+	if (h < 0)
+		return -1;
+	sp.stdio[1] = (struct hc_stdio_spec){ .how = HC_IO_HANDLE, .handle = h };
+	pid = hc_spawn(s, &sp);
+	n = pid > 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	close(fd);
+	if (pid <= 0 || hc_waitpid(s, pid, &status, 0) != pid)
+		return -1;
+	return n == 3 && memcmp(buf, "hi\n", 3) == 0 ? 0 : -1;
+}
+
+static void mutual_tls__certificates_of_the_ca__session_and_streams_served(void **state)
+{
+	struct hc_session *s;
+	char what[128];
+
+	(void)state;
+	assert_int_equal(connect_with_certs("client", "ca.pem", &s), 0);
+	assert_int_equal(hc_session_security(s, what, sizeof(what)), 1);
+	assert_non_null(strstr(what, "TLSv1.3"));
+	assert_non_null(strstr(what, "x509"));
+	assert_int_equal(hc_null(s), 0);
+	assert_int_equal(stream_works(s), 0);
+	hc_disconnect(s);
+}
+
+static void mutual_tls__no_certificate_or_another_ca__refused(void **state)
+{
+	struct hc_session *s;
+	int r;
+
+	(void)state;
+	assert_true(connect_with_certs(NULL, NULL, &s) < 0);   /* the key's PSK: this host wants certificates */
+	r = connect_with_certs("stranger", "ca.pem", &s);   /* another CA's client: in TLS 1.3 */
+	assert_true(r == -EACCES || r == -ECONNRESET);      /* the host's alert may come after */
+	assert_true(test_log_contains(&daemon_, "TLS handshake failed"));
+	assert_int_equal(connect_with_certs("client", "other-ca.pem", &s), -EACCES);   /* a host we cannot verify */
+	assert_non_null(strstr(hc_connect_error(), "certificates"));
+	assert_int_equal(test_log_lines(&daemon_, "session authenticated"), 0);
+	assert_int_equal(connect_with_certs("client", "ca.pem", &s), 0);
+	assert_int_equal(hc_null(s), 0);
+	hc_disconnect(s);
+}
+
+
 static int connect_mode(const char *url, const char *key, enum hc_tls_mode mode,
 			struct hc_session **s)
 {
-	struct hc_connect_opts o = { key, mode };
+	struct hc_connect_opts o = { .keyfile = key, .tls = mode };
 
 	*s = NULL;
 	return hc_connect_with(url, &o, s);
@@ -597,6 +709,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(wrong_key_flood__real_client_connects_within_2s,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(mutual_tls__certificates_of_the_ca__session_and_streams_served,
+						setup_certificates, teardown_certificates),
+		cmocka_unit_test_setup_teardown(mutual_tls__no_certificate_or_another_ca__refused,
+						setup_certificates, teardown_certificates),
 	};
 
 	return cmocka_run_group_tests_name("encrypt", tests, NULL, NULL);

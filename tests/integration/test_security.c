@@ -300,7 +300,7 @@ static int dial_with(const hc_stream_ticket *t)
 /* In clear (a loopback listener allows it): the hello carries the token itself. */
 static void stream_tickets__single_use_and_unguessable(void **state)
 {
-	struct hc_connect_opts clear = { daemon_.key, HC_TLS_OFF };
+	struct hc_connect_opts clear = { .keyfile = daemon_.key, .tls = HC_TLS_OFF };
 	struct hc_session *s = NULL;
 	hc_stream_res res;
 	hc_stream_ticket forged;

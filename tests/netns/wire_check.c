@@ -154,15 +154,25 @@ static void feed(struct conn *c, struct side *s, int64_t seq, const unsigned cha
 		feed_byte(c, s, p[i]);
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Hex digits (colons between bytes allowed) to bytes. Returns: how many. */
 static int unhex(const char *h, unsigned char *out, size_t cap)
 {
 	size_t n = 0;
 
-	for (; h[0] && h[1] && n < cap; h += 2) {
+	while (n < cap) {
+		int hi, lo;
 		if (*h == ':')
-			h--;
-		else if (sscanf(h, "%2hhx", &out[n]) == 1)
-			n++;
+			h++;
+		if ((hi = hexval(h[0])) < 0 || (lo = hexval(h[1])) < 0)
+			break;
+		out[n++] = (unsigned char)(hi << 4 | lo);
+		h += 2;
 	}
 	return (int)n;
 }

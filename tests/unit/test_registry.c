@@ -34,7 +34,7 @@ static void lookup__unknown_or_partial_scheme__null(void **state)
 
 static void open__bad_urls__clear_errors(void **state)
 {
-	struct hc_open_params params = { NULL, HC_TLS_AUTO };
+	struct hc_open_params params = { .key = NULL, .tls = HC_TLS_AUTO };
 	struct hc_transport *t = NULL;
 
 	(void)state;
