@@ -247,14 +247,18 @@ static struct shadow_rec *shadow_by_pid(struct daemon *d, pid_t pid)
 	return NULL;
 }
 
-/* A stream dial: hand the socket to the shadow that issued the ticket; it checks the token. */
-static void route_stream(struct daemon *d, struct pending *p)
+/*
+ * A stream dial: hand the socket to the shadow that issued the ticket; it checks the token,
+ * which follows the pid in clear, or (@tls) comes inside TLS after the shadow's handshake.
+ */
+static void route_stream(struct daemon *d, struct pending *p, int tls)
 {
 	unsigned char hello[HC_STREAM_HELLO_LEN];
+	size_t len = tls ? HC_STREAM_TLS_HELLO_LEN : HC_STREAM_HELLO_LEN;
 	struct shadow_rec *rec;
 	uint32_t pid;
 
-	if (recv(p->fd, hello, sizeof(hello), MSG_DONTWAIT) != (ssize_t)sizeof(hello))
+	if (recv(p->fd, hello, len, MSG_DONTWAIT) != (ssize_t)len)
 		goto out;
 	memcpy(&pid, hello + 4, 4);
 	rec = shadow_by_pid(d, (pid_t)ntohl(pid));
@@ -262,29 +266,8 @@ static void route_stream(struct daemon *d, struct pending *p)
 		log_warn_limited("stream dial for unknown session %u refused", ntohl(pid));
 		goto out;
 	}
-	if (fcntl(p->fd, F_SETFL, 0) != 0 || hc_send_fd(rec->ctl, hello + 8, HC_TOKEN_LEN, p->fd) != 0)
-		log_warn("stream could not be passed to shadow %d", (int)rec->pid);
-out:
-	close(p->fd);
-	p->fd = -1;
-}
-
-/* A stream dial in TLS: its token is inside; the shadow runs the handshake and checks it. */
-static void route_tls_stream(struct daemon *d, struct pending *p)
-{
-	unsigned char hello[HC_STREAM_TLS_HELLO_LEN];
-	struct shadow_rec *rec;
-	uint32_t pid;
-
-	if (recv(p->fd, hello, sizeof(hello), MSG_DONTWAIT) != (ssize_t)sizeof(hello))
-		goto out;
-	memcpy(&pid, hello + 4, 4);
-	rec = shadow_by_pid(d, (pid_t)ntohl(pid));
-	if (!rec || !rec->authenticated || rec->ctl < 0) {
-		log_warn_limited("stream dial for unknown session %u refused", ntohl(pid));
-		goto out;
-	}
-	if (fcntl(p->fd, F_SETFL, 0) != 0 || hc_send_fd(rec->ctl, "T", 1, p->fd) != 0)
+	if (fcntl(p->fd, F_SETFL, 0) != 0 ||
+	    hc_send_fd(rec->ctl, tls ? SHADOW_TLS_DELIVERY : (const char *)hello + 8, tls ? 1 : HC_TOKEN_LEN, p->fd) != 0)
 		log_warn("stream could not be passed to shadow %d", (int)rec->pid);
 out:
 	close(p->fd);
@@ -309,11 +292,11 @@ static void on_pending(struct daemon *d, struct pending *p)
 		p->fd = -1;
 	} else if (is_prefix_of(peek, (size_t)n, HC_STREAM_TLS_MAGIC)) {
 		if (n >= HC_STREAM_TLS_HELLO_LEN)
-			route_tls_stream(d, p);
+			route_stream(d, p, 1);
 	} else if (!is_prefix_of(peek, (size_t)n, HC_STREAM_MAGIC)) {
 		start_session(d, p);   /* anything else is an ONC RPC record */
 	} else if (n == (ssize_t)sizeof(peek)) {
-		route_stream(d, p);
+		route_stream(d, p, 0);
 	}
 }
 

@@ -339,6 +339,8 @@ int children_running(const struct shadow *sh);
 int children_of_self(int (*fn)(pid_t pid, pid_t pgid, void *ctx), void *ctx);
 
 /* ---- streams.c ---- */
+/* What hostcalld sends with a stream dialled in TLS, instead of its token (still inside TLS). */
+#define SHADOW_TLS_DELIVERY "T"
 /* streams_on_ctl - take a stream connection hostcalld passed on ctl_fd. */
 void streams_on_ctl(struct shadow *sh);
 /* shadow_tls_creds - what @sh's TLS connections are keyed by: its certificates, or the shared key. */

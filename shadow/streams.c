@@ -90,11 +90,8 @@ static struct shadow_ticket *ticket_match(struct shadow *sh, const uint8_t *toke
 	return found;
 }
 
-/* What hostcalld sends with a stream dialled in TLS: the token is still inside it. */
-#define TLS_DELIVERY 'T'
-
 /*
- * Receive one token (or TLS_DELIVERY) and one descriptor; anything else is refused and closed.
+ * Receive one token (or SHADOW_TLS_DELIVERY) and one descriptor; anything else is refused and closed.
  * Returns: 0 (a token), 1 (a stream to run the TLS handshake on first), or -errno.
  */
 static int recv_delivery(int ctl, uint8_t token[HC_TOKEN_LEN], int *fd)
@@ -116,7 +113,7 @@ static int recv_delivery(int ctl, uint8_t token[HC_TOKEN_LEN], int *fd)
 		for (size_t i = 0; i < k && nfds < 4; i++)
 			memcpy(&fds[nfds++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
 	}
-	if ((n == HC_TOKEN_LEN || (n == 1 && token[0] == TLS_DELIVERY)) && nfds == 1 &&
+	if ((n == HC_TOKEN_LEN || (n == 1 && token[0] == SHADOW_TLS_DELIVERY[0])) && nfds == 1 &&
 	    !(m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
 		*fd = fds[0];
 		return n == 1;
