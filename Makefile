@@ -237,7 +237,8 @@ FUZZ_GEN := $(FUZZ_DIR)/rpcgen
 FUZZ_SAN := -fsanitize=fuzzer,address,undefined
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -MD -MP \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
-	-Iinclude -I$(FUZZ_GEN) -Itransport -Irpc -Ishadow -Iservers -Idosh -Itests/fuzz $(TIRPC_CFLAGS)
+	-Iinclude -I$(FUZZ_GEN) -Itransport -Irpc -Ishadow -Iservers -Idosh -Itests/fuzz $(TIRPC_CFLAGS) \
+	$(SSL_CFLAGS)
 # no input may make a target allocate 64 MiB at once; ASan's shadow and quarantine need the RSS
 FUZZ_COMMON_OPTS := -malloc_limit_mb=64 -rss_limit_mb=1536 -timeout=25
 
@@ -247,9 +248,9 @@ FUZZ_OPTS_fuzz_parser := -max_len=4096
 
 # the shadow as hostcalld links it, without the daemon; the generated XDR routines
 FUZZ_SHADOW_SRC := $(SHADOW_SRC) servers/log.c transport/errmap.c transport/io.c transport/auth.c \
-	transport/keyfile.c tests/fuzz/fuzz_util.c
+	transport/keyfile.c transport/tls.c transport/tunnel.c tests/fuzz/fuzz_util.c
 FUZZ_XDR_OBJ := $(FUZZ_GEN)/rpc/hostcall_xdr.o
-FUZZ_RPC_LIBS := $(TIRPC_LIBS) -lsodium -pthread -ldl
+FUZZ_RPC_LIBS := $(TIRPC_LIBS) -lsodium $(SSL_LIBS) -pthread -ldl
 FUZZ_SRC_fuzz_xdr := $(FUZZ_SHADOW_SRC)
 FUZZ_OBJ_fuzz_xdr := $(FUZZ_XDR_OBJ)
 FUZZ_LIBS_fuzz_xdr := $(FUZZ_RPC_LIBS)
