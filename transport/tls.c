@@ -249,8 +249,10 @@ static int make_ssl(struct hc_tls *t, enum hc_tls_role role, const struct hc_tls
 	int r;
 
 	t->x509 = c->cert != NULL;
-	if (!t->x509 && (!c->key || (r = hc_tls_psk_derive(c->key, t->psk)) != 0))
-		return c->key ? r : -ENOKEY;
+	if (!t->x509 && !c->key)
+		return -ENOKEY;
+	if (!t->x509 && (r = hc_tls_psk_derive(c->key, t->psk)) != 0)
+		return r;
 	if (!(t->ctx = new_ctx(role, t->x509)))
 		return -ENOMEM;
 	if (t->x509 && (r = use_certificates(t->ctx, c)) != 0)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -45,6 +46,24 @@ double test_median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	return v[n / 2];
+}
+
+void test_raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+double test_percentile(double *v, int n, int pct)
+{
+	int rank = (pct * n + 99) / 100;
+
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return v[rank > 0 ? rank - 1 : 0];
 }
 
 double test_null_call_us(struct hc_session *s, int n)

@@ -77,6 +77,10 @@ pid_t test_discard_server(size_t chunk, int *port);
 int test_read_host_file(struct hc_session *s, const char *path, char *buf, size_t len);
 /* test_write_host_file - @path on the daemon's host holds @text. Returns: 0 or -errno. */
 int test_write_host_file(struct hc_session *s, const char *path, const char *text);
+/* test_raise_fd_limit - this process's descriptor limit raised to its hard limit. */
+void test_raise_fd_limit(void);
+/* test_percentile - the nearest-rank @pct-th percentile of @v[0..n), n > 0 (sorts @v). */
+double test_percentile(double *v, int n, int pct);
 /* test_median - the median of @v[0..n) (sorts @v). */
 double test_median(double *v, int n);
 /* test_null_call_us - the median time of @n hc_null() calls on @s, in microseconds. */

@@ -620,15 +620,6 @@ static int dial_from_other_source(int port)
 	return fd;
 }
 
-static void raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
-}
-
 enum { FLOOD = 500 };
 
 /*
@@ -668,7 +659,7 @@ static void wrong_key_flood__real_client_connects_within_2s(void **state)
 
 	(void)state;
 	assert_true(hlen > 100 && hello[0] == 0x16);
-	raise_fd_limit();
+	test_raise_fd_limit();
 	assert_int_equal(pipe(halfway), 0);
 	fflush(NULL);
 	if ((pid = fork()) == 0)

@@ -48,15 +48,6 @@ static int teardown(void **state)
 	return test_daemon_stop(&daemon_) == 0 ? 0 : -1;
 }
 
-static void raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
-}
-
 static int daemon_port(void)
 {
 	struct hc_url u;
@@ -86,22 +77,6 @@ static int connect_from(const char *from)
 	return fd;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank 99th percentile of @v (sorts it). */
-static double p99(double *v, int n)
-{
-	int rank = (99 * n + 99) / 100;
-
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[rank > 0 ? rank - 1 : 0];
-}
-
 /* @n real clients, one after another: connect, authenticate, one call. Returns: the p99 in ms. */
 static double real_clients_p99_ms(int n, int *failures)
 {
@@ -119,7 +94,7 @@ static double real_clients_p99_ms(int n, int *failures)
 		if (s)
 			hc_disconnect(s);
 	}
-	return p99(ms, n);
+	return test_percentile(ms, n, 99);
 }
 
 /* Poll until the daemon holds at most @want descriptors. Returns: ms it took, or -1 after @limit_ms. */
@@ -145,7 +120,7 @@ static void flood__2000_idle__real_clients_in_time_fds_back(void **state)
 	long long settle;
 
 	(void)state;
-	raise_fd_limit();
+	test_raise_fd_limit();
 	base = test_count_fds(daemon_.pid);
 	rss0 = test_rss_kib(daemon_.pid);
 	for (int i = 0; i < FLOOD; i++)
@@ -183,7 +158,7 @@ static void flood_from_200_sources__real_clients_in_time(void **state)
 	double worst;
 
 	(void)state;
-	raise_fd_limit();
+	test_raise_fd_limit();
 	for (int i = 0; i < FLOOD; i++) {
 		snprintf(from, sizeof(from), "127.0.%d.%d", 1 + i % 200 / 100, 1 + i % 100);
 		opened += (fds[i] = connect_from(from)) >= 0;
@@ -236,7 +211,7 @@ static void churning_flood_from_another_source__real_clients_in_time(void **stat
 	pid_t flood;
 
 	(void)state;
-	raise_fd_limit();
+	test_raise_fd_limit();
 	flood = churning_flood("127.0.0.2", 500);
 	assert_true(flood > 0);
 	usleep(500000);
