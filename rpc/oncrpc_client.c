@@ -141,23 +141,12 @@ static int keep_creds(struct oncrpc_transport *t, const struct hc_open_params *p
 	return t->creds.cert && t->creds.cert_key && t->creds.ca ? 0 : -ENOMEM;
 }
 
-static int is_loopback(const struct sockaddr_storage *ss)
-{
-	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-
-	if (ss->ss_family == AF_UNIX)
-		return 1;
-	if (ss->ss_family == AF_INET)
-		return ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24 == 127;
-	return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
-}
-
 /* TLS_NEEDED off this machine (or when asked), TLS_OFFERED on loopback, none without a key. */
 static enum tls_want tls_wanted(const struct oncrpc_transport *t, const struct hc_open_params *p)
 {
 	if (p->tls == HC_TLS_OFF)
 		return TLS_NONE;
-	if (p->tls == HC_TLS_REQUIRE || !is_loopback(&t->addr))
+	if (p->tls == HC_TLS_REQUIRE || !hc_addr_is_loopback(&t->addr))
 		return TLS_NEEDED;
 	return p->key || p->tls_cert ? TLS_OFFERED : TLS_NONE;
 }
@@ -364,41 +353,14 @@ static int recv_ack(int fd, int timeout_ms)
 	return n == 1 && ack == HC_STREAM_ACK ? 0 : -EACCES;
 }
 
-static int dial_hello(struct oncrpc_transport *t, const hc_stream_ticket *ticket,
+/* A stream in TLS: the handshake, then the token inside, through a tunnel. Returns: its fd or -errno. */
+static int tls_stream(struct oncrpc_transport *t, int fd, const hc_stream_ticket *ticket,
 		      int timeout_ms)
 {
-	unsigned char hello[HC_STREAM_HELLO_LEN];
-	uint32_t pid = htonl((uint32_t)ticket->shadow_pid);
-	int fd, r;
-
-	memcpy(hello, HC_STREAM_MAGIC, 4);
-	memcpy(hello + 4, &pid, 4);
-	memcpy(hello + 8, ticket->token, HC_TOKEN_LEN);
-	fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, 0);   /* bulk data: let TCP coalesce */
-	if (fd < 0)
-		return fd;
-	if ((r = hc_write_all(fd, hello, sizeof(hello))) != 0) {
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
-/* In TLS: the shadow's pid in clear for hostcalld, the handshake, then the token inside. */
-static int dial_tls_hello(struct oncrpc_transport *t, const hc_stream_ticket *ticket,
-			  int timeout_ms)
-{
-	unsigned char hello[HC_STREAM_TLS_HELLO_LEN];
-	uint32_t pid = htonl((uint32_t)ticket->shadow_pid);
 	struct hc_tls *tls;
-	int fd, app, r;
+	int app, r;
 
-	memcpy(hello, HC_STREAM_TLS_MAGIC, 4);
-	memcpy(hello + 4, &pid, 4);
-	if ((fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, 0)) < 0)
-		return fd;
-	if ((r = hc_write_all(fd, hello, sizeof(hello))) != 0 ||
-	    (r = hc_tls_open_with(fd, HC_TLS_CLIENT, &t->creds, timeout_ms, &tls)) != 0) {
+	if ((r = hc_tls_open_with(fd, HC_TLS_CLIENT, &t->creds, timeout_ms, &tls)) != 0) {
 		close(fd);
 		return r;
 	}
@@ -411,6 +373,30 @@ static int dial_tls_hello(struct oncrpc_transport *t, const hc_stream_ticket *ti
 	return app;
 }
 
+/*
+ * A stream's connection and its hello: HCS1, the shadow's pid and the token; in TLS HCT1 and
+ * the pid in clear for hostcalld, then the token inside TLS. Returns: its fd or -errno.
+ */
+static int dial_hello(struct oncrpc_transport *t, const hc_stream_ticket *ticket,
+		      int timeout_ms)
+{
+	unsigned char hello[HC_STREAM_HELLO_LEN];
+	uint32_t pid = htonl((uint32_t)ticket->shadow_pid);
+	int fd, r;
+
+	memcpy(hello, t->tunnel ? HC_STREAM_TLS_MAGIC : HC_STREAM_MAGIC, 4);
+	memcpy(hello + 4, &pid, 4);
+	memcpy(hello + 8, ticket->token, HC_TOKEN_LEN);
+	fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, 0);   /* bulk data: let TCP coalesce */
+	if (fd < 0)
+		return fd;
+	if ((r = hc_write_all(fd, hello, t->tunnel ? HC_STREAM_TLS_HELLO_LEN : sizeof(hello))) != 0) {
+		close(fd);
+		return r;
+	}
+	return t->tunnel ? tls_stream(t, fd, ticket, timeout_ms) : fd;
+}
+
 /* All dialled first, then all answers awaited: hostcalld and the shadow join them meanwhile. */
 static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket *tickets, int n,
 			      int timeout_ms, int *fds)
@@ -419,9 +405,7 @@ static int oncrpc_stream_dial(struct hc_transport *base, const hc_stream_ticket 
 	int opened = 0, r = 0;
 
 	for (; opened < n; opened++) {
-		fds[opened] = t->tunnel ? dial_tls_hello(t, &tickets[opened], timeout_ms)
-				       : dial_hello(t, &tickets[opened], timeout_ms);
-		if (fds[opened] < 0) {
+		if ((fds[opened] = dial_hello(t, &tickets[opened], timeout_ms)) < 0) {
 			r = fds[opened];
 			break;
 		}

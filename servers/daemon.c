@@ -715,9 +715,7 @@ static int is_loopback(const char *url)
 
 	if (hc_url_parse(url, &u) != 0 || u.kind != HC_URL_TCP || hc_url_resolve(&u, &ss, &len))
 		return 1;
-	if (ss.ss_family == AF_INET)
-		return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
-	return IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+	return hc_addr_is_loopback(&ss);
 }
 
 static int load_key(struct daemon *d)
@@ -758,13 +756,14 @@ static int write_address_file(struct daemon *d)
 
 static int open_listeners(struct daemon *d)
 {
-	int r, need_key = d->o->tls && d->o->nlisten > 0;
+	int r, need_key = d->o->tls && d->o->nlisten > 0, loopback[DAEMON_LISTEN_MAX];
 
 	for (int i = 0; i < d->o->nlisten; i++) {
 		const char *url = d->o->listen[i];
+		loopback[i] = is_loopback(url);
 		if (strncmp(url, "tcp:", 4) == 0) {
 			need_key = 1;
-			if (!d->o->allow_remote && !is_loopback(url)) {
+			if (!d->o->allow_remote && !loopback[i]) {
 				log_err("%s is not a loopback address: add --allow-remote to listen there",
 					url);
 				return -EPERM;
@@ -779,7 +778,7 @@ static int open_listeners(struct daemon *d)
 			return r;
 		}
 		d->nlisteners++;
-		d->listeners[i].tls_required = d->o->tls || !is_loopback(d->o->listen[i]);
+		d->listeners[i].tls_required = d->o->tls || !loopback[i];
 		log_info("listening on %s%s", d->listeners[i].url,
 			 d->listeners[i].tls_required ? " (TLS required)" : "");
 		if (d->o->rpcbind && d->listeners[i].kind == LISTEN_TCP &&

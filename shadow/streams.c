@@ -156,8 +156,7 @@ struct tls_stream {
 	int net;
 	int deliver;            /* where the joined stream goes: the loop's tls_deliveries[1] */
 	int timeout_ms;
-	uint8_t key[HC_KEY_LEN];
-	struct hc_tls_creds creds;
+	struct hc_tls_creds creds;   /* into the shadow's options, which live as long as it */
 };
 
 void shadow_tls_creds(const struct shadow *sh, struct hc_tls_creds *c)
@@ -183,7 +182,6 @@ static void *tls_stream_thread(void *arg)
 		log_warn("a TLS stream could not be handed on");
 	if (app >= 0)
 		close(app);
-	sodium_memzero(ts, sizeof(*ts));
 	free(ts);
 	atomic_fetch_sub(&handshakes_running, 1);
 	return NULL;
@@ -223,16 +221,13 @@ static void tls_stream_begin(struct shadow *sh, int fd)
 		close(fd);
 		return;
 	}
-	*ts = (struct tls_stream){ fd, sh->tls_deliveries[1], TLS_STREAM_HANDSHAKE_MS, { 0 }, { 0 } };
-	memcpy(ts->key, sh->opts.key, HC_KEY_LEN);
+	*ts = (struct tls_stream){ fd, sh->tls_deliveries[1], TLS_STREAM_HANDSHAKE_MS, { 0 } };
 	shadow_tls_creds(sh, &ts->creds);
-	ts->creds.key = sh->opts.has_key ? ts->key : NULL;
 	atomic_fetch_add(&handshakes_running, 1);
 	if (hc_thread_detach(tls_stream_thread, ts) != 0) {
 		atomic_fetch_sub(&handshakes_running, 1);
 		log_warn("stream refused: no thread for its TLS handshake");
 		close(fd);
-		sodium_memzero(ts, sizeof(*ts));
 		free(ts);
 	}
 }

@@ -195,14 +195,13 @@ static int wait_for(int fd, int err, long long deadline)
 }
 
 /* A handshake that ended in error: why, in an errno. */
-static int handshake_error(SSL *ssl, int err)
+static int handshake_error(int err)
 {
 	unsigned long e = ERR_peek_last_error();
 
 	ERR_clear_error();
 	if (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN)
 		return -ECONNRESET;
-	(void)ssl;
 	if (ERR_GET_LIB(e) == ERR_LIB_SSL)
 		return -EACCES;   /* binder does not verify, no shared PSK or ALPN: refused */
 	return -EPROTO;
@@ -237,7 +236,7 @@ static int handshake(struct hc_tls *t, enum hc_tls_role role, int timeout_ms)
 			return check_session(t);
 		err = SSL_get_error(t->ssl, r);
 		if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
-			return handshake_error(t->ssl, err);
+			return handshake_error(err);
 		if ((r = wait_for(t->fd, err, deadline)) != 0)
 			return r;
 	}
@@ -289,10 +288,8 @@ int hc_tls_open_with(int fd, enum hc_tls_role role, const struct hc_tls_creds *c
 	return 0;
 fail:
 	if (t) {
-		SSL_free(t->ssl);
-		SSL_CTX_free(t->ctx);
-		OPENSSL_cleanse(t->psk, sizeof(t->psk));
-		free(t);
+		t->broken = 1;   /* no close_notify for a handshake that did not end */
+		hc_tls_free(t);
 	}
 	ERR_clear_error();
 	return r;

@@ -1,6 +1,8 @@
 /* url.c: parsing of transport URLs into host, port or path, and resolution to sockaddrs. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
@@ -97,4 +99,13 @@ int hc_url_resolve(const struct hc_url *u, struct sockaddr_storage *ss, socklen_
 	memcpy(sun->sun_path, u->path, strlen(u->path) + 1);
 	*len = (socklen_t)sizeof(*sun);
 	return 0;
+}
+
+int hc_addr_is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_UNIX)
+		return 1;
+	if (ss->ss_family == AF_INET)
+		return ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24 == 127;
+	return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
 }

@@ -26,4 +26,7 @@ int hc_url_parse(const char *url, struct hc_url *u);
  */
 int hc_url_resolve(const struct hc_url *u, struct sockaddr_storage *ss, socklen_t *len);
 
+/* hc_addr_is_loopback - is @ss this machine's own: 127/8, ::1, or a unix socket. */
+int hc_addr_is_loopback(const struct sockaddr_storage *ss);
+
 #endif

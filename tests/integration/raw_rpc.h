@@ -5,6 +5,7 @@
 #include <rpc/rpc.h>
 
 #include "harness.h"
+#include "rpc/hostcall.h"
 
 /* test_raw_connect - a bare TCP connection to @d's tcp: listener. Returns: the fd or -1. */
 int test_raw_connect(const struct test_daemon *d);
@@ -12,5 +13,11 @@ int test_raw_connect(const struct test_daemon *d);
 CLIENT *test_raw_client(const struct test_daemon *d, int *fd);
 /* test_raw_authenticate - prove @c's session with the key in @keyfile. Returns: 0 or -1. */
 int test_raw_authenticate(CLIENT *c, const char *keyfile);
+
+/*
+ * test_raw_stream_dial - dial a stream of @t by hand, its token in clear or (@tls) inside a TLS
+ * handshake keyed by @d's key. Returns: 0 when the host acknowledged it within 3 s, else -1.
+ */
+int test_raw_stream_dial(const struct test_daemon *d, const hc_stream_ticket *t, int tls);
 
 #endif

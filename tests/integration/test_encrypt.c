@@ -181,11 +181,6 @@ static int daemon_port(void)
 	return colon ? atoi(colon + 1) : -1;
 }
 
-static void load_key(uint8_t key[HC_KEY_LEN])
-{
-	assert_int_equal(hc_key_load(daemon_.key, key), 0);
-}
-
 /* A key file holding another key than the daemon's. */
 static void write_other_key(char *path, size_t len)
 {
@@ -491,53 +486,6 @@ static void replayed_handshake__refused(void **state)
 
 /* ---- streams ---- */
 
-/* The plain end of a TLS stream dialled by hand: the hello, the handshake, the token. Returns: it or -1. */
-static int open_tls_stream(int fd, const unsigned char *hello, const char *token)
-{
-	uint8_t key[HC_KEY_LEN];
-	struct hc_tls *tls;
-	int app;
-
-	load_key(key);
-	if (hc_write_all(fd, hello, HC_STREAM_TLS_HELLO_LEN) != 0 ||
-	    hc_tls_open(fd, HC_TLS_CLIENT, key, 5000, &tls) != 0) {
-		close(fd);
-		return -1;
-	}
-	if (hc_tunnel_start(tls, fd, 0, 1, &app, NULL) != 0)
-		return -1;
-	if (hc_write_all(app, token, HC_TOKEN_LEN) != 0) {
-		close(app);
-		return -1;
-	}
-	return app;
-}
-
-/* Dial a stream of @ticket by hand, in TLS or @clear. Returns: 0 when the host acknowledged it, else -1. */
-static int dial_tls_with(const hc_stream_ticket *t, int clear)
-{
-	unsigned char hello[HC_STREAM_HELLO_LEN], ack = 0;
-	uint32_t pid = htonl((uint32_t)t->shadow_pid);
-	int fd = test_raw_connect(&daemon_), ok;
-	struct pollfd p;
-
-	memcpy(hello, clear ? HC_STREAM_MAGIC : HC_STREAM_TLS_MAGIC, 4);
-	memcpy(hello + 4, &pid, 4);
-	memcpy(hello + 8, t->token, HC_TOKEN_LEN);
-	if (fd < 0)
-		return -1;
-	if (clear && hc_write_all(fd, hello, sizeof(hello)) != 0) {
-		close(fd);
-		return -1;
-	}
-	if (!clear && (fd = open_tls_stream(fd, hello, t->token)) < 0)
-		return -1;
-	p = (struct pollfd){ .fd = fd, .events = POLLIN };
-	ok = poll(&p, 1, 5000) == 1 && recv(fd, &ack, 1, 0) == 1 && ack == HC_STREAM_ACK;
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 static void tls_stream_token__single_use__clear_dial_refused(void **state)
 {
 	struct hc_session *s;
@@ -550,13 +498,13 @@ static void tls_stream_token__single_use__clear_dial_refused(void **state)
 	assert_int_equal(hc_session_call(s, HC_STREAM_CREATE, (xdrproc_t)hc_xdr_void, NULL,
 					 (xdrproc_t)xdr_hc_stream_res, &res), 0);
 	assert_int_equal(res.err, HC_OK);
-	assert_int_equal(dial_tls_with(&res.hc_stream_res_u.ticket, 0), 0);
-	assert_int_equal(dial_tls_with(&res.hc_stream_res_u.ticket, 0), -1);   /* replay */
+	assert_int_equal(test_raw_stream_dial(&daemon_, &res.hc_stream_res_u.ticket, 1), 0);
+	assert_int_equal(test_raw_stream_dial(&daemon_, &res.hc_stream_res_u.ticket, 1), -1);   /* replay */
 	assert_int_equal(hc_session_call(s, HC_STREAM_CREATE, (xdrproc_t)hc_xdr_void, NULL,
 					 (xdrproc_t)xdr_hc_stream_res, &res2), 0);
-	assert_int_equal(dial_tls_with(&res2.hc_stream_res_u.ticket, 1), -1);   /* in clear */
+	assert_int_equal(test_raw_stream_dial(&daemon_, &res2.hc_stream_res_u.ticket, 0), -1);   /* in clear */
 	assert_true(test_log_contains(&daemon_, "dialled in clear for a session in TLS"));
-	assert_int_equal(dial_tls_with(&res2.hc_stream_res_u.ticket, 0), 0);   /* still unused */
+	assert_int_equal(test_raw_stream_dial(&daemon_, &res2.hc_stream_res_u.ticket, 1), 0);   /* still unused */
 	hc_disconnect(s);
 }
 

@@ -280,23 +280,6 @@ static void oversized_and_malformed_requests__rejected_daemon_survives(void **st
 	hc_disconnect(s);
 }
 
-static int dial_with(const hc_stream_ticket *t)
-{
-	unsigned char hello[HC_STREAM_HELLO_LEN], ack = 0;
-	uint32_t pid = htonl((uint32_t)t->shadow_pid);
-	int fd = raw_connect(), ok;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	memcpy(hello, HC_STREAM_MAGIC, 4);
-	memcpy(hello + 4, &pid, 4);
-	memcpy(hello + 8, t->token, HC_TOKEN_LEN);
-	if (fd < 0 || write(fd, hello, sizeof(hello)) != (ssize_t)sizeof(hello))
-		return -1;
-	ok = poll(&p, 1, 3000) == 1 && recv(fd, &ack, 1, 0) == 1 && ack == HC_STREAM_ACK;
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /* In clear (a loopback listener allows it): the hello carries the token itself. */
 static void stream_tickets__single_use_and_unguessable(void **state)
 {
@@ -313,9 +296,9 @@ static void stream_tickets__single_use_and_unguessable(void **state)
 	assert_int_equal(res.err, HC_OK);
 	forged = res.hc_stream_res_u.ticket;
 	forged.token[0] ^= 1;
-	assert_int_equal(dial_with(&forged), -1);
-	assert_int_equal(dial_with(&res.hc_stream_res_u.ticket), 0);
-	assert_int_equal(dial_with(&res.hc_stream_res_u.ticket), -1);   /* replay */
+	assert_int_equal(test_raw_stream_dial(&daemon_, &forged, 0), -1);
+	assert_int_equal(test_raw_stream_dial(&daemon_, &res.hc_stream_res_u.ticket, 0), 0);
+	assert_int_equal(test_raw_stream_dial(&daemon_, &res.hc_stream_res_u.ticket, 0), -1);   /* replay */
 	hc_disconnect(s);
 }
 
