@@ -354,18 +354,31 @@ struct hc_session *test_connect(struct test_daemon *d)
 	return r == 0 ? s : NULL;
 }
 
-static int pid_alive(pid_t pid)
+long long test_proc_stat_field(pid_t pid, int field)
 {
-	char path[64], line[512], *p, state = 0;
+	char path[64], line[1024], *p;
+	long long v = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (!(f = fopen(path, "r")))
-		return 0;
-	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')))
-		sscanf(p + 1, " %c", &state);
+		return -1;
+	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')'))) {
+		p += 2;
+		for (int i = 3; i < field && p; i++)
+			p = (p = strchr(p, ' ')) ? p + 1 : NULL;
+		if (p)
+			v = field == 3 ? *p : strtoll(p, NULL, 10);
+	}
 	fclose(f);
-	return state != 0 && state != 'Z' && state != 'X';
+	return v;
+}
+
+static int pid_alive(pid_t pid)
+{
+	long long state = test_proc_stat_field(pid, 3);
+
+	return state > 0 && state != 'Z' && state != 'X';
 }
 
 int test_pids_alive(const pid_t *pids, int n)
@@ -391,7 +404,6 @@ int test_wait_gone(const pid_t *pids, int n, int ms)
 
 int test_children_of(pid_t ppid, pid_t *out, int max)
 {
-	char path[64], line[512], *p;
 	struct dirent *de;
 	DIR *d = opendir("/proc");
 	int n = 0;
@@ -399,17 +411,9 @@ int test_children_of(pid_t ppid, pid_t *out, int max)
 	if (!d)
 		return 0;
 	while ((de = readdir(d)) && n < max) {
-		int pid = atoi(de->d_name), pp = 0;
-		FILE *f;
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		if (!(f = fopen(path, "r")))
-			continue;
-		if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) &&
-		    sscanf(p + 1, " %*c %d", &pp) == 1 && pp == ppid)
+		int pid = atoi(de->d_name);
+		if (pid > 0 && test_proc_stat_field(pid, 4) == ppid)
 			out[n++] = pid;
-		fclose(f);
 	}
 	closedir(d);
 	return n;

@@ -46,6 +46,11 @@ struct hc_session *test_connect(struct test_daemon *d);
 int test_pids_alive(const pid_t *pids, int n);
 /* test_wait_gone - poll up to @ms until none of @pids is alive. Returns: 1 when all are gone. */
 int test_wait_gone(const pid_t *pids, int n, int ms);
+/*
+ * test_proc_stat_field - field @field (1-based, as proc(5) counts: 3 = state, 4 = ppid) of
+ * /proc/@pid/stat, read after the command's parenthesis. Returns: it (state: its letter) or -1.
+ */
+long long test_proc_stat_field(pid_t pid, int field);
 /* test_children_of - the pids whose parent is @ppid, up to @max. Returns: how many. */
 int test_children_of(pid_t ppid, pid_t *out, int max);
 /* test_count_fds - open descriptors of process @pid (-1 on error). */

@@ -38,30 +38,9 @@ static int teardown(void **state)
 
 /* ---- a process's figures from /proc ---- */
 
-/* Field @field (1-based, after the command's parenthesis: 3 = state) of /proc/@pid/stat. */
-static long long proc_stat_field(pid_t pid, int field)
-{
-	char path[64], line[1024], *p;
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (!(f = fopen(path, "r")))
-		return -1;
-	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')'))) {
-		p += 2;
-		for (int i = 3; i < field && p; i++)
-			p = (p = strchr(p, ' ')) ? p + 1 : NULL;
-		if (p)
-			v = field == 3 ? *p : strtoll(p, NULL, 10);
-	}
-	fclose(f);
-	return v;
-}
-
 static double cpu_seconds(pid_t pid)
 {
-	return (double)(proc_stat_field(pid, 14) + proc_stat_field(pid, 15)) / (double)sysconf(_SC_CLK_TCK);
+	return (double)(test_proc_stat_field(pid, 14) + test_proc_stat_field(pid, 15)) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static int zombies_of(pid_t ppid)
@@ -70,7 +49,7 @@ static int zombies_of(pid_t ppid)
 	int n = test_children_of(ppid, kids, 1024), z = 0;
 
 	for (int i = 0; i < n; i++)
-		z += proc_stat_field(kids[i], 3) == 'Z';
+		z += test_proc_stat_field(kids[i], 3) == 'Z';
 	return z;
 }
 
