@@ -49,7 +49,7 @@ GEN_XDR := $(B)/gen/rpc/hostcall_xdr.c
 LIB_SRC := transport/registry.c transport/api.c transport/api_files.c transport/api_proc.c \
 	transport/api_net.c transport/stream.c transport/errmap.c transport/url.c transport/tls.c transport/tls_probe.c transport/tunnel.c \
 	transport/keyfile.c transport/auth.c transport/io.c transport/api_fs.c transport/api_fs_data.c \
-	transport/api_module.c rpc/oncrpc_client.c \
+	transport/api_module.c rpc/oncrpc_client.c rpc/rpc_record.c rpc/clnt_tls.c \
 	hostcall-kvm/layout.c hostcall-kvm/channel.c hostcall-kvm/ivshmem_peer.c \
 	hostcall-kvm/kvm_client.c hostcall-kvm/kvm_pci.c hostcall-kvm/ring.c \
 	hostcall-kvm/guest_streams.c
@@ -58,7 +58,7 @@ SHADOW_SRC := shadow/shadow.c shadow/loop.c shadow/dispatch.c shadow/handles.c \
 	shadow/relay.c shadow/sockets.c shadow/streams.c shadow/auth.c shadow/pty.c \
 	shadow/fs.c shadow/fs_data.c shadow/modules.c
 SERVER_SRC := servers/hostcalld.c servers/daemon.c servers/admit.c servers/log.c \
-	rpc/oncrpc_server.c rpc/oncrpc_listen.c \
+	rpc/oncrpc_server.c rpc/oncrpc_listen.c rpc/svc_tls.c \
 	hostcall-kvm/ivshmem_server.c hostcall-kvm/kvm_host.c hostcall-kvm/kvm_conn.c
 
 DOSH_SRC := dosh/main.c dosh/input.c dosh/arena.c dosh/lexer.c dosh/parser.c dosh/vars.c \
@@ -255,7 +255,7 @@ FUZZ_SRC_fuzz_xdr := $(FUZZ_SHADOW_SRC)
 FUZZ_OBJ_fuzz_xdr := $(FUZZ_XDR_OBJ)
 FUZZ_LIBS_fuzz_xdr := $(FUZZ_RPC_LIBS)
 FUZZ_OPTS_fuzz_xdr := -max_len=65536
-FUZZ_SRC_fuzz_record := $(FUZZ_SHADOW_SRC) rpc/oncrpc_server.c
+FUZZ_SRC_fuzz_record := $(FUZZ_SHADOW_SRC) rpc/oncrpc_server.c rpc/svc_tls.c rpc/rpc_record.c
 FUZZ_OBJ_fuzz_record := $(FUZZ_XDR_OBJ)
 FUZZ_LIBS_fuzz_record := $(FUZZ_RPC_LIBS)
 FUZZ_OPTS_fuzz_record := -max_len=65536

@@ -1,4 +1,4 @@
-/* oncrpc_client.c: the ONC RPC backend, guest side: libtirpc clnt_vc over TCP or a unix socket, in TLS where it runs. */
+/* oncrpc_client.c: the ONC RPC backend, guest side: libtirpc clnt_vc over TCP or a unix socket, or calls in TLS (clnt_tls.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "clnt_tls.h"
 #include "hostcall.h"
 #include "io.h"
 #include "oncrpc_client.h"
@@ -23,17 +24,18 @@
 
 #define CONNECT_TIMEOUT_MS 10000
 
-/* How long the pump has to end TLS (close_notify both ways) when a session closes. */
+/* How long the host has to take our close_notify when a session closes. */
 #define TLS_CLOSE_GRACE_MS 1000
 
 struct oncrpc_transport {
 	struct hc_transport base;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
-	int fd;            /* what libtirpc talks on: the socket, or the tunnel's plain end */
+	int fd;            /* what libtirpc talks on: the socket, or (TLS) forked children's relay */
 	int dead;          /* the connection dropped: every later call fails at once */
 	CLIENT *clnt;
-	struct hc_tunnel *tunnel;          /* NULL: the session runs in clear */
+	struct clnt_tls *tls;              /* NULL: the session runs in clear */
+	pid_t owner;                       /* the process that may call through tls itself */
 	uint8_t key[HC_KEY_LEN];           /* TLS: each stream's handshake needs it */
 	struct hc_tls_creds creds;         /* the key, or copies of the certificate files' names */
 	char host[256];                    /* what the host's certificate must name */
@@ -91,20 +93,18 @@ err:
 static int clnt_stat_to_errno(enum clnt_stat st);
 static enum clnt_stat call_without_sigpipe(struct oncrpc_transport *t, uint32_t proc,
 					   xdrproc_t xargs, void *args, xdrproc_t xres,
-					   void *res, struct timeval tv);
+					   void *res, int timeout_ms, struct rpc_err *e);
 
 /* The NULL call first: a daemon of another protocol version says which it speaks. */
 static int probe_version(struct oncrpc_transport *t)
 {
-	struct timeval tv = { CONNECT_TIMEOUT_MS / 1000, 0 };
 	struct rpc_err e;
 	enum clnt_stat st;
 
 	st = call_without_sigpipe(t, HC_NULL, (xdrproc_t)hc_xdr_void, NULL, (xdrproc_t)hc_xdr_void,
-				  NULL, tv);
+				  NULL, CONNECT_TIMEOUT_MS, &e);
 	if (st == RPC_SUCCESS)
 		return 0;
-	clnt_geterr(t->clnt, &e);
 	if (st == RPC_AUTHERROR && e.re_why == AUTH_TOOWEAK)
 		hc_set_connect_error("the host requires TLS on this listener (and DOSH_TLS=off, or no "
 				     "key to run it with, keeps it off here)");
@@ -151,11 +151,11 @@ static enum tls_want tls_wanted(const struct oncrpc_transport *t, const struct h
 	return p->key || p->tls_cert ? TLS_OFFERED : TLS_NONE;
 }
 
-/* The handshake after the host's STARTTLS; from here libtirpc talks to the tunnel. */
+/* The handshake after the host's STARTTLS; from here calls go in TLS (forked children's by relay). */
 static int run_tls(struct oncrpc_transport *t)
 {
 	struct hc_tls *tls;
-	int r, app;
+	int r, child_fd;
 
 	if ((r = hc_tls_open_with(t->fd, HC_TLS_CLIENT, &t->creds, CONNECT_TIMEOUT_MS, &tls)) != 0) {
 		if (r == -EACCES)
@@ -171,9 +171,14 @@ static int run_tls(struct oncrpc_transport *t)
 		return -EIO;
 	}
 	hc_tls_describe(tls, t->security, sizeof(t->security));
-	r = hc_tunnel_start(tls, t->fd, HC_FD_FLOOR, 0, &app, &t->tunnel);
-	t->fd = r == 0 ? app : -1;   /* on failure the tunnel closed the socket */
-	return r;
+	if ((r = clnt_tls_new(tls, ONCRPC_BUF_SIZE, HOSTCALL_PROG, HOSTCALL_V3, HC_FD_FLOOR,
+			      &child_fd, &t->tls)) != 0) {
+		hc_tls_free(tls);
+		return r;
+	}
+	t->fd = child_fd;   /* the socket is the TLS client's now, and so is this */
+	t->owner = getpid();
+	return 0;
 }
 
 /* RFC 9289: the AUTH_TLS probe first; TLS on this connection when the host answers STARTTLS. */
@@ -244,9 +249,10 @@ static int oncrpc_open(const char *scheme, const char *where, const struct hc_op
 err_destroy:
 	clnt_destroy(t->clnt);
 err_close:
-	if (t->fd >= 0)
+	if (t->tls)
+		clnt_tls_close(t->tls, 0);
+	else if (t->fd >= 0)
 		close(t->fd);
-	hc_tunnel_stop(t->tunnel, 0);
 err_free:
 	forget_key(t);
 	free(t);
@@ -296,8 +302,9 @@ static int clnt_stat_to_errno(enum clnt_stat st)
  */
 static enum clnt_stat call_without_sigpipe(struct oncrpc_transport *t, uint32_t proc,
 					   xdrproc_t xargs, void *args, xdrproc_t xres,
-					   void *res, struct timeval tv)
+					   void *res, int timeout_ms, struct rpc_err *e)
 {
+	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
 	sigset_t pipe_set, old, pending;
 	struct timespec zero = { 0, 0 };
 	enum clnt_stat st;
@@ -305,7 +312,12 @@ static enum clnt_stat call_without_sigpipe(struct oncrpc_transport *t, uint32_t 
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	st = clnt_call(t->clnt, proc, xargs, args, xres, res, tv);
+	if (t->tls && getpid() == t->owner) {
+		st = clnt_tls_call(t->tls, proc, xargs, args, xres, res, timeout_ms, e);
+	} else {
+		st = clnt_call(t->clnt, proc, xargs, args, xres, res, tv);
+		clnt_geterr(t->clnt, e);
+	}
 	if (sigismember(&old, SIGPIPE))
 		return st;
 	if (st != RPC_SUCCESS && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE)) {
@@ -320,13 +332,13 @@ static int oncrpc_call(struct hc_transport *base, uint32_t proc, xdrproc_t xargs
 		       xdrproc_t xres, void *res, int timeout_ms)
 {
 	struct oncrpc_transport *t = (struct oncrpc_transport *)base;
-	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+	struct rpc_err e;
 	enum clnt_stat st;
 	int r;
 
 	if (t->dead)
 		return -ECONNRESET;
-	st = call_without_sigpipe(t, proc, xargs, args, xres, res, tv);
+	st = call_without_sigpipe(t, proc, xargs, args, xres, res, timeout_ms, &e);
 	r = clnt_stat_to_errno(st);
 	if (r == -ECONNRESET)
 		t->dead = 1;
@@ -384,17 +396,17 @@ static int dial_hello(struct oncrpc_transport *t, const hc_stream_ticket *ticket
 	uint32_t pid = htonl((uint32_t)ticket->shadow_pid);
 	int fd, r;
 
-	memcpy(hello, t->tunnel ? HC_STREAM_TLS_MAGIC : HC_STREAM_MAGIC, 4);
+	memcpy(hello, t->tls ? HC_STREAM_TLS_MAGIC : HC_STREAM_MAGIC, 4);
 	memcpy(hello + 4, &pid, 4);
 	memcpy(hello + 8, ticket->token, HC_TOKEN_LEN);
 	fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, 0);   /* bulk data: let TCP coalesce */
 	if (fd < 0)
 		return fd;
-	if ((r = hc_write_all(fd, hello, t->tunnel ? HC_STREAM_TLS_HELLO_LEN : sizeof(hello))) != 0) {
+	if ((r = hc_write_all(fd, hello, t->tls ? HC_STREAM_TLS_HELLO_LEN : sizeof(hello))) != 0) {
 		close(fd);
 		return r;
 	}
-	return t->tunnel ? tls_stream(t, fd, ticket, timeout_ms) : fd;
+	return t->tls ? tls_stream(t, fd, ticket, timeout_ms) : fd;
 }
 
 /* All dialled first, then all answers awaited: hostcalld and the shadow join them meanwhile. */
@@ -422,7 +434,7 @@ static int oncrpc_binding(struct hc_transport *base, uint8_t out[32])
 {
 	struct oncrpc_transport *t = (struct oncrpc_transport *)base;
 
-	if (!t->tunnel)
+	if (!t->tls)
 		return -ENOSYS;
 	memcpy(out, t->binding, HC_TLS_EXPORTER_LEN);
 	return 0;
@@ -432,7 +444,7 @@ static int oncrpc_security(struct hc_transport *base, char *buf, size_t len)
 {
 	struct oncrpc_transport *t = (struct oncrpc_transport *)base;
 
-	if (!t->tunnel)
+	if (!t->tls)
 		return 0;
 	snprintf(buf, len, "%s", t->security);
 	return 1;
@@ -443,8 +455,10 @@ static void oncrpc_close(struct hc_transport *base)
 	struct oncrpc_transport *t = (struct oncrpc_transport *)base;
 
 	clnt_destroy(t->clnt);
-	close(t->fd);
-	hc_tunnel_stop(t->tunnel, TLS_CLOSE_GRACE_MS);
+	if (t->tls)
+		clnt_tls_close(t->tls, TLS_CLOSE_GRACE_MS);
+	else
+		close(t->fd);
 	forget_key(t);
 	free(t);
 }

@@ -1,6 +1,7 @@
-/* oncrpc_server.c: the ONC RPC backend, host side: libtirpc svc on one connection (in TLS after RFC 9289's probe), into the shadow table. */
+/* oncrpc_server.c: the ONC RPC backend, host side: libtirpc svc on one connection (in TLS after RFC 9289's probe: svc_tls.c), into the shadow table. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -12,19 +13,19 @@
 #include "log.h"
 #include "oncrpc_client.h"
 #include "oncrpc_server.h"
+#include "svc_tls.h"
 #include "tls_probe.h"
-#include "tunnel.h"
 
-/* How long the pump has to end TLS (close_notify both ways) when the session closes. */
+/* How long the peer has to take our close_notify when the session closes. */
 #define TLS_CLOSE_GRACE_MS 1000
 
 struct oncrpc_conn {
-	SVCXPRT *xprt;
-	int fd;                 /* what libtirpc serves: the socket, or the tunnel's plain end */
+	SVCXPRT *xprt;          /* libtirpc's, in clear */
+	int fd;
 	int destroyed;
 	int probed;             /* STARTTLS answered: the ClientHello comes next */
 	int drop;               /* something came after the probe instead: RFC 9289 drops it */
-	struct hc_tunnel *tunnel;   /* NULL: in clear */
+	struct svc_tls *tls;    /* NULL: in clear */
 };
 
 /* libtirpc's dispatch callback carries no context: one connection per shadow process. */
@@ -41,7 +42,7 @@ static enum auth_stat tls_probe_auth(struct svc_req *rq, struct rpc_msg *msg)
 	struct oncrpc_conn *c = served_conn;
 
 	(void)msg;
-	if (!c || c->tunnel || c->probed || rq->rq_proc != HC_NULL) {
+	if (!c || c->tls || c->probed || rq->rq_proc != HC_NULL) {
 		if (c && c->probed)
 			c->drop = 1;
 		return AUTH_BADCRED;
@@ -69,7 +70,7 @@ static int tls_gate(struct svc_req *rq, SVCXPRT *xprt)
 		c->drop = 1;
 		return 1;
 	}
-	if (!c->tunnel && served_shadow->opts.tls_required) {
+	if (!c->tls && served_shadow->opts.tls_required) {
 		log_warn_limited("call in clear refused: this listener requires TLS (RFC 9289)");
 		svcerr_auth(xprt, AUTH_TOOWEAK);
 		return 1;
@@ -182,10 +183,10 @@ static const char *tls_failure(int r)
 	}
 }
 
-/* The probe was answered STARTTLS: the handshake on the same socket, then serve the tunnel. */
+/* The probe was answered STARTTLS: the handshake on the same socket, then calls inside TLS. */
 static int upgrade(struct oncrpc_conn *c, struct shadow *sh)
 {
-	int net = fcntl(c->fd, F_DUPFD_CLOEXEC, fd_floor()), app, r;
+	int net = fcntl(c->fd, F_DUPFD_CLOEXEC, fd_floor()), r;
 	struct hc_tls_creds creds;
 	struct hc_tls *tls;
 	char desc[96];
@@ -203,22 +204,16 @@ static int upgrade(struct oncrpc_conn *c, struct shadow *sh)
 		close(net);
 		return -ECONNRESET;
 	}
-	if (hc_tls_exporter(tls, sh->binding) != 0) {
+	if (hc_tls_exporter(tls, sh->binding) != 0 ||
+	    svc_tls_new(tls, ONCRPC_BUF_SIZE, HOSTCALL_PROG, dispatch, &c->tls) != 0) {
 		hc_tls_free(tls);
 		close(net);
 		return -ECONNRESET;
 	}
 	sh->has_binding = 1;
-	hc_tls_describe(tls, desc, sizeof(desc));
-	if (hc_tunnel_start(tls, net, fd_floor(), 0, &app, &c->tunnel) != 0)
-		return -ECONNRESET;
-	if (!(c->xprt = svc_fd_create(app, ONCRPC_BUF_SIZE, ONCRPC_BUF_SIZE))) {
-		close(app);
-		return -ECONNRESET;
-	}
-	c->fd = app;
+	c->fd = net;
 	c->destroyed = 0;
-	log_info("TLS: %s", desc);
+	log_info("TLS: %s", hc_tls_describe(tls, desc, sizeof(desc)));
 	return 0;
 }
 
@@ -233,6 +228,8 @@ static int oncrpc_serve(void *conn, struct shadow *sh)
 
 	if (c->destroyed)
 		return -ECONNRESET;
+	if (c->tls)
+		return svc_tls_serve(c->tls);
 	svc_getreq_common(c->fd);
 	/* libtirpc destroys the transport (and closes the fd) at EOF or on a broken stream */
 	if (fcntl(c->fd, F_GETFD) < 0) {
@@ -250,14 +247,32 @@ static int oncrpc_serve(void *conn, struct shadow *sh)
 	return c->probed ? upgrade(c, sh) : 0;
 }
 
+/* In TLS, decrypted calls may wait inside OpenSSL, where poll() does not see them. */
+static int oncrpc_pollfds(void *conn, struct pollfd *p, int max, int *busy)
+{
+	struct oncrpc_conn *c = conn;
+
+	(void)p;
+	(void)max;
+	*busy = c->tls && svc_tls_busy(c->tls);
+	return 0;
+}
+
+static int oncrpc_pump(void *conn)
+{
+	struct oncrpc_conn *c = conn;
+
+	return c->tls && svc_tls_busy(c->tls);
+}
+
 static void oncrpc_close(void *conn)
 {
 	struct oncrpc_conn *c = conn;
 
-	if (!c->destroyed) {
+	if (c->tls)
+		svc_tls_close(c->tls, TLS_CLOSE_GRACE_MS);
+	else if (!c->destroyed)
 		svc_destroy(c->xprt);
-	}
-	hc_tunnel_stop(c->tunnel, TLS_CLOSE_GRACE_MS);
 	if (served_conn == c)
 		served_conn = NULL;
 	free(c);
@@ -267,4 +282,6 @@ const struct shadow_conn_ops oncrpc_conn_ops = {
 	.fd = oncrpc_fd,
 	.serve = oncrpc_serve,
 	.close = oncrpc_close,
+	.pollfds = oncrpc_pollfds,
+	.pump = oncrpc_pump,
 };

@@ -1,6 +1,7 @@
 /* tls.c: TLS 1.3 with an external PSK and (EC)DHE under ONC RPC, on OpenSSL 3 (tls.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <linux/sockios.h>
 
@@ -30,7 +32,11 @@ struct hc_tls {
 	int x509;               /* mutual TLS with certificates, not the PSK */
 	int broken;             /* a fatal error: no close_notify may follow (SSL_get_error(3)) */
 	uint8_t psk[HC_TLS_PSK_LEN];
+	struct hc_tls *next_left;   /* on left_by_fork */
 };
+
+/* A forked child's copies of its parent's connections (hc_tls_abandon), until it exits. */
+static struct hc_tls *left_by_fork;
 
 /* One direction of the pump: bytes read from one side, waiting to be written to the other. */
 struct pump_dir {
@@ -167,6 +173,7 @@ static SSL_CTX *new_ctx(enum hc_tls_role role, int x509)
 	}
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_max_early_data(ctx, 0);
+	SSL_CTX_set_read_ahead(ctx, 1);   /* records in as few reads as they came (SSL_has_pending) */
 	if (role == HC_TLS_SERVER)
 		SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
 	if (x509)
@@ -350,6 +357,125 @@ void hc_tls_free(struct hc_tls *t)
 	ERR_clear_error();
 }
 
+/* ---- calls in the caller's own thread ---- */
+
+/* An SSL call that did not succeed: what it means for @t. Returns: -errno, or 0 (wait for @err). */
+static int call_failed(struct hc_tls *t, int r, int *err)
+{
+	*err = SSL_get_error(t->ssl, r);
+	if (*err == SSL_ERROR_WANT_READ || *err == SSL_ERROR_WANT_WRITE)
+		return 0;
+	ERR_clear_error();
+	if (*err == SSL_ERROR_ZERO_RETURN)
+		return -ECONNRESET;   /* the peer's close_notify */
+	t->broken = 1;
+	return *err == SSL_ERROR_SYSCALL ? -ECONNRESET : -EPROTO;
+}
+
+ssize_t hc_tls_read_some(struct hc_tls *t, void *buf, size_t len)
+{
+	int n, err, r;
+
+	if (t->broken)
+		return -ECONNRESET;
+	if ((n = SSL_read(t->ssl, buf, len > INT_MAX ? INT_MAX : (int)len)) > 0)
+		return n;
+	if ((r = call_failed(t, n, &err)) != 0)
+		return r;
+	if (err == SSL_ERROR_WANT_WRITE && wait_for(t->fd, err, hc_now_ms() + 1000) != 0) {
+		t->broken = 1;   /* a key update to answer that the peer does not take */
+		return -ECONNRESET;
+	}
+	return 0;
+}
+
+int hc_tls_write_all(struct hc_tls *t, const void *buf, size_t len, int timeout_ms)
+{
+	long long deadline = hc_now_ms() + timeout_ms;
+	size_t done = 0;
+	int n, err, r;
+
+	while (done < len && !t->broken) {
+		size_t chunk = len - done > INT_MAX ? INT_MAX : len - done;
+		/* a retry after WANT_* passes the same bytes again, as SSL_write(3) requires */
+		if ((n = SSL_write(t->ssl, (const char *)buf + done, (int)chunk)) > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if ((r = call_failed(t, n, &err)) != 0)
+			return r;
+		if ((r = wait_for(t->fd, err, deadline)) != 0) {
+			t->broken = 1;   /* a record half written: nothing more can follow it */
+			return r;
+		}
+	}
+	return t->broken ? -ECONNRESET : 0;
+}
+
+size_t hc_tls_pending(struct hc_tls *t)
+{
+	return SSL_has_pending(t->ssl) ? 1 : 0;
+}
+
+int hc_tls_fd(const struct hc_tls *t)
+{
+	return t->fd;
+}
+
+/* Our bytes still unacknowledged in the socket's send queue. */
+static int unsent(int fd)
+{
+	int n = 0;
+
+	return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : 0;
+}
+
+/*
+ * After our close_notify and FIN, the peer's last records are read and dropped until it has
+ * taken all we sent (closing on unread bytes would reset the connection and lose our last
+ * bytes), at most @grace_ms.
+ */
+static void linger(struct hc_tls *t, int grace_ms)
+{
+	long long deadline = hc_now_ms() + grace_ms;
+	char drop[4096];
+
+	while (unsent(t->fd) > 0 && hc_now_ms() < deadline) {
+		struct pollfd p = { .fd = t->fd, .events = POLLIN };
+		if (poll(&p, 1, 5) > 0 && recv(t->fd, drop, sizeof(drop), MSG_DONTWAIT) == 0)
+			break;
+	}
+}
+
+void hc_tls_close(struct hc_tls *t, int grace_ms)
+{
+	long long deadline = hc_now_ms() + grace_ms;
+	int r, err;
+
+	if (!t)
+		return;
+	while (!t->broken && !(SSL_get_shutdown(t->ssl) & SSL_SENT_SHUTDOWN)) {
+		if ((r = SSL_shutdown(t->ssl)) >= 0)
+			break;
+		if (call_failed(t, r, &err) != 0 || wait_for(t->fd, err, deadline) != 0)
+			t->broken = 1;
+	}
+	shutdown(t->fd, SHUT_WR);
+	linger(t, grace_ms);
+	close(t->fd);
+	t->broken = 1;   /* the close_notify is out, or cannot be */
+	hc_tls_free(t);
+}
+
+void hc_tls_abandon(struct hc_tls *t)
+{
+	if (!t)
+		return;
+	close(t->fd);
+	t->next_left = left_by_fork;   /* another thread's call may have been mid-record at fork */
+	left_by_fork = t;
+}
+
 /* ---- the pump ---- */
 
 struct pump {
@@ -480,14 +606,6 @@ static int tls_out(struct pump *p)
 		return ssl_wait(p, n);
 	p->notify_sent = 1;
 	return 1;
-}
-
-/* Our bytes still unacknowledged in the socket's send queue. */
-static int unsent(int fd)
-{
-	int n = 0;
-
-	return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : 0;
 }
 
 static int pump_done(struct pump *p)

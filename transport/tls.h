@@ -7,6 +7,7 @@
 #define HC_TLS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 #include "keyfile.h"
@@ -77,6 +78,37 @@ const char *hc_tls_describe(struct hc_tls *t, char *buf, size_t len);
  * peer's end came without close_notify).
  */
 int hc_tls_pump(struct hc_tls *t, int plain);
+
+/*
+ * hc_tls_read_some - up to @len bytes of application data, without waiting (the socket is
+ * non-blocking). Returns: how many, 0 when none has come yet (poll @t's fd, but only once
+ * hc_tls_pending() is 0), -ECONNRESET when the peer has ended (close_notify or not), -EPROTO.
+ */
+ssize_t hc_tls_read_some(struct hc_tls *t, void *buf, size_t len);
+
+/*
+ * hc_tls_write_all - all @len bytes as application data within @timeout_ms, waiting on the
+ * socket as needed. Returns: 0, -ETIMEDOUT, -ECONNRESET or -EPROTO (then @t is broken).
+ */
+int hc_tls_write_all(struct hc_tls *t, const void *buf, size_t len, int timeout_ms);
+
+/* hc_tls_pending - decrypted bytes OpenSSL holds for hc_tls_read_some(), that poll() cannot see. */
+size_t hc_tls_pending(struct hc_tls *t);
+
+/* hc_tls_fd - the socket @t runs on. */
+int hc_tls_fd(const struct hc_tls *t);
+
+/*
+ * hc_tls_close - end @t: close_notify, our FIN, at most @grace_ms for the peer to take it all,
+ * then free @t and close its socket.
+ */
+void hc_tls_close(struct hc_tls *t, int grace_ms);
+
+/*
+ * hc_tls_abandon - in a forked child: close @t's socket and leave its state alone (another
+ * thread of the parent may have been inside it), without a word to the peer.
+ */
+void hc_tls_abandon(struct hc_tls *t);
 
 /* hc_tls_free - free @t (after a close_notify if the session is still up); its fd stays open. */
 void hc_tls_free(struct hc_tls *t);

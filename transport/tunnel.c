@@ -76,6 +76,11 @@ int hc_thread_detach(void *(*fn)(void *), void *arg)
 	return start_quiet(&th, 1, fn, arg);
 }
 
+int hc_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	return start_quiet(th, 0, fn, arg);
+}
+
 int hc_tunnel_start(struct hc_tls *t, int net, int floor, int detached, int *app,
 		    struct hc_tunnel **out)
 {

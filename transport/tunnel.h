@@ -5,6 +5,8 @@
 #ifndef HC_TUNNEL_H
 #define HC_TUNNEL_H
 
+#include <pthread.h>
+
 #include "tls.h"
 
 struct hc_tunnel;
@@ -37,5 +39,8 @@ int hc_tunnel_drain(int ms);
  * program's signals belong to its own threads). Returns: 0 or -errno.
  */
 int hc_thread_detach(void *(*fn)(void *), void *arg);
+
+/* hc_thread_start - hc_thread_detach(), but the thread is to be joined. Returns: 0 or -errno. */
+int hc_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
 
 #endif
