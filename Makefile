@@ -227,7 +227,7 @@ $(B)/tests/bench/bench_%: $(B)/tests/bench/bench_%.o $(TEST_SUPPORT) $(LIBA)
 # A target NAME is tests/fuzz/NAME.c linked with FUZZ_SRC_NAME (FUZZ_OBJ_NAME, FUZZ_LIBS_NAME),
 # run with FUZZ_OPTS_NAME on tests/fuzz/corpus/NAME/ (and FUZZ_SEEDS_NAME); its working corpus
 # is build/fuzz/corpus/NAME/, each crash it finds is kept in tests/fuzz/crashes/NAME/.
-FUZZ_TARGETS := fuzz_parser fuzz_xdr fuzz_record
+FUZZ_TARGETS := fuzz_parser fuzz_xdr fuzz_record fuzz_rpc_record
 ifneq ($(filter fuzz-long,$(MAKECMDGOALS)),)
 FUZZ_SECONDS ?= 3600
 endif
@@ -259,6 +259,9 @@ FUZZ_SRC_fuzz_record := $(FUZZ_SHADOW_SRC) rpc/oncrpc_server.c rpc/svc_tls.c rpc
 FUZZ_OBJ_fuzz_record := $(FUZZ_XDR_OBJ)
 FUZZ_LIBS_fuzz_record := $(FUZZ_RPC_LIBS)
 FUZZ_OPTS_fuzz_record := -max_len=65536
+FUZZ_SRC_fuzz_rpc_record := rpc/rpc_record.c
+FUZZ_LIBS_fuzz_rpc_record := $(FUZZ_RPC_LIBS)
+FUZZ_OPTS_fuzz_rpc_record := -max_len=16384
 FUZZ_SEEDED := fuzz_xdr fuzz_record
 
 $(FUZZ_GEN)/rpc/hostcall.h: rpc/hostcall.x

@@ -94,6 +94,7 @@ static int clnt_stat_to_errno(enum clnt_stat st);
 static enum clnt_stat call_without_sigpipe(struct oncrpc_transport *t, uint32_t proc,
 					   xdrproc_t xargs, void *args, xdrproc_t xres,
 					   void *res, int timeout_ms, struct rpc_err *e);
+static void close_tls(struct clnt_tls *c, int grace_ms);
 
 /* The NULL call first: a daemon of another protocol version says which it speaks. */
 static int probe_version(struct oncrpc_transport *t)
@@ -171,7 +172,7 @@ static int run_tls(struct oncrpc_transport *t)
 		return -EIO;
 	}
 	hc_tls_describe(tls, t->security, sizeof(t->security));
-	if ((r = clnt_tls_new(tls, ONCRPC_BUF_SIZE, HOSTCALL_PROG, HOSTCALL_V3, HC_FD_FLOOR,
+	if ((r = clnt_tls_new(tls, ONCRPC_RECORD_MAX, HOSTCALL_PROG, HOSTCALL_V3, HC_FD_FLOOR,
 			      &child_fd, &t->tls)) != 0) {
 		hc_tls_free(tls);
 		return r;
@@ -250,7 +251,7 @@ err_destroy:
 	clnt_destroy(t->clnt);
 err_close:
 	if (t->tls)
-		clnt_tls_close(t->tls, 0);
+		close_tls(t->tls, 0);
 	else if (t->fd >= 0)
 		close(t->fd);
 err_free:
@@ -295,37 +296,63 @@ static int clnt_stat_to_errno(enum clnt_stat st)
 }
 
 /*
- * Run the call with SIGPIPE blocked, so a dropped peer is an error and not the
- * death of the guest process. Only a failed send raises SIGPIPE, so only then
- * is a pending one looked for and consumed. A caller that blocks SIGPIPE
- * itself keeps its own choice.
+ * Calls and the close run with SIGPIPE blocked, so a dropped peer is an error and not the
+ * death of the guest process. Only a failed send raises SIGPIPE, so only then is a pending
+ * one looked for and consumed. A caller that blocks SIGPIPE itself keeps its own choice.
  */
+static void sigpipe_block(sigset_t *old)
+{
+	sigset_t pipe_set;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, old);
+}
+
+static void sigpipe_restore(const sigset_t *old, int failed)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t pipe_set, pending;
+
+	if (sigismember(old, SIGPIPE))
+		return;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (failed && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE)) {
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* In TLS from this process itself; in clear, or from a forked child, through libtirpc. */
 static enum clnt_stat call_without_sigpipe(struct oncrpc_transport *t, uint32_t proc,
 					   xdrproc_t xargs, void *args, xdrproc_t xres,
 					   void *res, int timeout_ms, struct rpc_err *e)
 {
 	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
-	sigset_t pipe_set, old, pending;
-	struct timespec zero = { 0, 0 };
 	enum clnt_stat st;
+	sigset_t old;
 
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	sigpipe_block(&old);
 	if (t->tls && getpid() == t->owner) {
 		st = clnt_tls_call(t->tls, proc, xargs, args, xres, res, timeout_ms, e);
 	} else {
 		st = clnt_call(t->clnt, proc, xargs, args, xres, res, tv);
 		clnt_geterr(t->clnt, e);
 	}
-	if (sigismember(&old, SIGPIPE))
-		return st;
-	if (st != RPC_SUCCESS && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE)) {
-		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
-			;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	sigpipe_restore(&old, st != RPC_SUCCESS);
 	return st;
+}
+
+/* The end of TLS: its close_notify may meet a peer that is gone. */
+static void close_tls(struct clnt_tls *c, int grace_ms)
+{
+	sigset_t old;
+
+	sigpipe_block(&old);
+	clnt_tls_close(c, grace_ms);
+	sigpipe_restore(&old, 1);
 }
 
 static int oncrpc_call(struct hc_transport *base, uint32_t proc, xdrproc_t xargs, void *args,
@@ -456,7 +483,7 @@ static void oncrpc_close(struct hc_transport *base)
 
 	clnt_destroy(t->clnt);
 	if (t->tls)
-		clnt_tls_close(t->tls, TLS_CLOSE_GRACE_MS);
+		close_tls(t->tls, TLS_CLOSE_GRACE_MS);
 	else
 		close(t->fd);
 	forget_key(t);

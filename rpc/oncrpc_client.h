@@ -11,6 +11,12 @@
  */
 #define ONCRPC_BUF_SIZE (HC_IO_MAX + 4096)
 
+/*
+ * The longest RPC record either end takes in TLS (clnt_tls.c, svc_tls.c): a module call's
+ * block with its header, the largest there is. (libtirpc's records in clear have no limit.)
+ */
+#define ONCRPC_RECORD_MAX (HC_BLOCK_MAX + 8192)
+
 extern const struct hc_transport_ops oncrpc_tcp_ops;
 extern const struct hc_transport_ops oncrpc_unix_ops;
 

@@ -205,7 +205,7 @@ static int upgrade(struct oncrpc_conn *c, struct shadow *sh)
 		return -ECONNRESET;
 	}
 	if (hc_tls_exporter(tls, sh->binding) != 0 ||
-	    svc_tls_new(tls, ONCRPC_BUF_SIZE, HOSTCALL_PROG, dispatch, &c->tls) != 0) {
+	    svc_tls_new(tls, ONCRPC_RECORD_MAX, HOSTCALL_PROG, dispatch, &c->tls) != 0) {
 		hc_tls_free(tls);
 		close(net);
 		return -ECONNRESET;

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,87 @@ static void loopback_auto__tls_runs_and_serves(void **state)
 	assert_int_equal(hc_session_security(clear, what, sizeof(what)), 0);
 	assert_int_equal(hc_null(clear), 0);
 	hc_disconnect(clear);
+}
+
+/* A forked child's part: 3 MiB written to a host file and a host variable set, through @s. */
+static void child_writes_through(struct hc_session *s, const char *path, const char *data,
+				 size_t len)
+{
+	int h = hc_open(s, path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int ok = h >= 0 && hc_write(s, h, data, len) == (ssize_t)len && hc_close(s, h) == 0 &&
+		 hc_setenv(s, "HC_FORKED_CHILD", "was here", 1) == 0;
+
+	_exit(ok ? 0 : 1);
+}
+
+/* A forked child cannot use its parent's TLS state: its calls are relayed into the same session. */
+static void forked_child__calls_relayed_into_the_parents_session(void **state)
+{
+	size_t len = 3u << 20;
+	char *data = malloc(len), *back = malloc(len), path[400], value[32];
+	struct hc_session *s;
+	int status, h;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(data);
+	assert_non_null(back);
+	for (size_t i = 0; i < len; i++)
+		data[i] = (char)(i * 131 + (i >> 12));
+	snprintf(path, sizeof(path), "%s/forked", daemon_.dir);
+	assert_int_equal(connect_mode(daemon_.tcp_url, daemon_.key, HC_TLS_REQUIRE, &s), 0);
+	assert_int_equal(hc_null(s), 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		child_writes_through(s, path, data, len);
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* the parent's session goes on, and is the one the child used */
+	assert_int_equal(hc_getenv(s, "HC_FORKED_CHILD", value, sizeof(value)), 0);
+	assert_string_equal(value, "was here");
+	assert_true((h = hc_open(s, path, O_RDONLY, 0)) >= 0);
+	for (size_t got = 0; got < len; got += (size_t)n)
+		assert_true((n = hc_read(s, h, back + got, len - got)) > 0);
+	assert_int_equal(hc_close(s, h), 0);
+	assert_memory_equal(back, data, len);
+	hc_disconnect(s);
+	free(data);
+	free(back);
+}
+
+#define CALLERS 4
+#define CALLS_EACH 300
+
+static void *null_caller(void *arg)
+{
+	struct hc_session *s = arg;
+	intptr_t failed = 0;
+
+	for (int i = 0; i < CALLS_EACH; i++)
+		failed += hc_null(s) != 0;
+	return (void *)failed;
+}
+
+/* Threads of one process take turns in the session's TLS: every call answered. */
+static void threads__share_one_tls_session(void **state)
+{
+	struct hc_session *s;
+	pthread_t th[CALLERS];
+	void *failed;
+	char cwd[256];
+
+	(void)state;
+	assert_int_equal(connect_mode(daemon_.tcp_url, daemon_.key, HC_TLS_REQUIRE, &s), 0);
+	for (int i = 0; i < CALLERS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, null_caller, s), 0);
+	for (int i = 0; i < CALLERS; i++) {
+		assert_int_equal(pthread_join(th[i], &failed), 0);
+		assert_null(failed);
+	}
+	assert_int_equal(hc_getcwd(s, cwd, sizeof(cwd)), 0);
+	hc_disconnect(s);
 }
 
 static void dosh_tls_env__unknown_value__clear_error(void **state)
@@ -635,6 +717,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(loopback_auto__tls_runs_and_serves, setup, teardown),
+		cmocka_unit_test_setup_teardown(forked_child__calls_relayed_into_the_parents_session,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(threads__share_one_tls_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(dosh_tls_env__unknown_value__clear_error, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(wrong_key__fails_in_the_handshake, setup, teardown),
