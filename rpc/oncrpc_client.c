@@ -426,7 +426,12 @@ static int dial_hello(struct oncrpc_transport *t, const hc_stream_ticket *ticket
 	memcpy(hello, t->tls ? HC_STREAM_TLS_MAGIC : HC_STREAM_MAGIC, 4);
 	memcpy(hello + 4, &pid, 4);
 	memcpy(hello + 8, ticket->token, HC_TOKEN_LEN);
-	fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, 0);   /* bulk data: let TCP coalesce */
+	/*
+	 * In clear the hello is one write and bulk data follows: let TCP coalesce. In TLS the hello,
+	 * the ClientHello and the Finished are small writes each awaiting an answer: with Nagle
+	 * the second waited for the peer's delayed ACK, 40 ms per stream.
+	 */
+	fd = oncrpc_dial(&t->addr, t->addrlen, timeout_ms, t->tls != NULL);
 	if (fd < 0)
 		return fd;
 	if ((r = hc_write_all(fd, hello, t->tls ? HC_STREAM_TLS_HELLO_LEN : sizeof(hello))) != 0) {

@@ -149,6 +149,26 @@ static double push_gbps(int fd)
 	return XFER / ((test_now_us() - t0) / 1e6) / 1e9;
 }
 
+/* Open and close a stream @n times: the dial, hello and (in TLS) handshake. Returns: the median in us. */
+static double stream_open_us(struct hc_session *s, int n)
+{
+	double *v = malloc(sizeof(double) * (size_t)n), m;
+
+	for (int i = 0; i < n; i++) {
+		double t0 = test_now_us();
+		int fd;
+		hc_handle_t h = hc_stream_open(s, &fd);
+		v[i] = test_now_us() - t0;
+		if (h >= 0) {
+			close(fd);
+			hc_close(s, h);
+		}
+	}
+	m = test_median(v, n);
+	free(v);
+	return m;
+}
+
 /* Raw TCP loopback: a child process reads and discards, as the host program does. */
 static double raw_tcp_gbps(int cpu_reader)
 {
@@ -205,6 +225,12 @@ static void run_tls(const char *name, struct hc_session *s, struct hc_session *t
 	}
 	row("null call, TLS beside clear tcp: (us)", name, "us", test_median(a, 3), test_median(b, 3),
 	    "target <= 2x");
+	for (int r = 0; r < 3; r++) {
+		a[r] = stream_open_us(s, 20);
+		b[r] = stream_open_us(tls, 20);
+	}
+	row("stream open, TLS beside clear (us)", name, "us", test_median(a, 3), test_median(b, 3),
+	    "(no target: the handshake)");
 	for (int r = 0; r < 3; r++) {
 		a[r] = stream_gbps(s);
 		b[r] = stream_gbps(tls);
