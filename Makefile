@@ -93,7 +93,7 @@ HOSTCALLD := $(B)/bin/hostcalld
 DOSH := $(B)/bin/dosh
 HOSTFS := $(B)/bin/hostfs
 
-UNIT_TESTS := xdr errmap registry keyfile url auth handles admit tls
+UNIT_TESTS := xdr errmap registry keyfile url auth handles admit tls rpc_record
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/tests/unit/test_%)
 INTEG_TESTS := session race proc stream lifecycle security encrypt netns kvm module hcgen
 # run a second time with every session over a shared-memory channel (ivshmem:)

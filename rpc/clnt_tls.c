@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clnt_tls.h"
@@ -14,8 +15,14 @@
 #include "rpc_record.h"
 #include "tunnel.h"
 
-/* How long a relayed call's request may take to go out (its reply may take as long as it needs). */
+/* How long a relayed call's request may take to go out. */
 #define RELAY_SEND_TIMEOUT_MS 60000
+/*
+ * How long the relay waits for a reply, holding the session meanwhile: far beyond any call
+ * (the host blocks a call at most HC_WAIT_MAX_MS), so only a call the host never answers
+ * (its reply would not encode) is given up; its child's own timeout has told it by then.
+ */
+#define RELAY_REPLY_TIMEOUT_MS 300000
 
 struct clnt_tls {
 	struct hc_tls *tls;
@@ -26,6 +33,7 @@ struct clnt_tls {
 	rpcprog_t prog;
 	rpcvers_t vers;
 	uint32_t xid;             /* the last call's */
+	int broken;               /* -errno: the session is over, every later call fails at once */
 	pid_t owner;
 	int relay_fd;             /* our end of the forked children's socket */
 	int child_fd;             /* theirs */
@@ -40,25 +48,20 @@ static ssize_t tls_source(void *ctx, void *buf, size_t len)
 	return hc_tls_read_some(ctx, buf, len);
 }
 
-static uint32_t xid_of(const uint8_t *body)
-{
-	return (uint32_t)body[0] << 24 | (uint32_t)body[1] << 16 | (uint32_t)body[2] << 8 | body[3];
-}
-
 /*
- * Poll the socket (and @stop_fd) until it has more, at most until @deadline (0: none).
+ * Poll the socket (and @stop_fd) until it has more, at most until @deadline.
  * Returns: 0, -ETIMEDOUT, or -ECANCELED (@stop_fd).
  */
 static int wait_readable(struct clnt_tls *c, int stop_fd, long long deadline)
 {
 	struct pollfd p[2] = { { .fd = hc_tls_fd(c->tls), .events = POLLIN },
 			       { .fd = stop_fd, .events = POLLIN } };
-	long long left = deadline ? deadline - hc_now_ms() : -1;
+	long long left = deadline - hc_now_ms();
 	int r;
 
-	if (deadline && left <= 0)
+	if (left <= 0)
 		return -ETIMEDOUT;
-	r = poll(p, 2, left > 60000 || left < 0 ? 60000 : (int)left);
+	r = poll(p, 2, left > 60000 ? 60000 : (int)left);
 	if (r < 0 && errno != EINTR)
 		return -errno;
 	return p[1].revents ? -ECANCELED : 0;
@@ -66,8 +69,8 @@ static int wait_readable(struct clnt_tls *c, int stop_fd, long long deadline)
 
 /*
  * Read records until the reply to @xid is whole in c->reply (the replies of calls given up
- * earlier are dropped on the way). Returns: 0, -ETIMEDOUT, -ECANCELED, or -errno (the session
- * is over).
+ * earlier are dropped on the way), at most until @deadline. Returns: 0, -ETIMEDOUT,
+ * -ECANCELED, or -errno (the session is over: c->broken says so from now on).
  */
 static int await_reply(struct clnt_tls *c, uint32_t xid, int stop_fd, long long deadline)
 {
@@ -75,16 +78,37 @@ static int await_reply(struct clnt_tls *c, uint32_t xid, int stop_fd, long long 
 
 	for (;;) {
 		if ((r = rpc_record_fill(&c->reply, tls_source, c->tls)) < 0)
-			return r;
-		if (r == 0) {
-			if ((r = wait_readable(c, stop_fd, deadline)) != 0)
-				return r;
-			continue;
-		}
-		if (c->reply.len >= 4 && xid_of(rpc_record_body(&c->reply)) == xid)
+			return c->broken = r;
+		if (r == 1 && c->reply.len >= 4 && rpc_u32(rpc_record_body(&c->reply)) == xid)
 			return 0;
-		rpc_record_next(&c->reply);
+		if (r == 1)
+			rpc_record_next(&c->reply);
+		if (hc_now_ms() >= deadline)
+			return -ETIMEDOUT;
+		if (r == 0 && (r = wait_readable(c, stop_fd, deadline)) != 0)
+			return r;
 	}
+}
+
+/* The marked record @buf (@len bytes) out, in what is left until @deadline. Returns: 0 or -errno. */
+static int send_request(struct clnt_tls *c, const uint8_t *buf, size_t len, long long deadline)
+{
+	long long left = deadline - hc_now_ms();
+	int r;
+
+	if (left <= 0)
+		return -ETIMEDOUT;
+	if ((r = hc_tls_write_all(c->tls, buf, len, left > INT32_MAX ? INT32_MAX : (int)left)) != 0)
+		c->broken = r;   /* a record cut short: nothing more can follow it */
+	return r;
+}
+
+/* The session's lock, waited for at most until @deadline (CLOCK_MONOTONIC ms). Returns: 0 or -ETIMEDOUT. */
+static int lock_until(struct clnt_tls *c, long long deadline)
+{
+	struct timespec ts = { (time_t)(deadline / 1000), (long)(deadline % 1000) * 1000000 };
+
+	return pthread_mutex_clocklock(&c->lock, CLOCK_MONOTONIC, &ts) == 0 ? 0 : -ETIMEDOUT;
 }
 
 /* ---- a call of this process ---- */
@@ -155,11 +179,14 @@ enum clnt_stat clnt_tls_call(struct clnt_tls *c, rpcproc_t proc, xdrproc_t xargs
 	int r;
 
 	memset(err, 0, sizeof(*err));
-	pthread_mutex_lock(&c->lock);
-	if (!(len = encode_call(c, proc, xargs, args)))
+	if (lock_until(c, deadline) != 0)
+		return failed(err, RPC_TIMEDOUT, -ETIMEDOUT);
+	if (c->broken)
+		st = failed(err, RPC_CANTRECV, -ECONNRESET);
+	else if (!(len = encode_call(c, proc, xargs, args)))
 		st = failed(err, RPC_CANTENCODEARGS, -EMSGSIZE);
-	else if ((r = hc_tls_write_all(c->tls, c->request, len, timeout_ms)) != 0)
-		st = failed(err, RPC_CANTSEND, r);
+	else if ((r = send_request(c, c->request, len, deadline)) != 0)
+		st = failed(err, r == -ETIMEDOUT ? RPC_TIMEDOUT : RPC_CANTSEND, r);
 	else if ((r = await_reply(c, c->xid, -1, deadline)) != 0)
 		st = failed(err, r == -ETIMEDOUT ? RPC_TIMEDOUT : RPC_CANTRECV, r);
 	else
@@ -201,35 +228,54 @@ static int relay_write(struct clnt_tls *c, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-/* A child's whole call in @in: into the session, and its reply back. Returns: 0 or -errno. */
-static int relay_call(struct clnt_tls *c, struct rpc_record *in)
+/*
+ * A child's whole call in @in: into the session, and its reply, swapped into @out, back to the
+ * children after the session is free again (a child that does not read must not hold it).
+ * Returns: 0, or -errno when the relay cannot go on.
+ */
+static int relay_call(struct clnt_tls *c, struct rpc_record *in, struct rpc_record *out)
 {
+	long long now = hc_now_ms();
+	struct rpc_record spare;
 	int r;
 
 	if (in->len < 4)
 		return 0;   /* no call: nothing will answer it */
 	rpc_record_mark(in->buf, in->len);   /* as one fragment, whatever it came as */
 	pthread_mutex_lock(&c->lock);
-	r = hc_tls_write_all(c->tls, in->buf, RPC_MARK_LEN + in->len, RELAY_SEND_TIMEOUT_MS);
+	r = c->broken ? c->broken : send_request(c, in->buf, RPC_MARK_LEN + in->len,
+						  now + RELAY_SEND_TIMEOUT_MS);
 	if (r == 0)
-		r = await_reply(c, xid_of(rpc_record_body(in)), c->stop_fd, 0);
+		r = await_reply(c, rpc_u32(rpc_record_body(in)), c->stop_fd,
+				now + RELAY_REPLY_TIMEOUT_MS);
 	if (r == 0) {
-		rpc_record_mark(c->reply.buf, c->reply.len);
-		r = relay_write(c, c->reply.buf, RPC_MARK_LEN + c->reply.len);
-		rpc_record_next(&c->reply);
+		spare = *out;
+		*out = c->reply;
+		c->reply = spare;
 	}
 	pthread_mutex_unlock(&c->lock);
+	if (r == -ETIMEDOUT)
+		return 0;   /* given up; a late reply is dropped as stale */
+	if (r != 0)
+		return r;
+	rpc_record_mark(out->buf, out->len);
+	r = relay_write(c, out->buf, RPC_MARK_LEN + out->len);
+	rpc_record_next(out);
 	return r;
 }
 
+/* Until stopped, or until it cannot go on: then the children see their socket end at once. */
 static void *relay_main(void *arg)
 {
 	struct clnt_tls *c = arg;
-	struct rpc_record in;
+	struct rpc_record in, out;
 	int r = 0;
 
-	if (rpc_record_init(&in, c->max) != 0)
+	if (rpc_record_init(&in, c->max) != 0 || rpc_record_init(&out, c->max) != 0) {
+		rpc_record_free(&in);
+		shutdown(c->relay_fd, SHUT_RDWR);
 		return NULL;
+	}
 	while (r >= 0) {
 		struct pollfd p[2] = { { .fd = c->relay_fd, .events = POLLIN },
 				       { .fd = c->stop_fd, .events = POLLIN } };
@@ -238,11 +284,13 @@ static void *relay_main(void *arg)
 		if (p[1].revents)
 			break;
 		if ((r = rpc_record_fill(&in, socket_source, &c->relay_fd)) == 1) {
-			r = relay_call(c, &in);
+			r = relay_call(c, &in, &out);
 			rpc_record_next(&in);
 		}
 	}
+	shutdown(c->relay_fd, SHUT_RDWR);
 	rpc_record_free(&in);
+	rpc_record_free(&out);
 	return NULL;
 }
 

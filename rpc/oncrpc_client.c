@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ struct oncrpc_transport {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	int fd;            /* what libtirpc talks on: the socket, or (TLS) forked children's relay */
-	int dead;          /* the connection dropped: every later call fails at once */
+	atomic_int dead;   /* the connection dropped: every later call (of any thread) fails at once */
 	CLIENT *clnt;
 	struct clnt_tls *tls;              /* NULL: the session runs in clear */
 	pid_t owner;                       /* the process that may call through tls itself */

@@ -40,15 +40,21 @@ void rpc_record_mark(uint8_t mark[RPC_MARK_LEN], size_t len)
 	mark[3] = (uint8_t)v;
 }
 
-/* A fragment's header is in: its length checked against what the record may still take. */
+/*
+ * A fragment's header is in: its length checked against what the record may still take. An
+ * empty fragment that is not the last would let a peer keep one fill going for ever.
+ */
 static int start_fragment(struct rpc_record *r)
 {
-	uint32_t v = (uint32_t)r->mark[0] << 24 | (uint32_t)r->mark[1] << 16 |
-		     (uint32_t)r->mark[2] << 8 | r->mark[3];
+	uint32_t v = rpc_u32(r->mark);
 
 	r->last = (v & LAST_FRAGMENT) != 0;
 	r->frag_left = v & ~LAST_FRAGMENT;
-	return r->frag_left > r->max - r->len ? -EMSGSIZE : 0;
+	if (r->frag_left > r->max - r->len || (!r->frag_left && !r->last)) {
+		r->frag_left = 0;
+		return -EMSGSIZE;
+	}
+	return 0;
 }
 
 /* One read, of the header or the fragment's body. Returns: 1 progress, 0 none yet, -errno. */
@@ -77,9 +83,11 @@ int rpc_record_fill(struct rpc_record *r, rpc_read_fn read, void *ctx)
 {
 	int e;
 
+	if (r->error)
+		return r->error;
 	while (!r->whole) {
 		if ((e = read_step(r, read, ctx)) <= 0)
-			return e;
+			return e < 0 ? (r->error = e) : 0;
 		if (r->mark_got == sizeof(r->mark) && r->frag_left == 0) {
 			if (r->last)
 				r->whole = 1;

@@ -24,6 +24,7 @@ struct rpc_record {
 	uint32_t frag_left;     /* the current fragment's bytes still to come */
 	int last;               /* the current fragment ends the record */
 	int whole;              /* a record is complete in buf */
+	int error;              /* -errno: the byte stream is past saving, every later fill says so */
 };
 
 /* rpc_record_init - @r, for records of at most @max bytes. Returns: 0 or -ENOMEM. */
@@ -32,7 +33,8 @@ int rpc_record_init(struct rpc_record *r, size_t max);
 /*
  * rpc_record_fill - read from @read(@ctx) until a record is whole (its body at
  * rpc_record_body(), r->len bytes), and nothing past its end.
- * Returns: 1 whole, 0 more to come, -EMSGSIZE when it is longer than max, or the source's -errno.
+ * Returns: 1 whole, 0 more to come, -EMSGSIZE when it is longer than max (or has an empty
+ * fragment before its last), or the source's -errno. An error stays: the same one again.
  */
 int rpc_record_fill(struct rpc_record *r, rpc_read_fn read, void *ctx);
 
@@ -40,6 +42,12 @@ int rpc_record_fill(struct rpc_record *r, rpc_read_fn read, void *ctx);
 static inline uint8_t *rpc_record_body(struct rpc_record *r)
 {
 	return r->buf + RPC_MARK_LEN;
+}
+
+/* rpc_u32 - the big-endian 32-bit word at @p (a record's xid, direction, RPC version). */
+static inline uint32_t rpc_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 /* rpc_record_next - forget the whole record, for the next one. */

@@ -23,6 +23,7 @@ struct svc_tls {
 	XDR args;                 /* the current call's arguments, after its header */
 	uint32_t xid;
 	int in_call;
+	int more;                 /* whole records may wait in OpenSSL: none served yet, or the last serve stopped at CALLS_PER_SERVE */
 	pid_t owner;
 	char auth_area[2 * MAX_AUTH_BYTES];   /* the call's credential and verifier */
 };
@@ -113,6 +114,7 @@ int svc_tls_new(struct hc_tls *t, size_t max, rpcprog_t prog, svc_tls_dispatch_f
 	s->prog = prog;
 	s->dispatch = dispatch;
 	s->owner = getpid();
+	s->more = 1;   /* the first calls may have come in with the handshake's last record */
 	*out = s;
 	return 0;
 }
@@ -122,9 +124,13 @@ int svc_tls_fd(const struct svc_tls *s)
 	return hc_tls_fd(s->tls);
 }
 
+/*
+ * After a serve that ran out of bytes OpenSSL holds no whole record, only at most part of one
+ * (which SSL_has_pending() counts too): poll() on the socket wakes for the rest.
+ */
 int svc_tls_busy(const struct svc_tls *s)
 {
-	return !s->in_call && hc_tls_pending(s->tls) > 0;
+	return !s->in_call && s->more && hc_tls_pending(s->tls) > 0;
 }
 
 /* The call's credential: none or AUTH_SYS (the session proves itself later); AUTH_TLS was the probe's. */
@@ -135,9 +141,24 @@ static enum auth_stat check_cred(const struct opaque_auth *cred)
 	return cred->oa_flavor == HC_AUTH_TLS ? AUTH_BADCRED : AUTH_REJECTEDCRED;
 }
 
+/* RFC 5531: a call of another RPC version is denied with the one spoken (libtirpc has no svcerr_ for it). */
+static void deny_rpcvers(struct svc_tls *s)
+{
+	struct rpc_msg reply;
+
+	memset(&reply, 0, sizeof(reply));
+	reply.rm_direction = REPLY;
+	reply.rm_reply.rp_stat = MSG_DENIED;
+	reply.rjcted_rply.rj_stat = RPC_MISMATCH;
+	reply.rjcted_rply.rj_vers.low = RPC_MSG_VERSION;
+	reply.rjcted_rply.rj_vers.high = RPC_MSG_VERSION;
+	SVC_REPLY(&s->xprt, &reply);
+}
+
 /* One whole record: a call to dispatch, or refused, or (not a call at all) dropped. */
 static void serve_record(struct svc_tls *s)
 {
+	uint8_t *body = rpc_record_body(&s->rec);
 	struct rpc_msg msg;
 	struct svc_req rq;
 	enum auth_stat why;
@@ -145,14 +166,18 @@ static void serve_record(struct svc_tls *s)
 	memset(&msg, 0, sizeof(msg));
 	msg.rm_call.cb_cred.oa_base = s->auth_area;
 	msg.rm_call.cb_verf.oa_base = s->auth_area + MAX_AUTH_BYTES;
-	xdrmem_create(&s->args, (char *)rpc_record_body(&s->rec), (u_int)s->rec.len, XDR_DECODE);
-	if (!xdr_callmsg(&s->args, &msg) || msg.rm_direction != CALL ||
-	    msg.rm_call.cb_rpcvers != RPC_MSG_VERSION) {
+	xdrmem_create(&s->args, (char *)body, (u_int)s->rec.len, XDR_DECODE);
+	s->xprt.xp_verf.oa_length = 0;
+	if (s->rec.len >= 12 && rpc_u32(body + 4) == CALL && rpc_u32(body + 8) != RPC_MSG_VERSION) {
+		s->xid = rpc_u32(body);   /* before xdr_callmsg, which fails on it */
+		deny_rpcvers(s);
+		return;
+	}
+	if (!xdr_callmsg(&s->args, &msg) || msg.rm_direction != CALL) {
 		log_warn_limited("a record in TLS that is no ONC RPC call: dropped");
 		return;
 	}
 	s->xid = msg.rm_xid;
-	s->xprt.xp_verf.oa_length = 0;
 	if ((why = check_cred(&msg.rm_call.cb_cred)) != AUTH_OK) {
 		svcerr_auth(&s->xprt, why);
 		return;
@@ -173,9 +198,12 @@ int svc_tls_serve(struct svc_tls *s)
 {
 	int r = 0;
 
+	s->more = 1;
 	for (int i = 0; i < CALLS_PER_SERVE; i++) {
-		if ((r = rpc_record_fill(&s->rec, tls_source, s->tls)) <= 0)
+		if ((r = rpc_record_fill(&s->rec, tls_source, s->tls)) <= 0) {
+			s->more = 0;
 			break;
+		}
 		serve_record(s);
 		xdr_destroy(&s->args);
 		rpc_record_next(&s->rec);

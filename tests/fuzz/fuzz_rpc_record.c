@@ -66,8 +66,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	p.off = size ? 1 : 0;
 	while (p.calls < 100000) {
-		if ((e = rpc_record_fill(&r, next_piece, &p)) < 0)
+		if ((e = rpc_record_fill(&r, next_piece, &p)) < 0) {
+			size_t off = p.off;
+			for (int i = 0; i < 3; i++)   /* a caller may fill again: the error stays, no byte is read */
+				assert(rpc_record_fill(&r, next_piece, &p) == e && p.off == off);
 			break;
+		}
 		if (e == 1) {
 			assert(r.len <= RECORD_MAX);
 			decode_call(&r);

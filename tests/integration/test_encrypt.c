@@ -265,6 +265,53 @@ static void forked_child__calls_relayed_into_the_parents_session(void **state)
 	free(back);
 }
 
+/* A child that asks for 1 MiB, gives up at once and never reads the answer. */
+static void child_abandons_a_read(struct hc_session *s, const char *path)
+{
+	static char buf[1u << 20];
+	int h = hc_open(s, path, O_RDONLY, 0);
+
+	if (h < 0 || hc_set_timeout(s, 1) != 0)
+		_exit(1);
+	hc_read(s, h, buf, sizeof(buf));
+	sleep(30);   /* till killed: its socket's reader, gone quiet */
+	_exit(0);
+}
+
+/* The relay hands a reply back to the children after it lets the session go: one that does not read holds no one else. */
+static void forked_child_not_reading_its_reply__parent_still_served(void **state)
+{
+	size_t len = 1u << 20;
+	char *data = malloc(len), path[400];
+	struct hc_session *s;
+	long long t0;
+	int fd, status;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, 'r', len);
+	snprintf(path, sizeof(path), "%s/big", daemon_.dir);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) >= 0);
+	assert_int_equal(hc_write_all(fd, data, len), 0);
+	close(fd);
+	assert_int_equal(connect_mode(daemon_.tcp_url, daemon_.key, HC_TLS_REQUIRE, &s), 0);
+	assert_int_equal(hc_null(s), 0);
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		child_abandons_a_read(s, path);
+	assert_true(pid > 0);
+	usleep(500000);   /* its call made, its reply come back */
+	t0 = test_now_ms();
+	assert_int_equal(hc_null(s), 0);
+	assert_int_equal(hc_setenv(s, "HC_PARENT", "served", 1), 0);
+	assert_true(test_now_ms() - t0 < 2000);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	hc_disconnect(s);
+	free(data);
+}
+
 #define CALLERS 4
 #define CALLS_EACH 300
 
@@ -393,6 +440,94 @@ static void starttls_skipped__connection_dropped(void **state)
 	assert_true(n <= 0 || got[0] == 0x15);   /* the end, or a TLS alert: never an RPC reply */
 	close(fd);
 	assert_int_equal(test_log_lines(&daemon_, "session authenticated"), 0);
+}
+
+/* CPU seconds process @pid (all its threads) has used. */
+static double cpu_seconds(pid_t pid)
+{
+	return (double)(test_proc_stat_field(pid, 14) + test_proc_stat_field(pid, 15)) /
+	       (double)sysconf(_SC_CLK_TCK);
+}
+
+/*
+ * After the handshake, the header of a 16 KiB record and 1000 bytes of it: OpenSSL holds part
+ * of a record (SSL_has_pending() says 1), which poll() must be trusted to wake for, not spun on.
+ */
+static void half_a_record__shadow_waits_for_the_rest_without_spinning(void **state)
+{
+	static const unsigned char header[] = { 23, 3, 3, 0x40, 0x00 };
+	unsigned char body[1000];
+	uint8_t key[HC_KEY_LEN];
+	struct hc_tls *tls;
+	pid_t shadow;
+	double before, used;
+	int fd;
+
+	(void)state;
+	memset(body, 0x5a, sizeof(body));
+	assert_int_equal(hc_key_load(daemon_.key, key), 0);
+	assert_true((fd = test_raw_connect(&daemon_)) >= 0);
+	assert_int_equal(hc_tls_probe(fd, 5000), 1);
+	assert_int_equal(hc_tls_open(fd, HC_TLS_CLIENT, key, 5000, &tls), 0);
+	assert_int_equal(test_children_of(daemon_.pid, &shadow, 1), 1);
+	assert_int_equal(hc_write_all(fd, header, sizeof(header)), 0);
+	assert_int_equal(hc_write_all(fd, body, sizeof(body)), 0);
+	usleep(200000);   /* taken in by now */
+	before = cpu_seconds(shadow);
+	usleep(1000000);
+	used = cpu_seconds(shadow) - before;
+	printf("shadow CPU with half a record waiting: %.2f s in 1 s\n", used);
+	assert_true(used < 0.3);
+	assert_int_equal(test_proc_stat_field(shadow, 3) != 'Z', 1);   /* still waiting, not dead */
+	hc_tls_free(tls);
+	close(fd);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* RFC 5531: a call of RPC version 3 inside TLS is denied with RPC_MISMATCH, versions 2 to 2. */
+static void rpc_version_3_in_tls__denied_rpc_mismatch(void **state)
+{
+	static const uint32_t call[] = { 0x11223344, 0 /* CALL */, 3, HOSTCALL_PROG, HOSTCALL_V3,
+					 0, 0, 0, 0, 0 };
+	/* the answer: mark; xid; REPLY; MSG_DENIED; RPC_MISMATCH; low 2; high 2 */
+	static const unsigned char want[] = { 0x80, 0, 0, 24, 0x11, 0x22, 0x33, 0x44, 0, 0, 0, 1,
+					      0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2 };
+	unsigned char rec[4 + sizeof(call) / sizeof(call[0]) * 4], got[sizeof(want)];
+	uint8_t key[HC_KEY_LEN];
+	struct hc_tls *tls;
+	size_t have = 0;
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	put32(rec, 0x80000000u | (uint32_t)(sizeof(rec) - 4));
+	for (size_t i = 0; i < sizeof(call) / sizeof(call[0]); i++)
+		put32(rec + 4 + 4 * i, call[i]);
+	assert_int_equal(hc_key_load(daemon_.key, key), 0);
+	assert_true((fd = test_raw_connect(&daemon_)) >= 0);
+	assert_int_equal(hc_tls_probe(fd, 5000), 1);
+	assert_int_equal(hc_tls_open(fd, HC_TLS_CLIENT, key, 5000, &tls), 0);
+	assert_int_equal(hc_tls_write_all(tls, rec, sizeof(rec), 5000), 0);
+	for (int i = 0; i < 500 && have < sizeof(got); i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if ((n = hc_tls_read_some(tls, got + have, sizeof(got) - have)) > 0)
+			have += (size_t)n;
+		else if (n == 0)
+			poll(&p, 1, 10);
+		else
+			break;
+	}
+	assert_int_equal(have, sizeof(got));
+	assert_memory_equal(got, want, sizeof(want));
+	hc_tls_free(tls);
+	close(fd);
 }
 
 /* ---- a man in the middle on loopback ---- */
@@ -719,6 +854,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(loopback_auto__tls_runs_and_serves, setup, teardown),
 		cmocka_unit_test_setup_teardown(forked_child__calls_relayed_into_the_parents_session,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(forked_child_not_reading_its_reply__parent_still_served,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(threads__share_one_tls_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(dosh_tls_env__unknown_value__clear_error, setup,
 						teardown),
@@ -726,6 +863,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tls_required__plaintext_client__no_call_served,
 						setup_tls_required, teardown),
 		cmocka_unit_test_setup_teardown(starttls_skipped__connection_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(rpc_version_3_in_tls__denied_rpc_mismatch, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(half_a_record__shadow_waits_for_the_rest_without_spinning,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(flipped_byte_after_handshake__connection_ends_each_time,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(replayed_handshake__refused, setup, teardown),
