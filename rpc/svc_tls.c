@@ -23,7 +23,8 @@ struct svc_tls {
 	XDR args;                 /* the current call's arguments, after its header */
 	uint32_t xid;
 	int in_call;
-	int more;                 /* whole records may wait in OpenSSL: none served yet, or the last serve stopped at CALLS_PER_SERVE */
+	int more;                 /* whole records may wait in OpenSSL: nothing served yet, or the
+				     last serve stopped at CALLS_PER_SERVE */
 	pid_t owner;
 	char auth_area[2 * MAX_AUTH_BYTES];   /* the call's credential and verifier */
 };

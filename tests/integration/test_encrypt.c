@@ -278,7 +278,10 @@ static void child_abandons_a_read(struct hc_session *s, const char *path)
 	_exit(0);
 }
 
-/* The relay hands a reply back to the children after it lets the session go: one that does not read holds no one else. */
+/*
+ * The relay hands a reply back to the children after it lets the session go: a child that
+ * does not read holds up no one else.
+ */
 static void forked_child_not_reading_its_reply__parent_still_served(void **state)
 {
 	size_t len = 1u << 20;
